@@ -1,0 +1,38 @@
+#include "gateway/backends.h"
+
+namespace jiangan::gateway {
+
+void Backends::Add(const std::string& service, const std::string& address,
+                   int channels) {
+  auto backend = std::make_unique<Backend>();
+  for (int i = 0; i < std::max(1, channels); ++i) {
+    grpc::ChannelArguments args;
+    // A distinct argument per channel keeps gRPC from sharing one connection.
+    args.SetInt("jiangan.channel_index", i);
+    args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+    auto channel =
+        grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+    backend->stubs.push_back(std::make_unique<grpc::GenericStub>(channel));
+    backend->channels.push_back(std::move(channel));
+  }
+  backends_[service] = std::move(backend);
+}
+
+grpc::GenericStub* Backends::StubFor(const std::string& service) {
+  auto it = backends_.find(service);
+  if (it == backends_.end()) return nullptr;
+  Backend& backend = *it->second;
+  return backend.stubs[backend.next.fetch_add(1, std::memory_order_relaxed) %
+                       backend.stubs.size()]
+      .get();
+}
+
+std::vector<std::shared_ptr<grpc::Channel>> Backends::Channels() const {
+  std::vector<std::shared_ptr<grpc::Channel>> all;
+  for (const auto& [service, backend] : backends_) {
+    all.insert(all.end(), backend->channels.begin(), backend->channels.end());
+  }
+  return all;
+}
+
+}  // namespace jiangan::gateway

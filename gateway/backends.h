@@ -1,0 +1,41 @@
+// Persistent channels from the gateway to the services, by service name.
+#ifndef JIANGAN_GATEWAY_BACKENDS_H_
+#define JIANGAN_GATEWAY_BACKENDS_H_
+
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+
+namespace jiangan::gateway {
+
+class Backends {
+ public:
+  // Opens `channels` HTTP/2 connections to `address` for `service` (e.g.
+  // "jiangan.renewal.v1.RenewalService"); several spread load over streams.
+  void Add(const std::string& service, const std::string& address, int channels);
+
+  // A stub for `service`, round-robin over its channels; null if unknown.
+  grpc::GenericStub* StubFor(const std::string& service);
+
+  // The channels of every backend, e.g. for readiness checks.
+  std::vector<std::shared_ptr<grpc::Channel>> Channels() const;
+
+ private:
+  struct Backend {
+    std::vector<std::shared_ptr<grpc::Channel>> channels;
+    std::vector<std::unique_ptr<grpc::GenericStub>> stubs;
+    std::atomic<size_t> next{0};
+  };
+  absl::flat_hash_map<std::string, std::unique_ptr<Backend>> backends_;
+};
+
+}  // namespace jiangan::gateway
+
+#endif  // JIANGAN_GATEWAY_BACKENDS_H_

@@ -1,0 +1,139 @@
+#include "gateway/forwarder.h"
+
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+
+namespace jiangan::gateway {
+namespace {
+
+// Client metadata the services need to see (identity, tracing).
+constexpr const char* kForwardedHeaders[] = {"authorization", "x-request-id",
+                                             "traceparent"};
+
+std::unique_ptr<google::protobuf::Message> Parse(const google::protobuf::Message& prototype,
+                                                 const grpc::ByteBuffer& buffer) {
+  std::unique_ptr<google::protobuf::Message> message(prototype.New());
+  if (!message->ParseFromString(ByteBufferToString(buffer))) return nullptr;
+  return message;
+}
+
+}  // namespace
+
+std::string ByteBufferToString(const grpc::ByteBuffer& buffer) {
+  std::vector<grpc::Slice> slices;
+  std::string out;
+  if (!buffer.Dump(&slices).ok()) return out;
+  out.reserve(buffer.Length());
+  for (const grpc::Slice& slice : slices) {
+    out.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  }
+  return out;
+}
+
+grpc::ByteBuffer StringToByteBuffer(const std::string& bytes) {
+  grpc::Slice slice(bytes);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+grpc::ServerUnaryReactor* Forwarder::Handle(grpc::CallbackServerContext* context,
+                                            const MethodPlan& plan,
+                                            const grpc::ByteBuffer* request,
+                                            grpc::ByteBuffer* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (plan.kind == MethodPlan::Kind::kCachedRead && cache_ != nullptr) {
+    auto parsed = Parse(*plan.request_prototype, *request);
+    std::string name = parsed ? RequestedName(*parsed) : std::string();
+    if (!name.empty()) {
+      cache_->Lookup(name, [this, context, &plan, request, response, reactor,
+                            name](std::optional<std::string> cached,
+                                  std::string generation) mutable {
+        if (cached.has_value()) {
+          *response = StringToByteBuffer(*cached);
+          context->AddInitialMetadata("x-jiangan-cache", "hit");
+          reactor->Finish(grpc::Status::OK);
+          return;
+        }
+        context->AddInitialMetadata("x-jiangan-cache", "miss");
+        Forward(context, plan, request, response,
+                [this, reactor, response, name = std::move(name),
+                 generation = std::move(generation)](grpc::Status status) mutable {
+                  if (status.ok()) {
+                    cache_->Fill(std::move(name), std::move(generation),
+                                 ByteBufferToString(*response));
+                  }
+                  reactor->Finish(status);
+                });
+      });
+      return reactor;
+    }
+  }
+  Forward(context, plan, request, response,
+          [this, &plan, request, response, reactor](grpc::Status status) {
+            if (status.ok() && plan.kind == MethodPlan::Kind::kWrite && cache_ != nullptr) {
+              InvalidateThenFinish(plan, request, response, reactor);
+            } else {
+              reactor->Finish(status);
+            }
+          });
+  return reactor;
+}
+
+void Forwarder::Forward(grpc::CallbackServerContext* context, const MethodPlan& plan,
+                        const grpc::ByteBuffer* request, grpc::ByteBuffer* response,
+                        Done done) {
+  grpc::GenericStub* stub = backends_->StubFor(plan.service);
+  if (stub == nullptr) {
+    std::move(done)(grpc::Status(grpc::UNIMPLEMENTED,
+                                 absl::StrCat(plan.service, " has no backend")));
+    return;
+  }
+  // Propagates the caller's deadline and cancellation to the service.
+  std::unique_ptr<grpc::ClientContext> client_context =
+      grpc::ClientContext::FromCallbackServerContext(*context);
+  if (context->deadline() == std::chrono::system_clock::time_point::max()) {
+    client_context->set_deadline(absl::ToChronoTime(absl::Now() + default_deadline_));
+  }
+  const auto& metadata = context->client_metadata();
+  for (const char* header : kForwardedHeaders) {
+    auto [begin, end] = metadata.equal_range(header);
+    for (auto it = begin; it != end; ++it) {
+      client_context->AddMetadata(header, std::string(it->second.data(), it->second.size()));
+    }
+  }
+  grpc::ClientContext* raw_context = client_context.release();
+  auto shared_done = std::make_shared<Done>(std::move(done));
+  stub->UnaryCall(raw_context, plan.path, grpc::StubOptions(), request, response,
+                  [raw_context, shared_done](grpc::Status status) {
+                    delete raw_context;
+                    std::move(*shared_done)(std::move(status));
+                  });
+}
+
+void Forwarder::InvalidateThenFinish(const MethodPlan& plan, const grpc::ByteBuffer* request,
+                                     const grpc::ByteBuffer* response,
+                                     grpc::ServerUnaryReactor* reactor) {
+  auto parsed_request = Parse(*plan.request_prototype, *request);
+  auto parsed_response = Parse(*plan.response_prototype, *response);
+  std::vector<std::string> names;
+  if (parsed_request && parsed_response) {
+    names = WrittenNames(*parsed_request, *parsed_response);
+  }
+  if (names.empty()) {
+    reactor->Finish(grpc::Status::OK);
+    return;
+  }
+  // The response is held back until every touched name is invalidated, so a
+  // read that follows it cannot see the old value.
+  auto remaining = std::make_shared<std::atomic<size_t>>(names.size());
+  for (std::string& name : names) {
+    cache_->Invalidate(std::move(name), [remaining, reactor] {
+      if (remaining->fetch_sub(1) == 1) reactor->Finish(grpc::Status::OK);
+    });
+  }
+}
+
+}  // namespace jiangan::gateway

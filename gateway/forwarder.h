@@ -1,0 +1,47 @@
+// Forwards one unary call to its service, serving cached reads from the
+// ResponseCache and invalidating what successful writes touched.
+// Never blocks the gRPC callback thread: Redis work runs on the cache's
+// executor and the service call is asynchronous.
+#ifndef JIANGAN_GATEWAY_FORWARDER_H_
+#define JIANGAN_GATEWAY_FORWARDER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/time/time.h"
+#include "gateway/backends.h"
+#include "gateway/method_plan.h"
+#include "gateway/response_cache.h"
+
+namespace jiangan::gateway {
+
+class Forwarder {
+ public:
+  // `cache` may be null (no caching). Pointers must outlive the forwarder.
+  // Calls that arrive without a deadline get `default_deadline`.
+  Forwarder(Backends* backends, ResponseCache* cache, absl::Duration default_deadline)
+      : backends_(backends), cache_(cache), default_deadline_(default_deadline) {}
+
+  grpc::ServerUnaryReactor* Handle(grpc::CallbackServerContext* context,
+                                   const MethodPlan& plan, const grpc::ByteBuffer* request,
+                                   grpc::ByteBuffer* response);
+
+ private:
+  using Done = absl::AnyInvocable<void(grpc::Status) &&>;
+  void Forward(grpc::CallbackServerContext* context, const MethodPlan& plan,
+               const grpc::ByteBuffer* request, grpc::ByteBuffer* response, Done done);
+  void InvalidateThenFinish(const MethodPlan& plan, const grpc::ByteBuffer* request,
+                            const grpc::ByteBuffer* response,
+                            grpc::ServerUnaryReactor* reactor);
+
+  Backends* const backends_;
+  ResponseCache* const cache_;
+  const absl::Duration default_deadline_;
+};
+
+// Copies a ByteBuffer into one string, and back.
+std::string ByteBufferToString(const grpc::ByteBuffer& buffer);
+grpc::ByteBuffer StringToByteBuffer(const std::string& bytes);
+
+}  // namespace jiangan::gateway
+
+#endif  // JIANGAN_GATEWAY_FORWARDER_H_

@@ -1,0 +1,238 @@
+#include "gateway/http_json_api.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "common/logging.h"
+#include "common/rpc_observer.h"
+#include "gateway/forwarder.h"
+#include "google/protobuf/field_mask.pb.h"
+#include "google/protobuf/util/json_util.h"
+
+namespace jiangan::gateway {
+namespace {
+
+using google::protobuf::Descriptor;
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+using google::protobuf::MethodDescriptor;
+
+constexpr absl::Duration kHttpDeadline = absl::Seconds(30);
+constexpr const char* kForwardedHeaders[] = {"authorization", "x-request-id",
+                                             "traceparent"};
+
+// google.rpc code -> HTTP status, as in google/rpc/code.proto.
+int HttpStatusOf(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::OK: return 200;
+    case grpc::CANCELLED: return 499;
+    case grpc::INVALID_ARGUMENT: return 400;
+    case grpc::DEADLINE_EXCEEDED: return 504;
+    case grpc::NOT_FOUND: return 404;
+    case grpc::ALREADY_EXISTS: return 409;
+    case grpc::PERMISSION_DENIED: return 403;
+    case grpc::UNAUTHENTICATED: return 401;
+    case grpc::RESOURCE_EXHAUSTED: return 429;
+    case grpc::FAILED_PRECONDITION: return 400;
+    case grpc::ABORTED: return 409;
+    case grpc::OUT_OF_RANGE: return 400;
+    case grpc::UNIMPLEMENTED: return 501;
+    case grpc::UNAVAILABLE: return 503;
+    default: return 500;
+  }
+}
+
+HttpResponse JsonError(grpc::StatusCode code, absl::string_view message) {
+  return {HttpStatusOf(code), "application/json",
+          absl::StrCat("{\"error\":{\"code\":", HttpStatusOf(code), ",\"status\":\"",
+                       StatusCodeName(code), "\",\"message\":\"", JsonEscape(message),
+                       "\"}}\n")};
+}
+
+const FieldDescriptor* FieldOfType(const Descriptor* owner, const Descriptor* type) {
+  for (int i = 0; i < owner->field_count(); ++i) {
+    const FieldDescriptor* field = owner->field(i);
+    if (!field->is_repeated() && field->message_type() == type) return field;
+  }
+  return nullptr;
+}
+
+// Sets request fields from query parameters through the JSON parser, so
+// that they get the same conversions and errors as a JSON body.
+absl::Status ApplyQuery(const absl::btree_map<std::string, std::string>& query,
+                        const absl::flat_hash_map<std::string, bool>& skip, Message* request) {
+  std::string json = "{";
+  for (const auto& [key, value] : query) {
+    if (skip.contains(key)) continue;
+    if (json.size() > 1) json += ",";
+    absl::StrAppend(&json, "\"", JsonEscape(key), "\":\"", JsonEscape(value), "\"");
+  }
+  json += "}";
+  auto parsed = google::protobuf::util::JsonStringToMessage(json, request);
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("query parameters: ", parsed.message().as_string()));
+  }
+  return absl::OkStatus();
+}
+
+// Field paths come as snake_case or as the camelCase JSON clients use.
+std::string SnakeCase(absl::string_view path) {
+  std::string out;
+  for (char c : path) {
+    if (c >= 'A' && c <= 'Z') {
+      out += '_';
+      out += static_cast<char>(c - 'A' + 'a');
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+absl::Status ApplyBody(absl::string_view body, Message* target) {
+  if (body.empty()) return absl::InvalidArgumentError("body: a JSON object is required");
+  auto parsed = google::protobuf::util::JsonStringToMessage(
+      google::protobuf::StringPiece(body.data(), body.size()), target);
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("body: ", parsed.message().as_string()));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+HttpJsonApi::HttpJsonApi(std::shared_ptr<grpc::Channel> channel,
+                         const std::vector<const google::protobuf::ServiceDescriptor*>& services)
+    : stub_(std::move(channel)) {
+  // Collections first (from List methods), then the methods on each.
+  absl::flat_hash_map<const Descriptor*, std::string> collection_of;
+  for (const auto* service : services) {
+    for (int i = 0; i < service->method_count(); ++i) {
+      const MethodDescriptor* method = service->method(i);
+      if (!absl::StartsWith(method->name(), "List")) continue;
+      const Descriptor* output = method->output_type();
+      for (int f = 0; f < output->field_count(); ++f) {
+        const FieldDescriptor* field = output->field(f);
+        if (field->is_repeated() && field->message_type() != nullptr) {
+          collection_of[field->message_type()] = field->name();
+          collections_[field->name()].list = method;
+          break;
+        }
+      }
+    }
+  }
+  for (const auto* service : services) {
+    for (int i = 0; i < service->method_count(); ++i) {
+      const MethodDescriptor* method = service->method(i);
+      auto it = collection_of.find(method->output_type());
+      if (it == collection_of.end()) continue;
+      Collection& collection = collections_[it->second];
+      if (absl::StartsWith(method->name(), "Get")) collection.get = method;
+      if (absl::StartsWith(method->name(), "Create")) collection.create = method;
+      if (absl::StartsWith(method->name(), "Update")) collection.update = method;
+    }
+  }
+}
+
+std::vector<std::string> HttpJsonApi::Collections() const {
+  std::vector<std::string> names;
+  for (const auto& [name, collection] : collections_) names.push_back(name);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+HttpResponse HttpJsonApi::Handle(const HttpRequest& http) {
+  std::vector<std::string> segments = absl::StrSplit(http.path, '/', absl::SkipEmpty());
+  if (segments.size() < 2 || segments.size() > 3 || segments[0] != "v1" ||
+      !collections_.contains(segments[1])) {
+    return JsonError(grpc::NOT_FOUND, absl::StrCat("no route for ", http.path));
+  }
+  const std::string& collection_name = segments[1];
+  const Collection& collection = collections_.at(collection_name);
+  const bool on_item = segments.size() == 3;
+  const std::string name = on_item ? absl::StrCat(collection_name, "/", segments[2]) : "";
+  auto* factory = google::protobuf::MessageFactory::generated_factory();
+
+  const MethodDescriptor* method = nullptr;
+  if (http.method == "GET") method = on_item ? collection.get : collection.list;
+  if (http.method == "POST" && !on_item) method = collection.create;
+  if (http.method == "PATCH" && on_item) method = collection.update;
+  if (method == nullptr) {
+    return JsonError(grpc::UNIMPLEMENTED,
+                     absl::StrCat(http.method, " is not supported on ", http.path));
+  }
+  std::unique_ptr<Message> request(factory->GetPrototype(method->input_type())->New());
+  const Descriptor* input = method->input_type();
+  const auto* reflection = request->GetReflection();
+  absl::Status built = absl::OkStatus();
+  if (method == collection.get) {
+    built = ApplyQuery(http.query, {}, request.get());
+    reflection->SetString(request.get(), input->FindFieldByName("name"), name);
+  } else if (method == collection.list) {
+    built = ApplyQuery(http.query, {}, request.get());
+  } else {
+    const FieldDescriptor* body_field = FieldOfType(input, method->output_type());
+    if (body_field == nullptr) {
+      return JsonError(grpc::UNIMPLEMENTED, absl::StrCat(method->full_name(), " takes no body"));
+    }
+    built = ApplyQuery(http.query, {{"update_mask", true}}, request.get());
+    Message* resource = reflection->MutableMessage(request.get(), body_field);
+    if (built.ok()) built = ApplyBody(http.body, resource);
+    if (built.ok() && method == collection.update) {
+      const FieldDescriptor* name_field = resource->GetDescriptor()->FindFieldByName("name");
+      resource->GetReflection()->SetString(resource, name_field, name);
+      const FieldDescriptor* mask_field = input->FindFieldByName("update_mask");
+      auto mask_it = http.query.find("update_mask");
+      if (mask_field != nullptr && mask_it != http.query.end()) {
+        auto* mask = static_cast<google::protobuf::FieldMask*>(
+            reflection->MutableMessage(request.get(), mask_field));
+        for (absl::string_view path : absl::StrSplit(mask_it->second, ',', absl::SkipEmpty())) {
+          mask->add_paths(SnakeCase(path));
+        }
+      }
+    }
+  }
+  if (!built.ok()) return JsonError(grpc::INVALID_ARGUMENT, built.message());
+  return Call(method, *request, http);
+}
+
+HttpResponse HttpJsonApi::Call(const MethodDescriptor* method, const Message& request,
+                               const HttpRequest& http) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + kHttpDeadline));
+  for (const char* header : kForwardedHeaders) {
+    if (auto it = http.headers.find(header); it != http.headers.end()) {
+      context.AddMetadata(header, it->second);
+    }
+  }
+  grpc::ByteBuffer request_bytes = StringToByteBuffer(request.SerializeAsString());
+  grpc::ByteBuffer response_bytes;
+  grpc::Status status;
+  absl::Notification done;
+  stub_.UnaryCall(&context, absl::StrCat("/", method->service()->full_name(), "/", method->name()),
+                  grpc::StubOptions(), &request_bytes, &response_bytes,
+                  [&status, &done](grpc::Status s) {
+                    status = std::move(s);
+                    done.Notify();
+                  });
+  done.WaitForNotification();
+  if (!status.ok()) return JsonError(status.error_code(), status.error_message());
+
+  auto* factory = google::protobuf::MessageFactory::generated_factory();
+  std::unique_ptr<Message> response(factory->GetPrototype(method->output_type())->New());
+  if (!response->ParseFromString(ByteBufferToString(response_bytes))) {
+    return JsonError(grpc::INTERNAL, "the service's response does not parse");
+  }
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  auto printed = google::protobuf::util::MessageToJsonString(*response, &json, options);
+  if (!printed.ok()) return JsonError(grpc::INTERNAL, printed.message().as_string());
+  return {200, "application/json", json + "\n"};
+}
+
+}  // namespace jiangan::gateway

@@ -1,0 +1,130 @@
+// The gateway: the one entry to Jiang'an Portfolio. Serves every service's
+// gRPC API on one port (forwarding to the services and caching reads in
+// Redis), the district-level portfolio API, and HTTP/JSON for internal tools.
+#include <atomic>
+#include <memory>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/api_catalog.h"
+#include "common/executor.h"
+#include "common/logging.h"
+#include "common/redis_client.h"
+#include "common/server_runtime.h"
+#include "gateway/backends.h"
+#include "gateway/forwarder.h"
+#include "gateway/forwarding_service.h"
+#include "gateway/http_json_api.h"
+#include "gateway/portfolio_service.h"
+#include "gateway/response_cache.h"
+
+ABSL_FLAG(std::string, host, "0.0.0.0", "Address to listen on for gRPC and HTTP.");
+ABSL_FLAG(int, grpc_port, 50050, "gRPC port for department clients.");
+ABSL_FLAG(int, http_port, 8080, "HTTP port: JSON API, /healthz, /metrics.");
+ABSL_FLAG(std::string, renewal_address, "localhost:50051", "Renewal service.");
+ABSL_FLAG(std::string, investment_address, "localhost:50052", "Investment service.");
+ABSL_FLAG(std::string, facilities_address, "localhost:50053", "Facilities service.");
+ABSL_FLAG(int, backend_channels, 2, "HTTP/2 connections to each service.");
+ABSL_FLAG(std::string, redis_address, "localhost:6380",
+          "Redis host:port for the read cache; empty turns caching off.");
+ABSL_FLAG(absl::Duration, cache_ttl, absl::Minutes(5), "How long a cached read lives.");
+ABSL_FLAG(absl::Duration, redis_timeout, absl::Milliseconds(50),
+          "Connect and command timeout for Redis.");
+ABSL_FLAG(int, cache_workers, 8, "Threads that talk to Redis.");
+ABSL_FLAG(std::string, targets_path, "seed/2024/targets.json",
+          "The district's targets: a ListTargetsResponse in JSON.");
+ABSL_FLAG(absl::Duration, default_deadline, absl::Seconds(30),
+          "Deadline for forwarded calls whose caller set none.");
+ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(20),
+          "How long in-flight RPCs may run after SIGTERM.");
+ABSL_FLAG(int, http_threads, 16, "Threads serving HTTP connections.");
+
+namespace {
+
+using jiangan::LogLevel;
+
+int Fail(const absl::Status& status) {
+  jiangan::Log(LogLevel::kError, "startup_failed", {{"error", status.ToString()}});
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  jiangan::BlockShutdownSignals();
+  absl::SetProgramUsageMessage("Jiang'an Portfolio gateway");
+  absl::ParseCommandLine(argc, argv);
+  jiangan::SetLogComponent("gateway");
+
+  const jiangan::ApiCatalog& apis = jiangan::Apis();
+  const auto* renewal = apis.renewal;
+  const auto* investment = apis.investment;
+  const auto* facilities = apis.facilities;
+
+  jiangan::gateway::Backends backends;
+  const int channels = absl::GetFlag(FLAGS_backend_channels);
+  backends.Add(renewal->full_name(), absl::GetFlag(FLAGS_renewal_address), channels);
+  backends.Add(investment->full_name(), absl::GetFlag(FLAGS_investment_address), channels);
+  backends.Add(facilities->full_name(), absl::GetFlag(FLAGS_facilities_address), channels);
+
+  jiangan::ServerOptions options;
+  options.component = "gateway";
+  options.grpc_address =
+      absl::StrCat(absl::GetFlag(FLAGS_host), ":", absl::GetFlag(FLAGS_grpc_port));
+  options.http_host = absl::GetFlag(FLAGS_host);
+  options.http_port = absl::GetFlag(FLAGS_http_port);
+  options.http_threads = absl::GetFlag(FLAGS_http_threads);
+  options.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
+  jiangan::ServerRuntime runtime(options);
+
+  std::unique_ptr<jiangan::RedisPool> redis;
+  jiangan::Executor cache_executor(absl::GetFlag(FLAGS_cache_workers), 8192);
+  std::unique_ptr<jiangan::gateway::ResponseCache> cache;
+  if (const std::string address = absl::GetFlag(FLAGS_redis_address); !address.empty()) {
+    std::pair<std::string, std::string> host_port =
+        absl::StrSplit(address, absl::MaxSplits(':', 1));
+    int port = 0;
+    if (!absl::SimpleAtoi(host_port.second, &port)) {
+      return Fail(absl::InvalidArgumentError(
+          absl::StrCat("--redis_address: \"", address, "\" is not host:port")));
+    }
+    redis = std::make_unique<jiangan::RedisPool>(host_port.first, port,
+                                                 absl::GetFlag(FLAGS_redis_timeout));
+    cache = std::make_unique<jiangan::gateway::ResponseCache>(
+        redis.get(), &cache_executor, runtime.metrics(), absl::GetFlag(FLAGS_cache_ttl));
+  }
+  jiangan::gateway::Forwarder forwarder(&backends, cache.get(),
+                                        absl::GetFlag(FLAGS_default_deadline));
+  jiangan::gateway::ForwardingService renewal_api(renewal, &forwarder);
+  jiangan::gateway::ForwardingService investment_api(investment, &forwarder);
+  jiangan::gateway::ForwardingService facilities_api(facilities, &forwarder);
+  auto portfolio_api =
+      jiangan::gateway::PortfolioService::FromFile(absl::GetFlag(FLAGS_targets_path));
+  if (!portfolio_api.ok()) return Fail(portfolio_api.status());
+
+  // The JSON API calls the gateway's own gRPC port, known only once serving.
+  std::unique_ptr<jiangan::gateway::HttpJsonApi> json_api;
+  std::atomic<jiangan::gateway::HttpJsonApi*> json_api_ready{nullptr};
+  absl::Status started = runtime.Start(
+      {&renewal_api, &investment_api, &facilities_api, portfolio_api->get()},
+      [&json_api_ready](const jiangan::HttpRequest& request) -> jiangan::HttpResponse {
+        jiangan::gateway::HttpJsonApi* api = json_api_ready.load();
+        if (api == nullptr) return {503, "text/plain", "starting\n"};
+        return api->Handle(request);
+      });
+  if (!started.ok()) return Fail(started);
+  json_api = std::make_unique<jiangan::gateway::HttpJsonApi>(
+      grpc::CreateChannel(absl::StrCat("127.0.0.1:", runtime.grpc_port()),
+                          grpc::InsecureChannelCredentials()),
+      apis.All());
+  json_api_ready.store(json_api.get());
+
+  runtime.WaitForShutdownSignalAndDrain();
+  cache_executor.Shutdown();
+  return 0;
+}

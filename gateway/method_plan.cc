@@ -1,0 +1,70 @@
+#include "gateway/method_plan.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/message.h"
+
+namespace jiangan::gateway {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::Message;
+
+const FieldDescriptor* NameField(const google::protobuf::Descriptor* type) {
+  const FieldDescriptor* field = type->FindFieldByName("name");
+  if (field == nullptr || field->is_repeated() ||
+      field->type() != FieldDescriptor::TYPE_STRING) {
+    return nullptr;
+  }
+  return field;
+}
+
+std::string NameOf(const Message& message) {
+  const FieldDescriptor* field = NameField(message.GetDescriptor());
+  return field ? message.GetReflection()->GetString(message, field) : std::string();
+}
+
+}  // namespace
+
+MethodPlan PlanMethod(const google::protobuf::MethodDescriptor* method) {
+  auto* factory = google::protobuf::MessageFactory::generated_factory();
+  MethodPlan plan;
+  plan.service = method->service()->full_name();
+  plan.path = absl::StrCat("/", plan.service, "/", method->name());
+  plan.request_prototype = factory->GetPrototype(method->input_type());
+  plan.response_prototype = factory->GetPrototype(method->output_type());
+  const std::string& name = method->name();
+  if (absl::StartsWith(name, "Get") && NameField(method->input_type()) != nullptr) {
+    plan.kind = MethodPlan::Kind::kCachedRead;
+  } else if (absl::StartsWith(name, "List") || absl::StartsWith(name, "Search") ||
+             absl::StartsWith(name, "Summarize") || absl::StartsWith(name, "BatchGet")) {
+    plan.kind = MethodPlan::Kind::kRead;
+  } else {
+    plan.kind = MethodPlan::Kind::kWrite;
+  }
+  return plan;
+}
+
+std::string RequestedName(const Message& request) { return NameOf(request); }
+
+std::vector<std::string> WrittenNames(const Message& request, const Message& response) {
+  std::vector<std::string> names;
+  auto add = [&names](std::string name) {
+    if (!name.empty() && std::find(names.begin(), names.end(), name) == names.end()) {
+      names.push_back(std::move(name));
+    }
+  };
+  add(NameOf(request));
+  const auto* descriptor = request.GetDescriptor();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const FieldDescriptor* field = descriptor->field(i);
+    if (field->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE && !field->is_repeated() &&
+        request.GetReflection()->HasField(request, field)) {
+      add(NameOf(request.GetReflection()->GetMessage(request, field)));
+    }
+  }
+  add(NameOf(response));
+  return names;
+}
+
+}  // namespace jiangan::gateway

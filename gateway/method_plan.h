@@ -1,0 +1,42 @@
+// How the gateway treats each method it forwards, read off the method's
+// descriptor by AIP naming conventions rather than listed by hand, so that a
+// method added to a service proto is served, cached and invalidated correctly
+// without gateway code changes:
+// - Get* with a string `name` request field: a cached read, keyed by `name`;
+// - List*, Search*, Summarize*, BatchGet*: reads, passed through;
+// - anything else: a write; on success the resource names it touched
+//   (request `name`, `name` of any message field of the request, response
+//   `name`) are invalidated before the response is returned.
+#ifndef JIANGAN_GATEWAY_METHOD_PLAN_H_
+#define JIANGAN_GATEWAY_METHOD_PLAN_H_
+
+#include <string>
+#include <vector>
+
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
+
+namespace jiangan::gateway {
+
+struct MethodPlan {
+  enum class Kind { kCachedRead, kRead, kWrite };
+
+  Kind kind = Kind::kWrite;
+  std::string path;     // "/jiangan.renewal.v1.RenewalService/GetProject"
+  std::string service;  // "jiangan.renewal.v1.RenewalService"
+  const google::protobuf::Message* request_prototype = nullptr;
+  const google::protobuf::Message* response_prototype = nullptr;
+};
+
+MethodPlan PlanMethod(const google::protobuf::MethodDescriptor* method);
+
+// The `name` of a cached read's request, or "" if it has none.
+std::string RequestedName(const google::protobuf::Message& request);
+
+// Resource names a successful write may have changed.
+std::vector<std::string> WrittenNames(const google::protobuf::Message& request,
+                                      const google::protobuf::Message& response);
+
+}  // namespace jiangan::gateway
+
+#endif  // JIANGAN_GATEWAY_METHOD_PLAN_H_

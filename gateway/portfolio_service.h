@@ -1,0 +1,37 @@
+// The gateway's own district-level API. For now: the 2024 targets of the
+// work report, read from a JSON file at start-up and served from memory.
+#ifndef JIANGAN_GATEWAY_PORTFOLIO_SERVICE_H_
+#define JIANGAN_GATEWAY_PORTFOLIO_SERVICE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "jiangan/portfolio/v1/portfolio.grpc.pb.h"
+
+namespace jiangan::gateway {
+
+class PortfolioService final : public portfolio::v1::PortfolioService::CallbackService {
+ public:
+  // Reads targets from `path`: a ListTargetsResponse in proto3 JSON. Every
+  // target must have a unique `targets/{id}` name.
+  static absl::StatusOr<std::unique_ptr<PortfolioService>> FromFile(const std::string& path);
+
+  grpc::ServerUnaryReactor* GetTarget(grpc::CallbackServerContext* context,
+                                      const portfolio::v1::GetTargetRequest* request,
+                                      portfolio::v1::Target* response) override;
+  grpc::ServerUnaryReactor* ListTargets(grpc::CallbackServerContext* context,
+                                        const portfolio::v1::ListTargetsRequest* request,
+                                        portfolio::v1::ListTargetsResponse* response) override;
+
+ private:
+  explicit PortfolioService(portfolio::v1::ListTargetsResponse targets)
+      : targets_(std::move(targets)) {}
+
+  // Immutable after construction, so handlers read it without locks.
+  const portfolio::v1::ListTargetsResponse targets_;
+};
+
+}  // namespace jiangan::gateway
+
+#endif  // JIANGAN_GATEWAY_PORTFOLIO_SERVICE_H_

@@ -1,0 +1,158 @@
+#include "gateway/response_cache.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/logging.h"
+
+namespace jiangan::gateway {
+namespace {
+
+// Remembered invalidations beyond this make the cache bypass itself instead.
+constexpr size_t kMaxPending = 100000;
+// Generations outlive any value cached under them.
+constexpr absl::Duration kGenerationLifetime = absl::Hours(24);
+// Passed to Fill when no generation could be read: such a fill is dropped.
+constexpr char kNoGeneration[] = "-";
+
+// SET the value only if the generation is still the one read before the
+// fetch ('' when there was none).
+constexpr char kFillScript[] =
+    "local g = redis.call('GET', KEYS[2]) or '' "
+    "if g == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) "
+    "return 1 end return 0";
+
+std::vector<std::vector<std::string>> InvalidationCommands(
+    const std::string& value_key, const std::string& generation_key) {
+  return {{"INCR", generation_key},
+          {"PEXPIRE", generation_key,
+           absl::StrCat(absl::ToInt64Milliseconds(kGenerationLifetime))},
+          {"DEL", value_key}};
+}
+
+}  // namespace
+
+ResponseCache::ResponseCache(RedisPool* redis, Executor* executor, Metrics* metrics,
+                             absl::Duration ttl)
+    : redis_(redis), executor_(executor), metrics_(metrics), ttl_(ttl) {}
+
+std::string ResponseCache::ValueKey(absl::string_view resource_name) {
+  return absl::StrCat("jiangan:v1:cache:", resource_name);
+}
+
+std::string ResponseCache::GenerationKey(absl::string_view resource_name) {
+  return absl::StrCat("jiangan:v1:generation:", resource_name);
+}
+
+bool ResponseCache::FlushPending() {
+  std::vector<std::string> names;
+  {
+    absl::MutexLock lock(&mu_);
+    if (pending_.empty()) return true;
+    names.assign(pending_.begin(), pending_.end());
+  }
+  std::vector<std::vector<std::string>> commands;
+  for (const std::string& name : names) {
+    for (auto& command : InvalidationCommands(ValueKey(name), GenerationKey(name))) {
+      commands.push_back(std::move(command));
+    }
+  }
+  if (!redis_->Pipeline(commands).ok()) return false;
+  absl::MutexLock lock(&mu_);
+  for (const std::string& name : names) pending_.erase(name);
+  Log(LogLevel::kInfo, "cache_invalidations_replayed",
+      {{"count", absl::StrCat(names.size())}});
+  return pending_.empty();
+}
+
+bool ResponseCache::Trusted() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (absl::Now() < bypass_until_) return false;
+  }
+  return FlushPending();
+}
+
+void ResponseCache::Lookup(std::string resource_name, LookupDone done) {
+  // Shared so that, if the executor refuses the task, `done` can still be
+  // called here: a miss costs one service call, never an error.
+  auto pending_done = std::make_shared<LookupDone>(std::move(done));
+  const bool queued = executor_->Submit([this, name = std::move(resource_name),
+                                         pending_done] {
+    LookupDone done_now = std::move(*pending_done);
+    if (!Trusted()) {
+      metrics_->AddToCounter("gateway_cache_lookups_total", "result=\"bypass\"");
+      std::move(done_now)(std::nullopt, kNoGeneration);
+      return;
+    }
+    auto replies = redis_->Pipeline({{"GET", GenerationKey(name)}, {"GET", ValueKey(name)}});
+    if (!replies.ok()) {
+      metrics_->AddToCounter("gateway_cache_lookups_total", "result=\"error\"");
+      std::move(done_now)(std::nullopt, kNoGeneration);
+      return;
+    }
+    const RedisReply& generation = (*replies)[0];
+    const RedisReply& value = (*replies)[1];
+    if (value.type == RedisReply::Type::kString) {
+      metrics_->AddToCounter("gateway_cache_lookups_total", "result=\"hit\"");
+      std::move(done_now)(value.str, generation.str);
+      return;
+    }
+    metrics_->AddToCounter("gateway_cache_lookups_total", "result=\"miss\"");
+    std::move(done_now)(std::nullopt, generation.str);
+  });
+  if (!queued) {
+    metrics_->AddToCounter("gateway_cache_lookups_total", "result=\"saturated\"");
+    std::move (*pending_done)(std::nullopt, kNoGeneration);
+  }
+}
+
+void ResponseCache::Fill(std::string resource_name, std::string generation,
+                         std::string value) {
+  if (generation == kNoGeneration) return;
+  executor_->Submit([this, name = std::move(resource_name),
+                     generation = std::move(generation), value = std::move(value)] {
+    auto reply = redis_->Pipeline(
+        {{"EVAL", kFillScript, "2", ValueKey(name), GenerationKey(name), generation,
+          value, absl::StrCat(absl::ToInt64Milliseconds(ttl_))}});
+    if (!reply.ok()) {
+      metrics_->AddToCounter("gateway_cache_fills_total", "result=\"error\"");
+    } else {
+      metrics_->AddToCounter("gateway_cache_fills_total",
+                             (*reply)[0].integer == 1 ? "result=\"stored\""
+                                                      : "result=\"superseded\"");
+    }
+  });
+}
+
+void ResponseCache::Remember(std::string resource_name) {
+  absl::MutexLock lock(&mu_);
+  if (pending_.size() >= kMaxPending) {
+    pending_.clear();
+    bypass_until_ = absl::Now() + ttl_;
+    Log(LogLevel::kWarning, "cache_bypassed",
+        {{"reason", "too many invalidations could not reach redis"}});
+  } else {
+    pending_.insert(std::move(resource_name));
+  }
+}
+
+void ResponseCache::Invalidate(std::string resource_name,
+                               absl::AnyInvocable<void() &&> done) {
+  auto pending_done = std::make_shared<absl::AnyInvocable<void() &&>>(std::move(done));
+  const bool queued = executor_->Submit([this, name = resource_name, pending_done] {
+    if (!redis_->Pipeline(InvalidationCommands(ValueKey(name), GenerationKey(name))).ok()) {
+      Remember(name);
+    }
+    std::move(*pending_done)();
+  });
+  if (!queued) {
+    // Remembered invalidations keep the cache untrusted until replayed, so
+    // skipping Redis here cannot serve a stale value.
+    Remember(std::move(resource_name));
+    std::move(*pending_done)();
+  }
+}
+
+}  // namespace jiangan::gateway

@@ -1,0 +1,74 @@
+// Caches serialized Get responses in Redis, keyed by resource name.
+//
+// Correctness rule: a read after a successful write through the gateway
+// never returns the old value. Each resource has a generation counter in
+// Redis; a write bumps it and deletes the cached value before the write's
+// response is returned, and a fill only lands if the generation it read
+// before fetching from the service is still current. So a slow read that
+// raced with a write cannot put the old value back.
+//
+// Redis being down never fails a request: lookups miss. Invalidations that
+// could not reach Redis are remembered and replayed before the cache is
+// trusted again; if too many pile up, the cache is bypassed for one TTL, by
+// which time every value that could be stale has expired.
+#ifndef JIANGAN_GATEWAY_RESPONSE_CACHE_H_
+#define JIANGAN_GATEWAY_RESPONSE_CACHE_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/functional/any_invocable.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/executor.h"
+#include "common/metrics.h"
+#include "common/redis_client.h"
+
+namespace jiangan::gateway {
+
+class ResponseCache {
+ public:
+  // Redis I/O runs on `executor`. All pointers must outlive the cache.
+  ResponseCache(RedisPool* redis, Executor* executor, Metrics* metrics,
+                absl::Duration ttl);
+
+  // Redis key that holds the cached response for `resource_name`.
+  static std::string ValueKey(absl::string_view resource_name);
+
+  // Calls `done(value, generation)` on an executor thread, or inline if the
+  // executor is saturated: `value` is the cached response or nullopt, and
+  // `generation` must be handed to Fill after fetching a fresh value.
+  using LookupDone =
+      absl::AnyInvocable<void(std::optional<std::string> value, std::string generation) &&>;
+  void Lookup(std::string resource_name, LookupDone done);
+
+  // Stores `value` unless `resource_name` was written since `generation` was
+  // read. Fire and forget.
+  void Fill(std::string resource_name, std::string generation, std::string value);
+
+  // Drops the cached value and bumps the generation, then calls `done`.
+  void Invalidate(std::string resource_name, absl::AnyInvocable<void() &&> done);
+
+ private:
+  static std::string GenerationKey(absl::string_view resource_name);
+  // Replays remembered invalidations; false if Redis is still unreachable.
+  bool FlushPending();
+  bool Trusted();
+  // Records an invalidation that could not reach Redis.
+  void Remember(std::string resource_name);
+
+  RedisPool* const redis_;
+  Executor* const executor_;
+  Metrics* const metrics_;
+  const absl::Duration ttl_;
+
+  absl::Mutex mu_;
+  absl::flat_hash_set<std::string> pending_ ABSL_GUARDED_BY(mu_);
+  absl::Time bypass_until_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+};
+
+}  // namespace jiangan::gateway
+
+#endif  // JIANGAN_GATEWAY_RESPONSE_CACHE_H_

@@ -1,0 +1,194 @@
+// jiangan_cli: talks to the gateway (or any service) from the command line,
+// in proto3 JSON. Subcommands:
+//   call METHOD JSON     one unary call; prints the response as JSON
+//   seed FILE            applies a JSON-lines file of {"method","request"} calls
+//   frame METHOD JSON    writes the gRPC frame of a request to stdout (for h2load)
+// METHOD is "jiangan.renewal.v1.RenewalService/GetProject" or the like.
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "absl/time/clock.h"
+#include "common/api_catalog.h"
+#include "common/rpc_observer.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
+
+ABSL_FLAG(std::string, target, "localhost:50050", "host:port of the gateway.");
+ABSL_FLAG(absl::Duration, timeout, absl::Seconds(10), "Deadline of each call.");
+ABSL_FLAG(std::string, authorization, "", "Sent as the `authorization` header.");
+
+namespace {
+
+using google::protobuf::Message;
+using google::protobuf::MethodDescriptor;
+
+std::unique_ptr<Message> NewMessage(const google::protobuf::Descriptor* type) {
+  return std::unique_ptr<Message>(
+      google::protobuf::MessageFactory::generated_factory()->GetPrototype(type)->New());
+}
+
+// Parses `json` as the request of `method_name`; prints why not.
+std::unique_ptr<Message> ParseRequest(const std::string& method_name, const std::string& json,
+                                      const MethodDescriptor** method) {
+  *method = jiangan::FindApiMethod(method_name);
+  if (*method == nullptr) {
+    std::cerr << "unknown method " << method_name << "\n";
+    return nullptr;
+  }
+  auto request = NewMessage((*method)->input_type());
+  auto parsed = google::protobuf::util::JsonStringToMessage(json, request.get());
+  if (!parsed.ok()) {
+    std::cerr << "request is not a " << (*method)->input_type()->full_name() << ": "
+              << parsed.ToString() << "\n";
+    return nullptr;
+  }
+  return request;
+}
+
+grpc::Status Call(grpc::GenericStub& stub, const MethodDescriptor* method,
+                  const Message& request, Message* response) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_timeout)));
+  if (std::string auth = absl::GetFlag(FLAGS_authorization); !auth.empty()) {
+    context.AddMetadata("authorization", auth);
+  }
+  std::string bytes = request.SerializeAsString();
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer request_buffer(&slice, 1);
+  grpc::ByteBuffer response_buffer;
+  grpc::Status status;
+  absl::Notification done;
+  stub.UnaryCall(&context, absl::StrCat("/", method->service()->full_name(), "/", method->name()),
+                 grpc::StubOptions(), &request_buffer, &response_buffer,
+                 [&](grpc::Status s) {
+                   status = std::move(s);
+                   done.Notify();
+                 });
+  done.WaitForNotification();
+  if (!status.ok()) return status;
+  std::vector<grpc::Slice> slices;
+  std::string out;
+  (void)response_buffer.Dump(&slices);
+  for (const auto& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  if (!response->ParseFromString(out)) {
+    return grpc::Status(grpc::INTERNAL, "response does not parse");
+  }
+  return status;
+}
+
+void PrintError(const grpc::Status& status) {
+  std::cerr << jiangan::StatusCodeName(status.error_code()) << ": " << status.error_message()
+            << "\n";
+}
+
+int RunCall(grpc::GenericStub& stub, const std::string& method_name, const std::string& json) {
+  const MethodDescriptor* method = nullptr;
+  auto request = ParseRequest(method_name, json, &method);
+  if (request == nullptr) return 2;
+  auto response = NewMessage(method->output_type());
+  grpc::Status status = Call(stub, method, *request, response.get());
+  if (!status.ok()) {
+    PrintError(status);
+    return 1;
+  }
+  std::string out;
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  (void)google::protobuf::util::MessageToJsonString(*response, &out, options);
+  std::cout << out;
+  return 0;
+}
+
+int RunSeed(grpc::GenericStub& stub, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    std::cerr << "cannot read " << path << "\n";
+    return 2;
+  }
+  int applied = 0;
+  int existing = 0;
+  int line_number = 0;
+  std::string line;
+  while (std::getline(in, line)) {
+    ++line_number;
+    if (line.empty()) continue;
+    // Each line: {"method": "...", "request": {...}}.
+    google::protobuf::Struct entry;
+    if (!google::protobuf::util::JsonStringToMessage(line, &entry).ok() ||
+        !entry.fields().contains("method") || !entry.fields().contains("request")) {
+      std::cerr << path << ":" << line_number << ": not {\"method\", \"request\"}\n";
+      return 2;
+    }
+    std::string request_json;
+    (void)google::protobuf::util::MessageToJsonString(entry.fields().at("request"),
+                                                      &request_json);
+    const MethodDescriptor* method = nullptr;
+    auto request = ParseRequest(entry.fields().at("method").string_value(), request_json,
+                                &method);
+    if (request == nullptr) {
+      std::cerr << path << ":" << line_number << ": rejected\n";
+      return 2;
+    }
+    auto response = NewMessage(method->output_type());
+    grpc::Status status = Call(stub, method, *request, response.get());
+    if (status.error_code() == grpc::ALREADY_EXISTS) {
+      ++existing;
+    } else if (!status.ok()) {
+      std::cerr << path << ":" << line_number << ": ";
+      PrintError(status);
+      return 1;
+    } else {
+      ++applied;
+    }
+  }
+  std::cout << "seed " << path << ": " << applied << " applied (creates repeated with the "
+            << "same request_id return the first record), " << existing
+            << " already present\n";
+  return 0;
+}
+
+int RunFrame(const std::string& method_name, const std::string& json) {
+  const MethodDescriptor* method = nullptr;
+  auto request = ParseRequest(method_name, json, &method);
+  if (request == nullptr) return 2;
+  std::string bytes = request->SerializeAsString();
+  // gRPC length-prefixed message: no compression flag, 4-byte big-endian length.
+  std::string frame(5, '\0');
+  const uint32_t length = static_cast<uint32_t>(bytes.size());
+  frame[1] = static_cast<char>(length >> 24);
+  frame[2] = static_cast<char>(length >> 16);
+  frame[3] = static_cast<char>(length >> 8);
+  frame[4] = static_cast<char>(length);
+  std::cout << frame << bytes;
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "jiangan_cli [--target=host:port] call METHOD JSON | seed FILE | frame METHOD JSON");
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  if (args.size() < 3) {
+    std::cerr << absl::ProgramUsageMessage() << "\n";
+    return 2;
+  }
+  const std::string command = args[1];
+  if (command == "frame" && args.size() == 4) return RunFrame(args[2], args[3]);
+  auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_target),
+                                     grpc::InsecureChannelCredentials());
+  grpc::GenericStub stub(channel);
+  if (command == "call" && args.size() == 4) return RunCall(stub, args[2], args[3]);
+  if (command == "seed" && args.size() == 3) return RunSeed(stub, args[2]);
+  std::cerr << absl::ProgramUsageMessage() << "\n";
+  return 2;
+}
