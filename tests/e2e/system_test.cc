@@ -1,0 +1,443 @@
+// End to end: a real redis-server and the four real binaries on free
+// loopback ports, driven through the gateway over gRPC and HTTP.
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+#include <signal.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "common/redis_client.h"
+#include "gateway/response_cache.h"
+#include "google/protobuf/unknown_field_set.h"
+#include "gtest/gtest.h"
+#include "jiangan/facilities/v1/facilities.grpc.pb.h"
+#include "jiangan/investment/v1/investment.grpc.pb.h"
+#include "jiangan/portfolio/v1/portfolio.grpc.pb.h"
+#include "jiangan/renewal/v1/renewal.grpc.pb.h"
+#include "tests/support/http_client.h"
+#include "tests/support/system_under_test.h"
+
+namespace jiangan {
+namespace {
+
+namespace renewal_v1 = renewal::v1;
+namespace investment_v1 = investment::v1;
+namespace facilities_v1 = facilities::v1;
+using jiangan::testing::HttpRequestTo;
+
+class SystemTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::Status started = system_.Start();
+    ASSERT_TRUE(started.ok()) << started;
+    channel_ = system_.GatewayChannel();
+    renewal_ = renewal_v1::RenewalService::NewStub(channel_);
+    investment_ = investment_v1::InvestmentService::NewStub(channel_);
+    facilities_ = facilities_v1::FacilitiesService::NewStub(channel_);
+    redis_ = std::make_unique<RedisClient>("127.0.0.1", system_.redis().port(), absl::Seconds(1));
+  }
+
+  static std::unique_ptr<grpc::ClientContext> Context() {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    return context;
+  }
+
+  renewal_v1::Project CreateProject(const std::string& id, const std::string& display_name) {
+    renewal_v1::CreateProjectRequest request;
+    request.set_project_id(id);
+    request.mutable_project()->set_display_name(display_name);
+    request.mutable_project()->set_kind(renewal_v1::URBAN_VILLAGE_REDEVELOPMENT);
+    renewal_v1::Project project;
+    grpc::Status status = renewal_->CreateProject(Context().get(), request, &project);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return project;
+  }
+
+  grpc::Status GetProject(const std::string& name, renewal_v1::Project* project,
+                          std::string* cache_header = nullptr) {
+    renewal_v1::GetProjectRequest request;
+    request.set_name(name);
+    auto context = Context();
+    grpc::Status status = renewal_->GetProject(context.get(), request, project);
+    if (cache_header != nullptr) {
+      auto it = context->GetServerInitialMetadata().find("x-jiangan-cache");
+      *cache_header = it == context->GetServerInitialMetadata().end()
+                          ? ""
+                          : std::string(it->second.data(), it->second.size());
+    }
+    return status;
+  }
+
+  // The cached bytes Redis itself holds for `name`.
+  std::optional<std::string> CachedInRedis(const std::string& name) {
+    auto reply = redis_->Command({"GET", gateway::ResponseCache::ValueKey(name)});
+    if (!reply.ok() || reply->type != RedisReply::Type::kString) return std::nullopt;
+    return reply->str;
+  }
+
+  // Fills happen just after the response; wait for Redis to show one.
+  std::optional<std::string> EventuallyCached(const std::string& name) {
+    for (int i = 0; i < 200; ++i) {
+      if (auto cached = CachedInRedis(name)) return cached;
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    return std::nullopt;
+  }
+
+  testing::SystemUnderTest system_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<renewal_v1::RenewalService::Stub> renewal_;
+  std::unique_ptr<investment_v1::InvestmentService::Stub> investment_;
+  std::unique_ptr<facilities_v1::FacilitiesService::Stub> facilities_;
+  std::unique_ptr<RedisClient> redis_;
+};
+
+TEST_F(SystemTest, CreatesGetsAndListsEachServiceOverGrpc) {
+  renewal_v1::Project project = CreateProject("heinihu-village", "黑泥湖村城中村改造");
+  EXPECT_EQ(project.name(), "projects/heinihu-village");
+  renewal_v1::Project got;
+  ASSERT_TRUE(GetProject(project.name(), &got).ok());
+  EXPECT_EQ(got.display_name(), "黑泥湖村城中村改造");
+  renewal_v1::ListProjectsResponse projects;
+  ASSERT_TRUE(renewal_->ListProjects(Context().get(), {}, &projects).ok());
+  ASSERT_EQ(projects.projects_size(), 1);
+
+  investment_v1::CreateLeadRequest create_lead;
+  create_lead.set_lead_id("insurance-stationed-team");
+  create_lead.mutable_lead()->set_display_name("驻点招商专班:保险机构");
+  create_lead.mutable_lead()->set_industry(investment_v1::FINANCE_INSURANCE);
+  create_lead.mutable_lead()->set_channel(investment_v1::STATIONED_TEAM);
+  create_lead.mutable_lead()->set_planned_investment_yuan(34000000000);
+  investment_v1::Lead lead;
+  ASSERT_TRUE(investment_->CreateLead(Context().get(), create_lead, &lead).ok());
+  investment_v1::GetLeadRequest get_lead;
+  get_lead.set_name("leads/insurance-stationed-team");
+  investment_v1::Lead got_lead;
+  ASSERT_TRUE(investment_->GetLead(Context().get(), get_lead, &got_lead).ok());
+  EXPECT_EQ(got_lead.planned_investment_yuan(), 34000000000);
+  EXPECT_EQ(got_lead.stage(), investment_v1::LEAD);
+  investment_v1::ListLeadsResponse leads;
+  ASSERT_TRUE(investment_->ListLeads(Context().get(), {}, &leads).ok());
+  EXPECT_EQ(leads.leads_size(), 1);
+
+  facilities_v1::CreateFacilityRequest create_facility;
+  create_facility.set_facility_id("wuhan-eighth-hospital");
+  create_facility.mutable_facility()->set_display_name("武汉市第八医院");
+  create_facility.mutable_facility()->set_kind(facilities_v1::HOSPITAL);
+  create_facility.mutable_facility()->set_status(facilities_v1::IN_SERVICE);
+  facilities_v1::Facility facility;
+  ASSERT_TRUE(facilities_->CreateFacility(Context().get(), create_facility, &facility).ok());
+  facilities_v1::GetFacilityRequest get_facility;
+  get_facility.set_name("facilities/wuhan-eighth-hospital");
+  facilities_v1::Facility got_facility;
+  ASSERT_TRUE(facilities_->GetFacility(Context().get(), get_facility, &got_facility).ok());
+  EXPECT_EQ(got_facility.display_name(), "武汉市第八医院");
+  facilities_v1::ListFacilitiesResponse list;
+  ASSERT_TRUE(facilities_->ListFacilities(Context().get(), {}, &list).ok());
+  EXPECT_EQ(list.facilities_size(), 1);
+}
+
+TEST_F(SystemTest, CreatesGetsAndListsEachServiceOverHttpJson) {
+  const int port = system_.gateway().http_port;
+  struct Case {
+    std::string collection, id_param, body, expected;
+  };
+  const std::vector<Case> cases = {
+      {"projects", "project_id", R"({"displayName":"淌湖村城中村改造","kind":"URBAN_VILLAGE_REDEVELOPMENT"})",
+       "淌湖村城中村改造"},
+      {"leads", "lead_id",
+       R"({"displayName":"江岸产业发展基金招商","industry":"OTHER_INDUSTRY","channel":"FUND"})",
+       "江岸产业发展基金招商"},
+      {"facilities", "facility_id",
+       R"({"displayName":"新岱山医院","kind":"HOSPITAL","location":{"latitude":30.65,"longitude":114.33}})",
+       "新岱山医院"},
+  };
+  for (const Case& c : cases) {
+    auto created = HttpRequestTo(port, "POST",
+                                 absl::StrCat("/v1/", c.collection, "?", c.id_param, "=item-1"),
+                                 c.body);
+    ASSERT_TRUE(created.ok()) << created.status();
+    EXPECT_EQ(created->status, 200) << created->body;
+    EXPECT_EQ(created->content_type, "application/json");
+    auto got = HttpRequestTo(port, "GET", absl::StrCat("/v1/", c.collection, "/item-1"));
+    ASSERT_TRUE(got.ok());
+    EXPECT_EQ(got->status, 200) << got->body;
+    EXPECT_TRUE(absl::StrContains(got->body, c.expected)) << got->body;
+    EXPECT_TRUE(absl::StrContains(got->body, absl::StrCat("\"name\":\"", c.collection, "/item-1\"")));
+    auto listed = HttpRequestTo(port, "GET", absl::StrCat("/v1/", c.collection, "?page_size=10"));
+    ASSERT_TRUE(listed.ok());
+    EXPECT_EQ(listed->status, 200);
+    EXPECT_TRUE(absl::StrContains(listed->body, c.expected)) << listed->body;
+  }
+  // The gateway's own API: the report's targets.
+  auto target = HttpRequestTo(port, "GET", "/v1/targets/expropriation-signed");
+  ASSERT_TRUE(target.ok());
+  EXPECT_TRUE(absl::StrContains(target->body, "全年完成征收签约59万平方米")) << target->body;
+}
+
+TEST_F(SystemTest, SecondGetIsServedFromRedisAndAWriteInvalidatesIt) {
+  renewal_v1::Project project = CreateProject("tanghu-village", "淌湖村城中村改造");
+  renewal_v1::Project first;
+  std::string header;
+  ASSERT_TRUE(GetProject(project.name(), &first, &header).ok());
+  EXPECT_EQ(header, "miss");
+  // Redis now holds exactly the response the service gave.
+  std::optional<std::string> cached = EventuallyCached(project.name());
+  ASSERT_TRUE(cached.has_value());
+  renewal_v1::Project in_redis;
+  ASSERT_TRUE(in_redis.ParseFromString(*cached));
+  EXPECT_EQ(in_redis.SerializeAsString(), first.SerializeAsString());
+
+  // Plant a marker in Redis itself: only a read served from Redis sees it.
+  in_redis.set_description("planted in redis by the test");
+  ASSERT_TRUE(redis_->Command({"SET", gateway::ResponseCache::ValueKey(project.name()),
+                               in_redis.SerializeAsString()})
+                  .ok());
+  renewal_v1::Project second;
+  ASSERT_TRUE(GetProject(project.name(), &second, &header).ok());
+  EXPECT_EQ(header, "hit");
+  EXPECT_EQ(second.description(), "planted in redis by the test");
+
+  // A write through the gateway removes the entry before it returns...
+  renewal_v1::UpdateProjectRequest update;
+  update.mutable_project()->set_name(project.name());
+  update.mutable_project()->set_phase(renewal_v1::APPROVED);
+  update.mutable_update_mask()->add_paths("phase");
+  renewal_v1::Project updated;
+  ASSERT_TRUE(renewal_->UpdateProject(Context().get(), update, &updated).ok());
+  EXPECT_EQ(CachedInRedis(project.name()), std::nullopt);
+  // ...so the next read is the new value, from the service.
+  renewal_v1::Project third;
+  ASSERT_TRUE(GetProject(project.name(), &third, &header).ok());
+  EXPECT_EQ(header, "miss");
+  EXPECT_EQ(third.phase(), renewal_v1::APPROVED);
+  EXPECT_EQ(third.description(), "");
+
+  // The same holds for writes over HTTP.
+  ASSERT_TRUE(EventuallyCached(project.name()).has_value());
+  auto patched = HttpRequestTo(system_.gateway().http_port, "PATCH",
+                               "/v1/projects/tanghu-village?update_mask=displayName",
+                               R"j({"displayName":"淌湖村城中村改造(一期)"})j");
+  ASSERT_TRUE(patched.ok());
+  EXPECT_EQ(patched->status, 200) << patched->body;
+  EXPECT_EQ(CachedInRedis(project.name()), std::nullopt);
+  renewal_v1::Project fourth;
+  ASSERT_TRUE(GetProject(project.name(), &fourth).ok());
+  EXPECT_EQ(fourth.display_name(), "淌湖村城中村改造(一期)");
+}
+
+TEST_F(SystemTest, ReadsAndWritesSucceedWithRedisDead) {
+  renewal_v1::Project project = CreateProject("jintan-village", "金潭村城中村改造");
+  renewal_v1::Project got;
+  ASSERT_TRUE(GetProject(project.name(), &got).ok());
+  ASSERT_TRUE(EventuallyCached(project.name()).has_value());
+  system_.redis().Kill();
+
+  std::string header;
+  ASSERT_TRUE(GetProject(project.name(), &got, &header).ok());
+  EXPECT_EQ(header, "miss");
+  EXPECT_EQ(got.display_name(), "金潭村城中村改造");
+  renewal_v1::UpdateProjectRequest update;
+  update.mutable_project()->set_name(project.name());
+  update.mutable_project()->set_display_name("金潭村城中村改造项目");
+  update.mutable_update_mask()->add_paths("display_name");
+  renewal_v1::Project updated;
+  ASSERT_TRUE(renewal_->UpdateProject(Context().get(), update, &updated).ok());
+  ASSERT_TRUE(GetProject(project.name(), &got).ok());
+  EXPECT_EQ(got.display_name(), "金潭村城中村改造项目");
+  auto http = HttpRequestTo(system_.gateway().http_port, "GET", "/v1/projects/jintan-village");
+  ASSERT_TRUE(http.ok());
+  EXPECT_EQ(http->status, 200);
+  EXPECT_TRUE(absl::StrContains(http->body, "金潭村城中村改造项目"));
+}
+
+TEST_F(SystemTest, WriteDuringRedisHangNeverLeavesAStaleRead) {
+  renewal_v1::Project project = CreateProject("huanzihu", "鲩子湖危旧房合作化改造");
+  renewal_v1::Project got;
+  ASSERT_TRUE(GetProject(project.name(), &got).ok());
+  ASSERT_TRUE(EventuallyCached(project.name()).has_value());
+  system_.redis().process()->Signal(SIGSTOP);
+  renewal_v1::UpdateProjectRequest update;
+  update.mutable_project()->set_name(project.name());
+  update.mutable_project()->set_phase(renewal_v1::UNDER_CONSTRUCTION);
+  update.mutable_update_mask()->add_paths("phase");
+  renewal_v1::Project updated;
+  ASSERT_TRUE(renewal_->UpdateProject(Context().get(), update, &updated).ok());
+  system_.redis().process()->Signal(SIGCONT);  // Redis is back with the old entry
+  for (int i = 0; i < 20; ++i) {
+    ASSERT_TRUE(GetProject(project.name(), &got).ok());
+    EXPECT_EQ(got.phase(), renewal_v1::UNDER_CONSTRUCTION) << "read " << i;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+}
+
+TEST_F(SystemTest, BadInputGetsTheRightStatus) {
+  renewal_v1::Project got;
+  grpc::Status missing = GetProject("projects/no-such-project", &got);
+  EXPECT_EQ(missing.error_code(), grpc::NOT_FOUND);
+  grpc::Status malformed = GetProject("not a name", &got);
+  EXPECT_EQ(malformed.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StartsWith(malformed.error_message(), "name:")) << malformed.error_message();
+  EXPECT_EQ(GetProject("", &got).error_code(), grpc::INVALID_ARGUMENT);
+
+  for (int i = 0; i < 3; ++i) CreateProject(absl::StrCat("p", i), "项目");
+  renewal_v1::ListProjectsRequest list;
+  list.set_page_size(5000);  // documented: clamped to 1000
+  renewal_v1::ListProjectsResponse page;
+  ASSERT_TRUE(renewal_->ListProjects(Context().get(), list, &page).ok());
+  EXPECT_EQ(page.projects_size(), 3);
+  EXPECT_TRUE(page.next_page_token().empty());
+  list.set_page_size(-1);
+  EXPECT_EQ(renewal_->ListProjects(Context().get(), list, &page).error_code(),
+            grpc::INVALID_ARGUMENT);
+  list.set_page_size(1);
+  list.set_page_token("forged");
+  EXPECT_EQ(renewal_->ListProjects(Context().get(), list, &page).error_code(),
+            grpc::INVALID_ARGUMENT);
+
+  renewal_v1::CreateProjectRequest create;
+  create.mutable_project()->set_kind(renewal_v1::OTHER);
+  renewal_v1::Project created;
+  grpc::Status no_name = renewal_->CreateProject(Context().get(), create, &created);
+  EXPECT_EQ(no_name.error_code(), grpc::INVALID_ARGUMENT);
+  EXPECT_EQ(no_name.error_message(), "project.display_name: must be 1 to 200 characters, got 0");
+
+  create.mutable_project()->set_display_name("重复");
+  create.set_project_id("p0");
+  EXPECT_EQ(renewal_->CreateProject(Context().get(), create, &created).error_code(),
+            grpc::ALREADY_EXISTS);
+
+  create.set_project_id("");
+  create.set_request_id("retry-me");
+  renewal_v1::Project once, twice;
+  ASSERT_TRUE(renewal_->CreateProject(Context().get(), create, &once).ok());
+  ASSERT_TRUE(renewal_->CreateProject(Context().get(), create, &twice).ok());
+  EXPECT_EQ(once.name(), twice.name());
+
+  renewal_v1::UpdateProjectRequest stale;
+  stale.mutable_project()->set_name("projects/p1");
+  stale.mutable_project()->set_display_name("x");
+  stale.mutable_project()->set_etag("not-the-etag");
+  stale.mutable_update_mask()->add_paths("display_name");
+  EXPECT_EQ(renewal_->UpdateProject(Context().get(), stale, &created).error_code(),
+            grpc::ABORTED);
+
+  // The same over HTTP, as JSON errors with mapped statuses.
+  const int port = system_.gateway().http_port;
+  auto not_found = HttpRequestTo(port, "GET", "/v1/projects/no-such-project");
+  EXPECT_EQ(not_found->status, 404);
+  EXPECT_TRUE(absl::StrContains(not_found->body, "\"status\":\"NOT_FOUND\"")) << not_found->body;
+  EXPECT_EQ(HttpRequestTo(port, "GET", "/v1/projects/Bad_Name")->status, 400);
+  EXPECT_EQ(HttpRequestTo(port, "GET", "/v1/projects?page_size=-3")->status, 400);
+  EXPECT_EQ(HttpRequestTo(port, "GET", "/v1/projects?no_such_param=1")->status, 400);
+  EXPECT_EQ(HttpRequestTo(port, "POST", "/v1/projects", "{not json")->status, 400);
+  EXPECT_EQ(HttpRequestTo(port, "GET", "/v1/nothing-here")->status, 404);
+  EXPECT_EQ(HttpRequestTo(port, "DELETE", "/v1/projects/p1")->status, 501);
+}
+
+// Sends one hand-encoded message on a unary method and returns the reply bytes.
+grpc::Status RawUnary(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+                      const std::string& request, std::string* response) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  grpc::Slice slice(request);
+  grpc::ByteBuffer in(&slice, 1), out;
+  grpc::Status status;
+  absl::Notification done;
+  stub.UnaryCall(&context, method, grpc::StubOptions(), &in, &out, [&](grpc::Status s) {
+    status = s;
+    done.Notify();
+  });
+  done.WaitForNotification();
+  std::vector<grpc::Slice> slices;
+  (void)out.Dump(&slices);
+  for (auto& s : slices) response->append(reinterpret_cast<const char*>(s.begin()), s.size());
+  return status;
+}
+
+TEST_F(SystemTest, EveryServerAnswersHealthChecks) {
+  // grpc.health.v1.HealthCheckRequest{} is empty; SERVING is field 1 = 1.
+  for (int port : {system_.gateway().grpc_port, system_.service("renewal").grpc_port,
+                   system_.service("investment").grpc_port,
+                   system_.service("facilities").grpc_port}) {
+    std::string reply;
+    auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
+                                       grpc::InsecureChannelCredentials());
+    ASSERT_TRUE(RawUnary(channel, "/grpc.health.v1.Health/Check", "", &reply).ok()) << port;
+    EXPECT_EQ(reply, std::string("\x08\x01", 2)) << port;
+  }
+  auto healthz = HttpRequestTo(system_.gateway().http_port, "GET", "/healthz");
+  EXPECT_EQ(healthz->status, 200);
+  auto metrics = HttpRequestTo(system_.gateway().http_port, "GET", "/metrics");
+  EXPECT_TRUE(absl::StrContains(metrics->body, "grpc_server_handled_total{"
+                                               "grpc_service=\"grpc.health.v1.Health\""))
+      << metrics->body;
+}
+
+TEST_F(SystemTest, GatewayReflectionListsEveryServedApi) {
+  // ServerReflectionRequest{list_services: "*"} is field 7.
+  grpc::GenericStub stub(channel_);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  class Reader : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+   public:
+    void OnWriteDone(bool) override { StartWritesDone(); }
+    void OnReadDone(bool ok) override { if (ok) got.push_back(Flatten(response)); if (ok) StartRead(&response); }
+    void OnDone(const grpc::Status& s) override { status = s; done.Notify(); }
+    static std::string Flatten(const grpc::ByteBuffer& buffer) {
+      std::vector<grpc::Slice> slices;
+      std::string out;
+      (void)buffer.Dump(&slices);
+      for (auto& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
+      return out;
+    }
+    grpc::ByteBuffer request, response;
+    std::vector<std::string> got;
+    grpc::Status status;
+    absl::Notification done;
+  } reader;
+  grpc::Slice slice(std::string("\x3a\x01*", 3));
+  reader.request = grpc::ByteBuffer(&slice, 1);
+  stub.PrepareBidiStreamingCall(&context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+                                grpc::StubOptions(), &reader);
+  reader.StartWrite(&reader.request);
+  reader.StartRead(&reader.response);
+  reader.StartCall();
+  reader.done.WaitForNotification();
+  ASSERT_TRUE(reader.status.ok()) << reader.status.error_message();
+  ASSERT_EQ(reader.got.size(), 1u);
+  // The service names are plain strings inside the reply.
+  for (const char* service :
+       {"jiangan.renewal.v1.RenewalService", "jiangan.investment.v1.InvestmentService",
+        "jiangan.facilities.v1.FacilitiesService", "jiangan.portfolio.v1.PortfolioService",
+        "grpc.health.v1.Health"}) {
+    EXPECT_TRUE(absl::StrContains(reader.got[0], service)) << service;
+  }
+}
+
+TEST_F(SystemTest, ServiceExitsZeroOnSigtermAndGatewayReportsItUnavailable) {
+  CreateProject("before-drain", "项目");
+  auto exit_code = system_.service("renewal").process->SignalAndWait(SIGTERM, absl::Seconds(30));
+  ASSERT_TRUE(exit_code.ok()) << exit_code.status();
+  EXPECT_EQ(*exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(system_.service("renewal").process->ReadLog(), "\"event\":\"stopped\""));
+  renewal_v1::ListProjectsResponse page;
+  EXPECT_EQ(renewal_->ListProjects(Context().get(), {}, &page).error_code(), grpc::UNAVAILABLE);
+  // The other services are unaffected.
+  investment_v1::ListLeadsResponse leads;
+  EXPECT_TRUE(investment_->ListLeads(Context().get(), {}, &leads).ok());
+  // An idle client connection only delays the drain until it sees GOAWAY.
+  renewal_.reset();
+  investment_.reset();
+  facilities_.reset();
+  channel_.reset();
+  auto gateway_exit = system_.gateway().process->SignalAndWait(SIGTERM, absl::Seconds(30));
+  ASSERT_TRUE(gateway_exit.ok());
+  EXPECT_EQ(*gateway_exit, 0);
+}
+
+}  // namespace
+}  // namespace jiangan

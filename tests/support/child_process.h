@@ -1,0 +1,55 @@
+// A child process the tests start and stop: one of the project's servers or
+// redis-server. Its stdout and stderr go to a log file.
+#ifndef JIANGAN_TESTS_SUPPORT_CHILD_PROCESS_H_
+#define JIANGAN_TESTS_SUPPORT_CHILD_PROCESS_H_
+
+#include <sys/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace jiangan::testing {
+
+class ChildProcess {
+ public:
+  static absl::StatusOr<std::unique_ptr<ChildProcess>> Start(
+      const std::vector<std::string>& argv, const std::string& log_path);
+  // Kills the process if it still runs.
+  ~ChildProcess();
+
+  pid_t pid() const { return pid_; }
+  const std::string& log_path() const { return log_path_; }
+
+  // Sends `signal` and waits up to `timeout` for the exit; returns the exit
+  // status (128 + signal number if a signal ended it). DEADLINE_EXCEEDED if
+  // it is still running then.
+  absl::StatusOr<int> SignalAndWait(int signal, absl::Duration timeout);
+  // Sends `signal` without waiting (e.g. SIGSTOP, SIGCONT).
+  void Signal(int signal);
+  bool Running();
+  std::string ReadLog() const;
+
+ private:
+  ChildProcess(pid_t pid, std::string log_path) : pid_(pid), log_path_(std::move(log_path)) {}
+  pid_t pid_;
+  std::string log_path_;
+  bool reaped_ = false;
+  int exit_status_ = 0;
+};
+
+// A TCP port on 127.0.0.1 that was free a moment ago.
+int PickFreePort();
+
+// Polls until something accepts connections on 127.0.0.1:`port`.
+bool WaitForPort(int port, absl::Duration timeout);
+
+// A fresh empty directory under the test's temporary directory.
+std::string MakeTempDir();
+
+}  // namespace jiangan::testing
+
+#endif  // JIANGAN_TESTS_SUPPORT_CHILD_PROCESS_H_

@@ -1,0 +1,23 @@
+// A minimal blocking HTTP/1.1 client for tests: one request per connection.
+#ifndef JIANGAN_TESTS_SUPPORT_HTTP_CLIENT_H_
+#define JIANGAN_TESTS_SUPPORT_HTTP_CLIENT_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace jiangan::testing {
+
+struct HttpResult {
+  int status = 0;
+  std::string content_type;
+  std::string body;
+};
+
+absl::StatusOr<HttpResult> HttpRequestTo(int port, const std::string& method,
+                                         const std::string& target,
+                                         const std::string& body = "");
+
+}  // namespace jiangan::testing
+
+#endif  // JIANGAN_TESTS_SUPPORT_HTTP_CLIENT_H_

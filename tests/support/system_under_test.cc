@@ -1,0 +1,56 @@
+#include "tests/support/system_under_test.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace jiangan::testing {
+
+absl::Status SystemUnderTest::StartServer(const std::string& binary, const std::string& name,
+                                          std::vector<std::string> flags, Endpoint* endpoint) {
+  endpoint->grpc_port = PickFreePort();
+  endpoint->http_port = PickFreePort();
+  std::vector<std::string> argv = {binary, "--host=127.0.0.1",
+                                   absl::StrCat("--grpc_port=", endpoint->grpc_port),
+                                   absl::StrCat("--http_port=", endpoint->http_port)};
+  argv.insert(argv.end(), flags.begin(), flags.end());
+  auto process = ChildProcess::Start(argv, absl::StrCat(dir_, "/", name, ".log"));
+  if (!process.ok()) return process.status();
+  endpoint->process = *std::move(process);
+  if (!WaitForPort(endpoint->grpc_port, absl::Seconds(15)) ||
+      !WaitForPort(endpoint->http_port, absl::Seconds(5))) {
+    return absl::UnavailableError(
+        absl::StrCat(name, " did not start: ", endpoint->process->ReadLog()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status SystemUnderTest::Start() {
+  dir_ = MakeTempDir();
+  if (absl::Status started = redis_.Start(); !started.ok()) return started;
+  const std::map<std::string, std::string> binaries = {
+      {"renewal", JIANGAN_RENEWAL_SERVER},
+      {"investment", JIANGAN_INVESTMENT_SERVER},
+      {"facilities", JIANGAN_FACILITIES_SERVER}};
+  for (const auto& [name, binary] : binaries) {
+    absl::Status started = StartServer(
+        binary, name, {absl::StrCat("--db_path=", dir_, "/", name, ".db")}, &services_[name]);
+    if (!started.ok()) return started;
+  }
+  auto address = [this](const std::string& name) {
+    return absl::StrCat("127.0.0.1:", services_.at(name).grpc_port);
+  };
+  return StartServer(
+      JIANGAN_GATEWAY_SERVER, "gateway",
+      {absl::StrCat("--renewal_address=", address("renewal")),
+       absl::StrCat("--investment_address=", address("investment")),
+       absl::StrCat("--facilities_address=", address("facilities")),
+       absl::StrCat("--redis_address=127.0.0.1:", redis_.port()),
+       absl::StrCat("--targets_path=", JIANGAN_SOURCE_DIR, "/seed/2024/targets.json")},
+      &gateway_);
+}
+
+std::shared_ptr<grpc::Channel> SystemUnderTest::GatewayChannel() const {
+  return grpc::CreateChannel(absl::StrCat("127.0.0.1:", gateway_.grpc_port),
+                             grpc::InsecureChannelCredentials());
+}
+
+}  // namespace jiangan::testing

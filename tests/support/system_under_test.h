@@ -1,0 +1,48 @@
+// The whole system on free loopback ports: a real redis-server, the three
+// service binaries and the gateway binary, each with its data in a fresh
+// temporary directory.
+#ifndef JIANGAN_TESTS_SUPPORT_SYSTEM_UNDER_TEST_H_
+#define JIANGAN_TESTS_SUPPORT_SYSTEM_UNDER_TEST_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "absl/status/status.h"
+#include "tests/support/child_process.h"
+#include "tests/support/redis_server.h"
+
+namespace jiangan::testing {
+
+struct Endpoint {
+  int grpc_port = 0;
+  int http_port = 0;
+  std::unique_ptr<ChildProcess> process;
+};
+
+class SystemUnderTest {
+ public:
+  // Starts everything and waits until each server accepts connections.
+  absl::Status Start();
+
+  RedisServer& redis() { return redis_; }
+  Endpoint& gateway() { return gateway_; }
+  // "renewal", "investment" or "facilities".
+  Endpoint& service(const std::string& name) { return services_.at(name); }
+  std::shared_ptr<grpc::Channel> GatewayChannel() const;
+
+ private:
+  absl::Status StartServer(const std::string& binary, const std::string& name,
+                           std::vector<std::string> flags, Endpoint* endpoint);
+
+  std::string dir_;
+  RedisServer redis_;
+  std::map<std::string, Endpoint> services_;
+  Endpoint gateway_;
+};
+
+}  // namespace jiangan::testing
+
+#endif  // JIANGAN_TESTS_SUPPORT_SYSTEM_UNDER_TEST_H_
