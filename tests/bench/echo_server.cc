@@ -4,15 +4,23 @@
 #include <grpcpp/generic/async_generic_service.h>
 #include <grpcpp/grpcpp.h>
 
+#include <signal.h>
+
+#include <atomic>
 #include <iostream>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
+#include "common/server_runtime.h"
 
 ABSL_FLAG(int, port, 50070, "Port to serve on (127.0.0.1).");
 
 namespace {
+
+// What the benchmark checks after the run: every call answered with OK.
+std::atomic<int64_t> answered{0};
+std::atomic<int64_t> refused{0};
 
 class EchoService final : public grpc::CallbackGenericService {
   grpc::ServerGenericBidiReactor* CreateReactor(grpc::GenericCallbackServerContext*) override {
@@ -21,9 +29,11 @@ class EchoService final : public grpc::CallbackGenericService {
       Echo() { StartRead(&message_); }
       void OnReadDone(bool ok) override {
         if (!ok) {
+          refused.fetch_add(1, std::memory_order_relaxed);
           Finish(grpc::Status(grpc::INVALID_ARGUMENT, "no request message"));
           return;
         }
+        answered.fetch_add(1, std::memory_order_relaxed);
         StartWriteAndFinish(&message_, grpc::WriteOptions(), grpc::Status::OK);
       }
       void OnDone() override { delete this; }
@@ -38,6 +48,7 @@ class EchoService final : public grpc::CallbackGenericService {
 }  // namespace
 
 int main(int argc, char** argv) {
+  jiangan::BlockShutdownSignals();
   absl::ParseCommandLine(argc, argv);
   EchoService service;
   grpc::ServerBuilder builder;
@@ -49,6 +60,14 @@ int main(int argc, char** argv) {
     std::cerr << "cannot listen on port " << absl::GetFlag(FLAGS_port) << "\n";
     return 1;
   }
-  server->Wait();
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  int signal_number = 0;
+  sigwait(&signals, &signal_number);
+  server->Shutdown();
+  std::cout << "echo_server answered=" << answered.load() << " refused=" << refused.load()
+            << std::endl;
   return 0;
 }

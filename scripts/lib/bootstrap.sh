@@ -1,0 +1,34 @@
+# Sourced by the scripts: installs what the project needs from Debian 12 and
+# builds it. Nothing is downloaded from anywhere else.
+
+# Everything the build, the local run and the tests use.
+JIANGAN_PACKAGES=(g++ cmake ninja-build pkg-config
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  libabsl-dev libhiredis-dev libsqlite3-dev libgtest-dev redis-server)
+
+# Installs the named Debian packages that are missing: as root with apt-get,
+# otherwise prints the one command to run and exits.
+ensure_packages() {
+  local missing=() package
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+      || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Missing Debian packages. Install them with:" >&2
+    echo "  sudo apt-get install -y ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "Installing ${missing[*]} ..."
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# Configures and builds into build/. Warnings are errors in CI.
+build_project() {
+  local werror=OFF
+  [ "${CI:-}" = "true" ] && werror=ON
+  cmake -S . -B build -G Ninja -DJIANGAN_WERROR="$werror" >/dev/null
+  cmake --build build -j "$(nproc)"
+}
