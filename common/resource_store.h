@@ -16,8 +16,6 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "absl/time/clock.h"
 #include "common/fingerprint.h"
 #include "common/pagination.h"
 #include "common/resource_name.h"

@@ -11,6 +11,24 @@ namespace {
 
 using grpc::experimental::InterceptionHookPoints;
 
+// Faults of the server are errors; a caller's mistakes and slow calls are
+// worth a look, not a page.
+LogLevel LevelFor(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::INTERNAL:
+    case grpc::UNKNOWN:
+    case grpc::DATA_LOSS:
+      return LogLevel::kError;
+    case grpc::OK:
+    case grpc::UNAVAILABLE:
+    case grpc::DEADLINE_EXCEEDED:
+    case grpc::RESOURCE_EXHAUSTED:
+      return LogLevel::kWarning;
+    default:
+      return LogLevel::kInfo;
+  }
+}
+
 class RpcObserver : public grpc::experimental::Interceptor {
  public:
   RpcObserver(grpc::experimental::ServerRpcInfo* info, Metrics* metrics,
@@ -24,8 +42,7 @@ class RpcObserver : public grpc::experimental::Interceptor {
       const char* code = StatusCodeName(status.error_code());
       metrics_->RecordRpc(method_, code, latency);
       if (!status.ok() || latency > slow_) {
-        Log(status.ok() ? LogLevel::kWarning : LogLevel::kInfo,
-            status.ok() ? "slow_rpc" : "rpc_failed",
+        Log(LevelFor(status.error_code()), status.ok() ? "slow_rpc" : "rpc_failed",
             {{"method", method_},
              {"code", code},
              {"message", status.error_message()},

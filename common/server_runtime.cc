@@ -4,7 +4,6 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
 
-#include <atomic>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -12,12 +11,6 @@
 #include "common/rpc_observer.h"
 
 namespace jiangan {
-namespace {
-
-std::atomic<bool> draining{false};
-
-}  // namespace
-
 void BlockShutdownSignals() {
   sigset_t set;
   sigemptyset(&set);
@@ -68,7 +61,7 @@ absl::Status ServerRuntime::Start(const std::vector<grpc::Service*>& services,
 
 HttpResponse ServerRuntime::ServeAdmin(const HttpRequest& request) const {
   if (request.path == "/healthz") {
-    if (draining.load()) return {503, "text/plain", "draining\n"};
+    if (draining_.load()) return {503, "text/plain", "draining\n"};
     return {200, "text/plain", "ok\n"};
   }
   if (request.path == "/metrics") {
@@ -86,7 +79,7 @@ void ServerRuntime::WaitForShutdownSignalAndDrain() {
   int signal_number = 0;
   sigwait(&set, &signal_number);
   Log(LogLevel::kInfo, "draining", {{"signal", absl::StrCat(signal_number)}});
-  draining.store(true);
+  draining_.store(true);
   server_->GetHealthCheckService()->SetServingStatus(false);
   // In-flight RPCs finish; new ones are refused; past the deadline the rest
   // are cancelled.

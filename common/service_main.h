@@ -33,6 +33,19 @@ using ServiceFactory = std::function<absl::StatusOr<std::unique_ptr<grpc::Servic
 int RunService(int argc, char** argv, const ServiceDefaults& defaults,
                const ServiceFactory& make_service);
 
+// The same for a `Service` with
+// `static absl::StatusOr<std::unique_ptr<Service>> Create(SqliteDb*, Executor*)`.
+template <typename Service>
+int RunService(int argc, char** argv, const ServiceDefaults& defaults) {
+  return RunService(argc, argv, defaults,
+                    [](SqliteDb* db, Executor* executor)
+                        -> absl::StatusOr<std::unique_ptr<grpc::Service>> {
+                      auto service = Service::Create(db, executor);
+                      if (!service.ok()) return service.status();
+                      return std::unique_ptr<grpc::Service>(*std::move(service));
+                    });
+}
+
 }  // namespace jiangan
 
 #endif  // JIANGAN_COMMON_SERVICE_MAIN_H_

@@ -10,10 +10,6 @@
 namespace jiangan::gateway {
 namespace {
 
-// Client metadata the services need to see (identity, tracing).
-constexpr const char* kForwardedHeaders[] = {"authorization", "x-request-id",
-                                             "traceparent"};
-
 std::unique_ptr<google::protobuf::Message> Parse(const google::protobuf::Message& prototype,
                                                  const grpc::ByteBuffer& buffer) {
   std::unique_ptr<google::protobuf::Message> message(prototype.New());

@@ -38,6 +38,10 @@ class Forwarder {
   const absl::Duration default_deadline_;
 };
 
+// Client metadata passed on to the services (identity, tracing).
+inline constexpr const char* kForwardedHeaders[] = {"authorization", "x-request-id",
+                                                    "traceparent"};
+
 // Copies a ByteBuffer into one string, and back.
 std::string ByteBufferToString(const grpc::ByteBuffer& buffer);
 grpc::ByteBuffer StringToByteBuffer(const std::string& bytes);

@@ -22,8 +22,6 @@ using google::protobuf::Message;
 using google::protobuf::MethodDescriptor;
 
 constexpr absl::Duration kHttpDeadline = absl::Seconds(30);
-constexpr const char* kForwardedHeaders[] = {"authorization", "x-request-id",
-                                             "traceparent"};
 
 // google.rpc code -> HTTP status, as in google/rpc/code.proto.
 int HttpStatusOf(grpc::StatusCode code) {
