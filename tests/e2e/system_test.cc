@@ -4,10 +4,15 @@
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 
+#include <random>
+#include <thread>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "common/api_catalog.h"
 #include "common/redis_client.h"
+#include "common/sqlite_db.h"
 #include "gateway/response_cache.h"
 #include "google/protobuf/unknown_field_set.h"
 #include "gtest/gtest.h"
@@ -377,45 +382,163 @@ TEST_F(SystemTest, EveryServerAnswersHealthChecks) {
       << metrics->body;
 }
 
-TEST_F(SystemTest, GatewayReflectionListsEveryServedApi) {
-  // ServerReflectionRequest{list_services: "*"} is field 7.
-  grpc::GenericStub stub(channel_);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-  class Reader : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+// One request and its one reply on the gateway's server reflection stream.
+std::string ReflectionExchange(const std::shared_ptr<grpc::Channel>& channel,
+                               const std::string& request_bytes) {
+  class Exchange : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
    public:
     void OnWriteDone(bool) override { StartWritesDone(); }
-    void OnReadDone(bool ok) override { if (ok) got.push_back(Flatten(response)); if (ok) StartRead(&response); }
-    void OnDone(const grpc::Status& s) override { status = s; done.Notify(); }
-    static std::string Flatten(const grpc::ByteBuffer& buffer) {
+    void OnReadDone(bool ok) override {
+      if (!ok) return;
       std::vector<grpc::Slice> slices;
-      std::string out;
-      (void)buffer.Dump(&slices);
-      for (auto& s : slices) out.append(reinterpret_cast<const char*>(s.begin()), s.size());
-      return out;
+      (void)response.Dump(&slices);
+      for (auto& s : slices) reply.append(reinterpret_cast<const char*>(s.begin()), s.size());
+      StartRead(&response);
+    }
+    void OnDone(const grpc::Status& s) override {
+      status = s;
+      done.Notify();
     }
     grpc::ByteBuffer request, response;
-    std::vector<std::string> got;
+    std::string reply;
     grpc::Status status;
     absl::Notification done;
-  } reader;
-  grpc::Slice slice(std::string("\x3a\x01*", 3));
-  reader.request = grpc::ByteBuffer(&slice, 1);
-  stub.PrepareBidiStreamingCall(&context, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
-                                grpc::StubOptions(), &reader);
-  reader.StartWrite(&reader.request);
-  reader.StartRead(&reader.response);
-  reader.StartCall();
-  reader.done.WaitForNotification();
-  ASSERT_TRUE(reader.status.ok()) << reader.status.error_message();
-  ASSERT_EQ(reader.got.size(), 1u);
-  // The service names are plain strings inside the reply.
-  for (const char* service :
-       {"jiangan.renewal.v1.RenewalService", "jiangan.investment.v1.InvestmentService",
-        "jiangan.facilities.v1.FacilitiesService", "jiangan.portfolio.v1.PortfolioService",
-        "grpc.health.v1.Health"}) {
-    EXPECT_TRUE(absl::StrContains(reader.got[0], service)) << service;
+  } exchange;
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  grpc::Slice slice(request_bytes);
+  exchange.request = grpc::ByteBuffer(&slice, 1);
+  stub.PrepareBidiStreamingCall(&context,
+                                "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+                                grpc::StubOptions(), &exchange);
+  exchange.StartWrite(&exchange.request);
+  exchange.StartRead(&exchange.response);
+  exchange.StartCall();
+  exchange.done.WaitForNotification();
+  EXPECT_TRUE(exchange.status.ok()) << exchange.status.error_message();
+  return exchange.reply;
+}
+
+// A length-delimited string field of a hand-encoded message.
+std::string StringField(int number, const std::string& value) {
+  std::string out(1, static_cast<char>(number << 3 | 2));
+  out += static_cast<char>(value.size());  // values here are under 128 bytes
+  return out + value;
+}
+
+TEST_F(SystemTest, GatewayReflectionListsAndDescribesEveryServedApi) {
+  // ServerReflectionRequest.list_services is field 7.
+  const std::string listed = ReflectionExchange(channel_, StringField(7, "*"));
+  const std::vector<std::pair<std::string, std::string>> apis = {
+      {"jiangan.renewal.v1.RenewalService", "jiangan/renewal/v1/renewal.proto"},
+      {"jiangan.investment.v1.InvestmentService", "jiangan/investment/v1/investment.proto"},
+      {"jiangan.facilities.v1.FacilitiesService", "jiangan/facilities/v1/facilities.proto"},
+      {"jiangan.portfolio.v1.PortfolioService", "jiangan/portfolio/v1/portfolio.proto"}};
+  for (const auto& [service, file] : apis) {
+    EXPECT_TRUE(absl::StrContains(listed, service)) << service;
+    // file_containing_symbol (field 4) returns the serialized descriptors,
+    // which a client needs to call the service knowing nothing else.
+    const std::string described = ReflectionExchange(channel_, StringField(4, service));
+    EXPECT_TRUE(absl::StrContains(described, file)) << service;
   }
+  EXPECT_TRUE(absl::StrContains(listed, "grpc.health.v1.Health"));
+  const std::string described =
+      ReflectionExchange(channel_, StringField(4, "jiangan.renewal.v1.RenewalService"));
+  EXPECT_TRUE(absl::StrContains(described, "UpdateProject"));
+  EXPECT_TRUE(absl::StrContains(described, "google/protobuf/field_mask.proto"));
+}
+
+TEST_F(SystemTest, DrainLetsInFlightCallsFinishAndRefusesNewOnes) {
+  // A real write lock on the service's database holds a Create in flight.
+  auto db = SqliteDb::Open(system_.DatabasePath("renewal"));
+  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_TRUE((*db)->Exec("BEGIN EXCLUSIVE").ok());
+  const std::string address = absl::StrCat("127.0.0.1:", system_.service("renewal").grpc_port);
+  auto stub = renewal_v1::RenewalService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  grpc::Status in_flight_status;
+  renewal_v1::Project in_flight_result;
+  std::thread in_flight([&] {
+    renewal_v1::CreateProjectRequest request;
+    request.set_project_id("in-flight");
+    request.mutable_project()->set_display_name("十六中片");
+    request.mutable_project()->set_kind(renewal_v1::HISTORIC_RESTORATION);
+    in_flight_status = stub->CreateProject(Context().get(), request, &in_flight_result);
+  });
+  absl::SleepFor(absl::Milliseconds(300));  // the Create waits on the lock
+  auto& renewal_process = *system_.service("renewal").process;
+  renewal_process.Signal(SIGTERM);
+  absl::SleepFor(absl::Milliseconds(300));
+  EXPECT_TRUE(renewal_process.Running()) << "exited with a call in flight";
+  // A new call is refused while the old one drains.
+  auto late = renewal_v1::RenewalService::NewStub(
+      grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
+  renewal_v1::ListProjectsResponse page;
+  EXPECT_EQ(late->ListProjects(Context().get(), {}, &page).error_code(), grpc::UNAVAILABLE);
+
+  ASSERT_TRUE((*db)->Exec("COMMIT").ok());
+  in_flight.join();
+  EXPECT_TRUE(in_flight_status.ok()) << in_flight_status.error_message();
+  EXPECT_EQ(in_flight_result.name(), "projects/in-flight");
+  auto exit_code = renewal_process.SignalAndWait(0, absl::Seconds(30));
+  ASSERT_TRUE(exit_code.ok());
+  EXPECT_EQ(*exit_code, 0);
+  // The drained write is durable.
+  auto check = (*db)->Prepare("SELECT count(*) FROM projects WHERE id = 'in-flight'");
+  ASSERT_TRUE(check.ok() && *check->Step());
+  EXPECT_EQ(check->ColumnInt64(0), 1);
+}
+
+TEST_F(SystemTest, RandomInputNeverCrashesAServer) {
+  std::mt19937 random(20241224);
+  auto garbage = [&random] {
+    std::string bytes(random() % 64, '\0');
+    for (char& c : bytes) c = static_cast<char>(random());
+    return bytes;
+  };
+  std::vector<std::shared_ptr<grpc::Channel>> targets = {channel_};
+  for (const char* name : {"renewal", "investment", "facilities"}) {
+    targets.push_back(grpc::CreateChannel(
+        absl::StrCat("127.0.0.1:", system_.service(name).grpc_port),
+        grpc::InsecureChannelCredentials()));
+  }
+  int answered = 0;
+  for (const auto* service : Apis().All()) {
+    for (int m = 0; m < service->method_count(); ++m) {
+      const std::string path =
+          absl::StrCat("/", service->full_name(), "/", service->method(m)->name());
+      for (const auto& target : targets) {
+        for (int i = 0; i < 20; ++i) {
+          std::string reply;
+          grpc::Status status = RawUnary(target, path, garbage(), &reply);
+          // Whatever the answer, it is an answer: never a dropped connection.
+          EXPECT_NE(status.error_code(), grpc::UNAVAILABLE) << path;
+          ++answered;
+        }
+      }
+    }
+  }
+  const int http_port = system_.gateway().http_port;
+  for (const char* target : {"/v1/projects/%", "/v1/projects?page_token=%ZZ", "/v1//",
+                             "/v1/projects/a/b/c", "/v1/leads?page_size=99999999999999"}) {
+    auto reply = HttpRequestTo(http_port, "GET", target);
+    ASSERT_TRUE(reply.ok()) << target;
+    EXPECT_GE(reply->status, 400) << target;
+  }
+  for (const char* body : {"", "null", "[]", "{\"displayName\": 5}", "{\"kind\": \"NOPE\"}",
+                           "{\"location\": {\"latitude\": \"north\"}}"}) {
+    auto reply = HttpRequestTo(http_port, "POST", "/v1/facilities", body);
+    ASSERT_TRUE(reply.ok()) << body;
+    EXPECT_EQ(reply->status, 400) << body << " -> " << reply->body;
+  }
+  EXPECT_GT(answered, 0);
+  EXPECT_TRUE(system_.gateway().process->Running());
+  for (const char* name : {"renewal", "investment", "facilities"}) {
+    EXPECT_TRUE(system_.service(name).process->Running()) << name;
+  }
+  renewal_v1::ListProjectsResponse page;
+  EXPECT_TRUE(renewal_->ListProjects(Context().get(), {}, &page).ok());
 }
 
 TEST_F(SystemTest, ServiceExitsZeroOnSigtermAndGatewayReportsItUnavailable) {

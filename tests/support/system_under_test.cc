@@ -32,7 +32,7 @@ absl::Status SystemUnderTest::Start() {
       {"facilities", JIANGAN_FACILITIES_SERVER}};
   for (const auto& [name, binary] : binaries) {
     absl::Status started = StartServer(
-        binary, name, {absl::StrCat("--db_path=", dir_, "/", name, ".db")}, &services_[name]);
+        binary, name, {absl::StrCat("--db_path=", DatabasePath(name))}, &services_[name]);
     if (!started.ok()) return started;
   }
   auto address = [this](const std::string& name) {
@@ -46,6 +46,10 @@ absl::Status SystemUnderTest::Start() {
        absl::StrCat("--redis_address=127.0.0.1:", redis_.port()),
        absl::StrCat("--targets_path=", JIANGAN_SOURCE_DIR, "/seed/2024/targets.json")},
       &gateway_);
+}
+
+std::string SystemUnderTest::DatabasePath(const std::string& service) const {
+  return absl::StrCat(dir_, "/", service, ".db");
 }
 
 std::shared_ptr<grpc::Channel> SystemUnderTest::GatewayChannel() const {

@@ -32,6 +32,8 @@ class SystemUnderTest {
   // "renewal", "investment" or "facilities".
   Endpoint& service(const std::string& name) { return services_.at(name); }
   std::shared_ptr<grpc::Channel> GatewayChannel() const;
+  // Where `service` keeps its SQLite database.
+  std::string DatabasePath(const std::string& service) const;
 
  private:
   absl::Status StartServer(const std::string& binary, const std::string& name,
