@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/fingerprint.h"
+#include "common/hmac.h"
 
 namespace jiangan {
 namespace {
@@ -80,6 +81,28 @@ absl::StatusOr<int64_t> DecodePageToken(absl::string_view token,
     return BadToken();
   }
   return after_seq;
+}
+
+std::string SignedPageTokens::Encode(absl::string_view cursor,
+                                     uint64_t query_fingerprint) const {
+  std::string body =
+      absl::StrCat("2.", absl::WebSafeBase64Escape(cursor), ".", absl::Hex(query_fingerprint));
+  return absl::StrCat(body, ".", HmacSha256Hex(key_, body));
+}
+
+absl::StatusOr<std::string> SignedPageTokens::Decode(absl::string_view token,
+                                                     uint64_t query_fingerprint) const {
+  if (token.empty()) return std::string();
+  std::vector<absl::string_view> parts = absl::StrSplit(token, '.');
+  if (parts.size() != 4 || parts[0] != "2") return BadToken();
+  const std::string body = absl::StrCat(parts[0], ".", parts[1], ".", parts[2]);
+  std::string cursor;
+  if (!ConstantTimeEquals(parts[3], HmacSha256Hex(key_, body)) ||
+      parts[2] != absl::StrCat(absl::Hex(query_fingerprint)) ||
+      !absl::WebSafeBase64Unescape(parts[1], &cursor)) {
+    return BadToken();
+  }
+  return cursor;
 }
 
 }  // namespace jiangan

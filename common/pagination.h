@@ -10,6 +10,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
@@ -34,6 +35,25 @@ std::string EncodePageToken(int64_t after_seq, uint64_t query_fingerprint);
 // The row after which the page starts: 0 for an empty token.
 absl::StatusOr<int64_t> DecodePageToken(absl::string_view token,
                                         uint64_t query_fingerprint);
+
+// Page tokens that carry a cursor (e.g. the last row's sort key and seq, for
+// keyset pagination that stays correct while rows are inserted) and are
+// signed with a server key, so that a client can neither forge nor alter
+// one, nor reuse it with another request.
+class SignedPageTokens {
+ public:
+  explicit SignedPageTokens(std::string key) : key_(std::move(key)) {}
+
+  std::string Encode(absl::string_view cursor, uint64_t query_fingerprint) const;
+
+  // The cursor of `token`: "" for an empty token; INVALID_ARGUMENT naming
+  // `page_token` for anything this object did not make for the same query.
+  absl::StatusOr<std::string> Decode(absl::string_view token,
+                                     uint64_t query_fingerprint) const;
+
+ private:
+  const std::string key_;
+};
 
 }  // namespace jiangan
 

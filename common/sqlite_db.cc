@@ -6,7 +6,18 @@ namespace jiangan {
 namespace {
 
 absl::Status SqliteError(sqlite3* db, absl::string_view what) {
-  return absl::InternalError(absl::StrCat("sqlite ", what, ": ", sqlite3_errmsg(db)));
+  const std::string message = sqlite3_errmsg(db);
+  if (message == "integer overflow") {
+    return absl::OutOfRangeError("a sum or product exceeds the 64-bit integer range");
+  }
+  return absl::InternalError(absl::StrCat("sqlite ", what, ": ", message));
+}
+
+void CallIntFunction(sqlite3_context* context, int argc, sqlite3_value** argv) {
+  const auto* function = static_cast<const SqliteDb::IntFunction*>(sqlite3_user_data(context));
+  std::vector<int64_t> args(argc);
+  for (int i = 0; i < argc; ++i) args[i] = sqlite3_value_int64(argv[i]);
+  sqlite3_result_int64(context, (*function)(args));
 }
 
 }  // namespace
@@ -77,7 +88,7 @@ absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path
     return absl::UnavailableError(
         absl::StrCat("cannot open database ", path, ": ", message));
   }
-  std::unique_ptr<SqliteDb> db(new SqliteDb(raw));
+  std::unique_ptr<SqliteDb> db(new SqliteDb(raw, path));
   sqlite3_busy_timeout(raw, 5000);
   absl::Status pragmas = db->Exec(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
@@ -107,6 +118,17 @@ absl::StatusOr<SqliteStatement> SqliteDb::Prepare(absl::string_view sql) {
     return SqliteError(db_, "prepare");
   }
   return SqliteStatement(stmt);
+}
+
+absl::Status SqliteDb::RegisterIntFunction(const std::string& name, int arity,
+                                           const IntFunction* function) {
+  if (sqlite3_create_function_v2(db_, name.c_str(), arity,
+                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+                                 const_cast<IntFunction*>(function), CallIntFunction,
+                                 nullptr, nullptr, nullptr) != SQLITE_OK) {
+    return SqliteError(db_, "create function");
+  }
+  return absl::OkStatus();
 }
 
 int64_t SqliteDb::Changes() const { return sqlite3_changes64(db_); }

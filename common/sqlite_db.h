@@ -5,7 +5,9 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <vector>
 #include <string>
 #include "absl/strings/string_view.h"
 
@@ -47,12 +49,24 @@ class SqliteStatement {
 class SqliteDb {
  public:
   // Opens (creating if needed) the database at `path` in WAL mode with a
-  // busy timeout, so that readers never block the writer.
+  // busy timeout, so that readers never block the writer. Errors of its
+  // statements are INTERNAL, except an integer overflow in arithmetic or
+  // SUM(), which is OUT_OF_RANGE.
   static absl::StatusOr<std::unique_ptr<SqliteDb>> Open(const std::string& path);
   ~SqliteDb();
 
   SqliteDb(const SqliteDb&) = delete;
   SqliteDb& operator=(const SqliteDb&) = delete;
+
+  const std::string& path() const { return path_; }
+
+  // A deterministic SQL function `name` taking `arity` integer arguments
+  // (NULL reads as 0) and returning an integer, so that a rule written once
+  // in C++ can also filter and group rows inside a query. `function` must be
+  // thread-safe and outlive the connection.
+  using IntFunction = std::function<int64_t(const std::vector<int64_t>& args)>;
+  absl::Status RegisterIntFunction(const std::string& name, int arity,
+                                   const IntFunction* function);
 
   // Runs one or more statements that return no rows.
   absl::Status Exec(absl::string_view sql);
@@ -60,8 +74,9 @@ class SqliteDb {
   int64_t Changes() const;
 
  private:
-  explicit SqliteDb(sqlite3* db) : db_(db) {}
+  SqliteDb(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   sqlite3* db_;
+  const std::string path_;
 };
 
 }  // namespace jiangan

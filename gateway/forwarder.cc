@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/status.h"
 
 namespace jiangan::gateway {
 namespace {
@@ -40,11 +41,17 @@ grpc::ServerUnaryReactor* Forwarder::Handle(grpc::CallbackServerContext* context
                                             const grpc::ByteBuffer* request,
                                             grpc::ByteBuffer* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<Identity> authenticated = authenticator_->Authenticate(context->client_metadata());
+  if (!authenticated.ok()) {
+    reactor->Finish(ToGrpcStatus(authenticated.status()));
+    return reactor;
+  }
+  Identity caller = *std::move(authenticated);
   if (plan.kind == MethodPlan::Kind::kCachedRead && cache_ != nullptr) {
     auto parsed = Parse(*plan.request_prototype, *request);
     std::string name = parsed ? RequestedName(*parsed) : std::string();
     if (!name.empty()) {
-      cache_->Lookup(name, [this, context, &plan, request, response, reactor,
+      cache_->Lookup(name, [this, context, caller, &plan, request, response, reactor,
                             name](std::optional<std::string> cached,
                                   std::string generation) mutable {
         if (cached.has_value()) {
@@ -54,7 +61,7 @@ grpc::ServerUnaryReactor* Forwarder::Handle(grpc::CallbackServerContext* context
           return;
         }
         context->AddInitialMetadata("x-jiangan-cache", "miss");
-        Forward(context, plan, request, response,
+        Forward(context, caller, plan, request, response,
                 [this, reactor, response, name = std::move(name),
                  generation = std::move(generation)](grpc::Status status) mutable {
                   if (status.ok()) {
@@ -67,7 +74,7 @@ grpc::ServerUnaryReactor* Forwarder::Handle(grpc::CallbackServerContext* context
       return reactor;
     }
   }
-  Forward(context, plan, request, response,
+  Forward(context, caller, plan, request, response,
           [this, &plan, request, response, reactor](grpc::Status status) {
             if (status.ok() && plan.kind == MethodPlan::Kind::kWrite && cache_ != nullptr) {
               InvalidateThenFinish(plan, request, response, reactor);
@@ -78,9 +85,9 @@ grpc::ServerUnaryReactor* Forwarder::Handle(grpc::CallbackServerContext* context
   return reactor;
 }
 
-void Forwarder::Forward(grpc::CallbackServerContext* context, const MethodPlan& plan,
-                        const grpc::ByteBuffer* request, grpc::ByteBuffer* response,
-                        Done done) {
+void Forwarder::Forward(grpc::CallbackServerContext* context, const Identity& caller,
+                        const MethodPlan& plan, const grpc::ByteBuffer* request,
+                        grpc::ByteBuffer* response, Done done) {
   grpc::GenericStub* stub = backends_->StubFor(plan.service);
   if (stub == nullptr) {
     std::move(done)(grpc::Status(grpc::UNIMPLEMENTED,
@@ -99,6 +106,9 @@ void Forwarder::Forward(grpc::CallbackServerContext* context, const MethodPlan& 
     for (auto it = begin; it != end; ++it) {
       client_context->AddMetadata(header, std::string(it->second.data(), it->second.size()));
     }
+  }
+  for (auto& [key, value] : signer_->Sign(caller, absl::Now())) {
+    client_context->AddMetadata(key, value);
   }
   grpc::ClientContext* raw_context = client_context.release();
   auto shared_done = std::make_shared<Done>(std::move(done));

@@ -1,5 +1,6 @@
-// Forwards one unary call to its service, serving cached reads from the
-// ResponseCache and invalidating what successful writes touched.
+// Forwards one unary call to its service: authenticates the caller, asserts
+// its identity to the service (signed), serves cached reads from the
+// ResponseCache and invalidates what successful writes touched.
 // Never blocks the gRPC callback thread: Redis work runs on the cache's
 // executor and the service call is asynchronous.
 #ifndef JIANGAN_GATEWAY_FORWARDER_H_
@@ -8,6 +9,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/time/time.h"
+#include "common/identity.h"
+#include "gateway/authenticator.h"
 #include "gateway/backends.h"
 #include "gateway/method_plan.h"
 #include "gateway/response_cache.h"
@@ -18,8 +21,13 @@ class Forwarder {
  public:
   // `cache` may be null (no caching). Pointers must outlive the forwarder.
   // Calls that arrive without a deadline get `default_deadline`.
-  Forwarder(Backends* backends, ResponseCache* cache, absl::Duration default_deadline)
-      : backends_(backends), cache_(cache), default_deadline_(default_deadline) {}
+  Forwarder(const Authenticator* authenticator, const IdentitySigner* signer,
+            Backends* backends, ResponseCache* cache, absl::Duration default_deadline)
+      : authenticator_(authenticator),
+        signer_(signer),
+        backends_(backends),
+        cache_(cache),
+        default_deadline_(default_deadline) {}
 
   grpc::ServerUnaryReactor* Handle(grpc::CallbackServerContext* context,
                                    const MethodPlan& plan, const grpc::ByteBuffer* request,
@@ -27,20 +35,24 @@ class Forwarder {
 
  private:
   using Done = absl::AnyInvocable<void(grpc::Status) &&>;
-  void Forward(grpc::CallbackServerContext* context, const MethodPlan& plan,
-               const grpc::ByteBuffer* request, grpc::ByteBuffer* response, Done done);
+  void Forward(grpc::CallbackServerContext* context, const Identity& caller,
+               const MethodPlan& plan, const grpc::ByteBuffer* request,
+               grpc::ByteBuffer* response, Done done);
   void InvalidateThenFinish(const MethodPlan& plan, const grpc::ByteBuffer* request,
                             const grpc::ByteBuffer* response,
                             grpc::ServerUnaryReactor* reactor);
 
+  const Authenticator* const authenticator_;
+  const IdentitySigner* const signer_;
   Backends* const backends_;
   ResponseCache* const cache_;
   const absl::Duration default_deadline_;
 };
 
-// Client metadata passed on to the services (identity, tracing).
-inline constexpr const char* kForwardedHeaders[] = {"authorization", "x-request-id",
-                                                    "traceparent"};
+// Client metadata passed on to the services (tracing). The caller's token
+// stays at the gateway; the services get the signed identity instead, and
+// whatever identity a client sends itself is dropped.
+inline constexpr const char* kForwardedHeaders[] = {"x-request-id", "traceparent"};
 
 // Copies a ByteBuffer into one string, and back.
 std::string ByteBufferToString(const grpc::ByteBuffer& buffer);

@@ -203,6 +203,10 @@ HttpResponse HttpJsonApi::Call(const MethodDescriptor* method, const Message& re
                                const HttpRequest& http) {
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + kHttpDeadline));
+  // The gRPC face authenticates the caller from the same token.
+  if (auto it = http.headers.find("authorization"); it != http.headers.end()) {
+    context.AddMetadata("authorization", it->second);
+  }
   for (const char* header : kForwardedHeaders) {
     if (auto it = http.headers.find(header); it != http.headers.end()) {
       context.AddMetadata(header, it->second);

@@ -13,9 +13,12 @@
 #include "absl/strings/str_split.h"
 #include "common/api_catalog.h"
 #include "common/executor.h"
+#include "common/hmac.h"
+#include "common/identity.h"
 #include "common/logging.h"
 #include "common/redis_client.h"
 #include "common/server_runtime.h"
+#include "gateway/authenticator.h"
 #include "gateway/backends.h"
 #include "gateway/forwarder.h"
 #include "gateway/forwarding_service.h"
@@ -43,6 +46,11 @@ ABSL_FLAG(absl::Duration, default_deadline, absl::Seconds(30),
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(20),
           "How long in-flight RPCs may run after SIGTERM.");
 ABSL_FLAG(int, http_threads, 16, "Threads serving HTTP connections.");
+ABSL_FLAG(std::string, principals_path, "",
+          "Who may call: a jiangan.gateway.v1.PrincipalsFile in JSON. Required.");
+ABSL_FLAG(std::string, identity_key_file, "",
+          "Key (32+ bytes) the gateway signs callers' identities with for the services. "
+          "Required; the services hold the same key.");
 
 namespace {
 
@@ -60,6 +68,19 @@ int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("Jiang'an Portfolio gateway");
   absl::ParseCommandLine(argc, argv);
   jiangan::SetLogComponent("gateway");
+
+  if (absl::GetFlag(FLAGS_principals_path).empty()) {
+    return Fail(absl::InvalidArgumentError("--principals_path: is required"));
+  }
+  auto authenticator =
+      jiangan::gateway::Authenticator::FromFile(absl::GetFlag(FLAGS_principals_path));
+  if (!authenticator.ok()) return Fail(authenticator.status());
+  if (absl::GetFlag(FLAGS_identity_key_file).empty()) {
+    return Fail(absl::InvalidArgumentError("--identity_key_file: is required"));
+  }
+  auto identity_key = jiangan::ReadKeyFile(absl::GetFlag(FLAGS_identity_key_file));
+  if (!identity_key.ok()) return Fail(identity_key.status());
+  const jiangan::IdentitySigner signer(*identity_key);
 
   const jiangan::ApiCatalog& apis = jiangan::Apis();
   const auto* renewal = apis.renewal;
@@ -98,7 +119,7 @@ int main(int argc, char** argv) {
     cache = std::make_unique<jiangan::gateway::ResponseCache>(
         redis.get(), &cache_executor, runtime.metrics(), absl::GetFlag(FLAGS_cache_ttl));
   }
-  jiangan::gateway::Forwarder forwarder(&backends, cache.get(),
+  jiangan::gateway::Forwarder forwarder(authenticator->get(), &signer, &backends, cache.get(),
                                         absl::GetFlag(FLAGS_default_deadline));
   jiangan::gateway::ForwardingService renewal_api(renewal, &forwarder);
   jiangan::gateway::ForwardingService investment_api(investment, &forwarder);

@@ -55,6 +55,12 @@ std::vector<std::string> WrittenNames(const Message& request, const Message& res
     }
   };
   add(NameOf(request));
+  // A write on a child collection (e.g. ReportProgress) changes its parent.
+  if (const FieldDescriptor* parent = request.GetDescriptor()->FindFieldByName("parent");
+      parent != nullptr && !parent->is_repeated() &&
+      parent->type() == FieldDescriptor::TYPE_STRING) {
+    add(request.GetReflection()->GetString(request, parent));
+  }
   const auto* descriptor = request.GetDescriptor();
   for (int i = 0; i < descriptor->field_count(); ++i) {
     const FieldDescriptor* field = descriptor->field(i);

@@ -5,8 +5,9 @@
 // - Get* with a string `name` request field: a cached read, keyed by `name`;
 // - List*, Search*, Summarize*, BatchGet*: reads, passed through;
 // - anything else: a write; on success the resource names it touched
-//   (request `name`, `name` of any message field of the request, response
-//   `name`) are invalidated before the response is returned.
+//   (request `name` and `parent`, `name` of any message field of the
+//   request, response `name`) are invalidated before the response is
+//   returned.
 #ifndef JIANGAN_GATEWAY_METHOD_PLAN_H_
 #define JIANGAN_GATEWAY_METHOD_PLAN_H_
 

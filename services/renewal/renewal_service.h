@@ -1,24 +1,23 @@
-// The gRPC face of the renewal service: each RPC runs on the executor against
-// the project store.
+// The gRPC face of the renewal service: each RPC checks the caller's
+// asserted identity, then runs on the executor against the project store.
 #ifndef JIANGAN_SERVICES_RENEWAL_RENEWAL_SERVICE_H_
 #define JIANGAN_SERVICES_RENEWAL_RENEWAL_SERVICE_H_
 
 #include <memory>
 
-#include "absl/status/statusor.h"
 #include "common/executor.h"
-#include "common/resource_store.h"
-#include "common/sqlite_db.h"
+#include "common/identity.h"
 #include "jiangan/renewal/v1/renewal.grpc.pb.h"
+#include "services/renewal/project_store.h"
 
 namespace jiangan::renewal {
 
 class RenewalService final : public v1::RenewalService::CallbackService {
  public:
-  // Creates the projects table in `db` if missing. `db` and `executor` must
-  // outlive the service.
-  static absl::StatusOr<std::unique_ptr<RenewalService>> Create(SqliteDb* db,
-                                                               Executor* executor);
+  // Pointers must outlive the service.
+  RenewalService(std::unique_ptr<ProjectStore> store, const IdentityVerifier* verifier,
+                 Executor* executor)
+      : store_(std::move(store)), verifier_(verifier), executor_(executor) {}
 
   grpc::ServerUnaryReactor* GetProject(grpc::CallbackServerContext* context,
                                        const v1::GetProjectRequest* request,
@@ -32,12 +31,33 @@ class RenewalService final : public v1::RenewalService::CallbackService {
   grpc::ServerUnaryReactor* UpdateProject(grpc::CallbackServerContext* context,
                                           const v1::UpdateProjectRequest* request,
                                           v1::Project* response) override;
+  grpc::ServerUnaryReactor* DeleteProject(grpc::CallbackServerContext* context,
+                                          const v1::DeleteProjectRequest* request,
+                                          v1::Project* response) override;
+  grpc::ServerUnaryReactor* UndeleteProject(grpc::CallbackServerContext* context,
+                                            const v1::UndeleteProjectRequest* request,
+                                            v1::Project* response) override;
+  grpc::ServerUnaryReactor* ReportProgress(grpc::CallbackServerContext* context,
+                                           const v1::ReportProgressRequest* request,
+                                           v1::ProgressReport* response) override;
+  grpc::ServerUnaryReactor* ListProgressReports(
+      grpc::CallbackServerContext* context, const v1::ListProgressReportsRequest* request,
+      v1::ListProgressReportsResponse* response) override;
+  grpc::ServerUnaryReactor* ListProjectHistory(
+      grpc::CallbackServerContext* context, const v1::ListProjectHistoryRequest* request,
+      v1::ListProjectHistoryResponse* response) override;
+  grpc::ServerUnaryReactor* SummarizeProjects(
+      grpc::CallbackServerContext* context, const v1::SummarizeProjectsRequest* request,
+      v1::SummarizeProjectsResponse* response) override;
 
  private:
-  RenewalService(std::unique_ptr<ResourceTable> table, Executor* executor);
+  // Runs `work(caller)` on the executor once the caller's identity checks
+  // out; `work` returns absl::Status and fills the response.
+  template <typename Work>
+  grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, Work work);
 
-  std::unique_ptr<ResourceTable> table_;
-  ResourceStore<v1::Project> projects_;
+  const std::unique_ptr<ProjectStore> store_;
+  const IdentityVerifier* const verifier_;
   Executor* const executor_;
 };
 

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "common/api_catalog.h"
+#include "common/identity.h"
 #include "common/redis_client.h"
 #include "common/sqlite_db.h"
 #include "gateway/response_cache.h"
@@ -43,10 +44,31 @@ class SystemTest : public ::testing::Test {
     redis_ = std::make_unique<RedisClient>("127.0.0.1", system_.redis().port(), absl::Seconds(1));
   }
 
-  static std::unique_ptr<grpc::ClientContext> Context() {
+  // A call through the gateway, as the district's admin.
+  std::unique_ptr<grpc::ClientContext> Context() const {
     auto context = std::make_unique<grpc::ClientContext>();
     context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    context->AddMetadata("authorization", system_.credentials().Bearer("admin"));
     return context;
+  }
+
+  // A call straight to a service, with the identity the gateway would assert.
+  std::unique_ptr<grpc::ClientContext> DirectContext() const {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    IdentitySigner signer(system_.credentials().key());
+    for (const auto& [key, value] :
+         signer.Sign(system_.credentials().IdentityOf("admin"), absl::Now())) {
+      context->AddMetadata(key, value);
+    }
+    return context;
+  }
+
+  // An HTTP request to the gateway, as the district's admin.
+  absl::StatusOr<testing::HttpResult> Http(const std::string& method, const std::string& target,
+                                           const std::string& body = "") const {
+    return HttpRequestTo(system_.gateway().http_port, method, target, body,
+                         system_.credentials().Bearer("admin"));
   }
 
   renewal_v1::Project CreateProject(const std::string& id, const std::string& display_name) {
@@ -145,7 +167,6 @@ TEST_F(SystemTest, CreatesGetsAndListsEachServiceOverGrpc) {
 }
 
 TEST_F(SystemTest, CreatesGetsAndListsEachServiceOverHttpJson) {
-  const int port = system_.gateway().http_port;
   struct Case {
     std::string collection, id_param, body, expected;
   };
@@ -160,24 +181,24 @@ TEST_F(SystemTest, CreatesGetsAndListsEachServiceOverHttpJson) {
        "新岱山医院"},
   };
   for (const Case& c : cases) {
-    auto created = HttpRequestTo(port, "POST",
+    auto created = Http("POST",
                                  absl::StrCat("/v1/", c.collection, "?", c.id_param, "=item-1"),
                                  c.body);
     ASSERT_TRUE(created.ok()) << created.status();
     EXPECT_EQ(created->status, 200) << created->body;
     EXPECT_EQ(created->content_type, "application/json");
-    auto got = HttpRequestTo(port, "GET", absl::StrCat("/v1/", c.collection, "/item-1"));
+    auto got = Http("GET", absl::StrCat("/v1/", c.collection, "/item-1"));
     ASSERT_TRUE(got.ok());
     EXPECT_EQ(got->status, 200) << got->body;
     EXPECT_TRUE(absl::StrContains(got->body, c.expected)) << got->body;
     EXPECT_TRUE(absl::StrContains(got->body, absl::StrCat("\"name\":\"", c.collection, "/item-1\"")));
-    auto listed = HttpRequestTo(port, "GET", absl::StrCat("/v1/", c.collection, "?page_size=10"));
+    auto listed = Http("GET", absl::StrCat("/v1/", c.collection, "?page_size=10"));
     ASSERT_TRUE(listed.ok());
     EXPECT_EQ(listed->status, 200);
     EXPECT_TRUE(absl::StrContains(listed->body, c.expected)) << listed->body;
   }
   // The gateway's own API: the report's targets.
-  auto target = HttpRequestTo(port, "GET", "/v1/targets/expropriation-signed");
+  auto target = Http("GET", "/v1/targets/expropriation-signed");
   ASSERT_TRUE(target.ok());
   EXPECT_TRUE(absl::StrContains(target->body, "全年完成征收签约59万平方米")) << target->body;
 }
@@ -222,7 +243,7 @@ TEST_F(SystemTest, SecondGetIsServedFromRedisAndAWriteInvalidatesIt) {
 
   // The same holds for writes over HTTP.
   ASSERT_TRUE(EventuallyCached(project.name()).has_value());
-  auto patched = HttpRequestTo(system_.gateway().http_port, "PATCH",
+  auto patched = Http("PATCH",
                                "/v1/projects/tanghu-village?update_mask=displayName",
                                R"j({"displayName":"淌湖村城中村改造(一期)"})j");
   ASSERT_TRUE(patched.ok());
@@ -252,7 +273,7 @@ TEST_F(SystemTest, ReadsAndWritesSucceedWithRedisDead) {
   ASSERT_TRUE(renewal_->UpdateProject(Context().get(), update, &updated).ok());
   ASSERT_TRUE(GetProject(project.name(), &got).ok());
   EXPECT_EQ(got.display_name(), "金潭村城中村改造项目");
-  auto http = HttpRequestTo(system_.gateway().http_port, "GET", "/v1/projects/jintan-village");
+  auto http = Http("GET", "/v1/projects/jintan-village");
   ASSERT_TRUE(http.ok());
   EXPECT_EQ(http->status, 200);
   EXPECT_TRUE(absl::StrContains(http->body, "金潭村城中村改造项目"));
@@ -266,14 +287,14 @@ TEST_F(SystemTest, WriteDuringRedisHangNeverLeavesAStaleRead) {
   system_.redis().process()->Signal(SIGSTOP);
   renewal_v1::UpdateProjectRequest update;
   update.mutable_project()->set_name(project.name());
-  update.mutable_project()->set_phase(renewal_v1::UNDER_CONSTRUCTION);
+  update.mutable_project()->set_phase(renewal_v1::APPROVED);
   update.mutable_update_mask()->add_paths("phase");
   renewal_v1::Project updated;
   ASSERT_TRUE(renewal_->UpdateProject(Context().get(), update, &updated).ok());
   system_.redis().process()->Signal(SIGCONT);  // Redis is back with the old entry
   for (int i = 0; i < 20; ++i) {
     ASSERT_TRUE(GetProject(project.name(), &got).ok());
-    EXPECT_EQ(got.phase(), renewal_v1::UNDER_CONSTRUCTION) << "read " << i;
+    EXPECT_EQ(got.phase(), renewal_v1::APPROVED) << "read " << i;
     absl::SleepFor(absl::Milliseconds(20));
   }
 }
@@ -330,23 +351,24 @@ TEST_F(SystemTest, BadInputGetsTheRightStatus) {
             grpc::ABORTED);
 
   // The same over HTTP, as JSON errors with mapped statuses.
-  const int port = system_.gateway().http_port;
-  auto not_found = HttpRequestTo(port, "GET", "/v1/projects/no-such-project");
+  auto not_found = Http("GET", "/v1/projects/no-such-project");
   EXPECT_EQ(not_found->status, 404);
   EXPECT_TRUE(absl::StrContains(not_found->body, "\"status\":\"NOT_FOUND\"")) << not_found->body;
-  EXPECT_EQ(HttpRequestTo(port, "GET", "/v1/projects/Bad_Name")->status, 400);
-  EXPECT_EQ(HttpRequestTo(port, "GET", "/v1/projects?page_size=-3")->status, 400);
-  EXPECT_EQ(HttpRequestTo(port, "GET", "/v1/projects?no_such_param=1")->status, 400);
-  EXPECT_EQ(HttpRequestTo(port, "POST", "/v1/projects", "{not json")->status, 400);
-  EXPECT_EQ(HttpRequestTo(port, "GET", "/v1/nothing-here")->status, 404);
-  EXPECT_EQ(HttpRequestTo(port, "DELETE", "/v1/projects/p1")->status, 501);
+  EXPECT_EQ(Http("GET", "/v1/projects/Bad_Name")->status, 400);
+  EXPECT_EQ(Http("GET", "/v1/projects?page_size=-3")->status, 400);
+  EXPECT_EQ(Http("GET", "/v1/projects?no_such_param=1")->status, 400);
+  EXPECT_EQ(Http("POST", "/v1/projects", "{not json")->status, 400);
+  EXPECT_EQ(Http("GET", "/v1/nothing-here")->status, 404);
+  EXPECT_EQ(Http("DELETE", "/v1/projects/p1")->status, 501);
 }
 
 // Sends one hand-encoded message on a unary method and returns the reply bytes.
 grpc::Status RawUnary(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
-                      const std::string& request, std::string* response) {
+                      const std::string& request, std::string* response,
+                      const std::vector<std::pair<std::string, std::string>>& metadata = {}) {
   grpc::GenericStub stub(channel);
   grpc::ClientContext context;
+  for (const auto& [key, value] : metadata) context.AddMetadata(key, value);
   context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
   grpc::Slice slice(request);
   grpc::ByteBuffer in(&slice, 1), out;
@@ -374,9 +396,9 @@ TEST_F(SystemTest, EveryServerAnswersHealthChecks) {
     ASSERT_TRUE(RawUnary(channel, "/grpc.health.v1.Health/Check", "", &reply).ok()) << port;
     EXPECT_EQ(reply, std::string("\x08\x01", 2)) << port;
   }
-  auto healthz = HttpRequestTo(system_.gateway().http_port, "GET", "/healthz");
+  auto healthz = Http("GET", "/healthz");
   EXPECT_EQ(healthz->status, 200);
-  auto metrics = HttpRequestTo(system_.gateway().http_port, "GET", "/metrics");
+  auto metrics = Http("GET", "/metrics");
   EXPECT_TRUE(absl::StrContains(metrics->body, "grpc_server_handled_total{"
                                                "grpc_service=\"grpc.health.v1.Health\""))
       << metrics->body;
@@ -464,7 +486,7 @@ TEST_F(SystemTest, DrainLetsInFlightCallsFinishAndRefusesNewOnes) {
     request.set_project_id("in-flight");
     request.mutable_project()->set_display_name("十六中片");
     request.mutable_project()->set_kind(renewal_v1::HISTORIC_RESTORATION);
-    in_flight_status = stub->CreateProject(Context().get(), request, &in_flight_result);
+    in_flight_status = stub->CreateProject(DirectContext().get(), request, &in_flight_result);
   });
   absl::SleepFor(absl::Milliseconds(300));  // the Create waits on the lock
   auto& renewal_process = *system_.service("renewal").process;
@@ -475,7 +497,7 @@ TEST_F(SystemTest, DrainLetsInFlightCallsFinishAndRefusesNewOnes) {
   auto late = renewal_v1::RenewalService::NewStub(
       grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   renewal_v1::ListProjectsResponse page;
-  EXPECT_EQ(late->ListProjects(Context().get(), {}, &page).error_code(), grpc::UNAVAILABLE);
+  EXPECT_EQ(late->ListProjects(DirectContext().get(), {}, &page).error_code(), grpc::UNAVAILABLE);
 
   ASSERT_TRUE((*db)->Exec("COMMIT").ok());
   in_flight.join();
@@ -509,9 +531,16 @@ TEST_F(SystemTest, RandomInputNeverCrashesAServer) {
       const std::string path =
           absl::StrCat("/", service->full_name(), "/", service->method(m)->name());
       for (const auto& target : targets) {
+        // Authenticated, so that the garbage reaches the handlers.
+        const bool gateway = target == channel_;
+        std::vector<std::pair<std::string, std::string>> metadata =
+            gateway ? std::vector<std::pair<std::string, std::string>>{
+                          {"authorization", system_.credentials().Bearer("admin")}}
+                    : IdentitySigner(system_.credentials().key())
+                          .Sign(system_.credentials().IdentityOf("admin"), absl::Now());
         for (int i = 0; i < 20; ++i) {
           std::string reply;
-          grpc::Status status = RawUnary(target, path, garbage(), &reply);
+          grpc::Status status = RawUnary(target, path, garbage(), &reply, metadata);
           // Whatever the answer, it is an answer: never a dropped connection.
           EXPECT_NE(status.error_code(), grpc::UNAVAILABLE) << path;
           ++answered;
@@ -519,16 +548,15 @@ TEST_F(SystemTest, RandomInputNeverCrashesAServer) {
       }
     }
   }
-  const int http_port = system_.gateway().http_port;
   for (const char* target : {"/v1/projects/%", "/v1/projects?page_token=%ZZ", "/v1//",
                              "/v1/projects/a/b/c", "/v1/leads?page_size=99999999999999"}) {
-    auto reply = HttpRequestTo(http_port, "GET", target);
+    auto reply = Http("GET", target);
     ASSERT_TRUE(reply.ok()) << target;
     EXPECT_GE(reply->status, 400) << target;
   }
   for (const char* body : {"", "null", "[]", "{\"displayName\": 5}", "{\"kind\": \"NOPE\"}",
                            "{\"location\": {\"latitude\": \"north\"}}"}) {
-    auto reply = HttpRequestTo(http_port, "POST", "/v1/facilities", body);
+    auto reply = Http("POST", "/v1/facilities", body);
     ASSERT_TRUE(reply.ok()) << body;
     EXPECT_EQ(reply->status, 400) << body << " -> " << reply->body;
   }

@@ -14,7 +14,8 @@
 namespace jiangan::testing {
 
 absl::StatusOr<HttpResult> HttpRequestTo(int port, const std::string& method,
-                                         const std::string& target, const std::string& body) {
+                                         const std::string& target, const std::string& body,
+                                         const std::string& authorization) {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
@@ -28,7 +29,9 @@ absl::StatusOr<HttpResult> HttpRequestTo(int port, const std::string& method,
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
   std::string request = absl::StrCat(method, " ", target, " HTTP/1.1\r\nHost: localhost\r\n",
                                      "Connection: close\r\nContent-Length: ", body.size(),
-                                     "\r\n\r\n", body);
+                                     "\r\n");
+  if (!authorization.empty()) absl::StrAppend(&request, "Authorization: ", authorization, "\r\n");
+  absl::StrAppend(&request, "\r\n", body);
   ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
   std::string response;
   char chunk[8192];

@@ -16,7 +16,8 @@ struct HttpResult {
 
 absl::StatusOr<HttpResult> HttpRequestTo(int port, const std::string& method,
                                          const std::string& target,
-                                         const std::string& body = "");
+                                         const std::string& body = "",
+                                         const std::string& authorization = "");
 
 }  // namespace jiangan::testing
 

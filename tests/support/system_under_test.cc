@@ -25,14 +25,19 @@ absl::Status SystemUnderTest::StartServer(const std::string& binary, const std::
 
 absl::Status SystemUnderTest::Start() {
   dir_ = MakeTempDir();
+  if (absl::Status written = credentials_.WriteTo(dir_); !written.ok()) return written;
   if (absl::Status started = redis_.Start(); !started.ok()) return started;
   const std::map<std::string, std::string> binaries = {
       {"renewal", JIANGAN_RENEWAL_SERVER},
       {"investment", JIANGAN_INVESTMENT_SERVER},
       {"facilities", JIANGAN_FACILITIES_SERVER}};
   for (const auto& [name, binary] : binaries) {
-    absl::Status started = StartServer(
-        binary, name, {absl::StrCat("--db_path=", DatabasePath(name))}, &services_[name]);
+    std::vector<std::string> flags = {absl::StrCat("--db_path=", DatabasePath(name))};
+    // The services that check identities hold the gateway's key.
+    if (name == "renewal") {
+      flags.push_back(absl::StrCat("--identity_key_file=", credentials_.key_path()));
+    }
+    absl::Status started = StartServer(binary, name, flags, &services_[name]);
     if (!started.ok()) return started;
   }
   auto address = [this](const std::string& name) {
@@ -44,6 +49,8 @@ absl::Status SystemUnderTest::Start() {
        absl::StrCat("--investment_address=", address("investment")),
        absl::StrCat("--facilities_address=", address("facilities")),
        absl::StrCat("--redis_address=127.0.0.1:", redis_.port()),
+       absl::StrCat("--principals_path=", credentials_.principals_path()),
+       absl::StrCat("--identity_key_file=", credentials_.key_path()),
        absl::StrCat("--targets_path=", JIANGAN_SOURCE_DIR, "/seed/2024/targets.json")},
       &gateway_);
 }

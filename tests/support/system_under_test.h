@@ -12,6 +12,7 @@
 
 #include "absl/status/status.h"
 #include "tests/support/child_process.h"
+#include "tests/support/credentials.h"
 #include "tests/support/redis_server.h"
 
 namespace jiangan::testing {
@@ -28,7 +29,9 @@ class SystemUnderTest {
   absl::Status Start();
 
   RedisServer& redis() { return redis_; }
+  const TestCredentials& credentials() const { return credentials_; }
   Endpoint& gateway() { return gateway_; }
+  const Endpoint& gateway() const { return gateway_; }
   // "renewal", "investment" or "facilities".
   Endpoint& service(const std::string& name) { return services_.at(name); }
   std::shared_ptr<grpc::Channel> GatewayChannel() const;
@@ -40,6 +43,7 @@ class SystemUnderTest {
                            std::vector<std::string> flags, Endpoint* endpoint);
 
   std::string dir_;
+  TestCredentials credentials_;
   RedisServer redis_;
   std::map<std::string, Endpoint> services_;
   Endpoint gateway_;

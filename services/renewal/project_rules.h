@@ -1,0 +1,49 @@
+// The renewal office's rules for what may be stored: field checks, phase
+// transitions, which fields a caller may set, and where the district is.
+// Every violation is INVALID_ARGUMENT (or FAILED_PRECONDITION for a phase
+// transition) whose message starts with the field path and states the rule.
+#ifndef JIANGAN_SERVICES_RENEWAL_PROJECT_RULES_H_
+#define JIANGAN_SERVICES_RENEWAL_PROJECT_RULES_H_
+
+#include <cstdint>
+
+#include "absl/status/status.h"
+#include "absl/time/civil_time.h"
+#include "google/protobuf/field_mask.pb.h"
+#include "jiangan/renewal/v1/renewal.pb.h"
+#include "jiangan/type/v1/lat_lng.pb.h"
+
+namespace jiangan::renewal {
+
+// Checks every caller-settable field of `project`; `today` bounds actual
+// dates (nothing is reached in the future).
+absl::Status ValidateProject(const v1::Project& project, absl::CivilDay today);
+
+// OK if a project may go from `from` to `to` (see ProjectPhase), else
+// FAILED_PRECONDITION naming both.
+absl::Status CheckPhaseTransition(v1::ProjectPhase from, v1::ProjectPhase to);
+
+// INVALID_ARGUMENT unless `mask` names at least one field and only fields a
+// caller may set.
+absl::Status CheckUpdateMask(const google::protobuf::FieldMask& mask);
+
+// Clears every output-only field, so what a caller sent in them is ignored.
+void ClearOutputOnlyFields(v1::Project* project);
+
+// Checks a report against the project's current percent and achieved
+// totals: period `YYYY-MM` not after `today`'s month, percent 0..100 and not
+// below `current.percent_complete()` unless a correction; quantities not
+// negative, except that a correction may subtract as long as no achieved
+// total goes below zero.
+absl::Status ValidateProgressReport(const v1::ProgressReport& report,
+                                    const v1::Project& current, absl::CivilDay today);
+
+// Adds `delta` to `total` field by field. OUT_OF_RANGE on int64 overflow.
+absl::Status AddQuantities(const v1::Quantities& delta, v1::Quantities* total);
+
+// Whether `point` lies more than 5 km outside Jiang'an District's extent.
+bool FarOutsideDistrict(const type::v1::LatLng& point);
+
+}  // namespace jiangan::renewal
+
+#endif  // JIANGAN_SERVICES_RENEWAL_PROJECT_RULES_H_

@@ -1,0 +1,1063 @@
+#include "services/renewal/project_store.h"
+
+#include <optional>
+#include <utility>
+#include <variant>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "common/civil_date.h"
+#include "common/fingerprint.h"
+#include "common/message_diff.h"
+#include "common/resource_name.h"
+#include "common/validation.h"
+#include "google/protobuf/util/field_mask_util.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/renewal/project_rules.h"
+
+namespace jiangan::renewal {
+namespace {
+
+using google::protobuf::FieldDescriptor;
+using google::protobuf::util::TimeUtil;
+
+constexpr char kCollection[] = "projects";
+// Stands for "no date" in the day columns; sorts after every real day.
+constexpr int64_t kNoDay = int64_t{1} << 40;
+
+using SqlArg = std::variant<int64_t, std::string>;
+
+void Bind(SqliteStatement* stmt, int first, const std::vector<SqlArg>& args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (const auto* number = std::get_if<int64_t>(&args[i])) {
+      stmt->BindInt64(first + static_cast<int>(i), *number);
+    } else {
+      stmt->BindText(first + static_cast<int>(i), std::get<std::string>(args[i]));
+    }
+  }
+}
+
+// The quantity columns, derived from the Quantities message so that a field
+// added to it is stored and summed without touching this file.
+std::vector<std::string> QuantityColumns(absl::string_view prefix) {
+  std::vector<std::string> columns;
+  const auto* descriptor = v1::Quantities::descriptor();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    columns.push_back(absl::StrCat(prefix, "_", descriptor->field(i)->name()));
+  }
+  return columns;
+}
+
+// The columns derived from a project, in binding order.
+const std::vector<std::string>& DerivedColumns() {
+  static const auto* columns = [] {
+    auto* list = new std::vector<std::string>{
+        "deleted",   "kind",      "phase",          "sub_district",       "zone",
+        "lead_department", "display_name", "create_us", "update_us",     "start_day",
+        "end_day",   "open_milestone_day", "percent", "at_risk",          "completion_year"};
+    for (const auto& column : QuantityColumns("planned")) list->push_back(column);
+    for (const auto& column : QuantityColumns("achieved")) list->push_back(column);
+    return list;
+  }();
+  return *columns;
+}
+
+std::vector<SqlArg> QuantityValues(const v1::Quantities& quantities) {
+  std::vector<SqlArg> values;
+  const auto* descriptor = quantities.GetDescriptor();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const int64_t value = quantities.GetReflection()->GetInt64(quantities, descriptor->field(i));
+    values.emplace_back(std::in_place_type<int64_t>, value);
+  }
+  return values;
+}
+
+int64_t Micros(const google::protobuf::Timestamp& time) {
+  return TimeUtil::TimestampToMicroseconds(time);
+}
+
+std::vector<SqlArg> DerivedValues(const v1::Project& project, bool deleted) {
+  const HealthInputs health = HealthInputsOf(project);
+  int64_t completion_year = 0;
+  if (project.phase() == v1::COMPLETED && !IsEmptyDate(project.actual_completion_date())) {
+    completion_year = project.actual_completion_date().year();
+  } else {
+    completion_year = project.planned_completion_date().year();
+  }
+  std::vector<SqlArg> values = {
+      int64_t{deleted},
+      int64_t{project.kind()},
+      int64_t{project.phase()},
+      project.sub_district(),
+      project.zone(),
+      project.lead_department(),
+      project.display_name(),
+      Micros(project.create_time()),
+      Micros(project.update_time()),
+      health.start_day.value_or(kNoDay),
+      health.planned_completion_day.value_or(kNoDay),
+      health.earliest_open_milestone_day.value_or(kNoDay),
+      int64_t{project.percent_complete()},
+      int64_t{project.at_risk()},
+      completion_year};
+  for (auto& value : QuantityValues(project.planned())) values.push_back(std::move(value));
+  for (auto& value : QuantityValues(project.achieved())) values.push_back(std::move(value));
+  return values;
+}
+
+// The SQL form of the health rule; `today` is a server-made integer.
+std::string HealthSql(int64_t today) {
+  return absl::StrCat(
+      "project_health(phase, start_day, end_day, percent, open_milestone_day, at_risk, ",
+      today, ")");
+}
+
+std::string Etag(int64_t seq, int64_t version) {
+  return absl::StrCat(absl::Hex(Fingerprint64(absl::StrCat(seq, ":", version))));
+}
+
+google::protobuf::Timestamp ToTimestamp(absl::Time time) {
+  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(time));
+}
+
+bool EntersBaselinePhase(v1::ProjectPhase phase) {
+  return phase == v1::APPROVED || phase == v1::UNDER_CONSTRUCTION ||
+         phase == v1::COMPLETED || phase == v1::SUSPENDED;
+}
+
+// What follows from a project's fields: phase dates, baseline, completion
+// date, location flag. `before` is null on create.
+void ApplyConsequences(const v1::Project* before, absl::Time now, v1::Project* project) {
+  const bool phase_changed = before == nullptr || before->phase() != project->phase();
+  if (phase_changed) {
+    v1::PhaseChange* change = project->add_phase_history();
+    change->set_phase(project->phase());
+    *change->mutable_enter_time() = ToTimestamp(now);
+  }
+  if (!project->has_baseline() && EntersBaselinePhase(project->phase())) {
+    v1::Baseline* baseline = project->mutable_baseline();
+    *baseline->mutable_start_date() = project->start_date();
+    *baseline->mutable_planned_completion_date() = project->planned_completion_date();
+    *baseline->mutable_planned() = project->planned();
+    *baseline->mutable_milestones() = project->milestones();
+    *baseline->mutable_freeze_time() = ToTimestamp(now);
+  }
+  if (phase_changed && project->phase() == v1::COMPLETED) {
+    *project->mutable_actual_completion_date() = FromCivilDay(ChinaDayOf(now));
+  }
+  project->set_location_outside_district(project->has_location() &&
+                                         FarOutsideDistrict(project->location()));
+}
+
+absl::StatusOr<std::string> ParseProjectName(absl::string_view name, absl::string_view field) {
+  return ParseResourceName(name, kCollection, field);
+}
+
+absl::Status CheckRequestId(absl::string_view request_id) {
+  if (request_id.size() > 100) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "request_id: must be at most 100 characters, got ", request_id.size()));
+  }
+  return absl::OkStatus();
+}
+
+// ---- List: filter, order and keyset cursor --------------------------------
+
+struct SqlWhere {
+  std::string sql = "1";
+  std::vector<SqlArg> args;
+
+  void And(const std::string& clause, std::vector<SqlArg> more = {}) {
+    absl::StrAppend(&sql, " AND ", clause);
+    for (auto& arg : more) args.push_back(std::move(arg));
+  }
+};
+
+template <typename Enum>
+absl::StatusOr<std::string> EnumList(absl::string_view field,
+                                     const google::protobuf::RepeatedField<int>& values,
+                                     bool (*is_valid)(int)) {
+  std::vector<std::string> items;
+  for (int i = 0; i < values.size(); ++i) {
+    if (values[i] == 0 || !is_valid(values[i])) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, "[", i, "]: ", values[i], " is not a named value other than UNSPECIFIED"));
+    }
+    items.push_back(absl::StrCat(values[i]));
+  }
+  return absl::StrCat("(", absl::StrJoin(items, ","), ")");
+}
+
+absl::StatusOr<SqlWhere> FilterSql(const v1::ProjectFilter& filter, bool show_deleted,
+                                   int64_t today) {
+  SqlWhere where;
+  if (!show_deleted) where.And("deleted = 0");
+  if (filter.kinds_size() > 0) {
+    auto list = EnumList<v1::ProjectKind>("filter.kinds", filter.kinds(), v1::ProjectKind_IsValid);
+    if (!list.ok()) return list.status();
+    where.And(absl::StrCat("kind IN ", *list));
+  }
+  if (filter.phases_size() > 0) {
+    auto list =
+        EnumList<v1::ProjectPhase>("filter.phases", filter.phases(), v1::ProjectPhase_IsValid);
+    if (!list.ok()) return list.status();
+    where.And(absl::StrCat("phase IN ", *list));
+  }
+  if (filter.healths_size() > 0) {
+    auto list = EnumList<v1::Health>("filter.healths", filter.healths(), v1::Health_IsValid);
+    if (!list.ok()) return list.status();
+    where.And(absl::StrCat(HealthSql(today), " IN ", *list));
+  }
+  if (!filter.sub_district().empty()) where.And("sub_district = ?", {filter.sub_district()});
+  if (!filter.zone().empty()) where.And("zone = ?", {filter.zone()});
+  if (!filter.lead_department().empty()) {
+    where.And("lead_department = ?", {filter.lead_department()});
+  }
+  if (!filter.display_name_contains().empty()) {
+    if (absl::Status valid = CheckLength("filter.display_name_contains",
+                                         filter.display_name_contains(), 1, 100);
+        !valid.ok()) {
+      return valid;
+    }
+    where.And("instr(display_name, ?) > 0", {filter.display_name_contains()});
+  }
+  if (filter.has_updated_since()) {
+    if (filter.updated_since().seconds() < TimeUtil::kTimestampMinSeconds ||
+        filter.updated_since().seconds() > TimeUtil::kTimestampMaxSeconds ||
+        filter.updated_since().nanos() < 0 || filter.updated_since().nanos() > 999999999) {
+      return absl::InvalidArgumentError("filter.updated_since: is not a valid timestamp");
+    }
+    where.And("update_us >= ?", {Micros(filter.updated_since())});
+  }
+  return where;
+}
+
+struct Ordering {
+  std::string column;  // "seq" or a derived column
+  bool text = false;
+  bool descending = false;
+};
+
+absl::StatusOr<Ordering> ParseOrderBy(absl::string_view order_by) {
+  std::vector<std::string> words = absl::StrSplit(order_by, ' ', absl::SkipEmpty());
+  Ordering ordering{"seq"};
+  if (words.empty()) return ordering;
+  if (words.size() > 2 || (words.size() == 2 && words[1] != "desc" && words[1] != "asc")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "order_by: must be one field optionally followed by \"desc\", got \"", order_by, "\""));
+  }
+  ordering.descending = words.size() == 2 && words[1] == "desc";
+  const std::string& field = words[0];
+  if (field == "create_time") {
+    ordering.column = "seq";
+  } else if (field == "display_name") {
+    ordering.column = "display_name";
+    ordering.text = true;
+  } else if (field == "update_time") {
+    ordering.column = "update_us";
+  } else if (field == "planned_completion_date") {
+    ordering.column = "end_day";
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "order_by: \"", field,
+        "\" is not one of create_time, display_name, update_time, planned_completion_date"));
+  }
+  return ordering;
+}
+
+// A cursor is "{seq}" for seq order, else "{seq}:{key}".
+std::string MakeCursor(const Ordering& ordering, int64_t seq, const SqlArg& key) {
+  if (ordering.column == "seq") return absl::StrCat(seq);
+  if (const auto* number = std::get_if<int64_t>(&key)) return absl::StrCat(seq, ":", *number);
+  return absl::StrCat(seq, ":", std::get<std::string>(key));
+}
+
+absl::Status ApplyCursor(const Ordering& ordering, absl::string_view cursor, SqlWhere* where) {
+  if (cursor.empty()) return absl::OkStatus();
+  const auto colon = cursor.find(':');
+  int64_t seq = 0;
+  if (!absl::SimpleAtoi(cursor.substr(0, colon), &seq)) {
+    return absl::InvalidArgumentError("page_token: is not valid");
+  }
+  const char* op = ordering.descending ? "<" : ">";
+  if (ordering.column == "seq") {
+    where->And(absl::StrCat("seq ", op, " ?"), {seq});
+    return absl::OkStatus();
+  }
+  if (colon == absl::string_view::npos) return absl::InvalidArgumentError("page_token: is not valid");
+  const std::string key(cursor.substr(colon + 1));
+  SqlArg key_arg = key;
+  if (!ordering.text) {
+    int64_t number = 0;
+    if (!absl::SimpleAtoi(key, &number)) return absl::InvalidArgumentError("page_token: is not valid");
+    key_arg = number;
+  }
+  where->And(absl::StrCat("(", ordering.column, " ", op, " ? OR (", ordering.column,
+                          " = ? AND seq ", op, " ?))"),
+             {key_arg, key_arg, seq});
+  return absl::OkStatus();
+}
+
+// ---- Summarize ------------------------------------------------------------
+
+struct Dimension {
+  std::string sql;
+  std::function<void(const SqliteStatement&, int, v1::ProjectGroup*)> read;
+};
+
+absl::StatusOr<Dimension> DimensionOf(v1::ProjectGrouping grouping, int64_t today) {
+  switch (grouping) {
+    case v1::BY_KIND:
+      return Dimension{"kind", [](const SqliteStatement& s, int c, v1::ProjectGroup* g) {
+                         g->set_kind(static_cast<v1::ProjectKind>(s.ColumnInt64(c)));
+                       }};
+    case v1::BY_PHASE:
+      return Dimension{"phase", [](const SqliteStatement& s, int c, v1::ProjectGroup* g) {
+                         g->set_phase(static_cast<v1::ProjectPhase>(s.ColumnInt64(c)));
+                       }};
+    case v1::BY_SUB_DISTRICT:
+      return Dimension{"sub_district", [](const SqliteStatement& s, int c, v1::ProjectGroup* g) {
+                         g->set_sub_district(s.ColumnText(c));
+                       }};
+    case v1::BY_ZONE:
+      return Dimension{"zone", [](const SqliteStatement& s, int c, v1::ProjectGroup* g) {
+                         g->set_zone(s.ColumnText(c));
+                       }};
+    case v1::BY_LEAD_DEPARTMENT:
+      return Dimension{"lead_department",
+                       [](const SqliteStatement& s, int c, v1::ProjectGroup* g) {
+                         g->set_lead_department(s.ColumnText(c));
+                       }};
+    case v1::BY_HEALTH:
+      return Dimension{HealthSql(today), [](const SqliteStatement& s, int c, v1::ProjectGroup* g) {
+                         g->set_health(static_cast<v1::Health>(s.ColumnInt64(c)));
+                       }};
+    case v1::BY_COMPLETION_YEAR:
+      return Dimension{"completion_year",
+                       [](const SqliteStatement& s, int c, v1::ProjectGroup* g) {
+                         g->set_completion_year(static_cast<int32_t>(s.ColumnInt64(c)));
+                       }};
+    default:
+      return absl::InvalidArgumentError(absl::StrCat(
+          "group_by: ", static_cast<int>(grouping), " is not a ProjectGrouping other than UNSPECIFIED"));
+  }
+}
+
+void ReadQuantities(const SqliteStatement& stmt, int first, v1::Quantities* quantities) {
+  const auto* descriptor = quantities->GetDescriptor();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    quantities->GetReflection()->SetInt64(quantities, descriptor->field(i),
+                                          stmt.ColumnInt64(first + i));
+  }
+}
+
+}  // namespace
+
+// ---- Connections ----------------------------------------------------------
+
+class ProjectStore::ReaderPool {
+ public:
+  absl::Status Open(const std::string& path, int count, const SqliteDb::IntFunction* health) {
+    for (int i = 0; i < count; ++i) {
+      auto db = SqliteDb::Open(path);
+      if (!db.ok()) return db.status();
+      if (absl::Status registered = (*db)->RegisterIntFunction("project_health", 7, health);
+          !registered.ok()) {
+        return registered;
+      }
+      free_.push_back(db->get());
+      all_.push_back(*std::move(db));
+    }
+    return absl::OkStatus();
+  }
+
+  // Runs `read` on a free reader connection, waiting for one if need be.
+  template <typename Read>
+  auto With(Read read) {
+    SqliteDb* db = nullptr;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](std::vector<SqliteDb*>* free) { return !free->empty(); }, &free_));
+      db = free_.back();
+      free_.pop_back();
+    }
+    auto result = read(db);
+    absl::MutexLock lock(&mu_);
+    free_.push_back(db);
+    return result;
+  }
+
+ private:
+  std::vector<std::unique_ptr<SqliteDb>> all_;
+  absl::Mutex mu_;
+  std::vector<SqliteDb*> free_ ABSL_GUARDED_BY(mu_);
+};
+
+struct ProjectStore::StoredProject {
+  int64_t seq = 0;
+  int64_t version = 0;
+  bool deleted = false;
+  v1::Project project;
+};
+
+namespace {
+
+constexpr char kRowColumns[] = "seq, id, version, deleted, payload";
+
+absl::StatusOr<v1::Project> DecodeProject(const SqliteStatement& stmt) {
+  v1::Project project;
+  if (!project.ParseFromString(stmt.ColumnBlob(4))) {
+    return absl::DataLossError(
+        absl::StrCat("stored project ", stmt.ColumnText(1), " does not parse"));
+  }
+  return project;
+}
+
+absl::Status NotFound(absl::string_view id) {
+  return absl::NotFoundError(absl::StrCat(kCollection, "/", id, " does not exist"));
+}
+
+}  // namespace
+
+ProjectStore::ProjectStore(SqliteDb* writer, ProjectStoreOptions options)
+    : writer_(writer),
+      options_(std::move(options)),
+      page_tokens_(options_.page_token_key),
+      health_function_([thresholds = options_.health](const std::vector<int64_t>& a) -> int64_t {
+        HealthInputs inputs;
+        inputs.phase = static_cast<v1::ProjectPhase>(a[0]);
+        if (a[1] != kNoDay) inputs.start_day = a[1];
+        if (a[2] != kNoDay) inputs.planned_completion_day = a[2];
+        inputs.percent_complete = static_cast<int32_t>(a[3]);
+        if (a[4] != kNoDay) inputs.earliest_open_milestone_day = a[4];
+        inputs.at_risk = a[5] != 0;
+        return AssessHealth(inputs, a[6], thresholds).health;
+      }),
+      readers_(std::make_unique<ReaderPool>()) {}
+
+ProjectStore::~ProjectStore() = default;
+
+absl::StatusOr<std::unique_ptr<ProjectStore>> ProjectStore::Open(SqliteDb* db,
+                                                                 ProjectStoreOptions options) {
+  std::unique_ptr<ProjectStore> store(new ProjectStore(db, std::move(options)));
+  // A database from before this schema has a projects table without the
+  // derived columns; say so rather than fail on the first write.
+  {
+    auto probe = db->Prepare(
+        "SELECT COUNT(*) FROM pragma_table_info('projects') WHERE name = 'deleted'");
+    if (!probe.ok()) return probe.status();
+    auto probe_table = db->Prepare(
+        "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'projects'");
+    if (!probe_table.ok()) return probe_table.status();
+    if (!probe->Step().ok() || !probe_table->Step().ok()) {
+      return absl::InternalError("cannot read the database schema");
+    }
+    if (probe_table->ColumnInt64(0) == 1 && probe->ColumnInt64(0) == 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          db->path(), " holds projects in an older layout; move it away and load the seed again"));
+    }
+  }
+  std::string columns;
+  for (const std::string& column : DerivedColumns()) {
+    const bool text = column == "sub_district" || column == "zone" ||
+                      column == "lead_department" || column == "display_name";
+    absl::StrAppend(&columns, column, text ? " TEXT NOT NULL, " : " INTEGER NOT NULL, ");
+  }
+  absl::Status created = db->Exec(absl::StrCat(
+      "CREATE TABLE IF NOT EXISTS projects (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+      "id TEXT NOT NULL UNIQUE, request_id TEXT UNIQUE, version INTEGER NOT NULL, ",
+      columns, "payload BLOB NOT NULL);",
+      "CREATE INDEX IF NOT EXISTS projects_kind ON projects(kind);"
+      "CREATE INDEX IF NOT EXISTS projects_phase ON projects(phase);"
+      "CREATE INDEX IF NOT EXISTS projects_sub_district ON projects(sub_district);"
+      "CREATE INDEX IF NOT EXISTS projects_zone ON projects(zone);"
+      "CREATE INDEX IF NOT EXISTS projects_lead_department ON projects(lead_department);"
+      "CREATE INDEX IF NOT EXISTS projects_display_name ON projects(display_name);"
+      "CREATE INDEX IF NOT EXISTS projects_update_us ON projects(update_us);"
+      "CREATE INDEX IF NOT EXISTS projects_end_day ON projects(end_day);"
+      "CREATE TABLE IF NOT EXISTS progress_reports (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+      "project_id TEXT NOT NULL, request_id TEXT, payload BLOB NOT NULL, "
+      "UNIQUE (project_id, request_id));"
+      "CREATE INDEX IF NOT EXISTS progress_reports_project ON progress_reports(project_id, seq);"
+      "CREATE TABLE IF NOT EXISTS project_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+      "project_id TEXT NOT NULL, payload BLOB NOT NULL);"
+      "CREATE INDEX IF NOT EXISTS project_changes_project ON project_changes(project_id, seq);"));
+  if (!created.ok()) return created;
+  if (absl::Status registered =
+          db->RegisterIntFunction("project_health", 7, &store->health_function_);
+      !registered.ok()) {
+    return registered;
+  }
+  if (absl::Status opened = store->readers_->Open(
+          db->path(), std::max(1, store->options_.reader_connections), &store->health_function_);
+      !opened.ok()) {
+    return opened;
+  }
+  return store;
+}
+
+int64_t ProjectStore::Today() const { return DayNumber(ChinaDayOf(options_.now())); }
+
+void ProjectStore::Present(v1::Project* project, int64_t today) const {
+  HealthAssessment health = AssessHealth(HealthInputsOf(*project), today, options_.health);
+  project->set_health(health.health);
+  project->clear_health_reasons();
+  for (std::string& reason : health.reasons) project->add_health_reasons(std::move(reason));
+}
+
+absl::Status ProjectStore::InWriteTransaction(const std::function<absl::Status()>& body) {
+  if (absl::Status begun = writer_->Exec("BEGIN IMMEDIATE"); !begun.ok()) return begun;
+  absl::Status status = body();
+  if (status.ok()) status = writer_->Exec("COMMIT");
+  if (!status.ok()) (void)writer_->Exec("ROLLBACK");
+  return status;
+}
+
+// ---- Reads ----------------------------------------------------------------
+
+absl::StatusOr<v1::Project> ProjectStore::Get(const v1::GetProjectRequest& request) const {
+  auto id = ParseProjectName(request.name(), "name");
+  if (!id.ok()) return id.status();
+  const int64_t today = Today();
+  return readers_->With([&](SqliteDb* db) -> absl::StatusOr<v1::Project> {
+    auto stmt = db->Prepare(absl::StrCat("SELECT ", kRowColumns,
+                                         " FROM projects WHERE id = ? AND deleted = 0"));
+    if (!stmt.ok()) return stmt.status();
+    stmt->BindText(1, *id);
+    auto row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return NotFound(*id);
+    auto project = DecodeProject(*stmt);
+    if (project.ok()) Present(&*project, today);
+    return project;
+  });
+}
+
+absl::Status ProjectStore::List(const v1::ListProjectsRequest& request,
+                                v1::ListProjectsResponse* response) const {
+  auto size = ResolvePageSize(request.page_size());
+  if (!size.ok()) return size.status();
+  auto ordering = ParseOrderBy(request.order_by());
+  if (!ordering.ok()) return ordering.status();
+  const uint64_t query = QueryFingerprint(request);
+  auto cursor = page_tokens_.Decode(request.page_token(), query);
+  if (!cursor.ok()) return cursor.status();
+  const int64_t today = Today();
+  auto where = FilterSql(request.filter(), request.show_deleted(), today);
+  if (!where.ok()) return where.status();
+  if (absl::Status applied = ApplyCursor(*ordering, *cursor, &*where); !applied.ok()) {
+    return applied;
+  }
+  const char* direction = ordering->descending ? " DESC" : "";
+  std::string order = ordering->column == "seq"
+                          ? absl::StrCat("seq", direction)
+                          : absl::StrCat(ordering->column, direction, ", seq", direction);
+  const std::string sql =
+      absl::StrCat("SELECT ", kRowColumns, ", ", ordering->column, " FROM projects WHERE ",
+                   where->sql, " ORDER BY ", order, " LIMIT ?");
+  return readers_->With([&](SqliteDb* db) -> absl::Status {
+    auto stmt = db->Prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    Bind(&*stmt, 1, where->args);
+    stmt->BindInt64(static_cast<int>(where->args.size()) + 1, *size + 1);
+    int count = 0;
+    std::string last_cursor;
+    while (true) {
+      auto row = stmt->Step();
+      if (!row.ok()) return row.status();
+      // The row past the page only tells that another page follows.
+      if (!*row || ++count > *size) break;
+      auto project = DecodeProject(*stmt);
+      if (!project.ok()) return project.status();
+      Present(&*project, today);
+      *response->add_projects() = *std::move(project);
+      SqlArg key = ordering->text ? SqlArg(stmt->ColumnText(5)) : SqlArg(stmt->ColumnInt64(5));
+      last_cursor = MakeCursor(*ordering, stmt->ColumnInt64(0), key);
+    }
+    if (count > *size) response->set_next_page_token(page_tokens_.Encode(last_cursor, query));
+    return absl::OkStatus();
+  });
+}
+
+absl::Status ProjectStore::ListChildren(
+    const google::protobuf::Message& request, absl::string_view parent, int32_t page_size,
+    absl::string_view page_token, absl::string_view table, bool of_deleted_projects,
+    const std::function<bool(const std::string& payload)>& add,
+    std::string* next_page_token) const {
+  auto id = ParseProjectName(parent, "parent");
+  if (!id.ok()) return id.status();
+  auto size = ResolvePageSize(page_size);
+  if (!size.ok()) return size.status();
+  const uint64_t query = QueryFingerprint(request);
+  auto cursor = page_tokens_.Decode(page_token, query);
+  if (!cursor.ok()) return cursor.status();
+  int64_t after = 0;
+  if (!cursor->empty() && !absl::SimpleAtoi(*cursor, &after)) {
+    return absl::InvalidArgumentError("page_token: is not valid");
+  }
+  return readers_->With([&](SqliteDb* db) -> absl::Status {
+    auto exists = db->Prepare(of_deleted_projects
+                                  ? "SELECT 1 FROM projects WHERE id = ?"
+                                  : "SELECT 1 FROM projects WHERE id = ? AND deleted = 0");
+    if (!exists.ok()) return exists.status();
+    exists->BindText(1, *id);
+    auto found = exists->Step();
+    if (!found.ok()) return found.status();
+    if (!*found) return NotFound(*id);
+    auto stmt = db->Prepare(absl::StrCat("SELECT seq, payload FROM ", table,
+                                         " WHERE project_id = ? AND seq > ? ORDER BY seq LIMIT ?"));
+    if (!stmt.ok()) return stmt.status();
+    stmt->BindText(1, *id);
+    stmt->BindInt64(2, after);
+    stmt->BindInt64(3, *size + 1);
+    int count = 0;
+    int64_t last_seq = 0;
+    while (true) {
+      auto row = stmt->Step();
+      if (!row.ok()) return row.status();
+      if (!*row || ++count > *size) break;
+      if (!add(stmt->ColumnBlob(1))) {
+        return absl::DataLossError(absl::StrCat("a stored row of ", table, " does not parse"));
+      }
+      last_seq = stmt->ColumnInt64(0);
+    }
+    if (count > *size) *next_page_token = page_tokens_.Encode(absl::StrCat(last_seq), query);
+    return absl::OkStatus();
+  });
+}
+
+absl::Status ProjectStore::ListProgressReports(const v1::ListProgressReportsRequest& request,
+                                               v1::ListProgressReportsResponse* response) const {
+  return ListChildren(
+      request, request.parent(), request.page_size(), request.page_token(), "progress_reports",
+      /*of_deleted_projects=*/false,
+      [response](const std::string& payload) {
+        return response->add_progress_reports()->ParseFromString(payload);
+      },
+      response->mutable_next_page_token());
+}
+
+absl::Status ProjectStore::ListHistory(const v1::ListProjectHistoryRequest& request,
+                                       v1::ListProjectHistoryResponse* response) const {
+  return ListChildren(
+      request, request.parent(), request.page_size(), request.page_token(), "project_changes",
+      /*of_deleted_projects=*/true,
+      [response](const std::string& payload) {
+        return response->add_changes()->ParseFromString(payload);
+      },
+      response->mutable_next_page_token());
+}
+
+absl::Status ProjectStore::Summarize(const v1::SummarizeProjectsRequest& request,
+                                     v1::SummarizeProjectsResponse* response) const {
+  const int64_t today = Today();
+  auto where = FilterSql(request.filter(), /*show_deleted=*/false, today);
+  if (!where.ok()) return where.status();
+  std::vector<Dimension> dimensions;
+  absl::flat_hash_set<int> seen;
+  for (int i = 0; i < request.group_by_size(); ++i) {
+    const auto grouping = static_cast<v1::ProjectGrouping>(request.group_by(i));
+    if (!seen.insert(grouping).second) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "group_by[", i, "]: ", v1::ProjectGrouping_Name(grouping), " is named twice"));
+    }
+    auto dimension = DimensionOf(grouping, today);
+    if (!dimension.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("group_by[", i, "]: ", dimension.status().message()));
+    }
+    dimensions.push_back(*std::move(dimension));
+  }
+  std::vector<std::string> keys, sums;
+  for (const Dimension& dimension : dimensions) keys.push_back(dimension.sql);
+  for (const auto& column : QuantityColumns("planned")) sums.push_back(absl::StrCat("SUM(", column, ")"));
+  for (const auto& column : QuantityColumns("achieved")) sums.push_back(absl::StrCat("SUM(", column, ")"));
+  std::string sql = absl::StrCat("SELECT ", keys.empty() ? "" : absl::StrJoin(keys, ", ") + ", ",
+                                 "COUNT(*), ", absl::StrJoin(sums, ", "), " FROM projects WHERE ",
+                                 where->sql);
+  if (!keys.empty()) {
+    const std::string list = absl::StrJoin(keys, ", ");
+    absl::StrAppend(&sql, " GROUP BY ", list, " ORDER BY ", list);
+  }
+  *response->mutable_as_of() = FromCivilDay(FromDayNumber(today));
+  const int quantity_count = v1::Quantities::descriptor()->field_count();
+  return readers_->With([&](SqliteDb* db) -> absl::Status {
+    auto stmt = db->Prepare(sql);
+    if (!stmt.ok()) return stmt.status();
+    Bind(&*stmt, 1, where->args);
+    while (true) {
+      auto row = stmt->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      v1::ProjectGroup* group = response->add_groups();
+      int column = 0;
+      for (const Dimension& dimension : dimensions) dimension.read(*stmt, column++, group);
+      group->set_project_count(stmt->ColumnInt64(column++));
+      ReadQuantities(*stmt, column, group->mutable_planned());
+      ReadQuantities(*stmt, column + quantity_count, group->mutable_achieved());
+    }
+    return absl::OkStatus();
+  });
+}
+
+// ---- Writes ---------------------------------------------------------------
+
+absl::StatusOr<ProjectStore::StoredProject> ProjectStore::LoadForWrite(absl::string_view id) {
+  auto stmt = writer_->Prepare(absl::StrCat("SELECT ", kRowColumns, " FROM projects WHERE id = ?"));
+  if (!stmt.ok()) return stmt.status();
+  stmt->BindText(1, id);
+  auto row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return NotFound(id);
+  auto project = DecodeProject(*stmt);
+  if (!project.ok()) return project.status();
+  return StoredProject{stmt->ColumnInt64(0), stmt->ColumnInt64(2), stmt->ColumnInt64(3) != 0,
+                       *std::move(project)};
+}
+
+absl::Status ProjectStore::RecordChange(const Identity& caller, absl::string_view method,
+                                        absl::string_view project_id, const v1::Project& before,
+                                        const v1::Project& after) {
+  static const auto* ignored = new absl::flat_hash_set<std::string>{
+      "update_time", "etag", "updater", "health", "health_reasons"};
+  v1::ProjectChange change;
+  *change.mutable_change_time() = after.update_time();
+  change.set_principal(caller.principal);
+  change.set_method(std::string(method));
+  for (FieldDifference& difference : DiffMessages(before, after, *ignored)) {
+    v1::FieldChange* field = change.add_field_changes();
+    field->set_field(std::move(difference.field));
+    field->set_old_value(std::move(difference.old_value));
+    field->set_new_value(std::move(difference.new_value));
+  }
+  auto insert = writer_->Prepare("INSERT INTO project_changes (project_id, payload) VALUES (?, ?)");
+  if (!insert.ok()) return insert.status();
+  insert->BindText(1, project_id);
+  insert->BindBlob(2, change.SerializeAsString());
+  return insert->Run();
+}
+
+absl::Status ProjectStore::Rewrite(const Identity& caller, absl::string_view method,
+                                   const StoredProject& before, v1::Project project,
+                                   bool deleted, v1::Project* written) {
+  const int64_t version = before.version + 1;
+  project.clear_health();
+  project.clear_health_reasons();
+  project.set_updater(caller.principal);
+  *project.mutable_update_time() = ToTimestamp(options_.now());
+  project.set_etag(Etag(before.seq, version));
+  std::string assignments = "version = ?";
+  for (const std::string& column : DerivedColumns()) absl::StrAppend(&assignments, ", ", column, " = ?");
+  auto update = writer_->Prepare(
+      absl::StrCat("UPDATE projects SET ", assignments, ", payload = ? WHERE seq = ?"));
+  if (!update.ok()) return update.status();
+  update->BindInt64(1, version);
+  std::vector<SqlArg> values = DerivedValues(project, deleted);
+  Bind(&*update, 2, values);
+  const int next = 2 + static_cast<int>(values.size());
+  update->BindBlob(next, project.SerializeAsString());
+  update->BindInt64(next + 1, before.seq);
+  if (absl::Status run = update->Run(); !run.ok()) return run;
+  const std::string id(ParseProjectName(project.name(), "name").value_or(""));
+  if (absl::Status recorded = RecordChange(caller, method, id, before.project, project);
+      !recorded.ok()) {
+    return recorded;
+  }
+  *written = std::move(project);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Project> ProjectStore::Create(const Identity& caller,
+                                                 const v1::CreateProjectRequest& request) {
+  if (absl::Status allowed = CheckCanWrite(caller, "CreateProject"); !allowed.ok()) return allowed;
+  if (absl::Status valid = CheckRequestId(request.request_id()); !valid.ok()) return valid;
+  std::string id = request.project_id();
+  if (id.empty()) {
+    id = GenerateResourceId();
+  } else if (absl::Status valid = ValidateResourceId(id, "project_id"); !valid.ok()) {
+    return valid;
+  }
+  const absl::Time now = options_.now();
+  v1::Project project = request.project();
+  ClearOutputOnlyFields(&project);
+  if (project.phase() == v1::PROJECT_PHASE_UNSPECIFIED) project.set_phase(v1::PLANNING);
+  if (absl::Status valid = ValidateProject(project, ChinaDayOf(now)); !valid.ok()) return valid;
+  const std::string name = absl::StrCat(kCollection, "/", id);
+  if (absl::Status allowed = CheckCanChange(caller, project.lead_department(), name);
+      !allowed.ok()) {
+    return allowed;
+  }
+
+  v1::Project result;
+  absl::MutexLock lock(&write_mu_);
+  absl::Status status = InWriteTransaction([&]() -> absl::Status {
+    if (!request.request_id().empty()) {
+      auto earlier = writer_->Prepare(
+          absl::StrCat("SELECT ", kRowColumns, " FROM projects WHERE request_id = ?"));
+      if (!earlier.ok()) return earlier.status();
+      earlier->BindText(1, request.request_id());
+      auto found = earlier->Step();
+      if (!found.ok()) return found.status();
+      if (*found) {
+        auto stored = DecodeProject(*earlier);
+        if (!stored.ok()) return stored.status();
+        result = *std::move(stored);
+        return absl::OkStatus();
+      }
+    }
+    auto taken = writer_->Prepare("SELECT 1 FROM projects WHERE id = ?");
+    if (!taken.ok()) return taken.status();
+    taken->BindText(1, id);
+    auto exists = taken->Step();
+    if (!exists.ok()) return exists.status();
+    if (*exists) return absl::AlreadyExistsError(absl::StrCat(name, " already exists"));
+    auto next_seq = writer_->Prepare(
+        "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'projects'), 0) + 1");
+    if (!next_seq.ok()) return next_seq.status();
+    if (auto stepped = next_seq->Step(); !stepped.ok()) return stepped.status();
+    const int64_t seq = next_seq->ColumnInt64(0);
+
+    ApplyConsequences(nullptr, now, &project);
+    project.set_name(name);
+    *project.mutable_create_time() = ToTimestamp(now);
+    *project.mutable_update_time() = project.create_time();
+    project.set_creator(caller.principal);
+    project.set_updater(caller.principal);
+    project.set_etag(Etag(seq, 1));
+
+    std::string columns = "seq, id, request_id, version";
+    std::string marks = "?, ?, ?, ?";
+    for (const std::string& column : DerivedColumns()) {
+      absl::StrAppend(&columns, ", ", column);
+      absl::StrAppend(&marks, ", ?");
+    }
+    auto insert = writer_->Prepare(absl::StrCat("INSERT INTO projects (", columns,
+                                                ", payload) VALUES (", marks, ", ?)"));
+    if (!insert.ok()) return insert.status();
+    insert->BindInt64(1, seq);
+    insert->BindText(2, id);
+    if (request.request_id().empty()) {
+      insert->BindNull(3);
+    } else {
+      insert->BindText(3, request.request_id());
+    }
+    insert->BindInt64(4, 1);
+    std::vector<SqlArg> values = DerivedValues(project, false);
+    Bind(&*insert, 5, values);
+    insert->BindBlob(5 + static_cast<int>(values.size()), project.SerializeAsString());
+    if (absl::Status run = insert->Run(); !run.ok()) return run;
+    if (absl::Status recorded = RecordChange(caller, "CreateProject", id, v1::Project(), project);
+        !recorded.ok()) {
+      return recorded;
+    }
+    result = project;
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  Present(&result, DayNumber(ChinaDayOf(now)));
+  return result;
+}
+
+absl::StatusOr<v1::Project> ProjectStore::Update(const Identity& caller,
+                                                 const v1::UpdateProjectRequest& request) {
+  if (absl::Status allowed = CheckCanWrite(caller, "UpdateProject"); !allowed.ok()) return allowed;
+  auto id = ParseProjectName(request.project().name(), "project.name");
+  if (!id.ok()) return id.status();
+  if (absl::Status valid = CheckUpdateMask(request.update_mask()); !valid.ok()) return valid;
+  for (const std::string& path : request.update_mask().paths()) {
+    if (!google::protobuf::util::FieldMaskUtil::GetFieldDescriptors(v1::Project::descriptor(),
+                                                                    path, nullptr)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("update_mask: \"", path, "\" is not a field path of Project"));
+    }
+  }
+  const absl::Time now = options_.now();
+  v1::Project result;
+  absl::MutexLock lock(&write_mu_);
+  absl::Status status = InWriteTransaction([&]() -> absl::Status {
+    auto stored = LoadForWrite(*id);
+    if (!stored.ok()) return stored.status();
+    if (stored->deleted) return NotFound(*id);
+    const v1::Project& before = stored->project;
+    if (absl::Status allowed = CheckCanChange(caller, before.lead_department(), before.name());
+        !allowed.ok()) {
+      return allowed;
+    }
+    if (!request.project().etag().empty() && request.project().etag() != before.etag()) {
+      return absl::AbortedError(absl::StrCat(
+          "project.etag: \"", request.project().etag(), "\" is not the current etag \"",
+          before.etag(), "\"; read the project again and retry"));
+    }
+    v1::Project merged = before;
+    google::protobuf::util::FieldMaskUtil::MergeOptions merge;
+    merge.set_replace_message_fields(true);
+    merge.set_replace_repeated_fields(true);
+    google::protobuf::util::FieldMaskUtil::MergeMessageTo(request.project(), request.update_mask(),
+                                                          merge, &merged);
+    if (merged.phase() != before.phase()) {
+      if (merged.phase() == v1::PROJECT_PHASE_UNSPECIFIED || !v1::ProjectPhase_IsValid(merged.phase())) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "project.phase: must be a named phase, got ", static_cast<int>(merged.phase())));
+      }
+      if (absl::Status allowed = CheckPhaseTransition(before.phase(), merged.phase());
+          !allowed.ok()) {
+        return allowed;
+      }
+    }
+    if (absl::Status valid = ValidateProject(merged, ChinaDayOf(now)); !valid.ok()) return valid;
+    if (merged.lead_department() != before.lead_department()) {
+      if (absl::Status allowed = CheckCanChange(caller, merged.lead_department(), before.name());
+          !allowed.ok()) {
+        return allowed;
+      }
+    }
+    ApplyConsequences(&before, now, &merged);
+    return Rewrite(caller, "UpdateProject", *stored, std::move(merged), false, &result);
+  });
+  if (!status.ok()) return status;
+  Present(&result, DayNumber(ChinaDayOf(now)));
+  return result;
+}
+
+absl::StatusOr<v1::Project> ProjectStore::Delete(const Identity& caller,
+                                                 const v1::DeleteProjectRequest& request) {
+  if (absl::Status allowed = CheckCanWrite(caller, "DeleteProject"); !allowed.ok()) return allowed;
+  auto id = ParseProjectName(request.name(), "name");
+  if (!id.ok()) return id.status();
+  const absl::Time now = options_.now();
+  v1::Project result;
+  absl::MutexLock lock(&write_mu_);
+  absl::Status status = InWriteTransaction([&]() -> absl::Status {
+    auto stored = LoadForWrite(*id);
+    if (!stored.ok()) return stored.status();
+    if (stored->deleted) return NotFound(*id);
+    if (absl::Status allowed =
+            CheckCanChange(caller, stored->project.lead_department(), stored->project.name());
+        !allowed.ok()) {
+      return allowed;
+    }
+    if (!request.etag().empty() && request.etag() != stored->project.etag()) {
+      return absl::AbortedError(absl::StrCat("etag: \"", request.etag(),
+                                             "\" is not the current etag \"",
+                                             stored->project.etag(), "\""));
+    }
+    v1::Project deleted = stored->project;
+    *deleted.mutable_delete_time() = ToTimestamp(now);
+    return Rewrite(caller, "DeleteProject", *stored, std::move(deleted), true, &result);
+  });
+  if (!status.ok()) return status;
+  Present(&result, DayNumber(ChinaDayOf(now)));
+  return result;
+}
+
+absl::StatusOr<v1::Project> ProjectStore::Undelete(const Identity& caller,
+                                                   const v1::UndeleteProjectRequest& request) {
+  if (absl::Status allowed = CheckCanWrite(caller, "UndeleteProject"); !allowed.ok()) {
+    return allowed;
+  }
+  auto id = ParseProjectName(request.name(), "name");
+  if (!id.ok()) return id.status();
+  const absl::Time now = options_.now();
+  v1::Project result;
+  absl::MutexLock lock(&write_mu_);
+  absl::Status status = InWriteTransaction([&]() -> absl::Status {
+    auto stored = LoadForWrite(*id);
+    if (!stored.ok()) return stored.status();
+    if (!stored->deleted) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("name: ", stored->project.name(), " is not deleted"));
+    }
+    if (absl::Status allowed =
+            CheckCanChange(caller, stored->project.lead_department(), stored->project.name());
+        !allowed.ok()) {
+      return allowed;
+    }
+    v1::Project restored = stored->project;
+    restored.clear_delete_time();
+    return Rewrite(caller, "UndeleteProject", *stored, std::move(restored), false, &result);
+  });
+  if (!status.ok()) return status;
+  Present(&result, DayNumber(ChinaDayOf(now)));
+  return result;
+}
+
+absl::StatusOr<v1::ProgressReport> ProjectStore::ReportProgress(
+    const Identity& caller, const v1::ReportProgressRequest& request) {
+  if (absl::Status allowed = CheckCanWrite(caller, "ReportProgress"); !allowed.ok()) {
+    return allowed;
+  }
+  auto id = ParseProjectName(request.parent(), "parent");
+  if (!id.ok()) return id.status();
+  if (absl::Status valid = CheckRequestId(request.request_id()); !valid.ok()) return valid;
+  const absl::Time now = options_.now();
+  v1::ProgressReport result;
+  absl::MutexLock lock(&write_mu_);
+  absl::Status status = InWriteTransaction([&]() -> absl::Status {
+    if (!request.request_id().empty()) {
+      auto earlier = writer_->Prepare(
+          "SELECT payload FROM progress_reports WHERE project_id = ? AND request_id = ?");
+      if (!earlier.ok()) return earlier.status();
+      earlier->BindText(1, *id);
+      earlier->BindText(2, request.request_id());
+      auto found = earlier->Step();
+      if (!found.ok()) return found.status();
+      if (*found) {
+        if (!result.ParseFromString(earlier->ColumnBlob(0))) {
+          return absl::DataLossError("a stored progress report does not parse");
+        }
+        return absl::OkStatus();
+      }
+    }
+    auto stored = LoadForWrite(*id);
+    if (!stored.ok()) return stored.status();
+    if (stored->deleted) return NotFound(*id);
+    if (absl::Status allowed =
+            CheckCanChange(caller, stored->project.lead_department(), stored->project.name());
+        !allowed.ok()) {
+      return allowed;
+    }
+    v1::ProgressReport report = request.progress_report();
+    if (absl::Status valid = ValidateProgressReport(report, stored->project, ChinaDayOf(now));
+        !valid.ok()) {
+      return valid;
+    }
+    v1::Project project = stored->project;
+    if (absl::Status added = AddQuantities(report.achieved(), project.mutable_achieved());
+        !added.ok()) {
+      return added;
+    }
+    project.set_percent_complete(report.percent_complete());
+    report.set_name(absl::StrCat(project.name(), "/progressReports/", GenerateResourceId()));
+    report.set_reporter(caller.principal);
+    *report.mutable_create_time() = ToTimestamp(now);
+    auto insert = writer_->Prepare(
+        "INSERT INTO progress_reports (project_id, request_id, payload) VALUES (?, ?, ?)");
+    if (!insert.ok()) return insert.status();
+    insert->BindText(1, *id);
+    if (request.request_id().empty()) {
+      insert->BindNull(2);
+    } else {
+      insert->BindText(2, request.request_id());
+    }
+    insert->BindBlob(3, report.SerializeAsString());
+    if (absl::Status run = insert->Run(); !run.ok()) return run;
+    v1::Project written;
+    if (absl::Status rewritten =
+            Rewrite(caller, "ReportProgress", *stored, std::move(project), false, &written);
+        !rewritten.ok()) {
+      return rewritten;
+    }
+    result = std::move(report);
+    return absl::OkStatus();
+  });
+  if (!status.ok()) return status;
+  return result;
+}
+
+}  // namespace jiangan::renewal

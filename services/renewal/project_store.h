@@ -1,0 +1,111 @@
+// Where the renewal service keeps its projects, their progress reports and
+// their change history: one SQLite database. Each project is stored whole
+// (a serialized Project) beside the columns that List filters and orders on
+// and Summarize groups and sums, so that those run as indexed SQL.
+//
+// Every method checks its input and the caller's rights and returns a
+// google.rpc code; a refused call changes nothing. Writes run in one
+// transaction each, on the one writer connection; reads run on a small pool
+// of reader connections, which WAL lets proceed while a write is going on.
+#ifndef JIANGAN_SERVICES_RENEWAL_PROJECT_STORE_H_
+#define JIANGAN_SERVICES_RENEWAL_PROJECT_STORE_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/identity.h"
+#include "common/pagination.h"
+#include "common/sqlite_db.h"
+#include "jiangan/renewal/v1/renewal.pb.h"
+#include "services/renewal/health.h"
+
+namespace jiangan::renewal {
+
+struct ProjectStoreOptions {
+  HealthThresholds health;
+  // Signs page tokens; shared by every replica so tokens survive a restart.
+  std::string page_token_key;
+  // Connections for reads besides the writer's.
+  int reader_connections = 4;
+  // The clock; tests set it to evaluate health on a chosen day.
+  std::function<absl::Time()> now = [] { return absl::Now(); };
+};
+
+class ProjectStore {
+ public:
+  // Creates the tables in `db` if missing and opens the readers on the same
+  // file. `db` must outlive the store.
+  static absl::StatusOr<std::unique_ptr<ProjectStore>> Open(SqliteDb* db,
+                                                            ProjectStoreOptions options);
+  ~ProjectStore();
+
+  absl::StatusOr<v1::Project> Get(const v1::GetProjectRequest& request) const;
+  absl::Status List(const v1::ListProjectsRequest& request,
+                    v1::ListProjectsResponse* response) const;
+  absl::StatusOr<v1::Project> Create(const Identity& caller,
+                                     const v1::CreateProjectRequest& request);
+  absl::StatusOr<v1::Project> Update(const Identity& caller,
+                                     const v1::UpdateProjectRequest& request);
+  absl::StatusOr<v1::Project> Delete(const Identity& caller,
+                                     const v1::DeleteProjectRequest& request);
+  absl::StatusOr<v1::Project> Undelete(const Identity& caller,
+                                       const v1::UndeleteProjectRequest& request);
+  absl::StatusOr<v1::ProgressReport> ReportProgress(const Identity& caller,
+                                                    const v1::ReportProgressRequest& request);
+  absl::Status ListProgressReports(const v1::ListProgressReportsRequest& request,
+                                   v1::ListProgressReportsResponse* response) const;
+  absl::Status ListHistory(const v1::ListProjectHistoryRequest& request,
+                           v1::ListProjectHistoryResponse* response) const;
+  absl::Status Summarize(const v1::SummarizeProjectsRequest& request,
+                         v1::SummarizeProjectsResponse* response) const;
+
+ private:
+  class ReaderPool;
+  struct StoredProject;
+
+  ProjectStore(SqliteDb* writer, ProjectStoreOptions options);
+
+  int64_t Today() const;
+  // Lists the rows of `table` (progress_reports or project_changes) that
+  // belong to the project `parent`, oldest first, handing each payload to
+  // `add` (false: it does not parse).
+  absl::Status ListChildren(const google::protobuf::Message& request, absl::string_view parent,
+                            int32_t page_size, absl::string_view page_token,
+                            absl::string_view table, bool of_deleted_projects,
+                            const std::function<bool(const std::string& payload)>& add,
+                            std::string* next_page_token) const;
+  // Fills the computed fields (health and its reasons) as of today.
+  void Present(v1::Project* project, int64_t today) const;
+  // Runs `body` in BEGIN IMMEDIATE ... COMMIT on the writer, rolling back on
+  // any error.
+  absl::Status InWriteTransaction(const std::function<absl::Status()>& body)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  absl::StatusOr<StoredProject> LoadForWrite(absl::string_view id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Writes `project` back with version + 1, recording `method`'s change
+  // from `before` in the history.
+  absl::Status Rewrite(const Identity& caller, absl::string_view method,
+                       const StoredProject& before, v1::Project project, bool deleted,
+                       v1::Project* written) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  absl::Status RecordChange(const Identity& caller, absl::string_view method,
+                            absl::string_view project_id, const v1::Project& before,
+                            const v1::Project& after) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+
+  SqliteDb* const writer_;
+  const ProjectStoreOptions options_;
+  const SignedPageTokens page_tokens_;
+  // The health rule as a SQL function, registered on every connection.
+  const SqliteDb::IntFunction health_function_;
+  std::unique_ptr<ReaderPool> readers_;
+  absl::Mutex write_mu_;
+};
+
+}  // namespace jiangan::renewal
+
+#endif  // JIANGAN_SERVICES_RENEWAL_PROJECT_STORE_H_
