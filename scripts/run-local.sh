@@ -23,6 +23,32 @@ FACILITIES_HTTP_PORT=${FACILITIES_HTTP_PORT:-8083}
 LOCAL=.local
 mkdir -p "$LOCAL/data" "$LOCAL/logs" "$LOCAL/redis"
 
+# Credentials, made once and kept: the key the gateway signs identities with
+# (the services hold it too) and one bearer token per local caller. Only the
+# tokens' SHA-256 goes into the gateway's principals file.
+umask 077
+[ -s "$LOCAL/identity.key" ] || head -c 48 /dev/urandom | base64 -w0 >"$LOCAL/identity.key"
+if [ ! -s "$LOCAL/tokens.env" ]; then
+  {
+    echo "ADMIN_TOKEN=$(head -c 24 /dev/urandom | base64 -w0 | tr '+/' '-_')"
+    echo "HOUSING_EDITOR_TOKEN=$(head -c 24 /dev/urandom | base64 -w0 | tr '+/' '-_')"
+    echo "VIEWER_TOKEN=$(head -c 24 /dev/urandom | base64 -w0 | tr '+/' '-_')"
+  } >"$LOCAL/tokens.env"
+fi
+source "$LOCAL/tokens.env"
+sha() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
+cat >"$LOCAL/principals.json" <<JSON
+{"principals": [
+  {"principal": "admin@local", "department": "区人民政府办公室", "role": "ADMIN",
+   "tokenSha256": "$(sha "$ADMIN_TOKEN")"},
+  {"principal": "editor@housing.local", "department": "区住房和城市更新局", "role": "EDITOR",
+   "tokenSha256": "$(sha "$HOUSING_EDITOR_TOKEN")"},
+  {"principal": "viewer@local", "department": "区发展和改革局", "role": "VIEWER",
+   "tokenSha256": "$(sha "$VIEWER_TOKEN")"}
+]}
+JSON
+umask 022
+
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 for port in $GATEWAY_GRPC_PORT $GATEWAY_HTTP_PORT $RENEWAL_PORT $INVESTMENT_PORT \
@@ -69,19 +95,24 @@ start redis "$REDIS_PORT" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 \
 for service in renewal investment facilities; do
   upper=${service^^}
   grpc_var=${upper}_PORT http_var=${upper}_HTTP_PORT
+  extra=()
+  # The services that check identities hold the gateway's key.
+  [ "$service" = renewal ] && extra=(--identity_key_file="$LOCAL/identity.key")
   start "$service" "${!grpc_var}" "build/services/$service/${service}_server" \
     --host=127.0.0.1 --grpc_port="${!grpc_var}" --http_port="${!http_var}" \
-    --db_path="$LOCAL/data/$service.db"
+    --db_path="$LOCAL/data/$service.db" "${extra[@]}"
 done
 start gateway "$GATEWAY_GRPC_PORT" build/gateway/gateway_server \
   --host=127.0.0.1 --grpc_port="$GATEWAY_GRPC_PORT" --http_port="$GATEWAY_HTTP_PORT" \
   --renewal_address="127.0.0.1:$RENEWAL_PORT" \
   --investment_address="127.0.0.1:$INVESTMENT_PORT" \
   --facilities_address="127.0.0.1:$FACILITIES_PORT" \
-  --redis_address="127.0.0.1:$REDIS_PORT" --targets_path=seed/2024/targets.json
+  --redis_address="127.0.0.1:$REDIS_PORT" --targets_path=seed/2024/targets.json \
+  --principals_path="$LOCAL/principals.json" --identity_key_file="$LOCAL/identity.key"
 
 # Seed creates carry fixed request_ids, so running again adds nothing.
-build/tools/jiangan_cli --target="127.0.0.1:$GATEWAY_GRPC_PORT" seed seed/2024/portfolio.jsonl
+build/tools/jiangan_cli --target="127.0.0.1:$GATEWAY_GRPC_PORT" \
+  --authorization="Bearer $ADMIN_TOKEN" seed seed/2024/portfolio.jsonl
 
 cat <<INFO
 
@@ -93,9 +124,11 @@ Jiang'an Portfolio is running (logs in $LOCAL/logs, data in $LOCAL/data).
   facilities     127.0.0.1:$FACILITIES_PORT   metrics http://127.0.0.1:$FACILITIES_HTTP_PORT/metrics
   redis          127.0.0.1:$REDIS_PORT
 
+Callers (tokens in $LOCAL/tokens.env): admin, an editor of 区住房和城市更新局, a viewer.
 Try:
-  curl http://127.0.0.1:$GATEWAY_HTTP_PORT/v1/projects/heinihu-village
-  build/tools/jiangan_cli --target=127.0.0.1:$GATEWAY_GRPC_PORT call jiangan.renewal.v1.RenewalService/GetProject '{"name":"projects/heinihu-village"}'
+  curl -H "Authorization: Bearer $VIEWER_TOKEN" http://127.0.0.1:$GATEWAY_HTTP_PORT/v1/projects/heinihu-village
+  build/tools/jiangan_cli --target=127.0.0.1:$GATEWAY_GRPC_PORT --authorization="Bearer $VIEWER_TOKEN" \
+    call jiangan.renewal.v1.RenewalService/SummarizeProjects '{"groupBy":["BY_KIND"]}'
 
 Press Ctrl-C to stop.
 INFO

@@ -3,28 +3,47 @@
 //   call METHOD JSON     one unary call; prints the response as JSON
 //   seed FILE            applies a JSON-lines file of {"method","request"} calls
 //   frame METHOD JSON    writes the gRPC frame of a request to stdout (for h2load)
+//   synthesize N         prints N synthetic renewal projects as seed lines
+//   identity             prints the metadata a gateway would send to assert
+//                        --principal/--department/--role, signed with
+//                        --identity_key_file (for load tests of a service)
 // METHOD is "jiangan.renewal.v1.RenewalService/GetProject" or the like.
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/api_catalog.h"
+#include "common/hmac.h"
+#include "common/identity.h"
 #include "common/rpc_observer.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "tools/synthetic_portfolio.h"
 
 ABSL_FLAG(std::string, target, "localhost:50050", "host:port of the gateway.");
 ABSL_FLAG(absl::Duration, timeout, absl::Seconds(10), "Deadline of each call.");
 ABSL_FLAG(std::string, authorization, "", "Sent as the `authorization` header.");
+ABSL_FLAG(int, parallel, 1,
+          "seed: calls in flight at once. Above 1 the lines are applied in no set order, so "
+          "use it only for files whose lines do not depend on each other.");
+ABSL_FLAG(uint64_t, random_seed, 20240101, "synthesize: seed of the generator.");
+ABSL_FLAG(std::string, identity_key_file, "", "identity: the key file the gateway signs with.");
+ABSL_FLAG(std::string, principal, "bench@local", "identity: who.");
+ABSL_FLAG(std::string, department, "区人民政府办公室", "identity: the department.");
+ABSL_FLAG(std::string, role, "ADMIN", "identity: VIEWER, EDITOR or ADMIN.");
 
 namespace {
 
@@ -108,14 +127,22 @@ int RunCall(grpc::GenericStub& stub, const std::string& method_name, const std::
   return 0;
 }
 
+// What one seed line asks for.
+struct SeedCall {
+  int line_number = 0;
+  const MethodDescriptor* method = nullptr;
+  std::unique_ptr<Message> request;
+};
+
 int RunSeed(grpc::GenericStub& stub, const std::string& path) {
   std::ifstream in(path);
   if (!in) {
     std::cerr << "cannot read " << path << "\n";
     return 2;
   }
-  int applied = 0;
-  int existing = 0;
+  // Every line is parsed before any is sent, so a malformed file applies
+  // nothing.
+  std::vector<SeedCall> calls;
   int line_number = 0;
   std::string line;
   while (std::getline(in, line)) {
@@ -131,28 +158,71 @@ int RunSeed(grpc::GenericStub& stub, const std::string& path) {
     std::string request_json;
     (void)google::protobuf::util::MessageToJsonString(entry.fields().at("request"),
                                                       &request_json);
-    const MethodDescriptor* method = nullptr;
-    auto request = ParseRequest(entry.fields().at("method").string_value(), request_json,
-                                &method);
-    if (request == nullptr) {
+    SeedCall call;
+    call.line_number = line_number;
+    call.request = ParseRequest(entry.fields().at("method").string_value(), request_json,
+                                &call.method);
+    if (call.request == nullptr) {
       std::cerr << path << ":" << line_number << ": rejected\n";
       return 2;
     }
-    auto response = NewMessage(method->output_type());
-    grpc::Status status = Call(stub, method, *request, response.get());
-    if (status.error_code() == grpc::ALREADY_EXISTS) {
-      ++existing;
-    } else if (!status.ok()) {
-      std::cerr << path << ":" << line_number << ": ";
-      PrintError(status);
-      return 1;
-    } else {
-      ++applied;
-    }
+    calls.push_back(std::move(call));
   }
-  std::cout << "seed " << path << ": " << applied << " applied (creates repeated with the "
-            << "same request_id return the first record), " << existing
+  std::atomic<size_t> next{0};
+  std::atomic<int> applied{0}, existing{0}, failed{0};
+  auto work = [&] {
+    for (size_t i = next++; i < calls.size() && failed == 0; i = next++) {
+      const SeedCall& call = calls[i];
+      auto response = NewMessage(call.method->output_type());
+      grpc::Status status = Call(stub, call.method, *call.request, response.get());
+      if (status.error_code() == grpc::ALREADY_EXISTS) {
+        ++existing;
+      } else if (!status.ok()) {
+        std::cerr << path << ":" << call.line_number << ": ";
+        PrintError(status);
+        ++failed;
+      } else {
+        ++applied;
+      }
+    }
+  };
+  std::vector<std::thread> workers;
+  for (int i = 0; i < std::max(1, absl::GetFlag(FLAGS_parallel)); ++i) workers.emplace_back(work);
+  for (std::thread& worker : workers) worker.join();
+  if (failed > 0) return 1;
+  std::cout << "seed " << path << ": " << applied << " applied (creates and reports repeated "
+            << "with the same request_id return the first record), " << existing
             << " already present\n";
+  return 0;
+}
+
+int RunSynthesize(const std::string& count_text) {
+  int64_t count = 0;
+  if (!absl::SimpleAtoi(count_text, &count) || count < 0) {
+    std::cerr << "synthesize: N must be a non-negative number\n";
+    return 2;
+  }
+  jiangan::tools::WriteSyntheticProjects(count, absl::GetFlag(FLAGS_random_seed), std::cout);
+  return 0;
+}
+
+int RunIdentity() {
+  auto key = jiangan::ReadKeyFile(absl::GetFlag(FLAGS_identity_key_file));
+  if (!key.ok()) {
+    std::cerr << key.status() << "\n";
+    return 2;
+  }
+  auto role = jiangan::ParseRole(absl::GetFlag(FLAGS_role));
+  if (!role.ok()) {
+    std::cerr << role.status() << "\n";
+    return 2;
+  }
+  jiangan::IdentitySigner signer(*key);
+  const jiangan::Identity identity{absl::GetFlag(FLAGS_principal),
+                                   absl::GetFlag(FLAGS_department), *role};
+  for (const auto& [name, value] : signer.Sign(identity, absl::Now())) {
+    std::cout << name << ": " << value << "\n";
+  }
   return 0;
 }
 
@@ -176,14 +246,17 @@ int RunFrame(const std::string& method_name, const std::string& json) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
-      "jiangan_cli [--target=host:port] call METHOD JSON | seed FILE | frame METHOD JSON");
+      "jiangan_cli [--target=host:port] call METHOD JSON | seed FILE | frame METHOD JSON | "
+      "synthesize N | identity");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  if (args.size() == 2 && std::string(args[1]) == "identity") return RunIdentity();
   if (args.size() < 3) {
     std::cerr << absl::ProgramUsageMessage() << "\n";
     return 2;
   }
   const std::string command = args[1];
   if (command == "frame" && args.size() == 4) return RunFrame(args[2], args[3]);
+  if (command == "synthesize" && args.size() == 3) return RunSynthesize(args[2]);
   auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_target),
                                      grpc::InsecureChannelCredentials());
   grpc::GenericStub stub(channel);
