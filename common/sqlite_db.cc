@@ -23,7 +23,7 @@ void CallIntFunction(sqlite3_context* context, int argc, sqlite3_value** argv) {
 }  // namespace
 
 SqliteStatement::~SqliteStatement() {
-  if (stmt_ != nullptr) sqlite3_finalize(stmt_);
+  if (stmt_ != nullptr) db_->Release(stmt_);
 }
 
 void SqliteStatement::BindText(int index, absl::string_view value) {
@@ -53,6 +53,8 @@ absl::Status SqliteStatement::Run() {
   absl::StatusOr<bool> row = Step();
   return row.ok() ? absl::OkStatus() : row.status();
 }
+
+int SqliteStatement::ColumnCount() const { return sqlite3_column_count(stmt_); }
 
 int64_t SqliteStatement::ColumnInt64(int index) const {
   return sqlite3_column_int64(stmt_, index);
@@ -92,12 +94,36 @@ absl::StatusOr<std::unique_ptr<SqliteDb>> SqliteDb::Open(const std::string& path
   sqlite3_busy_timeout(raw, 5000);
   absl::Status pragmas = db->Exec(
       "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-      "PRAGMA foreign_keys=ON;");
+      "PRAGMA foreign_keys=ON; "
+      // Reads go through the OS page cache by mmap instead of copying each
+      // page into SQLite's own small cache: large scans (Summarize) halve.
+      "PRAGMA mmap_size=1073741824; PRAGMA cache_size=-16384;");
   if (!pragmas.ok()) return pragmas;
   return db;
 }
 
-SqliteDb::~SqliteDb() { sqlite3_close(db_); }
+SqliteDb::~SqliteDb() {
+  {
+    absl::MutexLock lock(&cache_mu_);
+    for (auto& [sql, statements] : idle_) {
+      for (sqlite3_stmt* stmt : statements) sqlite3_finalize(stmt);
+    }
+    idle_.clear();
+  }
+  sqlite3_close(db_);
+}
+
+void SqliteDb::Release(sqlite3_stmt* stmt) {
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  absl::MutexLock lock(&cache_mu_);
+  if (idle_count_ >= kMaxCachedStatements) {
+    sqlite3_finalize(stmt);
+    return;
+  }
+  idle_[sqlite3_sql(stmt)].push_back(stmt);
+  ++idle_count_;
+}
 
 absl::Status SqliteDb::Exec(absl::string_view sql) {
   char* error = nullptr;
@@ -112,12 +138,22 @@ absl::Status SqliteDb::Exec(absl::string_view sql) {
 }
 
 absl::StatusOr<SqliteStatement> SqliteDb::Prepare(absl::string_view sql) {
+  {
+    absl::MutexLock lock(&cache_mu_);
+    auto it = idle_.find(sql);
+    if (it != idle_.end() && !it->second.empty()) {
+      sqlite3_stmt* cached = it->second.back();
+      it->second.pop_back();
+      --idle_count_;
+      return SqliteStatement(cached, this);
+    }
+  }
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt,
                          nullptr) != SQLITE_OK) {
     return SqliteError(db_, "prepare");
   }
-  return SqliteStatement(stmt);
+  return SqliteStatement(stmt, this);
 }
 
 absl::Status SqliteDb::RegisterIntFunction(const std::string& name, int arity,

@@ -11,17 +11,22 @@
 #include <string>
 #include "absl/strings/string_view.h"
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/status/statusor.h"
 
 namespace jiangan {
 
-// A prepared statement. Bind with 1-based indexes, as SQLite does.
+class SqliteDb;
+
+// A prepared statement. Bind with 1-based indexes, as SQLite does. When it
+// goes out of scope it is reset and handed back to its connection's cache.
 class SqliteStatement {
  public:
-  explicit SqliteStatement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  SqliteStatement(sqlite3_stmt* stmt, SqliteDb* db) : stmt_(stmt), db_(db) {}
   ~SqliteStatement();
-  SqliteStatement(SqliteStatement&& other) noexcept : stmt_(other.stmt_) {
+  SqliteStatement(SqliteStatement&& other) noexcept : stmt_(other.stmt_), db_(other.db_) {
     other.stmt_ = nullptr;
   }
   SqliteStatement(const SqliteStatement&) = delete;
@@ -37,6 +42,7 @@ class SqliteStatement {
   // Runs a statement that returns no rows.
   absl::Status Run();
 
+  int ColumnCount() const;
   int64_t ColumnInt64(int index) const;
   std::string ColumnText(int index) const;
   std::string ColumnBlob(int index) const;
@@ -44,6 +50,7 @@ class SqliteStatement {
 
  private:
   sqlite3_stmt* stmt_;
+  SqliteDb* db_;
 };
 
 class SqliteDb {
@@ -70,13 +77,25 @@ class SqliteDb {
 
   // Runs one or more statements that return no rows.
   absl::Status Exec(absl::string_view sql);
+  // Prepared statements are cached per connection by their SQL, since
+  // compiling one can cost more than running it.
   absl::StatusOr<SqliteStatement> Prepare(absl::string_view sql);
   int64_t Changes() const;
 
  private:
+  friend class SqliteStatement;
+  // At most this many idle statements are kept; others are finalized.
+  static constexpr size_t kMaxCachedStatements = 64;
+
   SqliteDb(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  // Takes back a statement that is done with.
+  void Release(sqlite3_stmt* stmt);
+
   sqlite3* db_;
   const std::string path_;
+  absl::Mutex cache_mu_;
+  absl::flat_hash_map<std::string, std::vector<sqlite3_stmt*>> idle_ ABSL_GUARDED_BY(cache_mu_);
+  size_t idle_count_ ABSL_GUARDED_BY(cache_mu_) = 0;
 };
 
 }  // namespace jiangan

@@ -113,6 +113,9 @@ HttpJsonApi::HttpJsonApi(std::shared_ptr<grpc::Channel> channel,
     for (int i = 0; i < service->method_count(); ++i) {
       const MethodDescriptor* method = service->method(i);
       if (!absl::StartsWith(method->name(), "List")) continue;
+      // Child collections (whose List takes a `parent`, e.g. a project's
+      // progress reports) are served over gRPC only.
+      if (method->input_type()->FindFieldByName("parent") != nullptr) continue;
       const Descriptor* output = method->output_type();
       for (int f = 0; f < output->field_count(); ++f) {
         const FieldDescriptor* field = output->field(f);
@@ -133,6 +136,7 @@ HttpJsonApi::HttpJsonApi(std::shared_ptr<grpc::Channel> channel,
       if (absl::StartsWith(method->name(), "Get")) collection.get = method;
       if (absl::StartsWith(method->name(), "Create")) collection.create = method;
       if (absl::StartsWith(method->name(), "Update")) collection.update = method;
+      if (absl::StartsWith(method->name(), "Delete")) collection.remove = method;
     }
   }
 }
@@ -160,6 +164,7 @@ HttpResponse HttpJsonApi::Handle(const HttpRequest& http) {
   if (http.method == "GET") method = on_item ? collection.get : collection.list;
   if (http.method == "POST" && !on_item) method = collection.create;
   if (http.method == "PATCH" && on_item) method = collection.update;
+  if (http.method == "DELETE" && on_item) method = collection.remove;
   if (method == nullptr) {
     return JsonError(grpc::UNIMPLEMENTED,
                      absl::StrCat(http.method, " is not supported on ", http.path));
@@ -168,7 +173,7 @@ HttpResponse HttpJsonApi::Handle(const HttpRequest& http) {
   const Descriptor* input = method->input_type();
   const auto* reflection = request->GetReflection();
   absl::Status built = absl::OkStatus();
-  if (method == collection.get) {
+  if (method == collection.get || method == collection.remove) {
     built = ApplyQuery(http.query, {}, request.get());
     reflection->SetString(request.get(), input->FindFieldByName("name"), name);
   } else if (method == collection.list) {

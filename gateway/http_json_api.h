@@ -44,6 +44,7 @@ class HttpJsonApi {
     const google::protobuf::MethodDescriptor* get = nullptr;
     const google::protobuf::MethodDescriptor* create = nullptr;
     const google::protobuf::MethodDescriptor* update = nullptr;
+    const google::protobuf::MethodDescriptor* remove = nullptr;  // soft delete (AIP-164)
   };
 
   HttpResponse Call(const google::protobuf::MethodDescriptor* method,

@@ -23,31 +23,9 @@ FACILITIES_HTTP_PORT=${FACILITIES_HTTP_PORT:-8083}
 LOCAL=.local
 mkdir -p "$LOCAL/data" "$LOCAL/logs" "$LOCAL/redis"
 
-# Credentials, made once and kept: the key the gateway signs identities with
-# (the services hold it too) and one bearer token per local caller. Only the
-# tokens' SHA-256 goes into the gateway's principals file.
-umask 077
-[ -s "$LOCAL/identity.key" ] || head -c 48 /dev/urandom | base64 -w0 >"$LOCAL/identity.key"
-if [ ! -s "$LOCAL/tokens.env" ]; then
-  {
-    echo "ADMIN_TOKEN=$(head -c 24 /dev/urandom | base64 -w0 | tr '+/' '-_')"
-    echo "HOUSING_EDITOR_TOKEN=$(head -c 24 /dev/urandom | base64 -w0 | tr '+/' '-_')"
-    echo "VIEWER_TOKEN=$(head -c 24 /dev/urandom | base64 -w0 | tr '+/' '-_')"
-  } >"$LOCAL/tokens.env"
-fi
-source "$LOCAL/tokens.env"
-sha() { printf '%s' "$1" | sha256sum | cut -d' ' -f1; }
-cat >"$LOCAL/principals.json" <<JSON
-{"principals": [
-  {"principal": "admin@local", "department": "区人民政府办公室", "role": "ADMIN",
-   "tokenSha256": "$(sha "$ADMIN_TOKEN")"},
-  {"principal": "editor@housing.local", "department": "区住房和城市更新局", "role": "EDITOR",
-   "tokenSha256": "$(sha "$HOUSING_EDITOR_TOKEN")"},
-  {"principal": "viewer@local", "department": "区发展和改革局", "role": "VIEWER",
-   "tokenSha256": "$(sha "$VIEWER_TOKEN")"}
-]}
-JSON
-umask 022
+# Credentials, made once and kept (see scripts/lib/credentials.sh).
+source scripts/lib/credentials.sh
+write_credentials "$LOCAL"
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 

@@ -7,11 +7,14 @@
 //   identity             prints the metadata a gateway would send to assert
 //                        --principal/--department/--role, signed with
 //                        --identity_key_file (for load tests of a service)
+// With --identity_key_file, call and seed assert that identity too, so they
+// can talk to a service directly.
 // METHOD is "jiangan.renewal.v1.RenewalService/GetProject" or the like.
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -40,10 +43,13 @@ ABSL_FLAG(int, parallel, 1,
           "seed: calls in flight at once. Above 1 the lines are applied in no set order, so "
           "use it only for files whose lines do not depend on each other.");
 ABSL_FLAG(uint64_t, random_seed, 20240101, "synthesize: seed of the generator.");
-ABSL_FLAG(std::string, identity_key_file, "", "identity: the key file the gateway signs with.");
-ABSL_FLAG(std::string, principal, "bench@local", "identity: who.");
-ABSL_FLAG(std::string, department, "区人民政府办公室", "identity: the department.");
-ABSL_FLAG(std::string, role, "ADMIN", "identity: VIEWER, EDITOR or ADMIN.");
+ABSL_FLAG(std::string, identity_key_file, "",
+          "The key file the gateway signs identities with. When set, calls (and `identity`) "
+          "assert --principal/--department/--role as the gateway would, for calling a "
+          "service directly.");
+ABSL_FLAG(std::string, principal, "bench@local", "Asserted identity: who.");
+ABSL_FLAG(std::string, department, "区人民政府办公室", "Asserted identity: the department.");
+ABSL_FLAG(std::string, role, "ADMIN", "Asserted identity: VIEWER, EDITOR or ADMIN.");
 
 namespace {
 
@@ -73,6 +79,29 @@ std::unique_ptr<Message> ParseRequest(const std::string& method_name, const std:
   return request;
 }
 
+// The identity metadata of --principal/--department/--role signed with
+// --identity_key_file; empty without a key file.
+std::vector<std::pair<std::string, std::string>> SignedIdentity() {
+  static const auto* signer = []() -> jiangan::IdentitySigner* {
+    const std::string path = absl::GetFlag(FLAGS_identity_key_file);
+    if (path.empty()) return nullptr;
+    auto key = jiangan::ReadKeyFile(path);
+    if (!key.ok()) {
+      std::cerr << key.status() << "\n";
+      std::exit(2);
+    }
+    return new jiangan::IdentitySigner(*key);
+  }();
+  if (signer == nullptr) return {};
+  auto role = jiangan::ParseRole(absl::GetFlag(FLAGS_role));
+  if (!role.ok()) {
+    std::cerr << role.status() << "\n";
+    std::exit(2);
+  }
+  return signer->Sign({absl::GetFlag(FLAGS_principal), absl::GetFlag(FLAGS_department), *role},
+                      absl::Now());
+}
+
 grpc::Status Call(grpc::GenericStub& stub, const MethodDescriptor* method,
                   const Message& request, Message* response) {
   grpc::ClientContext context;
@@ -80,6 +109,8 @@ grpc::Status Call(grpc::GenericStub& stub, const MethodDescriptor* method,
   if (std::string auth = absl::GetFlag(FLAGS_authorization); !auth.empty()) {
     context.AddMetadata("authorization", auth);
   }
+  // Straight to a service: assert the identity as the gateway would.
+  for (const auto& [name, value] : SignedIdentity()) context.AddMetadata(name, value);
   std::string bytes = request.SerializeAsString();
   grpc::Slice slice(bytes);
   grpc::ByteBuffer request_buffer(&slice, 1);
@@ -207,22 +238,11 @@ int RunSynthesize(const std::string& count_text) {
 }
 
 int RunIdentity() {
-  auto key = jiangan::ReadKeyFile(absl::GetFlag(FLAGS_identity_key_file));
-  if (!key.ok()) {
-    std::cerr << key.status() << "\n";
+  if (absl::GetFlag(FLAGS_identity_key_file).empty()) {
+    std::cerr << "identity: --identity_key_file is required\n";
     return 2;
   }
-  auto role = jiangan::ParseRole(absl::GetFlag(FLAGS_role));
-  if (!role.ok()) {
-    std::cerr << role.status() << "\n";
-    return 2;
-  }
-  jiangan::IdentitySigner signer(*key);
-  const jiangan::Identity identity{absl::GetFlag(FLAGS_principal),
-                                   absl::GetFlag(FLAGS_department), *role};
-  for (const auto& [name, value] : signer.Sign(identity, absl::Now())) {
-    std::cout << name << ": " << value << "\n";
-  }
+  for (const auto& [name, value] : SignedIdentity()) std::cout << name << ": " << value << "\n";
   return 0;
 }
 

@@ -73,12 +73,13 @@ class ProjectStore {
 
   int64_t Today() const;
   // Lists the rows of `table` (progress_reports or project_changes) that
-  // belong to the project `parent`, oldest first, handing each payload to
-  // `add` (false: it does not parse).
+  // belong to the project `parent`, oldest first, handing each row (seq,
+  // then `columns`) to `add` (false: it does not parse).
   absl::Status ListChildren(const google::protobuf::Message& request, absl::string_view parent,
                             int32_t page_size, absl::string_view page_token,
                             absl::string_view table, bool of_deleted_projects,
-                            const std::function<bool(const std::string& payload)>& add,
+                            absl::string_view columns,
+                            const std::function<bool(const SqliteStatement& row)>& add,
                             std::string* next_page_token) const;
   // Fills the computed fields (health and its reasons) as of today.
   void Present(v1::Project* project, int64_t today) const;

@@ -359,7 +359,13 @@ TEST_F(SystemTest, BadInputGetsTheRightStatus) {
   EXPECT_EQ(Http("GET", "/v1/projects?no_such_param=1")->status, 400);
   EXPECT_EQ(Http("POST", "/v1/projects", "{not json")->status, 400);
   EXPECT_EQ(Http("GET", "/v1/nothing-here")->status, 404);
-  EXPECT_EQ(Http("DELETE", "/v1/projects/p1")->status, 501);
+  EXPECT_EQ(Http("DELETE", "/v1/leads/p1")->status, 501);  // leads have no Delete
+  EXPECT_EQ(Http("DELETE", "/v1/projects/p1?etag=stale")->status, 409);
+  EXPECT_EQ(Http("GET", "/v1/progress_reports")->status, 404);  // a child collection
+  auto deleted = Http("DELETE", "/v1/projects/p1");
+  EXPECT_EQ(deleted->status, 200) << deleted->body;
+  EXPECT_TRUE(absl::StrContains(deleted->body, "\"deleteTime\"")) << deleted->body;
+  EXPECT_EQ(Http("GET", "/v1/projects/p1")->status, 404);
 }
 
 // Sends one hand-encoded message on a unary method and returns the reply bytes.

@@ -1,0 +1,108 @@
+# Sourced by the benchmark scripts: servers on free loopback ports, h2load
+# runs of one gRPC request, and the checks that every response was OK.
+# The caller sets WORK (a scratch folder) and DURATION (seconds per run).
+
+pids=()
+cleanup() {
+  [ ${#pids[@]} -gt 0 ] && kill -TERM "${pids[@]}" 2>/dev/null || true
+  [ -f "$WORK/nginx.pid" ] && kill -QUIT "$(cat "$WORK/nginx.pid")" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+  local port
+  while :; do
+    port=$((10000 + RANDOM % 20000))  # below the ephemeral range (32768+)
+    port_open "$port" || { echo "$port"; return; }
+  done
+}
+wait_port() {
+  for _ in $(seq 1 100); do port_open "$1" && return 0; sleep 0.1; done
+  echo "nothing listens on $1" >&2
+  exit 1
+}
+start() { # name command...
+  local name=$1
+  shift
+  "$@" >"$WORK/$name.log" 2>&1 &
+  pids+=($!)
+}
+http_get() { # port path
+  exec 3<>"/dev/tcp/127.0.0.1/$1"
+  printf 'GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n' "$2" >&3
+  cat <&3
+  exec 3<&-
+}
+# Sum of the metric lines of `port` that match the extended regex.
+metric_sum() {
+  http_get "$1" /metrics | { grep -E "$2" || true; } | awk '{s += $NF} END {printf "%d", s}'
+}
+# Calls of METHOD (e.g. GetProject) that the server on admin PORT answered,
+# by any status, and the OK ones: in a window, the two must grow alike.
+answered() { metric_sum "$1" "grpc_method=\"$2\",grpc_code=\"[A-Z_]+\"\\}"; }
+ok() { metric_sum "$1" "grpc_method=\"$2\",grpc_code=\"OK\"\\}"; }
+
+declare -A RPS P50 P99
+failures=0
+# What the h2load runs send; the caller may change them between runs.
+H2LOAD_CONNECTIONS=16
+H2LOAD_STREAMS=64
+H2LOAD_HEADERS=()  # e.g. (-H 'authorization: Bearer ...')
+
+# h2load of the request frame FRAME on PATH at PORT; extra arguments go to
+# h2load.
+h2load_run() {
+  local port=$1 path=$2 frame=$3
+  shift 3
+  h2load -t 1 -c "$H2LOAD_CONNECTIONS" -m "$H2LOAD_STREAMS" \
+    -H 'content-type: application/grpc' -H 'te: trailers' "${H2LOAD_HEADERS[@]}" \
+    -d "$frame" "$@" "http://127.0.0.1:$port/$path"
+}
+
+# measure KEY PORT PATH FRAME [PROBE]: records req/s, p50 and p99 (ms) in
+# RPS, P50, P99. A short probe of PROBE requests (default 5000) warms up and
+# sizes the run to about DURATION seconds; the run is count-based so that
+# no stream is cut off mid-flight (a timed h2load run cancels whatever is in
+# flight when it ends). Counts a failure unless every response was HTTP 200.
+measure() {
+  local key=$1 port=$2 path=$3 frame=$4 probe=${5:-5000} out log probe_rps requests count non200
+  out="$WORK/$key.h2load"
+  log="$WORK/$key.tsv"
+  probe_rps=$(h2load_run "$port" "$path" "$frame" -n "$probe" |
+              grep -oE '[0-9.]+ req/s' | awk '{print int($1)}')
+  requests=$(( probe_rps * DURATION > probe * 4 ? probe_rps * DURATION : probe * 4 ))
+  h2load_run "$port" "$path" "$frame" -n "$requests" --log-file="$log" >"$out" 2>&1
+  RPS[$key]=$(grep -oE 'finished in [0-9.]+s, [0-9.]+ req/s' "$out" | awk '{print $4}')
+  count=$(wc -l <"$log")
+  non200=$(awk -F'\t' '$2 != 200' "$log" | wc -l)
+  read -r P50[$key] P99[$key] < <(cut -f3 "$log" | sort -n | awk -v n="$count" '
+      NR == int(n * 0.50 + 0.999) {p50 = $1}
+      NR == int(n * 0.99 + 0.999) {p99 = $1}
+      END {printf "%.2f %.2f\n", p50 / 1000, p99 / 1000}')
+  if [ "$non200" -ne 0 ] || [ "$count" -ne "$requests" ] ||
+     ! grep -qE " $requests succeeded, 0 failed, 0 errored" "$out"; then
+    echo "($key) not every request got an HTTP 200 response:" >&2
+    grep -E '^requests:' "$out" >&2
+    failures=$((failures + 1))
+  fi
+  echo "($key) $count responses"
+}
+
+# measure_ok KEY PORT PATH FRAME ADMIN_PORT METHOD [PROBE]: measure, then
+# check on the server's metrics that every call of METHOD in the window
+# ended with grpc-status OK (h2load cannot see gRPC trailers).
+measure_ok() {
+  local key=$1 port=$2 path=$3 frame=$4 admin=$5 method=$6 probe=${7:-5000}
+  local ok0 all0 ok1 all1
+  ok0=$(ok "$admin" "$method"); all0=$(answered "$admin" "$method")
+  measure "$key" "$port" "$path" "$frame" "$probe"
+  ok1=$(ok "$admin" "$method"); all1=$(answered "$admin" "$method")
+  if [ $((all1 - all0)) -ne $((ok1 - ok0)) ]; then
+    echo "($key) $((all1 - all0 - ok1 + ok0)) calls ended with a non-OK status" >&2
+    failures=$((failures + 1))
+  fi
+}
+
+ratio() { awk -v x="${RPS[$1]}" -v y="${RPS[$2]}" 'BEGIN {printf "%.2f", x / y}'; }
