@@ -15,12 +15,6 @@ ABSL_FLAG(int, red_milestone_overdue_days, 60,
           "Health: days a milestone may be overdue before the project is RED.");
 ABSL_FLAG(int, reader_connections, 4, "SQLite connections serving reads.");
 
-namespace {
-
-std::unique_ptr<jiangan::IdentityVerifier> verifier;
-
-}  // namespace
-
 int main(int argc, char** argv) {
   return jiangan::RunService(
       argc, argv, {"renewal", 50051, 8081, "data/renewal.db"},
@@ -32,7 +26,6 @@ int main(int argc, char** argv) {
         }
         auto key = jiangan::ReadKeyFile(key_file);
         if (!key.ok()) return key.status();
-        verifier = std::make_unique<jiangan::IdentityVerifier>(*key);
         jiangan::renewal::ProjectStoreOptions options;
         options.health.amber_lag_points = absl::GetFlag(FLAGS_amber_lag_points);
         options.health.red_lag_points = absl::GetFlag(FLAGS_red_lag_points);
@@ -48,7 +41,7 @@ int main(int argc, char** argv) {
         options.reader_connections = absl::GetFlag(FLAGS_reader_connections);
         auto store = jiangan::renewal::ProjectStore::Open(db, std::move(options));
         if (!store.ok()) return store.status();
-        return std::make_unique<jiangan::renewal::RenewalService>(*std::move(store),
-                                                                  verifier.get(), executor);
+        return std::make_unique<jiangan::renewal::RenewalService>(
+            *std::move(store), jiangan::IdentityVerifier(*key), executor);
       });
 }

@@ -19,7 +19,7 @@ template <typename Work>
 grpc::ServerUnaryReactor* RenewalService::Serve(grpc::CallbackServerContext* context,
                                                 Work work) {
   return RunUnary(context, executor_, [this, context, work = std::move(work)]() mutable {
-    auto caller = verifier_->Verify(context->client_metadata(), absl::Now());
+    auto caller = verifier_.Verify(context->client_metadata(), absl::Now());
     if (!caller.ok()) return caller.status();
     return work(*caller);
   });

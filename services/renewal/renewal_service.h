@@ -14,10 +14,10 @@ namespace jiangan::renewal {
 
 class RenewalService final : public v1::RenewalService::CallbackService {
  public:
-  // Pointers must outlive the service.
-  RenewalService(std::unique_ptr<ProjectStore> store, const IdentityVerifier* verifier,
+  // `executor` must outlive the service.
+  RenewalService(std::unique_ptr<ProjectStore> store, IdentityVerifier verifier,
                  Executor* executor)
-      : store_(std::move(store)), verifier_(verifier), executor_(executor) {}
+      : store_(std::move(store)), verifier_(std::move(verifier)), executor_(executor) {}
 
   grpc::ServerUnaryReactor* GetProject(grpc::CallbackServerContext* context,
                                        const v1::GetProjectRequest* request,
@@ -57,7 +57,7 @@ class RenewalService final : public v1::RenewalService::CallbackService {
   grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, Work work);
 
   const std::unique_ptr<ProjectStore> store_;
-  const IdentityVerifier* const verifier_;
+  const IdentityVerifier verifier_;
   Executor* const executor_;
 };
 
