@@ -3,9 +3,12 @@
 // filters, ordering, pagination and exact summaries.
 #include "services/renewal/project_store.h"
 
+#include <atomic>
 #include <limits>
+#include <thread>
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/civil_date.h"
 #include "google/protobuf/util/json_util.h"
@@ -584,6 +587,37 @@ TEST_F(RenewalStoreTest, SummariesAreExactGroupedAndFiltered) {
   huge.mutable_planned()->set_investment_yuan(std::numeric_limits<int64_t>::max());
   ASSERT_TRUE(Create(huge, "huge").ok());
   EXPECT_EQ(store_->Summarize(total, &summary).code(), absl::StatusCode::kOutOfRange);
+}
+
+TEST_F(RenewalStoreTest, ConcurrentWritersNeitherLoseUpdatesNorBothWinAnEtag) {
+  auto created = Create(Housing("并发"), "race");
+  ASSERT_TRUE(created.ok());
+  constexpr int kWriters = 8;
+  std::atomic<int> won{0}, aborted{0};
+  std::vector<std::thread> writers;
+  for (int i = 0; i < kWriters; ++i) {
+    writers.emplace_back([&, i] {
+      Project patch;
+      patch.set_name("projects/race");
+      patch.set_display_name(absl::StrCat("writer ", i));
+      patch.set_etag(created->etag());
+      auto updated = Update(patch, {"display_name"});
+      if (updated.ok()) ++won;
+      if (updated.status().code() == absl::StatusCode::kAborted) ++aborted;
+    });
+  }
+  for (auto& writer : writers) writer.join();
+  EXPECT_EQ(won, 1);
+  EXPECT_EQ(aborted, kWriters - 1);
+
+  std::vector<std::thread> reporters;
+  for (int i = 0; i < kWriters; ++i) {
+    reporters.emplace_back([&] { EXPECT_TRUE(Report("race", "2024-02", 10, 10, 1).ok()); });
+  }
+  for (auto& reporter : reporters) reporter.join();
+  EXPECT_EQ(Get("race")->achieved().households(), 10 * kWriters);
+  EXPECT_EQ(Get("race")->achieved().investment_yuan(), kWriters);
+  EXPECT_EQ(History("race").size(), 2u + kWriters);
 }
 
 TEST_F(RenewalStoreTest, LocationsFarOutsideTheDistrictAreFlaggedNotRefused) {
