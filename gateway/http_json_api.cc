@@ -1,9 +1,11 @@
 #include "gateway/http_json_api.h"
 
 #include <algorithm>
+#include <map>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
@@ -59,23 +61,87 @@ const FieldDescriptor* FieldOfType(const Descriptor* owner, const Descriptor* ty
   return nullptr;
 }
 
+// Query parameters as a JSON object: "a.b=x" nests, a repeated field takes
+// comma-separated values, a bool takes true or false, anything else a
+// string that the JSON parser converts as it would in a body.
+struct QueryNode {
+  std::map<std::string, QueryNode> children;
+  std::string json;  // set on leaves
+};
+
+std::string ToJson(const QueryNode& node) {
+  if (node.children.empty()) return node.json;
+  std::vector<std::string> members;
+  for (const auto& [key, child] : node.children) {
+    members.push_back(absl::StrCat("\"", JsonEscape(key), "\":", ToJson(child)));
+  }
+  return absl::StrCat("{", absl::StrJoin(members, ","), "}");
+}
+
+const FieldDescriptor* FieldNamed(const Descriptor* type, const std::string& name) {
+  const FieldDescriptor* field = type->FindFieldByName(name);
+  return field != nullptr ? field : type->FindFieldByCamelcaseName(name);
+}
+
 // Sets request fields from query parameters through the JSON parser, so
 // that they get the same conversions and errors as a JSON body.
 absl::Status ApplyQuery(const absl::btree_map<std::string, std::string>& query,
                         const absl::flat_hash_map<std::string, bool>& skip, Message* request) {
-  std::string json = "{";
+  QueryNode root;
   for (const auto& [key, value] : query) {
     if (skip.contains(key)) continue;
-    if (json.size() > 1) json += ",";
-    absl::StrAppend(&json, "\"", JsonEscape(key), "\":\"", JsonEscape(value), "\"");
+    const Descriptor* type = request->GetDescriptor();
+    QueryNode* node = &root;
+    const std::vector<std::string> parts = absl::StrSplit(key, '.');
+    for (size_t i = 0; i < parts.size(); ++i) {
+      const FieldDescriptor* field = type == nullptr ? nullptr : FieldNamed(type, parts[i]);
+      const bool leaf = i + 1 == parts.size();
+      if (field == nullptr || (!leaf && (field->message_type() == nullptr || field->is_repeated()))) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "query parameter \"", key, "\": is not a field of ", request->GetDescriptor()->name()));
+      }
+      node = &node->children[field->name()];
+      type = field->message_type();
+      if (!leaf) continue;
+      auto scalar = [field](absl::string_view text) {
+        if (field->type() == FieldDescriptor::TYPE_BOOL && (text == "true" || text == "false")) {
+          return std::string(text);
+        }
+        return absl::StrCat("\"", JsonEscape(text), "\"");
+      };
+      if (field->is_repeated()) {
+        std::vector<std::string> items;
+        for (absl::string_view item : absl::StrSplit(value, ',', absl::SkipEmpty())) {
+          items.push_back(scalar(item));
+        }
+        node->json = absl::StrCat("[", absl::StrJoin(items, ","), "]");
+      } else {
+        node->json = scalar(value);
+      }
+    }
   }
-  json += "}";
+  const std::string json = root.children.empty() ? "{}" : ToJson(root);
   auto parsed = google::protobuf::util::JsonStringToMessage(json, request);
   if (!parsed.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("query parameters: ", parsed.message().as_string()));
   }
   return absl::OkStatus();
+}
+
+// "progressReports" or "progress_reports" -> "ProgressReports".
+std::string UpperCamel(absl::string_view name) {
+  std::string out;
+  bool upper = true;
+  for (char c : name) {
+    if (c == '_') {
+      upper = true;
+      continue;
+    }
+    out += upper && c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c;
+    upper = false;
+  }
+  return out;
 }
 
 // Field paths come as snake_case or as the camelCase JSON clients use.
@@ -133,7 +199,10 @@ HttpJsonApi::HttpJsonApi(std::shared_ptr<grpc::Channel> channel,
       auto it = collection_of.find(method->output_type());
       if (it == collection_of.end()) continue;
       Collection& collection = collections_[it->second];
-      if (absl::StartsWith(method->name(), "Get")) collection.get = method;
+      if (absl::StartsWith(method->name(), "Get")) {
+        collection.get = method;
+        collection.singular = method->name().substr(3);
+      }
       if (absl::StartsWith(method->name(), "Create")) collection.create = method;
       if (absl::StartsWith(method->name(), "Update")) collection.update = method;
       if (absl::StartsWith(method->name(), "Delete")) collection.remove = method;
@@ -150,9 +219,20 @@ std::vector<std::string> HttpJsonApi::Collections() const {
 
 HttpResponse HttpJsonApi::Handle(const HttpRequest& http) {
   std::vector<std::string> segments = absl::StrSplit(http.path, '/', absl::SkipEmpty());
-  if (segments.size() < 2 || segments.size() > 3 || segments[0] != "v1" ||
-      !collections_.contains(segments[1])) {
+  // A custom method ends the path with ":{verb}" (AIP-136).
+  std::string verb;
+  if (!segments.empty()) {
+    if (auto colon = segments.back().find(':'); colon != std::string::npos) {
+      verb = segments.back().substr(colon + 1);
+      segments.back().resize(colon);
+    }
+  }
+  if (segments.size() < 2 || segments.size() > 4 || segments[0] != "v1" ||
+      !collections_.contains(segments[1]) || (segments.size() == 4 && !verb.empty())) {
     return JsonError(grpc::NOT_FOUND, absl::StrCat("no route for ", http.path));
+  }
+  if (!verb.empty() || segments.size() == 4) {
+    return HandleCustom(collections_.at(segments[1]), segments, verb, http);
   }
   const std::string& collection_name = segments[1];
   const Collection& collection = collections_.at(collection_name);
@@ -199,6 +279,66 @@ HttpResponse HttpJsonApi::Handle(const HttpRequest& http) {
         }
       }
     }
+  }
+  if (!built.ok()) return JsonError(grpc::INVALID_ARGUMENT, built.message());
+  return Call(method, *request, http);
+}
+
+HttpResponse HttpJsonApi::HandleCustom(const Collection& collection,
+                                       const std::vector<std::string>& segments,
+                                       const std::string& verb, const HttpRequest& http) {
+  const google::protobuf::ServiceDescriptor* service = collection.list->service();
+  const bool on_item = segments.size() >= 3;
+  std::vector<std::string> candidates;
+  if (segments.size() == 4) {
+    // GET /v1/projects/{id}/progressReports -> ListProgressReports,
+    // GET /v1/projects/{id}/history -> ListProjectHistory.
+    candidates = {absl::StrCat("List", collection.singular, UpperCamel(segments[3])),
+                  absl::StrCat("List", UpperCamel(segments[3]))};
+  } else if (on_item) {
+    // POST /v1/projects/{id}:undelete -> UndeleteProject,
+    // POST /v1/projects/{id}:reportProgress -> ReportProgress.
+    candidates = {absl::StrCat(UpperCamel(verb), collection.singular), UpperCamel(verb)};
+  } else {
+    // GET /v1/projects:summarize -> SummarizeProjects.
+    candidates = {absl::StrCat(UpperCamel(verb), UpperCamel(segments[1])), UpperCamel(verb)};
+  }
+  const MethodDescriptor* method = nullptr;
+  for (const std::string& candidate : candidates) {
+    if ((method = service->FindMethodByName(candidate)) != nullptr) break;
+  }
+  if (method == nullptr) {
+    return JsonError(grpc::NOT_FOUND, absl::StrCat("no route for ", http.path));
+  }
+  // Reads by GET, the rest by POST.
+  const bool read = absl::StartsWith(method->name(), "List") ||
+                    absl::StartsWith(method->name(), "Summarize");
+  if (http.method != (read ? "GET" : "POST")) {
+    return JsonError(grpc::UNIMPLEMENTED,
+                     absl::StrCat(http.method, " is not supported on ", http.path, "; use ",
+                                  read ? "GET" : "POST"));
+  }
+  auto* factory = google::protobuf::MessageFactory::generated_factory();
+  std::unique_ptr<Message> request(factory->GetPrototype(method->input_type())->New());
+  absl::Status built = ApplyQuery(http.query, {}, request.get());
+  if (built.ok() && on_item) {
+    const Descriptor* input = method->input_type();
+    const FieldDescriptor* target = input->FindFieldByName("name");
+    if (target == nullptr) target = input->FindFieldByName("parent");
+    if (target == nullptr || target->type() != FieldDescriptor::TYPE_STRING) {
+      return JsonError(grpc::UNIMPLEMENTED, absl::StrCat(method->full_name(), " takes no name"));
+    }
+    request->GetReflection()->SetString(request.get(), target,
+                                        absl::StrCat(segments[1], "/", segments[2]));
+  }
+  if (built.ok() && !read && !http.body.empty()) {
+    // The body is the resource the method makes, if it takes one (e.g. the
+    // progress report), else the whole request.
+    const FieldDescriptor* body_field = FieldOfType(method->input_type(), method->output_type());
+    Message* body = body_field == nullptr
+                        ? request.get()
+                        : request->GetReflection()->MutableMessage(request.get(), body_field);
+    built = ApplyBody(http.body, body);
   }
   if (!built.ok()) return JsonError(grpc::INVALID_ARGUMENT, built.message());
   return Call(method, *request, http);

@@ -10,6 +10,13 @@
 //   GET    /v1/xs/{id}             -> Get{X}
 //   POST   /v1/xs                  -> Create{X}  (body: the X; query: x_id, request_id)
 //   PATCH  /v1/xs/{id}?update_mask -> Update{X}  (body: the X)
+//   DELETE /v1/xs/{id}             -> Delete{X}
+// and, for the other methods (AIP-136 custom methods, child collections):
+//   GET    /v1/xs:verb             -> {Verb}{Xs} or {Verb}, for List*/Summarize*
+//   POST   /v1/xs/{id}:verb        -> {Verb}{X} or {Verb}   (body: what it creates,
+//                                     else the request), name or parent = xs/{id}
+//   GET    /v1/xs/{id}/children    -> List{X}{Children} or List{Children}
+// Query parameters set request fields: "filter.kinds=A,B" nests and repeats.
 // Errors are JSON {"error":{"code","status","message"}} with the HTTP status
 // google.rpc maps each code to.
 #ifndef JIANGAN_GATEWAY_HTTP_JSON_API_H_
@@ -45,7 +52,13 @@ class HttpJsonApi {
     const google::protobuf::MethodDescriptor* create = nullptr;
     const google::protobuf::MethodDescriptor* update = nullptr;
     const google::protobuf::MethodDescriptor* remove = nullptr;  // soft delete (AIP-164)
+    std::string singular;  // "Project", from Get{X}
   };
+
+  // Custom methods (AIP-136) and child collections of `collection`;
+  // `segments` is the path without its ":verb".
+  HttpResponse HandleCustom(const Collection& collection, const std::vector<std::string>& segments,
+                            const std::string& verb, const HttpRequest& http);
 
   HttpResponse Call(const google::protobuf::MethodDescriptor* method,
                     const google::protobuf::Message& request, const HttpRequest& http);

@@ -13,6 +13,7 @@
 #include "common/identity.h"
 #include "gtest/gtest.h"
 #include "jiangan/renewal/v1/renewal.grpc.pb.h"
+#include "tests/support/http_client.h"
 #include "tests/support/system_under_test.h"
 
 namespace jiangan {
@@ -357,6 +358,56 @@ TEST_F(RenewalSystemTest, BadInputGetsTheRightStatusNamingTheFieldAndChangesNoth
   ASSERT_TRUE(gateway_->ListProjects(As("admin").get(), {}, &page).ok());
   ASSERT_EQ(page.projects_size(), 1);
   EXPECT_EQ(page.projects(0).etag(), created.etag());
+}
+
+TEST_F(RenewalSystemTest, InternalToolsReachEveryMethodOverHttpJson) {
+  auto http = [this](const std::string& caller, const std::string& method,
+                     const std::string& target, const std::string& body = "") {
+    auto result = testing::HttpRequestTo(system_.gateway().http_port, method, target, body,
+                                         system_.credentials().Bearer(caller));
+    EXPECT_TRUE(result.ok()) << target;
+    return result.ok() ? *result : testing::HttpResult{};
+  };
+  auto created = http("housing-editor", "POST", "/v1/projects?project_id=wenxinyuan",
+                      R"({"displayName":"温馨苑老旧小区改造","kind":"OLD_COMMUNITY_RENOVATION",)"
+                      R"("leadDepartment":"区住房和城市更新局","subDistrict":"后湖街道"})");
+  EXPECT_EQ(created.status, 200) << created.body;
+  auto reported = http("housing-editor", "POST", "/v1/projects/wenxinyuan:reportProgress",
+                       R"({"period":"2024-05","percentComplete":30,"achieved":{"households":120}})");
+  EXPECT_EQ(reported.status, 200) << reported.body;
+  EXPECT_TRUE(absl::StrContains(reported.body, "projects/wenxinyuan/progressReports/"));
+  auto reports = http("viewer", "GET", "/v1/projects/wenxinyuan/progressReports");
+  EXPECT_EQ(reports.status, 200) << reports.body;
+  EXPECT_TRUE(absl::StrContains(reports.body, "\"period\":\"2024-05\"")) << reports.body;
+  auto history = http("viewer", "GET", "/v1/projects/wenxinyuan/history?page_size=1");
+  EXPECT_EQ(history.status, 200) << history.body;
+  EXPECT_TRUE(absl::StrContains(history.body, "\"method\":\"CreateProject\"")) << history.body;
+  EXPECT_TRUE(absl::StrContains(history.body, "nextPageToken")) << history.body;
+
+  // Query parameters nest ("filter.x") and repeat (comma-separated).
+  auto summary = http("viewer", "GET",
+                      "/v1/projects:summarize?group_by=BY_KIND,BY_SUB_DISTRICT"
+                      "&filter.kinds=OLD_COMMUNITY_RENOVATION,URBAN_VILLAGE_REDEVELOPMENT");
+  EXPECT_EQ(summary.status, 200) << summary.body;
+  EXPECT_TRUE(absl::StrContains(summary.body, "\"households\":\"120\"")) << summary.body;
+  EXPECT_TRUE(absl::StrContains(summary.body, "\"subDistrict\":\"后湖街道\"")) << summary.body;
+  auto filtered = http("viewer", "GET", "/v1/projects?filter.subDistrict=塔子湖街道");
+  EXPECT_EQ(filtered.status, 200);
+  EXPECT_FALSE(absl::StrContains(filtered.body, "wenxinyuan")) << filtered.body;
+
+  EXPECT_EQ(http("viewer", "DELETE", "/v1/projects/wenxinyuan").status, 403);
+  EXPECT_EQ(http("housing-editor", "DELETE", "/v1/projects/wenxinyuan").status, 200);
+  auto restored = http("housing-editor", "POST", "/v1/projects/wenxinyuan:undelete");
+  EXPECT_EQ(restored.status, 200) << restored.body;
+
+  EXPECT_EQ(http("viewer", "GET", "/v1/projects:nonsense").status, 404);
+  EXPECT_EQ(http("viewer", "POST", "/v1/projects:summarize").status, 501);
+  EXPECT_EQ(http("viewer", "GET", "/v1/projects?filter.nope=1").status, 400);
+  EXPECT_EQ(http("viewer", "GET", "/v1/projects/wenxinyuan/nothing").status, 404);
+  auto bad_report = http("housing-editor", "POST", "/v1/projects/wenxinyuan:reportProgress",
+                         R"({"period":"May","percentComplete":30})");
+  EXPECT_EQ(bad_report.status, 400);
+  EXPECT_TRUE(absl::StrContains(bad_report.body, "progress_report.period")) << bad_report.body;
 }
 
 TEST_F(RenewalSystemTest, TheDistrictsSeedLoadsOnceHoweverOftenItIsApplied) {
