@@ -959,48 +959,71 @@ absl::StatusOr<v1::Project> ProjectStore::Update(const Identity& caller,
           absl::StrCat("update_mask: \"", path, "\" is not a field path of Project"));
     }
   }
+  return ChangeProject(
+      caller, "UpdateProject", *id, /*deleted=*/false,
+      [&](const StoredProject& stored, absl::Time now, v1::Project* merged) -> absl::Status {
+        const v1::Project& before = stored.project;
+        if (!request.project().etag().empty() && request.project().etag() != before.etag()) {
+          return absl::AbortedError(absl::StrCat(
+              "project.etag: \"", request.project().etag(), "\" is not the current etag \"",
+              before.etag(), "\"; read the project again and retry"));
+        }
+        *merged = before;
+        google::protobuf::util::FieldMaskUtil::MergeOptions merge;
+        merge.set_replace_message_fields(true);
+        merge.set_replace_repeated_fields(true);
+        google::protobuf::util::FieldMaskUtil::MergeMessageTo(request.project(),
+                                                              request.update_mask(), merge, merged);
+        if (merged->phase() != before.phase()) {
+          if (merged->phase() == v1::PROJECT_PHASE_UNSPECIFIED ||
+              !v1::ProjectPhase_IsValid(merged->phase())) {
+            return absl::InvalidArgumentError(absl::StrCat(
+                "project.phase: must be a named phase, got ", static_cast<int>(merged->phase())));
+          }
+          if (absl::Status allowed = CheckPhaseTransition(before.phase(), merged->phase());
+              !allowed.ok()) {
+            return allowed;
+          }
+        }
+        if (absl::Status valid = ValidateProject(*merged, ChinaDayOf(now)); !valid.ok()) {
+          return valid;
+        }
+        if (merged->lead_department() != before.lead_department()) {
+          if (absl::Status allowed =
+                  CheckCanChange(caller, merged->lead_department(), before.name());
+              !allowed.ok()) {
+            return allowed;
+          }
+        }
+        ApplyConsequences(&before, now, merged);
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::Project> ProjectStore::ChangeProject(
+    const Identity& caller, absl::string_view method, absl::string_view id, bool deleted,
+    const std::function<absl::Status(const StoredProject& stored, absl::Time now,
+                                     v1::Project* next)>& change) {
   const absl::Time now = options_.now();
   v1::Project result;
   absl::MutexLock lock(&write_mu_);
   absl::Status status = InWriteTransaction([&]() -> absl::Status {
-    auto stored = LoadForWrite(*id);
+    auto stored = LoadForWrite(id);
     if (!stored.ok()) return stored.status();
-    if (stored->deleted) return NotFound(*id);
-    const v1::Project& before = stored->project;
-    if (absl::Status allowed = CheckCanChange(caller, before.lead_department(), before.name());
+    if (stored->deleted && !deleted) return NotFound(id);
+    if (!stored->deleted && deleted) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("name: ", stored->project.name(), " is not deleted"));
+    }
+    if (absl::Status allowed =
+            CheckCanChange(caller, stored->project.lead_department(), stored->project.name());
         !allowed.ok()) {
       return allowed;
     }
-    if (!request.project().etag().empty() && request.project().etag() != before.etag()) {
-      return absl::AbortedError(absl::StrCat(
-          "project.etag: \"", request.project().etag(), "\" is not the current etag \"",
-          before.etag(), "\"; read the project again and retry"));
-    }
-    v1::Project merged = before;
-    google::protobuf::util::FieldMaskUtil::MergeOptions merge;
-    merge.set_replace_message_fields(true);
-    merge.set_replace_repeated_fields(true);
-    google::protobuf::util::FieldMaskUtil::MergeMessageTo(request.project(), request.update_mask(),
-                                                          merge, &merged);
-    if (merged.phase() != before.phase()) {
-      if (merged.phase() == v1::PROJECT_PHASE_UNSPECIFIED || !v1::ProjectPhase_IsValid(merged.phase())) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "project.phase: must be a named phase, got ", static_cast<int>(merged.phase())));
-      }
-      if (absl::Status allowed = CheckPhaseTransition(before.phase(), merged.phase());
-          !allowed.ok()) {
-        return allowed;
-      }
-    }
-    if (absl::Status valid = ValidateProject(merged, ChinaDayOf(now)); !valid.ok()) return valid;
-    if (merged.lead_department() != before.lead_department()) {
-      if (absl::Status allowed = CheckCanChange(caller, merged.lead_department(), before.name());
-          !allowed.ok()) {
-        return allowed;
-      }
-    }
-    ApplyConsequences(&before, now, &merged);
-    return Rewrite(caller, "UpdateProject", *stored, std::move(merged), false, &result);
+    v1::Project next;
+    if (absl::Status changed = change(*stored, now, &next); !changed.ok()) return changed;
+    const bool now_deleted = next.has_delete_time();
+    return Rewrite(caller, method, *stored, std::move(next), now_deleted, &result);
   });
   if (!status.ok()) return status;
   Present(&result, DayNumber(ChinaDayOf(now)));
@@ -1012,30 +1035,18 @@ absl::StatusOr<v1::Project> ProjectStore::Delete(const Identity& caller,
   if (absl::Status allowed = CheckCanWrite(caller, "DeleteProject"); !allowed.ok()) return allowed;
   auto id = ParseProjectName(request.name(), "name");
   if (!id.ok()) return id.status();
-  const absl::Time now = options_.now();
-  v1::Project result;
-  absl::MutexLock lock(&write_mu_);
-  absl::Status status = InWriteTransaction([&]() -> absl::Status {
-    auto stored = LoadForWrite(*id);
-    if (!stored.ok()) return stored.status();
-    if (stored->deleted) return NotFound(*id);
-    if (absl::Status allowed =
-            CheckCanChange(caller, stored->project.lead_department(), stored->project.name());
-        !allowed.ok()) {
-      return allowed;
-    }
-    if (!request.etag().empty() && request.etag() != stored->project.etag()) {
-      return absl::AbortedError(absl::StrCat("etag: \"", request.etag(),
-                                             "\" is not the current etag \"",
-                                             stored->project.etag(), "\""));
-    }
-    v1::Project deleted = stored->project;
-    *deleted.mutable_delete_time() = ToTimestamp(now);
-    return Rewrite(caller, "DeleteProject", *stored, std::move(deleted), true, &result);
-  });
-  if (!status.ok()) return status;
-  Present(&result, DayNumber(ChinaDayOf(now)));
-  return result;
+  return ChangeProject(
+      caller, "DeleteProject", *id, /*deleted=*/false,
+      [&](const StoredProject& stored, absl::Time now, v1::Project* next) -> absl::Status {
+        if (!request.etag().empty() && request.etag() != stored.project.etag()) {
+          return absl::AbortedError(absl::StrCat("etag: \"", request.etag(),
+                                                 "\" is not the current etag \"",
+                                                 stored.project.etag(), "\""));
+        }
+        *next = stored.project;
+        *next->mutable_delete_time() = ToTimestamp(now);
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<v1::Project> ProjectStore::Undelete(const Identity& caller,
@@ -1045,28 +1056,12 @@ absl::StatusOr<v1::Project> ProjectStore::Undelete(const Identity& caller,
   }
   auto id = ParseProjectName(request.name(), "name");
   if (!id.ok()) return id.status();
-  const absl::Time now = options_.now();
-  v1::Project result;
-  absl::MutexLock lock(&write_mu_);
-  absl::Status status = InWriteTransaction([&]() -> absl::Status {
-    auto stored = LoadForWrite(*id);
-    if (!stored.ok()) return stored.status();
-    if (!stored->deleted) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("name: ", stored->project.name(), " is not deleted"));
-    }
-    if (absl::Status allowed =
-            CheckCanChange(caller, stored->project.lead_department(), stored->project.name());
-        !allowed.ok()) {
-      return allowed;
-    }
-    v1::Project restored = stored->project;
-    restored.clear_delete_time();
-    return Rewrite(caller, "UndeleteProject", *stored, std::move(restored), false, &result);
-  });
-  if (!status.ok()) return status;
-  Present(&result, DayNumber(ChinaDayOf(now)));
-  return result;
+  return ChangeProject(caller, "UndeleteProject", *id, /*deleted=*/true,
+                       [](const StoredProject& stored, absl::Time, v1::Project* next) {
+                         *next = stored.project;
+                         next->clear_delete_time();
+                         return absl::OkStatus();
+                       });
 }
 
 absl::StatusOr<v1::ProgressReport> ProjectStore::ReportProgress(

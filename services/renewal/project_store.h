@@ -94,6 +94,15 @@ class ProjectStore {
   absl::Status Rewrite(const Identity& caller, absl::string_view method,
                        const StoredProject& before, v1::Project project, bool deleted,
                        v1::Project* written) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // The shared path of Update, Delete and Undelete: in one transaction,
+  // loads the project `id` (which must be deleted exactly when `deleted`),
+  // checks that `caller` may change it, lets `change` make the next version
+  // (or refuse), writes it and records the change as `method`.
+  absl::StatusOr<v1::Project> ChangeProject(
+      const Identity& caller, absl::string_view method, absl::string_view id, bool deleted,
+      const std::function<absl::Status(const StoredProject& stored, absl::Time now,
+                                       v1::Project* next)>& change)
+      ABSL_LOCKS_EXCLUDED(write_mu_);
   absl::Status RecordChange(const Identity& caller, absl::string_view method,
                             absl::string_view project_id, const v1::Project& before,
                             const v1::Project& after) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);

@@ -105,4 +105,13 @@ measure_ok() {
   fi
 }
 
+# Sets H2LOAD_HEADERS to the identity a gateway would assert, signed afresh
+# with the key file $1 (an assertion is good for five minutes).
+identity_headers() {
+  local line
+  H2LOAD_HEADERS=()
+  while IFS= read -r line; do H2LOAD_HEADERS+=(-H "$line"); done < <(
+    build/tools/jiangan_cli identity --identity_key_file="$1")
+}
+
 ratio() { awk -v x="${RPS[$1]}" -v y="${RPS[$2]}" 'BEGIN {printf "%.2f", x / y}'; }

@@ -50,18 +50,12 @@ build/tools/jiangan_cli frame "$SERVICE_PATH/SummarizeProjects" "$summarize" >"$
 
 H2LOAD_CONNECTIONS=4
 H2LOAD_STREAMS=16
-identity_headers() {
-  local line
-  H2LOAD_HEADERS=()
-  while IFS= read -r line; do H2LOAD_HEADERS+=(-H "$line"); done < <(
-    build/tools/jiangan_cli identity --identity_key_file="$WORK/identity.key")
-}
-identity_headers
+identity_headers "$WORK/identity.key"
 measure_ok get "$SERVICE" "$SERVICE_PATH/GetProject" "$WORK/get.bin" "$SERVICE_HTTP" GetProject
-identity_headers
+identity_headers "$WORK/identity.key"
 measure_ok list "$SERVICE" "$SERVICE_PATH/ListProjects" "$WORK/list.bin" "$SERVICE_HTTP" \
   ListProjects 1000
-identity_headers
+identity_headers "$WORK/identity.key"
 measure_ok summarize "$SERVICE" "$SERVICE_PATH/SummarizeProjects" "$WORK/summarize.bin" \
   "$SERVICE_HTTP" SummarizeProjects 40
 

@@ -74,15 +74,9 @@ build/tools/jiangan_cli frame "$METHOD" '{"name":"projects/heinihu-village"}' >"
 # The gateway takes the bearer token; the service and nginx in front of it
 # take the identity the gateway would assert, signed afresh for each run.
 gateway_headers=(-H "authorization: Bearer $ADMIN_TOKEN")
-identity_headers() {
-  local line
-  H2LOAD_HEADERS=()
-  while IFS= read -r line; do H2LOAD_HEADERS+=(-H "$line"); done < <(
-    build/tools/jiangan_cli identity --identity_key_file="$WORK/identity.key")
-}
-identity_headers
+identity_headers "$WORK/identity.key"
 measure_ok e "$SERVICE" "$METHOD" "$WORK/get.bin" "$SERVICE_HTTP" GetProject
-identity_headers
+identity_headers "$WORK/identity.key"
 measure_ok d "$NGINX" "$METHOD" "$WORK/get.bin" "$SERVICE_HTTP" GetProject
 
 H2LOAD_HEADERS=("${gateway_headers[@]}")
