@@ -107,7 +107,7 @@ void Forwarder::Forward(grpc::CallbackServerContext* context, const Identity& ca
       client_context->AddMetadata(header, std::string(it->second.data(), it->second.size()));
     }
   }
-  for (auto& [key, value] : signer_->Sign(caller, absl::Now())) {
+  for (auto& [key, value] : signer_->SignReusing(caller, absl::Now())) {
     client_context->AddMetadata(key, value);
   }
   grpc::ClientContext* raw_context = client_context.release();
