@@ -12,11 +12,24 @@
 #include "absl/strings/strip.h"
 
 namespace jiangan {
+namespace {
+
+// Fetched once: OpenSSL 3 otherwise looks the algorithm up on every call,
+// under a lock that every thread of a busy server contends for.
+const EVP_MD* Sha256() {
+  static const EVP_MD* const md = [] {
+    const EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    return fetched != nullptr ? fetched : EVP_sha256();
+  }();
+  return md;
+}
+
+}  // namespace
 
 std::string HmacSha256Hex(absl::string_view key, absl::string_view message) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+  HMAC(Sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest,
        &length);
   return absl::BytesToHexString(
@@ -24,10 +37,11 @@ std::string HmacSha256Hex(absl::string_view key, absl::string_view message) {
 }
 
 std::string Sha256Hex(absl::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, Sha256(), nullptr);
   return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), sizeof(digest)));
+      absl::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
