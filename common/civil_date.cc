@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "google/protobuf/util/time_util.h"
 
 namespace jiangan {
 namespace {
@@ -55,6 +56,10 @@ type::v1::Date FromCivilDay(absl::CivilDay day) {
 int64_t DayNumber(absl::CivilDay day) { return day - kEpoch; }
 
 absl::CivilDay FromDayNumber(int64_t day_number) { return kEpoch + day_number; }
+
+google::protobuf::Timestamp TimestampOf(absl::Time time) {
+  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(time));
+}
 
 std::string FormatDate(const type::v1::Date& date) {
   if (IsEmptyDate(date)) return "";

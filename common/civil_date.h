@@ -12,6 +12,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "jiangan/type/v1/date.pb.h"
 
 namespace jiangan {
@@ -38,6 +39,9 @@ type::v1::Date FromCivilDay(absl::CivilDay day);
 // Days since 1970-01-01, the form dates take in storage and comparisons.
 int64_t DayNumber(absl::CivilDay day);
 absl::CivilDay FromDayNumber(int64_t day_number);
+
+// `time` as a protobuf Timestamp, to the microsecond.
+google::protobuf::Timestamp TimestampOf(absl::Time time);
 
 // "2024-03-01", or "" for an empty date.
 std::string FormatDate(const type::v1::Date& date);

@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "common/civil_date.h"
 #include "common/validation.h"
+#include "google/protobuf/util/time_util.h"
 
 namespace jiangan::renewal {
 namespace {
@@ -281,6 +282,40 @@ absl::Status AddQuantities(const v1::Quantities& delta, v1::Quantities* total) {
   }
   return absl::OkStatus();
 }
+
+namespace {
+
+bool EntersBaselinePhase(v1::ProjectPhase phase) {
+  return phase == v1::APPROVED || phase == v1::UNDER_CONSTRUCTION ||
+         phase == v1::COMPLETED || phase == v1::SUSPENDED;
+}
+
+}  // namespace
+
+// What follows from a project's fields: phase dates, baseline, completion
+// date, location flag. `before` is null on create.
+void ApplyConsequences(const v1::Project* before, absl::Time now, v1::Project* project) {
+  const bool phase_changed = before == nullptr || before->phase() != project->phase();
+  if (phase_changed) {
+    v1::PhaseChange* change = project->add_phase_history();
+    change->set_phase(project->phase());
+    *change->mutable_enter_time() = TimestampOf(now);
+  }
+  if (!project->has_baseline() && EntersBaselinePhase(project->phase())) {
+    v1::Baseline* baseline = project->mutable_baseline();
+    *baseline->mutable_start_date() = project->start_date();
+    *baseline->mutable_planned_completion_date() = project->planned_completion_date();
+    *baseline->mutable_planned() = project->planned();
+    *baseline->mutable_milestones() = project->milestones();
+    *baseline->mutable_freeze_time() = TimestampOf(now);
+  }
+  if (phase_changed && project->phase() == v1::COMPLETED) {
+    *project->mutable_actual_completion_date() = FromCivilDay(ChinaDayOf(now));
+  }
+  project->set_location_outside_district(project->has_location() &&
+                                         FarOutsideDistrict(project->location()));
+}
+
 
 bool FarOutsideDistrict(const type::v1::LatLng& point) {
   // Jiang'an District's extent, WGS-84, with a margin of 5 km.

@@ -9,6 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "jiangan/renewal/v1/renewal.pb.h"
 #include "jiangan/type/v1/lat_lng.pb.h"
@@ -40,6 +41,12 @@ absl::Status ValidateProgressReport(const v1::ProgressReport& report,
 
 // Adds `delta` to `total` field by field. OUT_OF_RANGE on int64 overflow.
 absl::Status AddQuantities(const v1::Quantities& delta, v1::Quantities* total);
+
+// Sets what follows from a project's fields as of `now`: the date it entered
+// a new phase, the baseline when it first reaches APPROVED or later, the
+// completion date when it completes, the outside-the-district flag.
+// `before` is the stored version, null on create.
+void ApplyConsequences(const v1::Project* before, absl::Time now, v1::Project* project);
 
 // Whether `point` lies more than 5 km outside Jiang'an District's extent.
 bool FarOutsideDistrict(const type::v1::LatLng& point);

@@ -2,7 +2,6 @@
 
 #include <optional>
 #include <utility>
-#include <variant>
 
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_set.h"
@@ -20,6 +19,7 @@
 #include "google/protobuf/util/field_mask_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/renewal/project_rules.h"
+#include "services/renewal/project_sql.h"
 
 namespace jiangan::renewal {
 namespace {
@@ -30,147 +30,8 @@ using google::protobuf::util::TimeUtil;
 constexpr char kCollection[] = "projects";
 // Layout of the tables below; PRAGMA user_version holds it.
 constexpr int kSchemaVersion = 1;
-// Stands for "no date" in the day columns; sorts after every real day.
-constexpr int64_t kNoDay = int64_t{1} << 40;
-
-struct SqlBlob {
-  std::string bytes;
-  friend bool operator<(const SqlBlob& a, const SqlBlob& b) { return a.bytes < b.bytes; }
-  friend bool operator==(const SqlBlob& a, const SqlBlob& b) { return a.bytes == b.bytes; }
-};
-using SqlArg = std::variant<int64_t, std::string, SqlBlob>;
-
-void Bind(SqliteStatement* stmt, int first, const std::vector<SqlArg>& args) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    const int index = first + static_cast<int>(i);
-    if (const auto* number = std::get_if<int64_t>(&args[i])) {
-      stmt->BindInt64(index, *number);
-    } else if (const auto* text = std::get_if<std::string>(&args[i])) {
-      stmt->BindText(index, *text);
-    } else {
-      stmt->BindBlob(index, std::get<SqlBlob>(args[i]).bytes);
-    }
-  }
-}
-
-// Every quantity of a project, planned then achieved, in Quantities field
-// order, packed as little-endian int64s into one column: Summarize reads one
-// column per row instead of two dozen, which is most of its cost in SQLite.
-int QuantityCount() { return v1::Quantities::descriptor()->field_count(); }
-
-void StoreLittleEndian64(uint64_t value, char* out) {
-  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>(value >> (8 * i));
-}
-
-uint64_t LoadLittleEndian64(const char* in) {
-  uint64_t value = 0;
-  for (int i = 0; i < 8; ++i) value |= uint64_t{static_cast<unsigned char>(in[i])} << (8 * i);
-  return value;
-}
-
-SqlBlob PackTotals(const v1::Quantities& planned, const v1::Quantities& achieved) {
-  SqlBlob blob;
-  const auto* descriptor = v1::Quantities::descriptor();
-  for (const v1::Quantities* quantities : {&planned, &achieved}) {
-    for (int i = 0; i < descriptor->field_count(); ++i) {
-      char bytes[8];
-      StoreLittleEndian64(
-          static_cast<uint64_t>(
-              quantities->GetReflection()->GetInt64(*quantities, descriptor->field(i))),
-          bytes);
-      blob.bytes.append(bytes, sizeof(bytes));
-    }
-  }
-  return blob;
-}
-
-// The columns derived from a project, in binding order.
-const std::vector<std::string>& DerivedColumns() {
-  static const auto* columns = [] {
-    auto* list = new std::vector<std::string>{
-        "deleted",   "kind",      "phase",          "sub_district",       "zone",
-        "lead_department", "display_name", "create_us", "update_us",     "start_day",
-        "end_day",   "open_milestone_day", "percent", "at_risk",          "completion_year",
-        "totals"};
-    return list;
-  }();
-  return *columns;
-}
-
-int64_t Micros(const google::protobuf::Timestamp& time) {
-  return TimeUtil::TimestampToMicroseconds(time);
-}
-
-std::vector<SqlArg> DerivedValues(const v1::Project& project, bool deleted) {
-  const HealthInputs health = HealthInputsOf(project);
-  int64_t completion_year = 0;
-  if (project.phase() == v1::COMPLETED && !IsEmptyDate(project.actual_completion_date())) {
-    completion_year = project.actual_completion_date().year();
-  } else {
-    completion_year = project.planned_completion_date().year();
-  }
-  std::vector<SqlArg> values = {
-      int64_t{deleted},
-      int64_t{project.kind()},
-      int64_t{project.phase()},
-      project.sub_district(),
-      project.zone(),
-      project.lead_department(),
-      project.display_name(),
-      Micros(project.create_time()),
-      Micros(project.update_time()),
-      health.start_day.value_or(kNoDay),
-      health.planned_completion_day.value_or(kNoDay),
-      health.earliest_open_milestone_day.value_or(kNoDay),
-      int64_t{project.percent_complete()},
-      int64_t{project.at_risk()},
-      completion_year,
-      PackTotals(project.planned(), project.achieved())};
-  return values;
-}
-
-// The SQL form of the health rule; `today` is a server-made integer.
-std::string HealthSql(int64_t today) {
-  return absl::StrCat(
-      "project_health(phase, start_day, end_day, percent, open_milestone_day, at_risk, ",
-      today, ")");
-}
-
 std::string Etag(int64_t seq, int64_t version) {
   return absl::StrCat(absl::Hex(Fingerprint64(absl::StrCat(seq, ":", version))));
-}
-
-google::protobuf::Timestamp ToTimestamp(absl::Time time) {
-  return TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(time));
-}
-
-bool EntersBaselinePhase(v1::ProjectPhase phase) {
-  return phase == v1::APPROVED || phase == v1::UNDER_CONSTRUCTION ||
-         phase == v1::COMPLETED || phase == v1::SUSPENDED;
-}
-
-// What follows from a project's fields: phase dates, baseline, completion
-// date, location flag. `before` is null on create.
-void ApplyConsequences(const v1::Project* before, absl::Time now, v1::Project* project) {
-  const bool phase_changed = before == nullptr || before->phase() != project->phase();
-  if (phase_changed) {
-    v1::PhaseChange* change = project->add_phase_history();
-    change->set_phase(project->phase());
-    *change->mutable_enter_time() = ToTimestamp(now);
-  }
-  if (!project->has_baseline() && EntersBaselinePhase(project->phase())) {
-    v1::Baseline* baseline = project->mutable_baseline();
-    *baseline->mutable_start_date() = project->start_date();
-    *baseline->mutable_planned_completion_date() = project->planned_completion_date();
-    *baseline->mutable_planned() = project->planned();
-    *baseline->mutable_milestones() = project->milestones();
-    *baseline->mutable_freeze_time() = ToTimestamp(now);
-  }
-  if (phase_changed && project->phase() == v1::COMPLETED) {
-    *project->mutable_actual_completion_date() = FromCivilDay(ChinaDayOf(now));
-  }
-  project->set_location_outside_district(project->has_location() &&
-                                         FarOutsideDistrict(project->location()));
 }
 
 absl::StatusOr<std::string> ParseProjectName(absl::string_view name, absl::string_view field) {
@@ -183,188 +44,6 @@ absl::Status CheckRequestId(absl::string_view request_id) {
         "request_id: must be at most 100 characters, got ", request_id.size()));
   }
   return absl::OkStatus();
-}
-
-// ---- List: filter, order and keyset cursor --------------------------------
-
-struct SqlWhere {
-  std::string sql = "1";
-  std::vector<SqlArg> args;
-
-  void And(const std::string& clause, std::vector<SqlArg> more = {}) {
-    absl::StrAppend(&sql, " AND ", clause);
-    for (auto& arg : more) args.push_back(std::move(arg));
-  }
-};
-
-template <typename Enum>
-absl::StatusOr<std::string> EnumList(absl::string_view field,
-                                     const google::protobuf::RepeatedField<int>& values,
-                                     bool (*is_valid)(int)) {
-  std::vector<std::string> items;
-  for (int i = 0; i < values.size(); ++i) {
-    if (values[i] == 0 || !is_valid(values[i])) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          field, "[", i, "]: ", values[i], " is not a named value other than UNSPECIFIED"));
-    }
-    items.push_back(absl::StrCat(values[i]));
-  }
-  return absl::StrCat("(", absl::StrJoin(items, ","), ")");
-}
-
-absl::StatusOr<SqlWhere> FilterSql(const v1::ProjectFilter& filter, bool show_deleted,
-                                   int64_t today) {
-  SqlWhere where;
-  if (!show_deleted) where.And("deleted = 0");
-  if (filter.kinds_size() > 0) {
-    auto list = EnumList<v1::ProjectKind>("filter.kinds", filter.kinds(), v1::ProjectKind_IsValid);
-    if (!list.ok()) return list.status();
-    where.And(absl::StrCat("kind IN ", *list));
-  }
-  if (filter.phases_size() > 0) {
-    auto list =
-        EnumList<v1::ProjectPhase>("filter.phases", filter.phases(), v1::ProjectPhase_IsValid);
-    if (!list.ok()) return list.status();
-    where.And(absl::StrCat("phase IN ", *list));
-  }
-  if (filter.healths_size() > 0) {
-    auto list = EnumList<v1::Health>("filter.healths", filter.healths(), v1::Health_IsValid);
-    if (!list.ok()) return list.status();
-    where.And(absl::StrCat(HealthSql(today), " IN ", *list));
-  }
-  if (!filter.sub_district().empty()) where.And("sub_district = ?", {filter.sub_district()});
-  if (!filter.zone().empty()) where.And("zone = ?", {filter.zone()});
-  if (!filter.lead_department().empty()) {
-    where.And("lead_department = ?", {filter.lead_department()});
-  }
-  if (!filter.display_name_contains().empty()) {
-    if (absl::Status valid = CheckLength("filter.display_name_contains",
-                                         filter.display_name_contains(), 1, 100);
-        !valid.ok()) {
-      return valid;
-    }
-    where.And("instr(display_name, ?) > 0", {filter.display_name_contains()});
-  }
-  if (filter.has_updated_since()) {
-    if (filter.updated_since().seconds() < TimeUtil::kTimestampMinSeconds ||
-        filter.updated_since().seconds() > TimeUtil::kTimestampMaxSeconds ||
-        filter.updated_since().nanos() < 0 || filter.updated_since().nanos() > 999999999) {
-      return absl::InvalidArgumentError("filter.updated_since: is not a valid timestamp");
-    }
-    where.And("update_us >= ?", {Micros(filter.updated_since())});
-  }
-  return where;
-}
-
-struct Ordering {
-  std::string column;  // "seq" or a derived column
-  bool text = false;
-  bool descending = false;
-};
-
-absl::StatusOr<Ordering> ParseOrderBy(absl::string_view order_by) {
-  std::vector<std::string> words = absl::StrSplit(order_by, ' ', absl::SkipEmpty());
-  Ordering ordering{"seq"};
-  if (words.empty()) return ordering;
-  if (words.size() > 2 || (words.size() == 2 && words[1] != "desc" && words[1] != "asc")) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "order_by: must be one field optionally followed by \"desc\", got \"", order_by, "\""));
-  }
-  ordering.descending = words.size() == 2 && words[1] == "desc";
-  const std::string& field = words[0];
-  if (field == "create_time") {
-    ordering.column = "seq";
-  } else if (field == "display_name") {
-    ordering.column = "display_name";
-    ordering.text = true;
-  } else if (field == "update_time") {
-    ordering.column = "update_us";
-  } else if (field == "planned_completion_date") {
-    ordering.column = "end_day";
-  } else {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "order_by: \"", field,
-        "\" is not one of create_time, display_name, update_time, planned_completion_date"));
-  }
-  return ordering;
-}
-
-// A cursor is "{seq}" for seq order, else "{seq}:{key}".
-std::string MakeCursor(const Ordering& ordering, int64_t seq, const SqlArg& key) {
-  if (ordering.column == "seq") return absl::StrCat(seq);
-  if (const auto* number = std::get_if<int64_t>(&key)) return absl::StrCat(seq, ":", *number);
-  return absl::StrCat(seq, ":", std::get<std::string>(key));
-}
-
-absl::Status ApplyCursor(const Ordering& ordering, absl::string_view cursor, SqlWhere* where) {
-  if (cursor.empty()) return absl::OkStatus();
-  const auto colon = cursor.find(':');
-  int64_t seq = 0;
-  if (!absl::SimpleAtoi(cursor.substr(0, colon), &seq)) {
-    return absl::InvalidArgumentError("page_token: is not valid");
-  }
-  const char* op = ordering.descending ? "<" : ">";
-  if (ordering.column == "seq") {
-    where->And(absl::StrCat("seq ", op, " ?"), {seq});
-    return absl::OkStatus();
-  }
-  if (colon == absl::string_view::npos) return absl::InvalidArgumentError("page_token: is not valid");
-  const std::string key(cursor.substr(colon + 1));
-  SqlArg key_arg = key;
-  if (!ordering.text) {
-    int64_t number = 0;
-    if (!absl::SimpleAtoi(key, &number)) return absl::InvalidArgumentError("page_token: is not valid");
-    key_arg = number;
-  }
-  where->And(absl::StrCat("(", ordering.column, " ", op, " ? OR (", ordering.column,
-                          " = ? AND seq ", op, " ?))"),
-             {key_arg, key_arg, seq});
-  return absl::OkStatus();
-}
-
-// ---- Summarize ------------------------------------------------------------
-
-struct Dimension {
-  std::string sql;
-  bool text = false;
-  std::function<void(const SqlArg&, v1::ProjectGroup*)> set;
-};
-
-absl::StatusOr<Dimension> DimensionOf(v1::ProjectGrouping grouping, int64_t today) {
-  auto number = [](const SqlArg& value) { return std::get<int64_t>(value); };
-  auto text = [](const SqlArg& value) { return std::get<std::string>(value); };
-  switch (grouping) {
-    case v1::BY_KIND:
-      return Dimension{"kind", false, [=](const SqlArg& v, v1::ProjectGroup* g) {
-                         g->set_kind(static_cast<v1::ProjectKind>(number(v)));
-                       }};
-    case v1::BY_PHASE:
-      return Dimension{"phase", false, [=](const SqlArg& v, v1::ProjectGroup* g) {
-                         g->set_phase(static_cast<v1::ProjectPhase>(number(v)));
-                       }};
-    case v1::BY_SUB_DISTRICT:
-      return Dimension{"sub_district", true, [=](const SqlArg& v, v1::ProjectGroup* g) {
-                         g->set_sub_district(text(v));
-                       }};
-    case v1::BY_ZONE:
-      return Dimension{"zone", true,
-                       [=](const SqlArg& v, v1::ProjectGroup* g) { g->set_zone(text(v)); }};
-    case v1::BY_LEAD_DEPARTMENT:
-      return Dimension{"lead_department", true, [=](const SqlArg& v, v1::ProjectGroup* g) {
-                         g->set_lead_department(text(v));
-                       }};
-    case v1::BY_HEALTH:
-      return Dimension{HealthSql(today), false, [=](const SqlArg& v, v1::ProjectGroup* g) {
-                         g->set_health(static_cast<v1::Health>(number(v)));
-                       }};
-    case v1::BY_COMPLETION_YEAR:
-      return Dimension{"completion_year", false, [=](const SqlArg& v, v1::ProjectGroup* g) {
-                         g->set_completion_year(static_cast<int32_t>(number(v)));
-                       }};
-    default:
-      return absl::InvalidArgumentError(absl::StrCat(
-          static_cast<int>(grouping), " is not a ProjectGrouping other than UNSPECIFIED"));
-  }
 }
 
 // Sums of one group, planned quantities then achieved ones.
@@ -381,47 +60,6 @@ void SetQuantities(const int64_t* values, v1::Quantities* quantities) {
 }
 
 }  // namespace
-
-// ---- Connections ----------------------------------------------------------
-
-class ProjectStore::ReaderPool {
- public:
-  absl::Status Open(const std::string& path, int count, const SqliteDb::IntFunction* health) {
-    for (int i = 0; i < count; ++i) {
-      auto db = SqliteDb::Open(path);
-      if (!db.ok()) return db.status();
-      if (absl::Status registered = (*db)->RegisterIntFunction("project_health", 7, health);
-          !registered.ok()) {
-        return registered;
-      }
-      free_.push_back(db->get());
-      all_.push_back(*std::move(db));
-    }
-    return absl::OkStatus();
-  }
-
-  // Runs `read` on a free reader connection, waiting for one if need be.
-  template <typename Read>
-  auto With(Read read) {
-    SqliteDb* db = nullptr;
-    {
-      absl::MutexLock lock(&mu_);
-      mu_.Await(absl::Condition(
-          +[](std::vector<SqliteDb*>* free) { return !free->empty(); }, &free_));
-      db = free_.back();
-      free_.pop_back();
-    }
-    auto result = read(db);
-    absl::MutexLock lock(&mu_);
-    free_.push_back(db);
-    return result;
-  }
-
- private:
-  std::vector<std::unique_ptr<SqliteDb>> all_;
-  absl::Mutex mu_;
-  std::vector<SqliteDb*> free_ ABSL_GUARDED_BY(mu_);
-};
 
 struct ProjectStore::StoredProject {
   int64_t seq = 0;
@@ -456,17 +94,8 @@ ProjectStore::ProjectStore(SqliteDb* writer, ProjectStoreOptions options)
     : writer_(writer),
       options_(std::move(options)),
       page_tokens_(options_.page_token_key),
-      health_function_([thresholds = options_.health](const std::vector<int64_t>& a) -> int64_t {
-        HealthInputs inputs;
-        inputs.phase = static_cast<v1::ProjectPhase>(a[0]);
-        if (a[1] != kNoDay) inputs.start_day = a[1];
-        if (a[2] != kNoDay) inputs.planned_completion_day = a[2];
-        inputs.percent_complete = static_cast<int32_t>(a[3]);
-        if (a[4] != kNoDay) inputs.earliest_open_milestone_day = a[4];
-        inputs.at_risk = a[5] != 0;
-        return AssessHealth(inputs, a[6], thresholds).health;
-      }),
-      readers_(std::make_unique<ReaderPool>()) {}
+      health_function_(HealthSqlFunction(options_.health)),
+      readers_(std::make_unique<SqliteReaderPool>()) {}
 
 ProjectStore::~ProjectStore() = default;
 
@@ -526,12 +155,16 @@ absl::StatusOr<std::unique_ptr<ProjectStore>> ProjectStore::Open(SqliteDb* db,
       "PRAGMA user_version = ", kSchemaVersion, ";"));
   if (!created.ok()) return created;
   if (absl::Status registered =
-          db->RegisterIntFunction("project_health", 7, &store->health_function_);
+          db->RegisterIntFunction(kHealthSqlFunction, 7, &store->health_function_);
       !registered.ok()) {
     return registered;
   }
+  const SqliteDb::IntFunction* health = &store->health_function_;
   if (absl::Status opened = store->readers_->Open(
-          db->path(), std::max(1, store->options_.reader_connections), &store->health_function_);
+          db->path(), std::max(1, store->options_.reader_connections),
+          [health](SqliteDb* reader) {
+            return reader->RegisterIntFunction(kHealthSqlFunction, 7, health);
+          });
       !opened.ok()) {
     return opened;
   }
@@ -759,7 +392,7 @@ absl::Status ProjectStore::Summarize(const v1::SummarizeProjectsRequest& request
       if (group.sums.empty()) group.sums.resize(2 * quantity_count);
       ++group.count;
       for (int q = 0; q < 2 * quantity_count; ++q) {
-        const auto value = static_cast<int64_t>(LoadLittleEndian64(totals.data() + 8 * q));
+        const auto value = TotalAt(totals, q);
         if (__builtin_add_overflow(group.sums[q], value, &group.sums[q])) {
           const auto* field = v1::Quantities::descriptor()->field(q % quantity_count);
           return absl::OutOfRangeError(absl::StrCat(
@@ -827,7 +460,7 @@ absl::Status ProjectStore::Rewrite(const Identity& caller, absl::string_view met
   project.clear_health();
   project.clear_health_reasons();
   project.set_updater(caller.principal);
-  *project.mutable_update_time() = ToTimestamp(options_.now());
+  *project.mutable_update_time() = TimestampOf(options_.now());
   project.set_etag(Etag(before.seq, version));
   std::string assignments = "version = ?";
   for (const std::string& column : DerivedColumns()) absl::StrAppend(&assignments, ", ", column, " = ?");
@@ -904,7 +537,7 @@ absl::StatusOr<v1::Project> ProjectStore::Create(const Identity& caller,
 
     ApplyConsequences(nullptr, now, &project);
     project.set_name(name);
-    *project.mutable_create_time() = ToTimestamp(now);
+    *project.mutable_create_time() = TimestampOf(now);
     *project.mutable_update_time() = project.create_time();
     project.set_creator(caller.principal);
     project.set_updater(caller.principal);
@@ -1044,7 +677,7 @@ absl::StatusOr<v1::Project> ProjectStore::Delete(const Identity& caller,
                                                  stored.project.etag(), "\""));
         }
         *next = stored.project;
-        *next->mutable_delete_time() = ToTimestamp(now);
+        *next->mutable_delete_time() = TimestampOf(now);
         return absl::OkStatus();
       });
 }
@@ -1112,7 +745,7 @@ absl::StatusOr<v1::ProgressReport> ProjectStore::ReportProgress(
     project.set_percent_complete(report.percent_complete());
     report.set_name(absl::StrCat(project.name(), "/progressReports/", GenerateResourceId()));
     report.set_reporter(caller.principal);
-    *report.mutable_create_time() = ToTimestamp(now);
+    *report.mutable_create_time() = TimestampOf(now);
     auto insert = writer_->Prepare(
         "INSERT INTO progress_reports (project_id, request_id, payload) VALUES (?, ?, ?)");
     if (!insert.ok()) return insert.status();

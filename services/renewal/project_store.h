@@ -22,6 +22,7 @@
 #include "common/identity.h"
 #include "common/pagination.h"
 #include "common/sqlite_db.h"
+#include "common/sqlite_reader_pool.h"
 #include "jiangan/renewal/v1/renewal.pb.h"
 #include "services/renewal/health.h"
 
@@ -66,7 +67,6 @@ class ProjectStore {
                          v1::SummarizeProjectsResponse* response) const;
 
  private:
-  class ReaderPool;
   struct StoredProject;
 
   ProjectStore(SqliteDb* writer, ProjectStoreOptions options);
@@ -112,7 +112,7 @@ class ProjectStore {
   const SignedPageTokens page_tokens_;
   // The health rule as a SQL function, registered on every connection.
   const SqliteDb::IntFunction health_function_;
-  std::unique_ptr<ReaderPool> readers_;
+  std::unique_ptr<SqliteReaderPool> readers_;
   absl::Mutex write_mu_;
 };
 

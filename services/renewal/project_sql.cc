@@ -1,0 +1,290 @@
+#include "services/renewal/project_sql.h"
+
+#include <utility>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/civil_date.h"
+#include "common/validation.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/renewal/health.h"
+
+namespace jiangan::renewal {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+void StoreLittleEndian64(uint64_t value, char* out) {
+  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>(value >> (8 * i));
+}
+
+uint64_t LoadLittleEndian64(const char* in) {
+  uint64_t value = 0;
+  for (int i = 0; i < 8; ++i) value |= uint64_t{static_cast<unsigned char>(in[i])} << (8 * i);
+  return value;
+}
+
+// "(1,2)" for a filter's enum values; INVALID_ARGUMENT for 0 or unknown ones.
+absl::StatusOr<std::string> EnumList(absl::string_view field,
+                                     const google::protobuf::RepeatedField<int>& values,
+                                     bool (*is_valid)(int)) {
+  std::vector<std::string> items;
+  for (int i = 0; i < values.size(); ++i) {
+    if (values[i] == 0 || !is_valid(values[i])) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, "[", i, "]: ", values[i], " is not a named value other than UNSPECIFIED"));
+    }
+    items.push_back(absl::StrCat(values[i]));
+  }
+  return absl::StrCat("(", absl::StrJoin(items, ","), ")");
+}
+
+}  // namespace
+
+void Bind(SqliteStatement* stmt, int first, const std::vector<SqlArg>& args) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const int index = first + static_cast<int>(i);
+    if (const auto* number = std::get_if<int64_t>(&args[i])) {
+      stmt->BindInt64(index, *number);
+    } else if (const auto* text = std::get_if<std::string>(&args[i])) {
+      stmt->BindText(index, *text);
+    } else {
+      stmt->BindBlob(index, std::get<SqlBlob>(args[i]).bytes);
+    }
+  }
+}
+
+int QuantityCount() { return v1::Quantities::descriptor()->field_count(); }
+
+int64_t TotalAt(const std::string& totals, int index) {
+  return static_cast<int64_t>(LoadLittleEndian64(totals.data() + 8 * index));
+}
+
+namespace {
+
+SqlBlob PackTotals(const v1::Quantities& planned, const v1::Quantities& achieved) {
+  SqlBlob blob;
+  const auto* descriptor = v1::Quantities::descriptor();
+  for (const v1::Quantities* quantities : {&planned, &achieved}) {
+    for (int i = 0; i < descriptor->field_count(); ++i) {
+      char bytes[8];
+      StoreLittleEndian64(
+          static_cast<uint64_t>(
+              quantities->GetReflection()->GetInt64(*quantities, descriptor->field(i))),
+          bytes);
+      blob.bytes.append(bytes, sizeof(bytes));
+    }
+  }
+  return blob;
+}
+
+}  // namespace
+
+// The columns derived from a project, in binding order.
+const std::vector<std::string>& DerivedColumns() {
+  static const auto* columns = [] {
+    auto* list = new std::vector<std::string>{
+        "deleted",   "kind",      "phase",          "sub_district",       "zone",
+        "lead_department", "display_name", "create_us", "update_us",     "start_day",
+        "end_day",   "open_milestone_day", "percent", "at_risk",          "completion_year",
+        "totals"};
+    return list;
+  }();
+  return *columns;
+}
+
+int64_t Micros(const google::protobuf::Timestamp& time) {
+  return TimeUtil::TimestampToMicroseconds(time);
+}
+
+std::vector<SqlArg> DerivedValues(const v1::Project& project, bool deleted) {
+  const HealthInputs health = HealthInputsOf(project);
+  int64_t completion_year = 0;
+  if (project.phase() == v1::COMPLETED && !IsEmptyDate(project.actual_completion_date())) {
+    completion_year = project.actual_completion_date().year();
+  } else {
+    completion_year = project.planned_completion_date().year();
+  }
+  std::vector<SqlArg> values = {
+      int64_t{deleted},
+      int64_t{project.kind()},
+      int64_t{project.phase()},
+      project.sub_district(),
+      project.zone(),
+      project.lead_department(),
+      project.display_name(),
+      Micros(project.create_time()),
+      Micros(project.update_time()),
+      health.start_day.value_or(kNoDay),
+      health.planned_completion_day.value_or(kNoDay),
+      health.earliest_open_milestone_day.value_or(kNoDay),
+      int64_t{project.percent_complete()},
+      int64_t{project.at_risk()},
+      completion_year,
+      PackTotals(project.planned(), project.achieved())};
+  return values;
+}
+
+// The SQL form of the health rule; `today` is a server-made integer.
+SqliteDb::IntFunction HealthSqlFunction(HealthThresholds thresholds) {
+  return [thresholds](const std::vector<int64_t>& a) -> int64_t {
+    HealthInputs inputs;
+    inputs.phase = static_cast<v1::ProjectPhase>(a[0]);
+    if (a[1] != kNoDay) inputs.start_day = a[1];
+    if (a[2] != kNoDay) inputs.planned_completion_day = a[2];
+    inputs.percent_complete = static_cast<int32_t>(a[3]);
+    if (a[4] != kNoDay) inputs.earliest_open_milestone_day = a[4];
+    inputs.at_risk = a[5] != 0;
+    return AssessHealth(inputs, a[6], thresholds).health;
+  };
+}
+
+std::string HealthSql(int64_t today) {
+  return absl::StrCat(
+      kHealthSqlFunction, "(phase, start_day, end_day, percent, open_milestone_day, at_risk, ",
+      today, ")");
+}
+
+absl::StatusOr<SqlWhere> FilterSql(const v1::ProjectFilter& filter, bool show_deleted,
+                                   int64_t today) {
+  SqlWhere where;
+  if (!show_deleted) where.And("deleted = 0");
+  if (filter.kinds_size() > 0) {
+    auto list = EnumList("filter.kinds", filter.kinds(), v1::ProjectKind_IsValid);
+    if (!list.ok()) return list.status();
+    where.And(absl::StrCat("kind IN ", *list));
+  }
+  if (filter.phases_size() > 0) {
+    auto list =
+        EnumList("filter.phases", filter.phases(), v1::ProjectPhase_IsValid);
+    if (!list.ok()) return list.status();
+    where.And(absl::StrCat("phase IN ", *list));
+  }
+  if (filter.healths_size() > 0) {
+    auto list = EnumList("filter.healths", filter.healths(), v1::Health_IsValid);
+    if (!list.ok()) return list.status();
+    where.And(absl::StrCat(HealthSql(today), " IN ", *list));
+  }
+  if (!filter.sub_district().empty()) where.And("sub_district = ?", {filter.sub_district()});
+  if (!filter.zone().empty()) where.And("zone = ?", {filter.zone()});
+  if (!filter.lead_department().empty()) {
+    where.And("lead_department = ?", {filter.lead_department()});
+  }
+  if (!filter.display_name_contains().empty()) {
+    if (absl::Status valid = CheckLength("filter.display_name_contains",
+                                         filter.display_name_contains(), 1, 100);
+        !valid.ok()) {
+      return valid;
+    }
+    where.And("instr(display_name, ?) > 0", {filter.display_name_contains()});
+  }
+  if (filter.has_updated_since()) {
+    if (filter.updated_since().seconds() < TimeUtil::kTimestampMinSeconds ||
+        filter.updated_since().seconds() > TimeUtil::kTimestampMaxSeconds ||
+        filter.updated_since().nanos() < 0 || filter.updated_since().nanos() > 999999999) {
+      return absl::InvalidArgumentError("filter.updated_since: is not a valid timestamp");
+    }
+    where.And("update_us >= ?", {Micros(filter.updated_since())});
+  }
+  return where;
+}
+
+absl::StatusOr<Ordering> ParseOrderBy(absl::string_view order_by) {
+  std::vector<std::string> words = absl::StrSplit(order_by, ' ', absl::SkipEmpty());
+  Ordering ordering{"seq"};
+  if (words.empty()) return ordering;
+  if (words.size() > 2 || (words.size() == 2 && words[1] != "desc" && words[1] != "asc")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "order_by: must be one field optionally followed by \"desc\", got \"", order_by, "\""));
+  }
+  ordering.descending = words.size() == 2 && words[1] == "desc";
+  const std::string& field = words[0];
+  if (field == "create_time") {
+    ordering.column = "seq";
+  } else if (field == "display_name") {
+    ordering.column = "display_name";
+    ordering.text = true;
+  } else if (field == "update_time") {
+    ordering.column = "update_us";
+  } else if (field == "planned_completion_date") {
+    ordering.column = "end_day";
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "order_by: \"", field,
+        "\" is not one of create_time, display_name, update_time, planned_completion_date"));
+  }
+  return ordering;
+}
+
+// A cursor is "{seq}" for seq order, else "{seq}:{key}".
+std::string MakeCursor(const Ordering& ordering, int64_t seq, const SqlArg& key) {
+  if (ordering.column == "seq") return absl::StrCat(seq);
+  if (const auto* number = std::get_if<int64_t>(&key)) return absl::StrCat(seq, ":", *number);
+  return absl::StrCat(seq, ":", std::get<std::string>(key));
+}
+
+absl::Status ApplyCursor(const Ordering& ordering, absl::string_view cursor, SqlWhere* where) {
+  if (cursor.empty()) return absl::OkStatus();
+  const auto colon = cursor.find(':');
+  int64_t seq = 0;
+  if (!absl::SimpleAtoi(cursor.substr(0, colon), &seq)) {
+    return absl::InvalidArgumentError("page_token: is not valid");
+  }
+  const char* op = ordering.descending ? "<" : ">";
+  if (ordering.column == "seq") {
+    where->And(absl::StrCat("seq ", op, " ?"), {seq});
+    return absl::OkStatus();
+  }
+  if (colon == absl::string_view::npos) return absl::InvalidArgumentError("page_token: is not valid");
+  const std::string key(cursor.substr(colon + 1));
+  SqlArg key_arg = key;
+  if (!ordering.text) {
+    int64_t number = 0;
+    if (!absl::SimpleAtoi(key, &number)) return absl::InvalidArgumentError("page_token: is not valid");
+    key_arg = number;
+  }
+  where->And(absl::StrCat("(", ordering.column, " ", op, " ? OR (", ordering.column,
+                          " = ? AND seq ", op, " ?))"),
+             {key_arg, key_arg, seq});
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Dimension> DimensionOf(v1::ProjectGrouping grouping, int64_t today) {
+  auto number = [](const SqlArg& value) { return std::get<int64_t>(value); };
+  auto text = [](const SqlArg& value) { return std::get<std::string>(value); };
+  switch (grouping) {
+    case v1::BY_KIND:
+      return Dimension{"kind", false, [=](const SqlArg& v, v1::ProjectGroup* g) {
+                         g->set_kind(static_cast<v1::ProjectKind>(number(v)));
+                       }};
+    case v1::BY_PHASE:
+      return Dimension{"phase", false, [=](const SqlArg& v, v1::ProjectGroup* g) {
+                         g->set_phase(static_cast<v1::ProjectPhase>(number(v)));
+                       }};
+    case v1::BY_SUB_DISTRICT:
+      return Dimension{"sub_district", true, [=](const SqlArg& v, v1::ProjectGroup* g) {
+                         g->set_sub_district(text(v));
+                       }};
+    case v1::BY_ZONE:
+      return Dimension{"zone", true,
+                       [=](const SqlArg& v, v1::ProjectGroup* g) { g->set_zone(text(v)); }};
+    case v1::BY_LEAD_DEPARTMENT:
+      return Dimension{"lead_department", true, [=](const SqlArg& v, v1::ProjectGroup* g) {
+                         g->set_lead_department(text(v));
+                       }};
+    case v1::BY_HEALTH:
+      return Dimension{HealthSql(today), false, [=](const SqlArg& v, v1::ProjectGroup* g) {
+                         g->set_health(static_cast<v1::Health>(number(v)));
+                       }};
+    case v1::BY_COMPLETION_YEAR:
+      return Dimension{"completion_year", false, [=](const SqlArg& v, v1::ProjectGroup* g) {
+                         g->set_completion_year(static_cast<int32_t>(number(v)));
+                       }};
+    default:
+      return absl::InvalidArgumentError(absl::StrCat(
+          static_cast<int>(grouping), " is not a ProjectGrouping other than UNSPECIFIED"));
+  }
+}
+
+}  // namespace jiangan::renewal

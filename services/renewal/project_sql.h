@@ -1,0 +1,101 @@
+// How projects are laid out in SQLite and queried there: the columns derived
+// from a Project (what List filters and orders on, what Summarize groups and
+// sums), and the SQL that a ProjectFilter, an order_by, a page cursor and a
+// grouping become. The store runs the statements; this file only says them.
+#ifndef JIANGAN_SERVICES_RENEWAL_PROJECT_SQL_H_
+#define JIANGAN_SERVICES_RENEWAL_PROJECT_SQL_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/string_view.h"
+#include "common/sqlite_db.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "jiangan/renewal/v1/renewal.pb.h"
+#include "services/renewal/health.h"
+
+namespace jiangan::renewal {
+
+// Stands for "no date" in the day columns; sorts after every real day.
+inline constexpr int64_t kNoDay = int64_t{1} << 40;
+
+struct SqlBlob {
+  std::string bytes;
+  friend bool operator<(const SqlBlob& a, const SqlBlob& b) { return a.bytes < b.bytes; }
+};
+// A value bound to a statement or read as a group key.
+using SqlArg = std::variant<int64_t, std::string, SqlBlob>;
+
+// Binds `args` to `stmt` from parameter `first` on.
+void Bind(SqliteStatement* stmt, int first, const std::vector<SqlArg>& args);
+
+int64_t Micros(const google::protobuf::Timestamp& time);
+
+// The columns derived from a project, in binding order, and their values.
+// "totals" packs every quantity, planned then achieved, in Quantities field
+// order, as little-endian int64s: Summarize then reads one column per row
+// instead of two dozen, which is most of its cost in SQLite.
+const std::vector<std::string>& DerivedColumns();
+std::vector<SqlArg> DerivedValues(const v1::Project& project, bool deleted);
+// Number of fields of Quantities; "totals" holds twice as many values.
+int QuantityCount();
+// The `index`-th value of a "totals" column.
+int64_t TotalAt(const std::string& totals, int index);
+
+// The health rule as SQL over the derived columns, as of day `today`: a call
+// of the function kHealthSqlFunction, which every connection registers as
+// HealthSqlFunction(thresholds), so SQL and Get apply the very same rule.
+inline constexpr char kHealthSqlFunction[] = "project_health";
+std::string HealthSql(int64_t today);
+SqliteDb::IntFunction HealthSqlFunction(HealthThresholds thresholds);
+
+// A WHERE clause and its parameters.
+struct SqlWhere {
+  std::string sql = "1";
+  std::vector<SqlArg> args;
+
+  void And(const std::string& clause, std::vector<SqlArg> more = {}) {
+    absl::StrAppend(&sql, " AND ", clause);
+    for (auto& arg : more) args.push_back(std::move(arg));
+  }
+};
+
+// The clause selecting what `filter` selects; INVALID_ARGUMENT naming the
+// filter's field when a value is out of its rules.
+absl::StatusOr<SqlWhere> FilterSql(const v1::ProjectFilter& filter, bool show_deleted,
+                                   int64_t today);
+
+struct Ordering {
+  std::string column;  // "seq" or a derived column
+  bool text = false;
+  bool descending = false;
+};
+
+// ListProjectsRequest.order_by as an ordering; INVALID_ARGUMENT naming
+// order_by otherwise.
+absl::StatusOr<Ordering> ParseOrderBy(absl::string_view order_by);
+
+// Keyset cursors: where a page ended ("{seq}" or "{seq}:{key}"), and the
+// clause that starts the next page after it.
+std::string MakeCursor(const Ordering& ordering, int64_t seq, const SqlArg& key);
+absl::Status ApplyCursor(const Ordering& ordering, absl::string_view cursor, SqlWhere* where);
+
+// A Summarize dimension: its SQL, whether it is text, and how a group's key
+// value is set on the response.
+struct Dimension {
+  std::string sql;
+  bool text = false;
+  std::function<void(const SqlArg&, v1::ProjectGroup*)> set;
+};
+
+// INVALID_ARGUMENT for UNSPECIFIED or an unknown grouping.
+absl::StatusOr<Dimension> DimensionOf(v1::ProjectGrouping grouping, int64_t today);
+
+}  // namespace jiangan::renewal
+
+#endif  // JIANGAN_SERVICES_RENEWAL_PROJECT_SQL_H_
