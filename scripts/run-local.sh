@@ -105,7 +105,7 @@ Jiang'an Portfolio is running (logs in $LOCAL/logs, data in $LOCAL/data).
 Callers (tokens in $LOCAL/tokens.env): admin, an editor of 区住房和城市更新局, a viewer.
 Try:
   curl -H "Authorization: Bearer $VIEWER_TOKEN" http://127.0.0.1:$GATEWAY_HTTP_PORT/v1/projects/heinihu-village
-  build/tools/jiangan_cli --target=127.0.0.1:$GATEWAY_GRPC_PORT --authorization="Bearer $VIEWER_TOKEN" \
+  build/tools/jiangan_cli --target=127.0.0.1:$GATEWAY_GRPC_PORT --authorization="Bearer $VIEWER_TOKEN" \\
     call jiangan.renewal.v1.RenewalService/SummarizeProjects '{"groupBy":["BY_KIND"]}'
 
 Press Ctrl-C to stop.
