@@ -36,14 +36,6 @@ absl::StatusOr<std::unique_ptr<ResourceTable>> ResourceTable::Open(
   return std::unique_ptr<ResourceTable>(new ResourceTable(db, std::move(collection)));
 }
 
-absl::Status ResourceTable::InTransaction(const std::function<absl::Status()>& body) {
-  if (absl::Status begun = db_->Exec("BEGIN IMMEDIATE"); !begun.ok()) return begun;
-  absl::Status status = body();
-  if (status.ok()) status = db_->Exec("COMMIT");
-  if (!status.ok()) (void)db_->Exec("ROLLBACK");
-  return status;
-}
-
 absl::StatusOr<std::optional<ResourceRow>> ResourceTable::FindLocked(
     absl::string_view column, absl::string_view value) {
   auto stmt = db_->Prepare(absl::StrCat("SELECT ", kColumns, " FROM ", collection_,
@@ -61,7 +53,7 @@ absl::StatusOr<ResourceRow> ResourceTable::Insert(
     const std::function<absl::StatusOr<std::string>(int64_t, int64_t)>& make_payload) {
   absl::MutexLock lock(&mu_);
   ResourceRow result;
-  absl::Status status = InTransaction([&]() -> absl::Status {
+  absl::Status status = db_->InTransaction([&]() -> absl::Status {
     if (!request_id.empty()) {
       auto earlier = FindLocked("request_id", request_id);
       if (!earlier.ok()) return earlier.status();
@@ -140,7 +132,7 @@ absl::StatusOr<ResourceRow> ResourceTable::Update(
         change) {
   absl::MutexLock lock(&mu_);
   ResourceRow result;
-  absl::Status status = InTransaction([&]() -> absl::Status {
+  absl::Status status = db_->InTransaction([&]() -> absl::Status {
     auto current = FindLocked("id", id);
     if (!current.ok()) return current.status();
     if (!current->has_value()) {

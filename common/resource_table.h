@@ -63,9 +63,6 @@ class ResourceTable {
   absl::StatusOr<std::optional<ResourceRow>> FindLocked(absl::string_view column,
                                                         absl::string_view value)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Runs `body` in BEGIN IMMEDIATE ... COMMIT, rolling back on error.
-  absl::Status InTransaction(const std::function<absl::Status()>& body)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   SqliteDb* const db_;
   const std::string collection_;

@@ -167,6 +167,14 @@ absl::Status SqliteDb::RegisterIntFunction(const std::string& name, int arity,
   return absl::OkStatus();
 }
 
+absl::Status SqliteDb::InTransaction(const std::function<absl::Status()>& body) {
+  if (absl::Status begun = Exec("BEGIN IMMEDIATE"); !begun.ok()) return begun;
+  absl::Status status = body();
+  if (status.ok()) status = Exec("COMMIT");
+  if (!status.ok()) (void)Exec("ROLLBACK");
+  return status;
+}
+
 int64_t SqliteDb::Changes() const { return sqlite3_changes64(db_); }
 
 }  // namespace jiangan

@@ -75,6 +75,11 @@ class SqliteDb {
   absl::Status RegisterIntFunction(const std::string& name, int arity,
                                    const IntFunction* function);
 
+  // Runs `body` in BEGIN IMMEDIATE ... COMMIT, rolling back if it or the
+  // commit fails. The caller keeps other threads off this connection
+  // meanwhile.
+  absl::Status InTransaction(const std::function<absl::Status()>& body);
+
   // Runs one or more statements that return no rows.
   absl::Status Exec(absl::string_view sql);
   // Prepared statements are cached per connection by their SQL, since

@@ -180,14 +180,6 @@ void ProjectStore::Present(v1::Project* project, int64_t today) const {
   for (std::string& reason : health.reasons) project->add_health_reasons(std::move(reason));
 }
 
-absl::Status ProjectStore::InWriteTransaction(const std::function<absl::Status()>& body) {
-  if (absl::Status begun = writer_->Exec("BEGIN IMMEDIATE"); !begun.ok()) return begun;
-  absl::Status status = body();
-  if (status.ok()) status = writer_->Exec("COMMIT");
-  if (!status.ok()) (void)writer_->Exec("ROLLBACK");
-  return status;
-}
-
 // ---- Reads ----------------------------------------------------------------
 
 absl::StatusOr<v1::Project> ProjectStore::Get(const v1::GetProjectRequest& request) const {
@@ -508,7 +500,7 @@ absl::StatusOr<v1::Project> ProjectStore::Create(const Identity& caller,
 
   v1::Project result;
   absl::MutexLock lock(&write_mu_);
-  absl::Status status = InWriteTransaction([&]() -> absl::Status {
+  absl::Status status = writer_->InTransaction([&]() -> absl::Status {
     if (!request.request_id().empty()) {
       auto earlier = writer_->Prepare(
           absl::StrCat("SELECT ", kRowColumns, " FROM ", kRowSource, " WHERE request_id = ?"));
@@ -640,7 +632,7 @@ absl::StatusOr<v1::Project> ProjectStore::ChangeProject(
   const absl::Time now = options_.now();
   v1::Project result;
   absl::MutexLock lock(&write_mu_);
-  absl::Status status = InWriteTransaction([&]() -> absl::Status {
+  absl::Status status = writer_->InTransaction([&]() -> absl::Status {
     auto stored = LoadForWrite(id);
     if (!stored.ok()) return stored.status();
     if (stored->deleted && !deleted) return NotFound(id);
@@ -708,7 +700,7 @@ absl::StatusOr<v1::ProgressReport> ProjectStore::ReportProgress(
   const absl::Time now = options_.now();
   v1::ProgressReport result;
   absl::MutexLock lock(&write_mu_);
-  absl::Status status = InWriteTransaction([&]() -> absl::Status {
+  absl::Status status = writer_->InTransaction([&]() -> absl::Status {
     if (!request.request_id().empty()) {
       auto earlier = writer_->Prepare(
           "SELECT payload FROM progress_reports WHERE project_id = ? AND request_id = ?");

@@ -83,10 +83,6 @@ class ProjectStore {
                             std::string* next_page_token) const;
   // Fills the computed fields (health and its reasons) as of today.
   void Present(v1::Project* project, int64_t today) const;
-  // Runs `body` in BEGIN IMMEDIATE ... COMMIT on the writer, rolling back on
-  // any error.
-  absl::Status InWriteTransaction(const std::function<absl::Status()>& body)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   absl::StatusOr<StoredProject> LoadForWrite(absl::string_view id)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Writes `project` back with version + 1, recording `method`'s change
