@@ -4,6 +4,9 @@
 #define JIANGAN_COMMON_FINGERPRINT_H_
 
 #include <cstdint>
+#include <string>
+
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 
 namespace jiangan {
@@ -16,6 +19,12 @@ inline uint64_t Fingerprint64(absl::string_view data,
     hash *= 1099511628211ull;
   }
   return hash;
+}
+
+// The etag (AIP-154) of version `version` of the row `seq`: opaque to
+// clients, changed by every write.
+inline std::string VersionEtag(int64_t seq, int64_t version) {
+  return absl::StrCat(absl::Hex(Fingerprint64(absl::StrCat(seq, ":", version))));
 }
 
 }  // namespace jiangan

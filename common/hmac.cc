@@ -4,12 +4,10 @@
 #include <openssl/hmac.h>
 #include <openssl/sha.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "common/file_util.h"
 
 namespace jiangan {
 namespace {
@@ -52,11 +50,9 @@ bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
 }
 
 absl::StatusOr<std::string> ReadKeyFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::NotFoundError(absl::StrCat("key file ", path, " cannot be read"));
-  std::stringstream contents;
-  contents << in.rdbuf();
-  std::string key(absl::StripAsciiWhitespace(contents.str()));
+  auto contents = ReadFileToString(path);
+  if (!contents.ok()) return contents.status();
+  std::string key(absl::StripAsciiWhitespace(*contents));
   if (key.size() < 32) {
     return absl::InvalidArgumentError(
         absl::StrCat("key file ", path, ": must hold at least 32 bytes, has ", key.size()));

@@ -1,5 +1,6 @@
 #include "common/identity.h"
 
+#include <optional>
 #include <vector>
 
 #include "absl/strings/escaping.h"
@@ -88,16 +89,30 @@ absl::StatusOr<Identity> IdentityVerifier::Verify(
   if (values == 0) return Unauthenticated("no identity was asserted");
   if (values > 1 || signatures > 1) return Unauthenticated("more than one identity asserted");
   if (signatures == 0) return Unauthenticated("the identity's signature is missing or wrong");
+  // An assertion whose signature checked out once is remembered, so the
+  // HMAC runs once per assertion; its freshness is checked on every call.
   const std::string cache_key = absl::StrCat(value, ".", signature);
+  std::optional<Verified> verified;
   {
     absl::MutexLock lock(&mu_);
-    if (auto it = verified_.find(cache_key); it != verified_.end()) {
-      if (now - it->second.issued_at > max_age_ || it->second.issued_at - now > kClockSkew) {
-        return Unauthenticated("the identity assertion has expired");
-      }
-      return it->second.identity;
-    }
+    if (auto it = verified_.find(cache_key); it != verified_.end()) verified = it->second;
   }
+  if (!verified.has_value()) {
+    auto checked = CheckSignedAssertion(value, signature);
+    if (!checked.ok()) return checked.status();
+    verified = *checked;
+    absl::MutexLock lock(&mu_);
+    if (verified_.size() > 4096) verified_.clear();  // bounded: a few per caller
+    verified_[cache_key] = *verified;
+  }
+  if (now - verified->issued_at > max_age_ || verified->issued_at - now > kClockSkew) {
+    return Unauthenticated("the identity assertion has expired");
+  }
+  return verified->identity;
+}
+
+absl::StatusOr<IdentityVerifier::Verified> IdentityVerifier::CheckSignedAssertion(
+    const std::string& value, const std::string& signature) const {
   if (!ConstantTimeEquals(signature, HmacSha256Hex(key_, value))) {
     return Unauthenticated("the identity's signature is missing or wrong");
   }
@@ -113,15 +128,7 @@ absl::StatusOr<Identity> IdentityVerifier::Verify(
   }
   auto role = ParseRole(parts[3]);
   if (!role.ok()) return Unauthenticated("the identity's role is unknown");
-  const absl::Time issued_at = absl::FromUnixSeconds(issued);
-  if (now - issued_at > max_age_ || issued_at - now > kClockSkew) {
-    return Unauthenticated("the identity assertion has expired");
-  }
-  Identity identity{parts[1], parts[2], *role};
-  absl::MutexLock lock(&mu_);
-  if (verified_.size() > 4096) verified_.clear();  // bounded: a few per caller
-  verified_[cache_key] = Verified{identity, issued_at};
-  return identity;
+  return Verified{Identity{parts[1], parts[2], *role}, absl::FromUnixSeconds(issued)};
 }
 
 absl::Status CheckCanWrite(const Identity& caller, absl::string_view method) {

@@ -84,14 +84,19 @@ class IdentityVerifier {
       absl::Time now) const;
 
  private:
-  const std::string key_;
-  const absl::Duration max_age_;
   // Assertions whose signature checked out, so that the HMAC runs once per
   // assertion rather than once per call; freshness is still checked always.
   struct Verified {
     Identity identity;
     absl::Time issued_at;
   };
+  // The identity and issue time a signed assertion carries, or
+  // UNAUTHENTICATED when the signature or the contents are wrong.
+  absl::StatusOr<Verified> CheckSignedAssertion(const std::string& value,
+                                                const std::string& signature) const;
+
+  const std::string key_;
+  const absl::Duration max_age_;
   mutable absl::Mutex mu_;
   mutable absl::flat_hash_map<std::string, Verified> verified_ ABSL_GUARDED_BY(mu_);
 };

@@ -20,6 +20,7 @@
 #include "common/pagination.h"
 #include "common/resource_name.h"
 #include "common/resource_table.h"
+#include "common/validation.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "google/protobuf/util/field_mask_util.h"
@@ -85,9 +86,7 @@ class ResourceStore {
   absl::StatusOr<Resource> Create(Resource resource, absl::string_view id_field,
                                   absl::string_view requested_id,
                                   absl::string_view request_id) const {
-    if (request_id.size() > 100) {
-      return absl::InvalidArgumentError("request_id: must be at most 100 characters");
-    }
+    if (absl::Status valid = CheckRequestId(request_id); !valid.ok()) return valid;
     std::string id(requested_id);
     if (id.empty()) {
       id = GenerateResourceId();
@@ -107,7 +106,7 @@ class ResourceStore {
       resource.set_name(absl::StrCat(collection(), "/", id));
       *resource.mutable_create_time() = now;
       *resource.mutable_update_time() = now;
-      resource.set_etag(Etag(seq, version));
+      resource.set_etag(VersionEtag(seq, version));
       return resource.SerializeAsString();
     });
     if (!row.ok()) return row.status();
@@ -137,7 +136,7 @@ class ResourceStore {
                                                             &*stored);
       if (absl::Status valid = policy_.validate(*stored); !valid.ok()) return valid;
       *stored->mutable_update_time() = google::protobuf::util::TimeUtil::GetCurrentTime();
-      stored->set_etag(Etag(current.seq, version));
+      stored->set_etag(VersionEtag(current.seq, version));
       return stored->SerializeAsString();
     });
     if (!row.ok()) return row.status();
@@ -145,10 +144,6 @@ class ResourceStore {
   }
 
  private:
-  static std::string Etag(int64_t seq, int64_t version) {
-    return absl::StrCat(absl::Hex(Fingerprint64(absl::StrCat(seq, ":", version))));
-  }
-
   absl::Status ValidateMask(const google::protobuf::FieldMask& mask) const {
     const std::string mask_field = "update_mask";
     if (mask.paths().empty()) {

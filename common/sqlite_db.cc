@@ -6,18 +6,14 @@ namespace jiangan {
 namespace {
 
 absl::Status SqliteError(sqlite3* db, absl::string_view what) {
-  const std::string message = sqlite3_errmsg(db);
-  if (message == "integer overflow") {
-    return absl::OutOfRangeError("a sum or product exceeds the 64-bit integer range");
-  }
-  return absl::InternalError(absl::StrCat("sqlite ", what, ": ", message));
+  return absl::InternalError(absl::StrCat("sqlite ", what, ": ", sqlite3_errmsg(db)));
 }
 
 void CallIntFunction(sqlite3_context* context, int argc, sqlite3_value** argv) {
   const auto* function = static_cast<const SqliteDb::IntFunction*>(sqlite3_user_data(context));
-  std::vector<int64_t> args(argc);
+  int64_t args[SqliteDb::kMaxIntFunctionArity];
   for (int i = 0; i < argc; ++i) args[i] = sqlite3_value_int64(argv[i]);
-  sqlite3_result_int64(context, (*function)(args));
+  sqlite3_result_int64(context, (*function)(absl::MakeConstSpan(args, argc)));
 }
 
 }  // namespace
@@ -73,6 +69,13 @@ std::string SqliteStatement::ColumnBlob(int index) const {
   return blob == nullptr ? std::string()
                          : std::string(static_cast<const char*>(blob),
                                        sqlite3_column_bytes(stmt_, index));
+}
+
+absl::string_view SqliteStatement::ColumnBlobView(int index) const {
+  const void* blob = sqlite3_column_blob(stmt_, index);
+  return blob == nullptr ? absl::string_view()
+                         : absl::string_view(static_cast<const char*>(blob),
+                                             sqlite3_column_bytes(stmt_, index));
 }
 
 bool SqliteStatement::ColumnIsNull(int index) const {
@@ -144,6 +147,7 @@ absl::StatusOr<SqliteStatement> SqliteDb::Prepare(absl::string_view sql) {
     if (it != idle_.end() && !it->second.empty()) {
       sqlite3_stmt* cached = it->second.back();
       it->second.pop_back();
+      if (it->second.empty()) idle_.erase(it);  // keys of one-off SQL do not pile up
       --idle_count_;
       return SqliteStatement(cached, this);
     }
@@ -158,6 +162,10 @@ absl::StatusOr<SqliteStatement> SqliteDb::Prepare(absl::string_view sql) {
 
 absl::Status SqliteDb::RegisterIntFunction(const std::string& name, int arity,
                                            const IntFunction* function) {
+  if (arity < 0 || arity > kMaxIntFunctionArity) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("sql function ", name, ": at most ", kMaxIntFunctionArity, " arguments"));
+  }
   if (sqlite3_create_function_v2(db_, name.c_str(), arity,
                                  SQLITE_UTF8 | SQLITE_DETERMINISTIC,
                                  const_cast<IntFunction*>(function), CallIntFunction,

@@ -14,6 +14,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/types/span.h"
 #include "absl/status/statusor.h"
 
 namespace jiangan {
@@ -46,6 +47,8 @@ class SqliteStatement {
   int64_t ColumnInt64(int index) const;
   std::string ColumnText(int index) const;
   std::string ColumnBlob(int index) const;
+  // The blob without a copy; valid until the next Step() or the statement's end.
+  absl::string_view ColumnBlobView(int index) const;
   bool ColumnIsNull(int index) const;
 
  private:
@@ -57,8 +60,7 @@ class SqliteDb {
  public:
   // Opens (creating if needed) the database at `path` in WAL mode with a
   // busy timeout, so that readers never block the writer. Errors of its
-  // statements are INTERNAL, except an integer overflow in arithmetic or
-  // SUM(), which is OUT_OF_RANGE.
+  // statements are INTERNAL.
   static absl::StatusOr<std::unique_ptr<SqliteDb>> Open(const std::string& path);
   ~SqliteDb();
 
@@ -67,11 +69,13 @@ class SqliteDb {
 
   const std::string& path() const { return path_; }
 
-  // A deterministic SQL function `name` taking `arity` integer arguments
-  // (NULL reads as 0) and returning an integer, so that a rule written once
-  // in C++ can also filter and group rows inside a query. `function` must be
-  // thread-safe and outlive the connection.
-  using IntFunction = std::function<int64_t(const std::vector<int64_t>& args)>;
+  // A deterministic SQL function `name` taking `arity` (at most
+  // kMaxIntFunctionArity) integer arguments (NULL reads as 0) and returning
+  // an integer, so that a rule written once in C++ can also filter and group
+  // rows inside a query. `function` must be thread-safe and outlive the
+  // connection; it runs once per row, so its arguments are not copied.
+  static constexpr int kMaxIntFunctionArity = 16;
+  using IntFunction = std::function<int64_t(absl::Span<const int64_t> args)>;
   absl::Status RegisterIntFunction(const std::string& name, int arity,
                                    const IntFunction* function);
 

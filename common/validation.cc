@@ -67,4 +67,12 @@ absl::Status CheckLatLng(absl::string_view field, double latitude, double longit
   return absl::OkStatus();
 }
 
+absl::Status CheckRequestId(absl::string_view request_id) {
+  if (request_id.size() > 100) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "request_id: must be at most 100 characters, got ", request_id.size()));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace jiangan

@@ -32,6 +32,9 @@ absl::Status CheckEnum(absl::string_view field, int value, bool (*is_valid)(int)
 // `value` is not negative.
 absl::Status CheckNotNegative(absl::string_view field, int64_t value);
 
+// An idempotency key (AIP-155) of at most 100 characters; empty is allowed.
+absl::Status CheckRequestId(absl::string_view request_id);
+
 // Latitude in -90..90 and longitude in -180..180, both finite.
 absl::Status CheckLatLng(absl::string_view field, double latitude, double longitude);
 

@@ -1,12 +1,9 @@
 #include "gateway/authenticator.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/file_util.h"
 #include "common/hmac.h"
-#include "google/protobuf/util/json_util.h"
 #include "jiangan/gateway/v1/principals.pb.h"
 
 namespace jiangan::gateway {
@@ -25,16 +22,8 @@ bool IsHex64(const std::string& text) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<Authenticator>> Authenticator::FromFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("principals file ", path, " cannot be read"));
-  std::stringstream json;
-  json << in.rdbuf();
   v1::PrincipalsFile file;
-  auto parsed = google::protobuf::util::JsonStringToMessage(json.str(), &file);
-  if (!parsed.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("principals file ", path, ": ", parsed.message().as_string()));
-  }
+  if (absl::Status read = ReadJsonFile(path, &file); !read.ok()) return read;
   auto authenticator = std::unique_ptr<Authenticator>(new Authenticator());
   for (int i = 0; i < file.principals_size(); ++i) {
     const v1::Principal& entry = file.principals(i);

@@ -12,6 +12,7 @@
 #include "common/logging.h"
 #include "common/rpc_observer.h"
 #include "gateway/forwarder.h"
+#include "gateway/method_plan.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/util/json_util.h"
 
@@ -310,9 +311,8 @@ HttpResponse HttpJsonApi::HandleCustom(const Collection& collection,
   if (method == nullptr) {
     return JsonError(grpc::NOT_FOUND, absl::StrCat("no route for ", http.path));
   }
-  // Reads by GET, the rest by POST.
-  const bool read = absl::StartsWith(method->name(), "List") ||
-                    absl::StartsWith(method->name(), "Summarize");
+  // Reads by GET, the rest by POST, as the gateway classifies methods.
+  const bool read = PlanMethod(method).kind != MethodPlan::Kind::kWrite;
   if (http.method != (read ? "GET" : "POST")) {
     return JsonError(grpc::UNIMPLEMENTED,
                      absl::StrCat(http.method, " is not supported on ", http.path, "; use ",

@@ -10,8 +10,10 @@ namespace {
 using google::protobuf::FieldDescriptor;
 using google::protobuf::Message;
 
-const FieldDescriptor* NameField(const google::protobuf::Descriptor* type) {
-  const FieldDescriptor* field = type->FindFieldByName("name");
+// The singular string field `field_name` of `type`, or null.
+const FieldDescriptor* StringField(const google::protobuf::Descriptor* type,
+                                   const char* field_name) {
+  const FieldDescriptor* field = type->FindFieldByName(field_name);
   if (field == nullptr || field->is_repeated() ||
       field->type() != FieldDescriptor::TYPE_STRING) {
     return nullptr;
@@ -19,10 +21,12 @@ const FieldDescriptor* NameField(const google::protobuf::Descriptor* type) {
   return field;
 }
 
-std::string NameOf(const Message& message) {
-  const FieldDescriptor* field = NameField(message.GetDescriptor());
+std::string StringOf(const Message& message, const char* field_name) {
+  const FieldDescriptor* field = StringField(message.GetDescriptor(), field_name);
   return field ? message.GetReflection()->GetString(message, field) : std::string();
 }
+
+std::string NameOf(const Message& message) { return StringOf(message, "name"); }
 
 }  // namespace
 
@@ -34,7 +38,7 @@ MethodPlan PlanMethod(const google::protobuf::MethodDescriptor* method) {
   plan.request_prototype = factory->GetPrototype(method->input_type());
   plan.response_prototype = factory->GetPrototype(method->output_type());
   const std::string& name = method->name();
-  if (absl::StartsWith(name, "Get") && NameField(method->input_type()) != nullptr) {
+  if (absl::StartsWith(name, "Get") && StringField(method->input_type(), "name") != nullptr) {
     plan.kind = MethodPlan::Kind::kCachedRead;
   } else if (absl::StartsWith(name, "List") || absl::StartsWith(name, "Search") ||
              absl::StartsWith(name, "Summarize") || absl::StartsWith(name, "BatchGet")) {
@@ -56,11 +60,7 @@ std::vector<std::string> WrittenNames(const Message& request, const Message& res
   };
   add(NameOf(request));
   // A write on a child collection (e.g. ReportProgress) changes its parent.
-  if (const FieldDescriptor* parent = request.GetDescriptor()->FindFieldByName("parent");
-      parent != nullptr && !parent->is_repeated() &&
-      parent->type() == FieldDescriptor::TYPE_STRING) {
-    add(request.GetReflection()->GetString(request, parent));
-  }
+  add(StringOf(request, "parent"));
   const auto* descriptor = request.GetDescriptor();
   for (int i = 0; i < descriptor->field_count(); ++i) {
     const FieldDescriptor* field = descriptor->field(i);

@@ -1,14 +1,11 @@
 #include "gateway/portfolio_service.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "common/file_util.h"
 #include "common/pagination.h"
 #include "common/resource_name.h"
 #include "common/status.h"
-#include "google/protobuf/util/json_util.h"
 
 namespace jiangan::gateway {
 
@@ -16,16 +13,8 @@ namespace v1 = portfolio::v1;
 
 absl::StatusOr<std::unique_ptr<PortfolioService>> PortfolioService::FromFile(
     const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read targets file ", path));
-  std::stringstream text;
-  text << in.rdbuf();
   v1::ListTargetsResponse targets;
-  auto parsed = google::protobuf::util::JsonStringToMessage(text.str(), &targets);
-  if (!parsed.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": not a ListTargetsResponse: ", parsed.ToString()));
-  }
+  if (absl::Status read = ReadJsonFile(path, &targets); !read.ok()) return read;
   absl::flat_hash_set<std::string> seen;
   for (const v1::Target& target : targets.targets()) {
     auto id = ParseResourceName(target.name(), "targets", "targets.name");

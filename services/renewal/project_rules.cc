@@ -9,6 +9,7 @@
 #include "absl/strings/str_join.h"
 #include "common/civil_date.h"
 #include "common/validation.h"
+#include "google/protobuf/util/field_mask_util.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace jiangan::renewal {
@@ -221,6 +222,11 @@ absl::Status CheckUpdateMask(const google::protobuf::FieldMask& mask) {
     if (v1::Project::descriptor()->FindFieldByName(top) == nullptr) {
       return absl::InvalidArgumentError(
           absl::StrCat("update_mask: \"", path, "\" is not a field of Project"));
+    }
+    if (!google::protobuf::util::FieldMaskUtil::GetFieldDescriptors(v1::Project::descriptor(),
+                                                                    path, nullptr)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("update_mask: \"", path, "\" is not a field path of Project"));
     }
   }
   return absl::OkStatus();

@@ -24,8 +24,8 @@ absl::Status ValidateProject(const v1::Project& project, absl::CivilDay today);
 // FAILED_PRECONDITION naming both.
 absl::Status CheckPhaseTransition(v1::ProjectPhase from, v1::ProjectPhase to);
 
-// INVALID_ARGUMENT unless `mask` names at least one field and only fields a
-// caller may set.
+// INVALID_ARGUMENT unless `mask` names at least one field and only field
+// paths of Project that a caller may set.
 absl::Status CheckUpdateMask(const google::protobuf::FieldMask& mask);
 
 // Clears every output-only field, so what a caller sent in them is ignored.

@@ -40,6 +40,23 @@ absl::StatusOr<std::string> EnumList(absl::string_view field,
   return absl::StrCat("(", absl::StrJoin(items, ","), ")");
 }
 
+SqlBlob PackTotals(const v1::Quantities& planned, const v1::Quantities& achieved) {
+  SqlBlob blob;
+  const auto* descriptor = v1::Quantities::descriptor();
+  for (const v1::Quantities* quantities : {&planned, &achieved}) {
+    for (int i = 0; i < descriptor->field_count(); ++i) {
+      char bytes[8];
+      StoreLittleEndian64(
+          static_cast<uint64_t>(
+              quantities->GetReflection()->GetInt64(*quantities, descriptor->field(i))),
+          bytes);
+      blob.bytes.append(bytes, sizeof(bytes));
+    }
+  }
+  return blob;
+}
+
+
 }  // namespace
 
 void Bind(SqliteStatement* stmt, int first, const std::vector<SqlArg>& args) {
@@ -57,48 +74,94 @@ void Bind(SqliteStatement* stmt, int first, const std::vector<SqlArg>& args) {
 
 int QuantityCount() { return v1::Quantities::descriptor()->field_count(); }
 
-int64_t TotalAt(const std::string& totals, int index) {
+int64_t TotalAt(absl::string_view totals, int index) {
   return static_cast<int64_t>(LoadLittleEndian64(totals.data() + 8 * index));
 }
 
+
 namespace {
 
-SqlBlob PackTotals(const v1::Quantities& planned, const v1::Quantities& achieved) {
-  SqlBlob blob;
-  const auto* descriptor = v1::Quantities::descriptor();
-  for (const v1::Quantities* quantities : {&planned, &achieved}) {
-    for (int i = 0; i < descriptor->field_count(); ++i) {
-      char bytes[8];
-      StoreLittleEndian64(
-          static_cast<uint64_t>(
-              quantities->GetReflection()->GetInt64(*quantities, descriptor->field(i))),
-          bytes);
-      blob.bytes.append(bytes, sizeof(bytes));
-    }
-  }
-  return blob;
-}
+// The columns derived from a project, in binding order, with their types.
+struct Column {
+  const char* name;
+  const char* type;
+};
+constexpr Column kDerivedColumns[] = {
+    {"deleted", "INTEGER"},          {"kind", "INTEGER"},        {"phase", "INTEGER"},
+    {"sub_district", "TEXT"},        {"zone", "TEXT"},           {"lead_department", "TEXT"},
+    {"display_name", "TEXT"},        {"create_us", "INTEGER"},   {"update_us", "INTEGER"},
+    {"start_day", "INTEGER"},        {"end_day", "INTEGER"},     {"open_milestone_day", "INTEGER"},
+    {"percent", "INTEGER"},          {"at_risk", "INTEGER"},     {"completion_year", "INTEGER"},
+    {"totals", "BLOB"}};
 
 }  // namespace
 
-// The columns derived from a project, in binding order.
-const std::vector<std::string>& DerivedColumns() {
-  static const auto* columns = [] {
-    auto* list = new std::vector<std::string>{
-        "deleted",   "kind",      "phase",          "sub_district",       "zone",
-        "lead_department", "display_name", "create_us", "update_us",     "start_day",
-        "end_day",   "open_milestone_day", "percent", "at_risk",          "completion_year",
-        "totals"};
-    return list;
+std::string SchemaSql(int version) {
+  std::vector<std::string> columns;
+  for (const Column& column : kDerivedColumns) {
+    columns.push_back(absl::StrCat(column.name, " ", column.type, " NOT NULL"));
+  }
+  return absl::StrCat(
+      "CREATE TABLE IF NOT EXISTS projects (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+      "id TEXT NOT NULL UNIQUE, request_id TEXT UNIQUE, version INTEGER NOT NULL, ",
+      absl::StrJoin(columns, ", "), ");",
+      // Payloads live in their own table, so that the rows Summarize and
+      // List scan hold only the small derived columns.
+      "CREATE TABLE IF NOT EXISTS project_payloads (seq INTEGER PRIMARY KEY, "
+      "payload BLOB NOT NULL);"
+      "CREATE INDEX IF NOT EXISTS projects_kind ON projects(kind);"
+      "CREATE INDEX IF NOT EXISTS projects_phase ON projects(phase);"
+      "CREATE INDEX IF NOT EXISTS projects_sub_district ON projects(sub_district);"
+      "CREATE INDEX IF NOT EXISTS projects_zone ON projects(zone);"
+      "CREATE INDEX IF NOT EXISTS projects_lead_department ON projects(lead_department);"
+      "CREATE INDEX IF NOT EXISTS projects_display_name ON projects(display_name);"
+      "CREATE INDEX IF NOT EXISTS projects_update_us ON projects(update_us);"
+      "CREATE INDEX IF NOT EXISTS projects_end_day ON projects(end_day);"
+      "CREATE TABLE IF NOT EXISTS progress_reports (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+      "project_id TEXT NOT NULL, request_id TEXT, payload BLOB NOT NULL, "
+      "UNIQUE (project_id, request_id));"
+      "CREATE INDEX IF NOT EXISTS progress_reports_project ON progress_reports(project_id, seq);"
+      // A change keeps the changed fields' names and both versions holding
+      // only those fields; JSON is rendered when the history is read, which
+      // keeps it off the write path.
+      "CREATE TABLE IF NOT EXISTS project_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+      "project_id TEXT NOT NULL, change_us INTEGER NOT NULL, principal TEXT NOT NULL, "
+      "method TEXT NOT NULL, fields TEXT NOT NULL, before BLOB NOT NULL, "
+      "after BLOB NOT NULL);"
+      "CREATE INDEX IF NOT EXISTS project_changes_project ON project_changes(project_id, seq);",
+      "PRAGMA user_version = ", version, ";");
+}
+
+const std::string& InsertProjectSql() {
+  static const std::string* const sql = [] {
+    std::string columns = "seq, id, request_id, version", marks = "?, ?, ?, ?";
+    for (const Column& column : kDerivedColumns) {
+      absl::StrAppend(&columns, ", ", column.name);
+      absl::StrAppend(&marks, ", ?");
+    }
+    return new std::string(
+        absl::StrCat("INSERT INTO projects (", columns, ") VALUES (", marks, ")"));
   }();
-  return *columns;
+  return *sql;
+}
+
+const std::string& UpdateProjectSql() {
+  static const std::string* const sql = [] {
+    std::string assignments = "version = ?";
+    for (const Column& column : kDerivedColumns) {
+      absl::StrAppend(&assignments, ", ", column.name, " = ?");
+    }
+    return new std::string(
+        absl::StrCat("UPDATE projects SET ", assignments, " WHERE seq = ?"));
+  }();
+  return *sql;
 }
 
 int64_t Micros(const google::protobuf::Timestamp& time) {
   return TimeUtil::TimestampToMicroseconds(time);
 }
 
-std::vector<SqlArg> DerivedValues(const v1::Project& project, bool deleted) {
+std::vector<SqlArg> DerivedValues(const v1::Project& project) {
   const HealthInputs health = HealthInputsOf(project);
   int64_t completion_year = 0;
   if (project.phase() == v1::COMPLETED && !IsEmptyDate(project.actual_completion_date())) {
@@ -107,7 +170,7 @@ std::vector<SqlArg> DerivedValues(const v1::Project& project, bool deleted) {
     completion_year = project.planned_completion_date().year();
   }
   std::vector<SqlArg> values = {
-      int64_t{deleted},
+      int64_t{project.has_delete_time()},
       int64_t{project.kind()},
       int64_t{project.phase()},
       project.sub_district(),
@@ -126,9 +189,8 @@ std::vector<SqlArg> DerivedValues(const v1::Project& project, bool deleted) {
   return values;
 }
 
-// The SQL form of the health rule; `today` is a server-made integer.
 SqliteDb::IntFunction HealthSqlFunction(HealthThresholds thresholds) {
-  return [thresholds](const std::vector<int64_t>& a) -> int64_t {
+  return [thresholds](absl::Span<const int64_t> a) -> int64_t {
     HealthInputs inputs;
     inputs.phase = static_cast<v1::ProjectPhase>(a[0]);
     if (a[1] != kNoDay) inputs.start_day = a[1];
@@ -140,6 +202,7 @@ SqliteDb::IntFunction HealthSqlFunction(HealthThresholds thresholds) {
   };
 }
 
+// `today` is a server-made integer, so it is written into the SQL.
 std::string HealthSql(int64_t today) {
   return absl::StrCat(
       kHealthSqlFunction, "(phase, start_day, end_day, percent, open_milestone_day, at_risk, ",

@@ -36,16 +36,24 @@ void Bind(SqliteStatement* stmt, int first, const std::vector<SqlArg>& args);
 
 int64_t Micros(const google::protobuf::Timestamp& time);
 
-// The columns derived from a project, in binding order, and their values.
-// "totals" packs every quantity, planned then achieved, in Quantities field
-// order, as little-endian int64s: Summarize then reads one column per row
-// instead of two dozen, which is most of its cost in SQLite.
-const std::vector<std::string>& DerivedColumns();
-std::vector<SqlArg> DerivedValues(const v1::Project& project, bool deleted);
+// The tables of the renewal service, created if missing, stamped with
+// `version` (PRAGMA user_version).
+std::string SchemaSql(int version);
+
+// Writes a project row: INSERT binds seq, id, request_id, version, then
+// DerivedValues(); UPDATE binds version, then DerivedValues(), then seq.
+const std::string& InsertProjectSql();
+const std::string& UpdateProjectSql();
+
+// The values of the columns derived from a project, in binding order. The
+// "totals" column packs every quantity, planned then achieved, in Quantities
+// field order, as little-endian int64s: Summarize then reads one column per
+// row instead of two dozen, which is most of its cost in SQLite.
+std::vector<SqlArg> DerivedValues(const v1::Project& project);
 // Number of fields of Quantities; "totals" holds twice as many values.
 int QuantityCount();
 // The `index`-th value of a "totals" column.
-int64_t TotalAt(const std::string& totals, int index);
+int64_t TotalAt(absl::string_view totals, int index);
 
 // The health rule as SQL over the derived columns, as of day `today`: a call
 // of the function kHealthSqlFunction, which every connection registers as

@@ -10,7 +10,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "common/civil_date.h"
 #include "common/fingerprint.h"
 #include "common/message_diff.h"
@@ -30,20 +29,9 @@ using google::protobuf::util::TimeUtil;
 constexpr char kCollection[] = "projects";
 // Layout of the tables below; PRAGMA user_version holds it.
 constexpr int kSchemaVersion = 1;
-std::string Etag(int64_t seq, int64_t version) {
-  return absl::StrCat(absl::Hex(Fingerprint64(absl::StrCat(seq, ":", version))));
-}
 
 absl::StatusOr<std::string> ParseProjectName(absl::string_view name, absl::string_view field) {
   return ParseResourceName(name, kCollection, field);
-}
-
-absl::Status CheckRequestId(absl::string_view request_id) {
-  if (request_id.size() > 100) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "request_id: must be at most 100 characters, got ", request_id.size()));
-  }
-  return absl::OkStatus();
 }
 
 // Sums of one group, planned quantities then achieved ones.
@@ -59,20 +47,7 @@ void SetQuantities(const int64_t* values, v1::Quantities* quantities) {
   }
 }
 
-}  // namespace
-
-struct ProjectStore::StoredProject {
-  int64_t seq = 0;
-  int64_t version = 0;
-  bool deleted = false;
-  v1::Project project;
-};
-
-namespace {
-
 constexpr char kRowColumns[] = "seq, id, version, deleted, payload";
-// Payloads live in their own table, so that the rows Summarize and List scan
-// hold only the small derived columns.
 constexpr char kRowSource[] = "projects JOIN project_payloads USING (seq)";
 
 absl::StatusOr<v1::Project> DecodeProject(const SqliteStatement& stmt) {
@@ -89,6 +64,14 @@ absl::Status NotFound(absl::string_view id) {
 }
 
 }  // namespace
+
+struct ProjectStore::StoredProject {
+  int64_t seq = 0;
+  std::string id;
+  int64_t version = 0;
+  bool deleted = false;
+  v1::Project project;
+};
 
 ProjectStore::ProjectStore(SqliteDb* writer, ProjectStoreOptions options)
     : writer_(writer),
@@ -118,41 +101,7 @@ absl::StatusOr<std::unique_ptr<ProjectStore>> ProjectStore::Open(SqliteDb* db,
           kSchemaVersion, "; move it away and load the seed again"));
     }
   }
-  std::string columns;
-  for (const std::string& column : DerivedColumns()) {
-    const bool text = column == "sub_district" || column == "zone" ||
-                      column == "lead_department" || column == "display_name";
-    absl::StrAppend(&columns, column,
-                    column == "totals" ? " BLOB NOT NULL, "
-                                       : (text ? " TEXT NOT NULL, " : " INTEGER NOT NULL, "));
-  }
-  absl::Status created = db->Exec(absl::StrCat(
-      "CREATE TABLE IF NOT EXISTS projects (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
-      "id TEXT NOT NULL UNIQUE, request_id TEXT UNIQUE, version INTEGER NOT NULL, ",
-      absl::StripSuffix(columns, ", "), ");",
-      "CREATE TABLE IF NOT EXISTS project_payloads (seq INTEGER PRIMARY KEY, "
-      "payload BLOB NOT NULL);"
-      "CREATE INDEX IF NOT EXISTS projects_kind ON projects(kind);"
-      "CREATE INDEX IF NOT EXISTS projects_phase ON projects(phase);"
-      "CREATE INDEX IF NOT EXISTS projects_sub_district ON projects(sub_district);"
-      "CREATE INDEX IF NOT EXISTS projects_zone ON projects(zone);"
-      "CREATE INDEX IF NOT EXISTS projects_lead_department ON projects(lead_department);"
-      "CREATE INDEX IF NOT EXISTS projects_display_name ON projects(display_name);"
-      "CREATE INDEX IF NOT EXISTS projects_update_us ON projects(update_us);"
-      "CREATE INDEX IF NOT EXISTS projects_end_day ON projects(end_day);"
-      "CREATE TABLE IF NOT EXISTS progress_reports (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
-      "project_id TEXT NOT NULL, request_id TEXT, payload BLOB NOT NULL, "
-      "UNIQUE (project_id, request_id));"
-      "CREATE INDEX IF NOT EXISTS progress_reports_project ON progress_reports(project_id, seq);"
-      // A change keeps the changed fields' names and both versions holding
-      // only those fields; JSON is rendered when the history is read, which
-      // keeps it off the write path.
-      "CREATE TABLE IF NOT EXISTS project_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
-      "project_id TEXT NOT NULL, change_us INTEGER NOT NULL, principal TEXT NOT NULL, "
-      "method TEXT NOT NULL, fields TEXT NOT NULL, before BLOB NOT NULL, "
-      "after BLOB NOT NULL);"
-      "CREATE INDEX IF NOT EXISTS project_changes_project ON project_changes(project_id, seq);",
-      "PRAGMA user_version = ", kSchemaVersion, ";"));
+  absl::Status created = db->Exec(SchemaSql(kSchemaVersion));
   if (!created.ok()) return created;
   if (absl::Status registered =
           db->RegisterIntFunction(kHealthSqlFunction, 7, &store->health_function_);
@@ -376,7 +325,7 @@ absl::Status ProjectStore::Summarize(const v1::SummarizeProjectsRequest& request
       for (int k = 0; k < keys; ++k) {
         key[k] = dimensions[k].text ? SqlArg(stmt->ColumnText(k)) : SqlArg(stmt->ColumnInt64(k));
       }
-      const std::string totals = stmt->ColumnBlob(keys);
+      const absl::string_view totals = stmt->ColumnBlobView(keys);
       if (totals.size() != static_cast<size_t>(16 * quantity_count)) {
         return absl::DataLossError("a project's stored totals have the wrong size");
       }
@@ -419,8 +368,8 @@ absl::StatusOr<ProjectStore::StoredProject> ProjectStore::LoadForWrite(absl::str
   if (!*row) return NotFound(id);
   auto project = DecodeProject(*stmt);
   if (!project.ok()) return project.status();
-  return StoredProject{stmt->ColumnInt64(0), stmt->ColumnInt64(2), stmt->ColumnInt64(3) != 0,
-                       *std::move(project)};
+  return StoredProject{stmt->ColumnInt64(0), stmt->ColumnText(1), stmt->ColumnInt64(2),
+                       stmt->ColumnInt64(3) != 0, *std::move(project)};
 }
 
 absl::Status ProjectStore::RecordChange(const Identity& caller, absl::string_view method,
@@ -447,19 +396,17 @@ absl::Status ProjectStore::RecordChange(const Identity& caller, absl::string_vie
 
 absl::Status ProjectStore::Rewrite(const Identity& caller, absl::string_view method,
                                    const StoredProject& before, v1::Project project,
-                                   bool deleted, v1::Project* written) {
+                                   v1::Project* written) {
   const int64_t version = before.version + 1;
   project.clear_health();
   project.clear_health_reasons();
   project.set_updater(caller.principal);
   *project.mutable_update_time() = TimestampOf(options_.now());
-  project.set_etag(Etag(before.seq, version));
-  std::string assignments = "version = ?";
-  for (const std::string& column : DerivedColumns()) absl::StrAppend(&assignments, ", ", column, " = ?");
-  auto update = writer_->Prepare(absl::StrCat("UPDATE projects SET ", assignments, " WHERE seq = ?"));
+  project.set_etag(VersionEtag(before.seq, version));
+  auto update = writer_->Prepare(UpdateProjectSql());
   if (!update.ok()) return update.status();
   update->BindInt64(1, version);
-  std::vector<SqlArg> values = DerivedValues(project, deleted);
+  std::vector<SqlArg> values = DerivedValues(project);
   Bind(&*update, 2, values);
   update->BindInt64(2 + static_cast<int>(values.size()), before.seq);
   if (absl::Status run = update->Run(); !run.ok()) return run;
@@ -468,13 +415,30 @@ absl::Status ProjectStore::Rewrite(const Identity& caller, absl::string_view met
   payload->BindBlob(1, project.SerializeAsString());
   payload->BindInt64(2, before.seq);
   if (absl::Status run = payload->Run(); !run.ok()) return run;
-  const std::string id(ParseProjectName(project.name(), "name").value_or(""));
-  if (absl::Status recorded = RecordChange(caller, method, id, before.project, project);
+  if (absl::Status recorded = RecordChange(caller, method, before.id, before.project, project);
       !recorded.ok()) {
     return recorded;
   }
   *written = std::move(project);
   return absl::OkStatus();
+}
+
+absl::StatusOr<ProjectStore::StoredProject> ProjectStore::LoadForChange(const Identity& caller,
+                                                                       absl::string_view id,
+                                                                       bool deleted) {
+  auto stored = LoadForWrite(id);
+  if (!stored.ok()) return stored.status();
+  if (stored->deleted && !deleted) return NotFound(id);
+  if (!stored->deleted && deleted) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("name: ", stored->project.name(), " is not deleted"));
+  }
+  if (absl::Status allowed =
+          CheckCanChange(caller, stored->project.lead_department(), stored->project.name());
+      !allowed.ok()) {
+    return allowed;
+  }
+  return stored;
 }
 
 absl::StatusOr<v1::Project> ProjectStore::Create(const Identity& caller,
@@ -533,16 +497,9 @@ absl::StatusOr<v1::Project> ProjectStore::Create(const Identity& caller,
     *project.mutable_update_time() = project.create_time();
     project.set_creator(caller.principal);
     project.set_updater(caller.principal);
-    project.set_etag(Etag(seq, 1));
+    project.set_etag(VersionEtag(seq, 1));
 
-    std::string columns = "seq, id, request_id, version";
-    std::string marks = "?, ?, ?, ?";
-    for (const std::string& column : DerivedColumns()) {
-      absl::StrAppend(&columns, ", ", column);
-      absl::StrAppend(&marks, ", ?");
-    }
-    auto insert = writer_->Prepare(
-        absl::StrCat("INSERT INTO projects (", columns, ") VALUES (", marks, ")"));
+    auto insert = writer_->Prepare(InsertProjectSql());
     if (!insert.ok()) return insert.status();
     insert->BindInt64(1, seq);
     insert->BindText(2, id);
@@ -552,7 +509,7 @@ absl::StatusOr<v1::Project> ProjectStore::Create(const Identity& caller,
       insert->BindText(3, request.request_id());
     }
     insert->BindInt64(4, 1);
-    Bind(&*insert, 5, DerivedValues(project, false));
+    Bind(&*insert, 5, DerivedValues(project));
     if (absl::Status run = insert->Run(); !run.ok()) return run;
     auto payload = writer_->Prepare("INSERT INTO project_payloads (seq, payload) VALUES (?, ?)");
     if (!payload.ok()) return payload.status();
@@ -577,13 +534,6 @@ absl::StatusOr<v1::Project> ProjectStore::Update(const Identity& caller,
   auto id = ParseProjectName(request.project().name(), "project.name");
   if (!id.ok()) return id.status();
   if (absl::Status valid = CheckUpdateMask(request.update_mask()); !valid.ok()) return valid;
-  for (const std::string& path : request.update_mask().paths()) {
-    if (!google::protobuf::util::FieldMaskUtil::GetFieldDescriptors(v1::Project::descriptor(),
-                                                                    path, nullptr)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("update_mask: \"", path, "\" is not a field path of Project"));
-    }
-  }
   return ChangeProject(
       caller, "UpdateProject", *id, /*deleted=*/false,
       [&](const StoredProject& stored, absl::Time now, v1::Project* merged) -> absl::Status {
@@ -599,19 +549,13 @@ absl::StatusOr<v1::Project> ProjectStore::Update(const Identity& caller,
         merge.set_replace_repeated_fields(true);
         google::protobuf::util::FieldMaskUtil::MergeMessageTo(request.project(),
                                                               request.update_mask(), merge, merged);
-        if (merged->phase() != before.phase()) {
-          if (merged->phase() == v1::PROJECT_PHASE_UNSPECIFIED ||
-              !v1::ProjectPhase_IsValid(merged->phase())) {
-            return absl::InvalidArgumentError(absl::StrCat(
-                "project.phase: must be a named phase, got ", static_cast<int>(merged->phase())));
-          }
-          if (absl::Status allowed = CheckPhaseTransition(before.phase(), merged->phase());
-              !allowed.ok()) {
-            return allowed;
-          }
-        }
+        // Field rules first: a transition is only judged between real phases.
         if (absl::Status valid = ValidateProject(*merged, ChinaDayOf(now)); !valid.ok()) {
           return valid;
+        }
+        if (absl::Status allowed = CheckPhaseTransition(before.phase(), merged->phase());
+            !allowed.ok()) {
+          return allowed;
         }
         if (merged->lead_department() != before.lead_department()) {
           if (absl::Status allowed =
@@ -633,22 +577,11 @@ absl::StatusOr<v1::Project> ProjectStore::ChangeProject(
   v1::Project result;
   absl::MutexLock lock(&write_mu_);
   absl::Status status = writer_->InTransaction([&]() -> absl::Status {
-    auto stored = LoadForWrite(id);
+    auto stored = LoadForChange(caller, id, deleted);
     if (!stored.ok()) return stored.status();
-    if (stored->deleted && !deleted) return NotFound(id);
-    if (!stored->deleted && deleted) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("name: ", stored->project.name(), " is not deleted"));
-    }
-    if (absl::Status allowed =
-            CheckCanChange(caller, stored->project.lead_department(), stored->project.name());
-        !allowed.ok()) {
-      return allowed;
-    }
     v1::Project next;
     if (absl::Status changed = change(*stored, now, &next); !changed.ok()) return changed;
-    const bool now_deleted = next.has_delete_time();
-    return Rewrite(caller, method, *stored, std::move(next), now_deleted, &result);
+    return Rewrite(caller, method, *stored, std::move(next), &result);
   });
   if (!status.ok()) return status;
   Present(&result, DayNumber(ChinaDayOf(now)));
@@ -716,14 +649,8 @@ absl::StatusOr<v1::ProgressReport> ProjectStore::ReportProgress(
         return absl::OkStatus();
       }
     }
-    auto stored = LoadForWrite(*id);
+    auto stored = LoadForChange(caller, *id, /*deleted=*/false);
     if (!stored.ok()) return stored.status();
-    if (stored->deleted) return NotFound(*id);
-    if (absl::Status allowed =
-            CheckCanChange(caller, stored->project.lead_department(), stored->project.name());
-        !allowed.ok()) {
-      return allowed;
-    }
     v1::ProgressReport report = request.progress_report();
     if (absl::Status valid = ValidateProgressReport(report, stored->project, ChinaDayOf(now));
         !valid.ok()) {
@@ -751,7 +678,7 @@ absl::StatusOr<v1::ProgressReport> ProjectStore::ReportProgress(
     if (absl::Status run = insert->Run(); !run.ok()) return run;
     v1::Project written;
     if (absl::Status rewritten =
-            Rewrite(caller, "ReportProgress", *stored, std::move(project), false, &written);
+            Rewrite(caller, "ReportProgress", *stored, std::move(project), &written);
         !rewritten.ok()) {
       return rewritten;
     }

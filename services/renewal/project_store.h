@@ -85,10 +85,16 @@ class ProjectStore {
   void Present(v1::Project* project, int64_t today) const;
   absl::StatusOr<StoredProject> LoadForWrite(absl::string_view id)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Writes `project` back with version + 1, recording `method`'s change
-  // from `before` in the history.
+  // Loads project `id` for a change by `caller`: it must be deleted exactly
+  // when `deleted` (else NOT_FOUND or FAILED_PRECONDITION), and the caller
+  // must have the right to change it.
+  absl::StatusOr<StoredProject> LoadForChange(const Identity& caller, absl::string_view id,
+                                              bool deleted)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Writes `project` back with version + 1 (deleted when it has a
+  // delete_time), recording `method`'s change from `before` in the history.
   absl::Status Rewrite(const Identity& caller, absl::string_view method,
-                       const StoredProject& before, v1::Project project, bool deleted,
+                       const StoredProject& before, v1::Project project,
                        v1::Project* written) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // The shared path of Update, Delete and Undelete: in one transaction,
   // loads the project `id` (which must be deleted exactly when `deleted`),
