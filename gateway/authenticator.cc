@@ -2,8 +2,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "common/file_util.h"
-#include "common/hmac.h"
+#include "common/base/file_util.h"
+#include "common/base/hmac.h"
 #include "jiangan/gateway/v1/principals.pb.h"
 
 namespace jiangan::gateway {

@@ -11,11 +11,11 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
-#include "common/identity.h"
+#include "common/identity/identity.h"
 
 namespace jiangan::gateway {
 
-class Authenticator {
+class Authenticator final : public CallerAuthority {
  public:
   // Reads a jiangan.gateway.v1.PrincipalsFile in JSON. INVALID_ARGUMENT
   // naming the entry when one is malformed.
@@ -24,6 +24,12 @@ class Authenticator {
   // The caller of a call with `metadata`, or UNAUTHENTICATED.
   absl::StatusOr<Identity> Authenticate(
       const std::multimap<grpc::string_ref, grpc::string_ref>& metadata) const;
+
+  // Authenticate(): the gateway's own API identifies callers by their token.
+  absl::StatusOr<Identity> Identify(
+      const std::multimap<grpc::string_ref, grpc::string_ref>& metadata) const override {
+    return Authenticate(metadata);
+  }
 
  private:
   // By SHA-256 of the token, hex.

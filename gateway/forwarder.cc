@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/status.h"
+#include "common/base/status.h"
 
 namespace jiangan::gateway {
 namespace {
@@ -51,9 +51,10 @@ grpc::ServerUnaryReactor* Forwarder::Handle(grpc::CallbackServerContext* context
     auto parsed = Parse(*plan.request_prototype, *request);
     std::string name = parsed ? RequestedName(*parsed) : std::string();
     if (!name.empty()) {
-      cache_->Lookup(name, [this, context, caller, &plan, request, response, reactor,
-                            name](std::optional<std::string> cached,
-                                  std::string generation) mutable {
+      std::string view = CallerView(plan, caller);
+      cache_->Lookup(name, view, [this, context, caller, &plan, request, response, reactor, name,
+                                  view](std::optional<std::string> cached,
+                                        std::string generation) mutable {
         if (cached.has_value()) {
           *response = StringToByteBuffer(*cached);
           context->AddInitialMetadata("x-jiangan-cache", "hit");
@@ -62,10 +63,10 @@ grpc::ServerUnaryReactor* Forwarder::Handle(grpc::CallbackServerContext* context
         }
         context->AddInitialMetadata("x-jiangan-cache", "miss");
         Forward(context, caller, plan, request, response,
-                [this, reactor, response, name = std::move(name),
+                [this, reactor, response, name = std::move(name), view = std::move(view),
                  generation = std::move(generation)](grpc::Status status) mutable {
                   if (status.ok()) {
-                    cache_->Fill(std::move(name), std::move(generation),
+                    cache_->Fill(std::move(name), std::move(view), std::move(generation),
                                  ByteBufferToString(*response));
                   }
                   reactor->Finish(status);

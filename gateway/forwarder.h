@@ -9,7 +9,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include "absl/time/time.h"
-#include "common/identity.h"
+#include "common/identity/identity.h"
 #include "gateway/authenticator.h"
 #include "gateway/backends.h"
 #include "gateway/method_plan.h"

@@ -3,7 +3,7 @@
 #include <grpcpp/impl/codegen/server_callback_handlers.h>
 #include <grpcpp/impl/rpc_service_method.h>
 
-#include "common/logging.h"
+#include "common/base/logging.h"
 
 namespace jiangan::gateway {
 

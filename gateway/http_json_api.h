@@ -29,7 +29,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
-#include "common/http_server.h"
+#include "common/http/http_server.h"
 #include "google/protobuf/descriptor.h"
 
 namespace jiangan::gateway {

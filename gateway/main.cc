@@ -11,13 +11,13 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "common/api_catalog.h"
-#include "common/executor.h"
-#include "common/hmac.h"
-#include "common/identity.h"
-#include "common/logging.h"
-#include "common/redis_client.h"
-#include "common/server_runtime.h"
+#include "common/runtime/api_catalog.h"
+#include "common/runtime/executor.h"
+#include "common/base/hmac.h"
+#include "common/identity/identity.h"
+#include "common/base/logging.h"
+#include "gateway/redis_client.h"
+#include "common/runtime/server_runtime.h"
 #include "gateway/authenticator.h"
 #include "gateway/backends.h"
 #include "gateway/forwarder.h"
@@ -125,7 +125,8 @@ int main(int argc, char** argv) {
   jiangan::gateway::ForwardingService investment_api(investment, &forwarder);
   jiangan::gateway::ForwardingService facilities_api(facilities, &forwarder);
   auto portfolio_api =
-      jiangan::gateway::PortfolioService::FromFile(absl::GetFlag(FLAGS_targets_path));
+      jiangan::gateway::PortfolioService::FromFile(absl::GetFlag(FLAGS_targets_path),
+                                                   authenticator->get());
   if (!portfolio_api.ok()) return Fail(portfolio_api.status());
 
   // The JSON API calls the gateway's own gRPC port, known only once serving.

@@ -2,6 +2,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/personal_information.h"
 #include "google/protobuf/message.h"
 
 namespace jiangan::gateway {
@@ -41,12 +42,20 @@ MethodPlan PlanMethod(const google::protobuf::MethodDescriptor* method) {
   if (absl::StartsWith(name, "Get") && StringField(method->input_type(), "name") != nullptr) {
     plan.kind = MethodPlan::Kind::kCachedRead;
   } else if (absl::StartsWith(name, "List") || absl::StartsWith(name, "Search") ||
+             absl::StartsWith(name, "Find") ||
              absl::StartsWith(name, "Summarize") || absl::StartsWith(name, "BatchGet")) {
     plan.kind = MethodPlan::Kind::kRead;
   } else {
     plan.kind = MethodPlan::Kind::kWrite;
   }
+  plan.per_caller_view = CarriesPersonalInformation(method->output_type());
   return plan;
+}
+
+std::string CallerView(const MethodPlan& plan, const Identity& caller) {
+  if (!plan.per_caller_view) return "";
+  if (caller.role == Role::kAdmin) return "admin";
+  return absl::StrCat("department:", caller.department);
 }
 
 std::string RequestedName(const Message& request) { return NameOf(request); }

@@ -3,7 +3,7 @@
 // method added to a service proto is served, cached and invalidated correctly
 // without gateway code changes:
 // - Get* with a string `name` request field: a cached read, keyed by `name`;
-// - List*, Search*, Summarize*, BatchGet*: reads, passed through;
+// - List*, Search*, Find*, Summarize*, BatchGet*: reads, passed through;
 // - anything else: a write; on success the resource names it touched
 //   (request `name` and `parent`, `name` of any message field of the
 //   request, response `name`) are invalidated before the response is
@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "common/identity/identity.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
 
@@ -27,7 +28,16 @@ struct MethodPlan {
   std::string service;  // "jiangan.renewal.v1.RenewalService"
   const google::protobuf::Message* request_prototype = nullptr;
   const google::protobuf::Message* response_prototype = nullptr;
+  // Whether the response carries personal information (a field marked
+  // jiangan.type.v1.personal_information), so that what a caller sees
+  // depends on who it is: such a read is cached per caller view.
+  bool per_caller_view = false;
 };
+
+// The cache view of a per-caller read for `caller`: callers who may see the
+// same thing share it. Services show personal information by department
+// (its staff) or role (ADMIN), so those make the view.
+std::string CallerView(const MethodPlan& plan, const Identity& caller);
 
 MethodPlan PlanMethod(const google::protobuf::MethodDescriptor* method);
 

@@ -7,6 +7,8 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "common/identity/identity.h"
+#include "common/runtime/verified_call.h"
 #include "jiangan/portfolio/v1/portfolio.grpc.pb.h"
 
 namespace jiangan::gateway {
@@ -15,7 +17,9 @@ class PortfolioService final : public portfolio::v1::PortfolioService::CallbackS
  public:
   // Reads targets from `path`: a ListTargetsResponse in proto3 JSON. Every
   // target must have a unique `targets/{id}` name.
-  static absl::StatusOr<std::unique_ptr<PortfolioService>> FromFile(const std::string& path);
+  // Callers are identified by `authority`, which must outlive the service.
+  static absl::StatusOr<std::unique_ptr<PortfolioService>> FromFile(
+      const std::string& path, const CallerAuthority* authority);
 
   grpc::ServerUnaryReactor* GetTarget(grpc::CallbackServerContext* context,
                                       const portfolio::v1::GetTargetRequest* request,
@@ -25,11 +29,18 @@ class PortfolioService final : public portfolio::v1::PortfolioService::CallbackS
                                         portfolio::v1::ListTargetsResponse* response) override;
 
  private:
-  explicit PortfolioService(portfolio::v1::ListTargetsResponse targets)
-      : targets_(std::move(targets)) {}
+  PortfolioService(portfolio::v1::ListTargetsResponse targets, const CallerAuthority* authority)
+      : targets_(std::move(targets)), calls_(authority, /*executor=*/nullptr) {}
 
-  // Immutable after construction, so handlers read it without locks.
+  absl::Status Get(const portfolio::v1::GetTargetRequest& request,
+                   portfolio::v1::Target* response) const;
+  absl::Status List(const portfolio::v1::ListTargetsRequest& request,
+                    portfolio::v1::ListTargetsResponse* response) const;
+
+  // Immutable after construction, so handlers read it without locks; the
+  // work is in memory, so calls run inline.
   const portfolio::v1::ListTargetsResponse targets_;
+  const VerifiedCalls calls_;
 };
 
 }  // namespace jiangan::gateway

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/logging.h"
+#include "common/base/logging.h"
 
 namespace jiangan::gateway {
 namespace {
@@ -16,12 +16,12 @@ constexpr absl::Duration kGenerationLifetime = absl::Hours(24);
 // Passed to Fill when no generation could be read: such a fill is dropped.
 constexpr char kNoGeneration[] = "-";
 
-// SET the value only if the generation is still the one read before the
-// fetch ('' when there was none).
+// Store the view's value only if the generation is still the one read
+// before the fetch ('' when there was none).
 constexpr char kFillScript[] =
     "local g = redis.call('GET', KEYS[2]) or '' "
-    "if g == ARGV[1] then redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) "
-    "return 1 end return 0";
+    "if g == ARGV[1] then redis.call('HSET', KEYS[1], ARGV[4], ARGV[2]) "
+    "redis.call('PEXPIRE', KEYS[1], ARGV[3]) return 1 end return 0";
 
 std::vector<std::vector<std::string>> InvalidationCommands(
     const std::string& value_key, const std::string& generation_key) {
@@ -38,7 +38,7 @@ ResponseCache::ResponseCache(RedisPool* redis, Executor* executor, Metrics* metr
     : redis_(redis), executor_(executor), metrics_(metrics), ttl_(ttl) {}
 
 std::string ResponseCache::ValueKey(absl::string_view resource_name) {
-  return absl::StrCat("jiangan:v1:cache:", resource_name);
+  return absl::StrCat("jiangan:v2:cache:", resource_name);
 }
 
 std::string ResponseCache::GenerationKey(absl::string_view resource_name) {
@@ -74,19 +74,19 @@ bool ResponseCache::Trusted() {
   return FlushPending();
 }
 
-void ResponseCache::Lookup(std::string resource_name, LookupDone done) {
+void ResponseCache::Lookup(std::string resource_name, std::string view, LookupDone done) {
   // Shared so that, if the executor refuses the task, `done` can still be
   // called here: a miss costs one service call, never an error.
   auto pending_done = std::make_shared<LookupDone>(std::move(done));
   const bool queued = executor_->Submit([this, name = std::move(resource_name),
-                                         pending_done] {
+                                         view = std::move(view), pending_done] {
     LookupDone done_now = std::move(*pending_done);
     if (!Trusted()) {
       metrics_->AddToCounter("gateway_cache_lookups_total", "result=\"bypass\"");
       std::move(done_now)(std::nullopt, kNoGeneration);
       return;
     }
-    auto replies = redis_->Pipeline({{"GET", GenerationKey(name)}, {"GET", ValueKey(name)}});
+    auto replies = redis_->Pipeline({{"GET", GenerationKey(name)}, {"HGET", ValueKey(name), view}});
     if (!replies.ok()) {
       metrics_->AddToCounter("gateway_cache_lookups_total", "result=\"error\"");
       std::move(done_now)(std::nullopt, kNoGeneration);
@@ -108,14 +108,14 @@ void ResponseCache::Lookup(std::string resource_name, LookupDone done) {
   }
 }
 
-void ResponseCache::Fill(std::string resource_name, std::string generation,
+void ResponseCache::Fill(std::string resource_name, std::string view, std::string generation,
                          std::string value) {
   if (generation == kNoGeneration) return;
-  executor_->Submit([this, name = std::move(resource_name),
+  executor_->Submit([this, name = std::move(resource_name), view = std::move(view),
                      generation = std::move(generation), value = std::move(value)] {
     auto reply = redis_->Pipeline(
         {{"EVAL", kFillScript, "2", ValueKey(name), GenerationKey(name), generation,
-          value, absl::StrCat(absl::ToInt64Milliseconds(ttl_))}});
+          value, absl::StrCat(absl::ToInt64Milliseconds(ttl_)), view}});
     if (!reply.ok()) {
       metrics_->AddToCounter("gateway_cache_fills_total", "result=\"error\"");
     } else {

@@ -1,4 +1,6 @@
-// Caches serialized Get responses in Redis, keyed by resource name.
+// Caches serialized Get responses in Redis, keyed by resource name and, for
+// responses that differ by caller (personal information), by caller view:
+// each name's views live in one Redis hash, so one DEL drops them all.
 //
 // Correctness rule: a read after a successful write through the gateway
 // never returns the old value. Each resource has a generation counter in
@@ -22,9 +24,9 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "common/executor.h"
-#include "common/metrics.h"
-#include "common/redis_client.h"
+#include "common/runtime/executor.h"
+#include "common/runtime/metrics.h"
+#include "gateway/redis_client.h"
 
 namespace jiangan::gateway {
 
@@ -34,7 +36,8 @@ class ResponseCache {
   ResponseCache(RedisPool* redis, Executor* executor, Metrics* metrics,
                 absl::Duration ttl);
 
-  // Redis key that holds the cached response for `resource_name`.
+  // Redis key of the hash that holds the cached responses for
+  // `resource_name`, one field per caller view ("" when shared).
   static std::string ValueKey(absl::string_view resource_name);
 
   // Calls `done(value, generation)` on an executor thread, or inline if the
@@ -42,13 +45,14 @@ class ResponseCache {
   // `generation` must be handed to Fill after fetching a fresh value.
   using LookupDone =
       absl::AnyInvocable<void(std::optional<std::string> value, std::string generation) &&>;
-  void Lookup(std::string resource_name, LookupDone done);
+  void Lookup(std::string resource_name, std::string view, LookupDone done);
 
-  // Stores `value` unless `resource_name` was written since `generation` was
-  // read. Fire and forget.
-  void Fill(std::string resource_name, std::string generation, std::string value);
+  // Stores `value` for `view` unless `resource_name` was written since
+  // `generation` was read. Fire and forget.
+  void Fill(std::string resource_name, std::string view, std::string generation,
+            std::string value);
 
-  // Drops the cached value and bumps the generation, then calls `done`.
+  // Drops every cached view and bumps the generation, then calls `done`.
   void Invalidate(std::string resource_name, absl::AnyInvocable<void() &&> done);
 
  private:

@@ -73,12 +73,9 @@ start redis "$REDIS_PORT" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 \
 for service in renewal investment facilities; do
   upper=${service^^}
   grpc_var=${upper}_PORT http_var=${upper}_HTTP_PORT
-  extra=()
-  # The services that check identities hold the gateway's key.
-  [ "$service" = renewal ] && extra=(--identity_key_file="$LOCAL/identity.key")
   start "$service" "${!grpc_var}" "build/services/$service/${service}_server" \
     --host=127.0.0.1 --grpc_port="${!grpc_var}" --http_port="${!http_var}" \
-    --db_path="$LOCAL/data/$service.db" "${extra[@]}"
+    --db_path="$LOCAL/data/$service.db" --identity_key_file="$LOCAL/identity.key"
 done
 start gateway "$GATEWAY_GRPC_PORT" build/gateway/gateway_server \
   --host=127.0.0.1 --grpc_port="$GATEWAY_GRPC_PORT" --http_port="$GATEWAY_HTTP_PORT" \
@@ -91,6 +88,8 @@ start gateway "$GATEWAY_GRPC_PORT" build/gateway/gateway_server \
 # Seed creates carry fixed request_ids, so running again adds nothing.
 build/tools/jiangan_cli --target="127.0.0.1:$GATEWAY_GRPC_PORT" \
   --authorization="Bearer $ADMIN_TOKEN" seed seed/2024/portfolio.jsonl
+build/tools/jiangan_cli --target="127.0.0.1:$GATEWAY_GRPC_PORT" \
+  --authorization="Bearer $ADMIN_TOKEN" seed seed/2024/investment.jsonl
 
 cat <<INFO
 
@@ -105,6 +104,7 @@ Jiang'an Portfolio is running (logs in $LOCAL/logs, data in $LOCAL/data).
 Callers (tokens in $LOCAL/tokens.env): admin, an editor of 区住房和城市更新局, a viewer.
 Try:
   curl -H "Authorization: Bearer $VIEWER_TOKEN" http://127.0.0.1:$GATEWAY_HTTP_PORT/v1/projects/heinihu-village
+  curl -H "Authorization: Bearer $VIEWER_TOKEN" 'http://127.0.0.1:$GATEWAY_HTTP_PORT/v1/leads:summarize?group_by=BY_INDUSTRY&funds_year=2024'
   build/tools/jiangan_cli --target=127.0.0.1:$GATEWAY_GRPC_PORT --authorization="Bearer $VIEWER_TOKEN" \\
     call jiangan.renewal.v1.RenewalService/SummarizeProjects '{"groupBy":["BY_KIND"]}'
 

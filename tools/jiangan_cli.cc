@@ -4,6 +4,9 @@
 //   seed FILE            applies a JSON-lines file of {"method","request"} calls
 //   frame METHOD JSON    writes the gRPC frame of a request to stdout (for h2load)
 //   synthesize N         prints N synthetic renewal projects as seed lines
+//   synthesize-leads N   prints N synthetic investment leads as seed lines
+//   synthesize-funds N K prints K funds entries for each registered lead of
+//                        the first N synthetic leads (apply after the leads)
 //   identity             prints the metadata a gateway would send to assert
 //                        --principal/--department/--role, signed with
 //                        --identity_key_file (for load tests of a service)
@@ -28,13 +31,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
-#include "common/api_catalog.h"
-#include "common/hmac.h"
-#include "common/identity.h"
-#include "common/rpc_observer.h"
+#include "common/runtime/api_catalog.h"
+#include "common/base/hmac.h"
+#include "common/identity/identity.h"
+#include "common/runtime/rpc_observer.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "tools/synthetic_leads.h"
 #include "tools/synthetic_portfolio.h"
 
 ABSL_FLAG(std::string, target, "localhost:50050", "host:port of the gateway.");
@@ -253,6 +257,23 @@ int RunSynthesize(const std::string& count_text) {
   return 0;
 }
 
+int RunSynthesizeLeads(const std::vector<char*>& args) {
+  int64_t count = 0;
+  int per_lead = 0;
+  if (!absl::SimpleAtoi(args[2], &count) || count < 0 ||
+      (args.size() == 4 && (!absl::SimpleAtoi(args[3], &per_lead) || per_lead < 0))) {
+    std::cerr << args[1] << ": N (and K) must be non-negative numbers\n";
+    return 2;
+  }
+  if (args.size() == 4) {
+    jiangan::tools::WriteSyntheticFunds(count, per_lead, absl::GetFlag(FLAGS_random_seed),
+                                        std::cout);
+  } else {
+    jiangan::tools::WriteSyntheticLeads(count, absl::GetFlag(FLAGS_random_seed), std::cout);
+  }
+  return 0;
+}
+
 int RunIdentity() {
   if (absl::GetFlag(FLAGS_identity_key_file).empty()) {
     std::cerr << "identity: --identity_key_file is required\n";
@@ -293,6 +314,8 @@ int main(int argc, char** argv) {
   const std::string command = args[1];
   if (command == "frame" && args.size() == 4) return RunFrame(args[2], args[3]);
   if (command == "synthesize" && args.size() == 3) return RunSynthesize(args[2]);
+  if (command == "synthesize-leads" && args.size() == 3) return RunSynthesizeLeads(args);
+  if (command == "synthesize-funds" && args.size() == 4) return RunSynthesizeLeads(args);
   auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_target),
                                      grpc::InsecureChannelCredentials());
   grpc::GenericStub stub(channel);

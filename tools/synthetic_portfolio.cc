@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
-#include "common/civil_date.h"
+#include "common/base/civil_date.h"
 #include "google/protobuf/util/json_util.h"
 
 namespace jiangan::tools {

@@ -1,6 +1,6 @@
 #include "services/facilities/facility_policy.h"
 
-#include "common/validation.h"
+#include "common/base/validation.h"
 
 namespace jiangan::facilities {
 

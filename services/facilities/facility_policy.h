@@ -3,7 +3,7 @@
 #ifndef JIANGAN_SERVICES_FACILITIES_FACILITY_POLICY_H_
 #define JIANGAN_SERVICES_FACILITIES_FACILITY_POLICY_H_
 
-#include "common/resource_store.h"
+#include "services/facilities/resource_store.h"
 #include "jiangan/facilities/v1/facilities.pb.h"
 
 namespace jiangan::facilities {

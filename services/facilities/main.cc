@@ -1,5 +1,5 @@
 // The facilities service: public-service facilities of Jiang'an District.
-#include "common/service_main.h"
+#include "common/runtime/service_main.h"
 #include "services/facilities/facilities_service.h"
 
 int main(int argc, char** argv) {

@@ -4,7 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "common/civil_date.h"
+#include "common/base/civil_date.h"
 
 namespace jiangan::renewal {
 namespace {

@@ -1,12 +1,10 @@
 // The renewal service: urban renewal projects of Jiang'an District.
 #include "absl/flags/flag.h"
-#include "common/hmac.h"
-#include "common/identity.h"
-#include "common/service_main.h"
+#include "common/base/hmac.h"
+#include "common/identity/identity.h"
+#include "common/runtime/service_main.h"
 #include "services/renewal/renewal_service.h"
 
-ABSL_FLAG(std::string, identity_key_file, "",
-          "File holding the key (32+ bytes) that the gateway signs identities with. Required.");
 ABSL_FLAG(int, amber_lag_points, 10,
           "Health: points behind the straight-line schedule from which a project is AMBER.");
 ABSL_FLAG(int, red_lag_points, 30,
@@ -18,14 +16,8 @@ ABSL_FLAG(int, reader_connections, 4, "SQLite connections serving reads.");
 int main(int argc, char** argv) {
   return jiangan::RunService(
       argc, argv, {"renewal", 50051, 8081, "data/renewal.db"},
-      [](jiangan::SqliteDb* db, jiangan::Executor* executor)
+      [](const jiangan::ServiceEnvironment& environment)
           -> absl::StatusOr<std::unique_ptr<grpc::Service>> {
-        const std::string key_file = absl::GetFlag(FLAGS_identity_key_file);
-        if (key_file.empty()) {
-          return absl::InvalidArgumentError("--identity_key_file: is required");
-        }
-        auto key = jiangan::ReadKeyFile(key_file);
-        if (!key.ok()) return key.status();
         jiangan::renewal::ProjectStoreOptions options;
         options.health.amber_lag_points = absl::GetFlag(FLAGS_amber_lag_points);
         options.health.red_lag_points = absl::GetFlag(FLAGS_red_lag_points);
@@ -37,11 +29,12 @@ int main(int argc, char** argv) {
               "--red_lag_points: must be at least --amber_lag_points, both not negative");
         }
         // Page tokens get their own key, derived from the shared secret.
-        options.page_token_key = jiangan::HmacSha256Hex(*key, "page-tokens");
+        options.page_token_key = jiangan::HmacSha256Hex(environment.identity_key, "page-tokens");
         options.reader_connections = absl::GetFlag(FLAGS_reader_connections);
-        auto store = jiangan::renewal::ProjectStore::Open(db, std::move(options));
+        auto store = jiangan::renewal::ProjectStore::Open(environment.db, std::move(options));
         if (!store.ok()) return store.status();
         return std::make_unique<jiangan::renewal::RenewalService>(
-            *std::move(store), jiangan::IdentityVerifier(*key), executor);
+            *std::move(store), jiangan::IdentityVerifier(environment.identity_key),
+            environment.executor);
       });
 }

@@ -7,8 +7,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/civil_date.h"
-#include "common/validation.h"
+#include "common/base/civil_date.h"
+#include "common/base/validation.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "google/protobuf/util/time_util.h"
 
@@ -246,8 +246,9 @@ absl::Status ValidateProgressReport(const v1::ProgressReport& report,
     return absl::InvalidArgumentError(absl::StrCat(
         "progress_report.percent_complete: must be 0 to 100, got ", report.percent_complete()));
   }
+  // Depends on the project's state, not the report alone (AIP-193).
   if (report.percent_complete() < current.percent_complete() && !report.correction()) {
-    return absl::InvalidArgumentError(absl::StrCat(
+    return absl::FailedPreconditionError(absl::StrCat(
         "progress_report.percent_complete: ", report.percent_complete(),
         " is below the project's current ", current.percent_complete(),
         "; set correction to lower it"));

@@ -1,7 +1,7 @@
 // The renewal office's rules for what may be stored: field checks, phase
 // transitions, which fields a caller may set, and where the district is.
-// Every violation is INVALID_ARGUMENT (or FAILED_PRECONDITION for a phase
-// transition) whose message starts with the field path and states the rule.
+// Every violation is INVALID_ARGUMENT (or FAILED_PRECONDITION where it
+// depends on the stored state: a phase transition, a falling percent) whose message starts with the field path and states the rule.
 #ifndef JIANGAN_SERVICES_RENEWAL_PROJECT_RULES_H_
 #define JIANGAN_SERVICES_RENEWAL_PROJECT_RULES_H_
 

@@ -5,8 +5,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "common/civil_date.h"
-#include "common/validation.h"
+#include "common/base/civil_date.h"
+#include "common/base/validation.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/renewal/health.h"
 
@@ -23,21 +23,6 @@ uint64_t LoadLittleEndian64(const char* in) {
   uint64_t value = 0;
   for (int i = 0; i < 8; ++i) value |= uint64_t{static_cast<unsigned char>(in[i])} << (8 * i);
   return value;
-}
-
-// "(1,2)" for a filter's enum values; INVALID_ARGUMENT for 0 or unknown ones.
-absl::StatusOr<std::string> EnumList(absl::string_view field,
-                                     const google::protobuf::RepeatedField<int>& values,
-                                     bool (*is_valid)(int)) {
-  std::vector<std::string> items;
-  for (int i = 0; i < values.size(); ++i) {
-    if (values[i] == 0 || !is_valid(values[i])) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          field, "[", i, "]: ", values[i], " is not a named value other than UNSPECIFIED"));
-    }
-    items.push_back(absl::StrCat(values[i]));
-  }
-  return absl::StrCat("(", absl::StrJoin(items, ","), ")");
 }
 
 SqlBlob PackTotals(const v1::Quantities& planned, const v1::Quantities& achieved) {
@@ -58,19 +43,6 @@ SqlBlob PackTotals(const v1::Quantities& planned, const v1::Quantities& achieved
 
 
 }  // namespace
-
-void Bind(SqliteStatement* stmt, int first, const std::vector<SqlArg>& args) {
-  for (size_t i = 0; i < args.size(); ++i) {
-    const int index = first + static_cast<int>(i);
-    if (const auto* number = std::get_if<int64_t>(&args[i])) {
-      stmt->BindInt64(index, *number);
-    } else if (const auto* text = std::get_if<std::string>(&args[i])) {
-      stmt->BindText(index, *text);
-    } else {
-      stmt->BindBlob(index, std::get<SqlBlob>(args[i]).bytes);
-    }
-  }
-}
 
 int QuantityCount() { return v1::Quantities::descriptor()->field_count(); }
 
@@ -121,14 +93,6 @@ std::string SchemaSql(int version) {
       "project_id TEXT NOT NULL, request_id TEXT, payload BLOB NOT NULL, "
       "UNIQUE (project_id, request_id));"
       "CREATE INDEX IF NOT EXISTS progress_reports_project ON progress_reports(project_id, seq);"
-      // A change keeps the changed fields' names and both versions holding
-      // only those fields; JSON is rendered when the history is read, which
-      // keeps it off the write path.
-      "CREATE TABLE IF NOT EXISTS project_changes (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
-      "project_id TEXT NOT NULL, change_us INTEGER NOT NULL, principal TEXT NOT NULL, "
-      "method TEXT NOT NULL, fields TEXT NOT NULL, before BLOB NOT NULL, "
-      "after BLOB NOT NULL);"
-      "CREATE INDEX IF NOT EXISTS project_changes_project ON project_changes(project_id, seq);",
       "PRAGMA user_version = ", version, ";");
 }
 
@@ -253,64 +217,14 @@ absl::StatusOr<SqlWhere> FilterSql(const v1::ProjectFilter& filter, bool show_de
   return where;
 }
 
-absl::StatusOr<Ordering> ParseOrderBy(absl::string_view order_by) {
-  std::vector<std::string> words = absl::StrSplit(order_by, ' ', absl::SkipEmpty());
-  Ordering ordering{"seq"};
-  if (words.empty()) return ordering;
-  if (words.size() > 2 || (words.size() == 2 && words[1] != "desc" && words[1] != "asc")) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "order_by: must be one field optionally followed by \"desc\", got \"", order_by, "\""));
-  }
-  ordering.descending = words.size() == 2 && words[1] == "desc";
-  const std::string& field = words[0];
-  if (field == "create_time") {
-    ordering.column = "seq";
-  } else if (field == "display_name") {
-    ordering.column = "display_name";
-    ordering.text = true;
-  } else if (field == "update_time") {
-    ordering.column = "update_us";
-  } else if (field == "planned_completion_date") {
-    ordering.column = "end_day";
-  } else {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "order_by: \"", field,
-        "\" is not one of create_time, display_name, update_time, planned_completion_date"));
-  }
-  return ordering;
-}
-
-// A cursor is "{seq}" for seq order, else "{seq}:{key}".
-std::string MakeCursor(const Ordering& ordering, int64_t seq, const SqlArg& key) {
-  if (ordering.column == "seq") return absl::StrCat(seq);
-  if (const auto* number = std::get_if<int64_t>(&key)) return absl::StrCat(seq, ":", *number);
-  return absl::StrCat(seq, ":", std::get<std::string>(key));
-}
-
-absl::Status ApplyCursor(const Ordering& ordering, absl::string_view cursor, SqlWhere* where) {
-  if (cursor.empty()) return absl::OkStatus();
-  const auto colon = cursor.find(':');
-  int64_t seq = 0;
-  if (!absl::SimpleAtoi(cursor.substr(0, colon), &seq)) {
-    return absl::InvalidArgumentError("page_token: is not valid");
-  }
-  const char* op = ordering.descending ? "<" : ">";
-  if (ordering.column == "seq") {
-    where->And(absl::StrCat("seq ", op, " ?"), {seq});
-    return absl::OkStatus();
-  }
-  if (colon == absl::string_view::npos) return absl::InvalidArgumentError("page_token: is not valid");
-  const std::string key(cursor.substr(colon + 1));
-  SqlArg key_arg = key;
-  if (!ordering.text) {
-    int64_t number = 0;
-    if (!absl::SimpleAtoi(key, &number)) return absl::InvalidArgumentError("page_token: is not valid");
-    key_arg = number;
-  }
-  where->And(absl::StrCat("(", ordering.column, " ", op, " ? OR (", ordering.column,
-                          " = ? AND seq ", op, " ?))"),
-             {key_arg, key_arg, seq});
-  return absl::OkStatus();
+absl::Span<const OrderField> ProjectOrderFields() {
+  static constexpr OrderField kFields[] = {
+      {"create_time", "seq"},
+      {"display_name", "display_name", /*text=*/true},
+      {"update_time", "update_us"},
+      {"planned_completion_date", "end_day"},
+  };
+  return kFields;
 }
 
 absl::StatusOr<Dimension> DimensionOf(v1::ProjectGrouping grouping, int64_t today) {

@@ -8,13 +8,13 @@
 #include <cstdint>
 #include <functional>
 #include <string>
-#include <variant>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
-#include "common/sqlite_db.h"
+#include "common/storage/sql_query.h"
+#include "common/storage/sqlite_db.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "jiangan/renewal/v1/renewal.pb.h"
 #include "services/renewal/health.h"
@@ -23,16 +23,6 @@ namespace jiangan::renewal {
 
 // Stands for "no date" in the day columns; sorts after every real day.
 inline constexpr int64_t kNoDay = int64_t{1} << 40;
-
-struct SqlBlob {
-  std::string bytes;
-  friend bool operator<(const SqlBlob& a, const SqlBlob& b) { return a.bytes < b.bytes; }
-};
-// A value bound to a statement or read as a group key.
-using SqlArg = std::variant<int64_t, std::string, SqlBlob>;
-
-// Binds `args` to `stmt` from parameter `first` on.
-void Bind(SqliteStatement* stmt, int first, const std::vector<SqlArg>& args);
 
 int64_t Micros(const google::protobuf::Timestamp& time);
 
@@ -62,36 +52,13 @@ inline constexpr char kHealthSqlFunction[] = "project_health";
 std::string HealthSql(int64_t today);
 SqliteDb::IntFunction HealthSqlFunction(HealthThresholds thresholds);
 
-// A WHERE clause and its parameters.
-struct SqlWhere {
-  std::string sql = "1";
-  std::vector<SqlArg> args;
-
-  void And(const std::string& clause, std::vector<SqlArg> more = {}) {
-    absl::StrAppend(&sql, " AND ", clause);
-    for (auto& arg : more) args.push_back(std::move(arg));
-  }
-};
-
 // The clause selecting what `filter` selects; INVALID_ARGUMENT naming the
 // filter's field when a value is out of its rules.
 absl::StatusOr<SqlWhere> FilterSql(const v1::ProjectFilter& filter, bool show_deleted,
                                    int64_t today);
 
-struct Ordering {
-  std::string column;  // "seq" or a derived column
-  bool text = false;
-  bool descending = false;
-};
-
-// ListProjectsRequest.order_by as an ordering; INVALID_ARGUMENT naming
-// order_by otherwise.
-absl::StatusOr<Ordering> ParseOrderBy(absl::string_view order_by);
-
-// Keyset cursors: where a page ended ("{seq}" or "{seq}:{key}"), and the
-// clause that starts the next page after it.
-std::string MakeCursor(const Ordering& ordering, int64_t seq, const SqlArg& key);
-absl::Status ApplyCursor(const Ordering& ordering, absl::string_view cursor, SqlWhere* where);
+// The fields ListProjectsRequest.order_by may name.
+absl::Span<const OrderField> ProjectOrderFields();
 
 // A Summarize dimension: its SQL, whether it is text, and how a group's key
 // value is set on the response.

@@ -10,15 +10,17 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "common/civil_date.h"
-#include "common/fingerprint.h"
-#include "common/message_diff.h"
-#include "common/resource_name.h"
-#include "common/validation.h"
+#include "common/base/civil_date.h"
+#include "common/base/fingerprint.h"
+#include "common/base/message_diff.h"
+#include "common/base/resource_name.h"
+#include "common/base/validation.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/renewal/project_rules.h"
 #include "services/renewal/project_sql.h"
+#include "common/base/status_macros.h"
+#include "common/storage/child_rows.h"
 
 namespace jiangan::renewal {
 namespace {
@@ -77,6 +79,8 @@ ProjectStore::ProjectStore(SqliteDb* writer, ProjectStoreOptions options)
     : writer_(writer),
       options_(std::move(options)),
       page_tokens_(options_.page_token_key),
+      changes_("project_changes", "project_id", v1::Project::descriptor(),
+               {"update_time", "etag", "updater", "health", "health_reasons"}),
       health_function_(HealthSqlFunction(options_.health)),
       readers_(std::make_unique<SqliteReaderPool>()) {}
 
@@ -101,7 +105,7 @@ absl::StatusOr<std::unique_ptr<ProjectStore>> ProjectStore::Open(SqliteDb* db,
           kSchemaVersion, "; move it away and load the seed again"));
     }
   }
-  absl::Status created = db->Exec(SchemaSql(kSchemaVersion));
+  absl::Status created = db->Exec(absl::StrCat(SchemaSql(kSchemaVersion), store->changes_.SchemaSql()));
   if (!created.ok()) return created;
   if (absl::Status registered =
           db->RegisterIntFunction(kHealthSqlFunction, 7, &store->health_function_);
@@ -153,7 +157,7 @@ absl::Status ProjectStore::List(const v1::ListProjectsRequest& request,
                                 v1::ListProjectsResponse* response) const {
   auto size = ResolvePageSize(request.page_size());
   if (!size.ok()) return size.status();
-  auto ordering = ParseOrderBy(request.order_by());
+  auto ordering = ParseOrderBy(request.order_by(), ProjectOrderFields());
   if (!ordering.ok()) return ordering.status();
   const uint64_t query = QueryFingerprint(request);
   auto cursor = page_tokens_.Decode(request.page_token(), query);
@@ -164,13 +168,9 @@ absl::Status ProjectStore::List(const v1::ListProjectsRequest& request,
   if (absl::Status applied = ApplyCursor(*ordering, *cursor, &*where); !applied.ok()) {
     return applied;
   }
-  const char* direction = ordering->descending ? " DESC" : "";
-  std::string order = ordering->column == "seq"
-                          ? absl::StrCat("seq", direction)
-                          : absl::StrCat(ordering->column, direction, ", seq", direction);
   const std::string sql =
       absl::StrCat("SELECT ", kRowColumns, ", ", ordering->column, " FROM ", kRowSource,
-                   " WHERE ", where->sql, " ORDER BY ", order, " LIMIT ?");
+                   " WHERE ", where->sql, " ", OrderBySql(*ordering), " LIMIT ?");
   return readers_->With([&](SqliteDb* db) -> absl::Status {
     auto stmt = db->Prepare(sql);
     if (!stmt.ok()) return stmt.status();
@@ -187,7 +187,7 @@ absl::Status ProjectStore::List(const v1::ListProjectsRequest& request,
       if (!project.ok()) return project.status();
       Present(&*project, today);
       *response->add_projects() = *std::move(project);
-      SqlArg key = ordering->text ? SqlArg(stmt->ColumnText(5)) : SqlArg(stmt->ColumnInt64(5));
+      SqlArg key = ColumnArg(*stmt, 5, ordering->text);
       last_cursor = MakeCursor(*ordering, stmt->ColumnInt64(0), key);
     }
     if (count > *size) response->set_next_page_token(page_tokens_.Encode(last_cursor, query));
@@ -195,90 +195,34 @@ absl::Status ProjectStore::List(const v1::ListProjectsRequest& request,
   });
 }
 
-absl::Status ProjectStore::ListChildren(
-    const google::protobuf::Message& request, absl::string_view parent, int32_t page_size,
-    absl::string_view page_token, absl::string_view table, bool of_deleted_projects,
-    absl::string_view columns, const std::function<bool(const SqliteStatement& row)>& add,
-    std::string* next_page_token) const {
-  auto id = ParseProjectName(parent, "parent");
-  if (!id.ok()) return id.status();
-  auto size = ResolvePageSize(page_size);
-  if (!size.ok()) return size.status();
-  const uint64_t query = QueryFingerprint(request);
-  auto cursor = page_tokens_.Decode(page_token, query);
-  if (!cursor.ok()) return cursor.status();
-  int64_t after = 0;
-  if (!cursor->empty() && !absl::SimpleAtoi(*cursor, &after)) {
-    return absl::InvalidArgumentError("page_token: is not valid");
-  }
-  return readers_->With([&](SqliteDb* db) -> absl::Status {
-    auto exists = db->Prepare(of_deleted_projects
-                                  ? "SELECT 1 FROM projects WHERE id = ?"
-                                  : "SELECT 1 FROM projects WHERE id = ? AND deleted = 0");
-    if (!exists.ok()) return exists.status();
-    exists->BindText(1, *id);
-    auto found = exists->Step();
-    if (!found.ok()) return found.status();
-    if (!*found) return NotFound(*id);
-    auto stmt = db->Prepare(absl::StrCat("SELECT seq, ", columns, " FROM ", table,
-                                         " WHERE project_id = ? AND seq > ? ORDER BY seq LIMIT ?"));
-    if (!stmt.ok()) return stmt.status();
-    stmt->BindText(1, *id);
-    stmt->BindInt64(2, after);
-    stmt->BindInt64(3, *size + 1);
-    int count = 0;
-    int64_t last_seq = 0;
-    while (true) {
-      auto row = stmt->Step();
-      if (!row.ok()) return row.status();
-      if (!*row || ++count > *size) break;
-      if (!add(*stmt)) {
-        return absl::DataLossError(absl::StrCat("a stored row of ", table, " does not parse"));
-      }
-      last_seq = stmt->ColumnInt64(0);
-    }
-    if (count > *size) *next_page_token = page_tokens_.Encode(absl::StrCat(last_seq), query);
-    return absl::OkStatus();
-  });
-}
-
 absl::Status ProjectStore::ListProgressReports(const v1::ListProgressReportsRequest& request,
                                                v1::ListProgressReportsResponse* response) const {
-  return ListChildren(
-      request, request.parent(), request.page_size(), request.page_token(), "progress_reports",
-      /*of_deleted_projects=*/false, "payload",
-      [response](const SqliteStatement& row) {
-        return response->add_progress_reports()->ParseFromString(row.ColumnBlob(1));
-      },
-      response->mutable_next_page_token());
+  ASSIGN_OR_RETURN(const std::string id, ParseProjectName(request.parent(), "parent"));
+  const ChildRowsQuery query{kCollection, "projects", id, /*deleted_parent_ok=*/false,
+                             "progress_reports", "project_id", "payload"};
+  return readers_->With([&](SqliteDb* db) {
+    return ListChildRows(
+        db, page_tokens_, request, request.page_size(), request.page_token(), query,
+        [response](const SqliteStatement& row) {
+          return response->add_progress_reports()->ParseFromString(row.ColumnBlob(1));
+        },
+        response->mutable_next_page_token());
+  });
 }
 
 absl::Status ProjectStore::ListHistory(const v1::ListProjectHistoryRequest& request,
                                        v1::ListProjectHistoryResponse* response) const {
-  return ListChildren(
-      request, request.parent(), request.page_size(), request.page_token(), "project_changes",
-      /*of_deleted_projects=*/true, "change_us, principal, method, fields, before, after",
-      [response](const SqliteStatement& row) {
-        v1::Project before, after;
-        if (!before.ParseFromString(row.ColumnBlob(5)) ||
-            !after.ParseFromString(row.ColumnBlob(6))) {
-          return false;
-        }
-        v1::ProjectChange* change = response->add_changes();
-        *change->mutable_change_time() = TimeUtil::MicrosecondsToTimestamp(row.ColumnInt64(1));
-        change->set_principal(row.ColumnText(2));
-        change->set_method(row.ColumnText(3));
-        for (absl::string_view name : absl::StrSplit(row.ColumnText(4), ',', absl::SkipEmpty())) {
-          const FieldDescriptor* field = v1::Project::descriptor()->FindFieldByName(std::string(name));
-          if (field == nullptr) return false;
-          v1::FieldChange* field_change = change->add_field_changes();
-          field_change->set_field(field->name());
-          field_change->set_old_value(FieldAsJson(before, field));
-          field_change->set_new_value(FieldAsJson(after, field));
-        }
-        return true;
-      },
-      response->mutable_next_page_token());
+  ASSIGN_OR_RETURN(const std::string id, ParseProjectName(request.parent(), "parent"));
+  const ChildRowsQuery query{kCollection,         "projects",    id, /*deleted_parent_ok=*/true,
+                             changes_.table(), changes_.owner_column(), ChangeLog::kColumns};
+  return readers_->With([&](SqliteDb* db) {
+    return ListChildRows(
+        db, page_tokens_, request, request.page_size(), request.page_token(), query,
+        [this, response](const SqliteStatement& row) {
+          return changes_.Render(row, response->add_changes());
+        },
+        response->mutable_next_page_token());
+  });
 }
 
 absl::Status ProjectStore::Summarize(const v1::SummarizeProjectsRequest& request,
@@ -375,23 +319,8 @@ absl::StatusOr<ProjectStore::StoredProject> ProjectStore::LoadForWrite(absl::str
 absl::Status ProjectStore::RecordChange(const Identity& caller, absl::string_view method,
                                         absl::string_view project_id, const v1::Project& before,
                                         const v1::Project& after) {
-  static const auto* ignored = new absl::flat_hash_set<std::string>{
-      "update_time", "etag", "updater", "health", "health_reasons"};
-  const std::vector<const FieldDescriptor*> fields = ChangedFields(before, after, *ignored);
-  std::vector<std::string> names;
-  for (const FieldDescriptor* field : fields) names.push_back(field->name());
-  auto insert = writer_->Prepare(
-      "INSERT INTO project_changes (project_id, change_us, principal, method, fields, before, "
-      "after) VALUES (?, ?, ?, ?, ?, ?, ?)");
-  if (!insert.ok()) return insert.status();
-  insert->BindText(1, project_id);
-  insert->BindInt64(2, Micros(after.update_time()));
-  insert->BindText(3, caller.principal);
-  insert->BindText(4, method);
-  insert->BindText(5, absl::StrJoin(names, ","));
-  insert->BindBlob(6, KeepOnly(before, fields)->SerializeAsString());
-  insert->BindBlob(7, KeepOnly(after, fields)->SerializeAsString());
-  return insert->Run();
+  return changes_.Record(writer_, project_id, Micros(after.update_time()), caller.principal,
+                         method, before, after);
 }
 
 absl::Status ProjectStore::Rewrite(const Identity& caller, absl::string_view method,
@@ -443,7 +372,6 @@ absl::StatusOr<ProjectStore::StoredProject> ProjectStore::LoadForChange(const Id
 
 absl::StatusOr<v1::Project> ProjectStore::Create(const Identity& caller,
                                                  const v1::CreateProjectRequest& request) {
-  if (absl::Status allowed = CheckCanWrite(caller, "CreateProject"); !allowed.ok()) return allowed;
   if (absl::Status valid = CheckRequestId(request.request_id()); !valid.ok()) return valid;
   std::string id = request.project_id();
   if (id.empty()) {
@@ -530,7 +458,6 @@ absl::StatusOr<v1::Project> ProjectStore::Create(const Identity& caller,
 
 absl::StatusOr<v1::Project> ProjectStore::Update(const Identity& caller,
                                                  const v1::UpdateProjectRequest& request) {
-  if (absl::Status allowed = CheckCanWrite(caller, "UpdateProject"); !allowed.ok()) return allowed;
   auto id = ParseProjectName(request.project().name(), "project.name");
   if (!id.ok()) return id.status();
   if (absl::Status valid = CheckUpdateMask(request.update_mask()); !valid.ok()) return valid;
@@ -590,7 +517,6 @@ absl::StatusOr<v1::Project> ProjectStore::ChangeProject(
 
 absl::StatusOr<v1::Project> ProjectStore::Delete(const Identity& caller,
                                                  const v1::DeleteProjectRequest& request) {
-  if (absl::Status allowed = CheckCanWrite(caller, "DeleteProject"); !allowed.ok()) return allowed;
   auto id = ParseProjectName(request.name(), "name");
   if (!id.ok()) return id.status();
   return ChangeProject(
@@ -609,9 +535,6 @@ absl::StatusOr<v1::Project> ProjectStore::Delete(const Identity& caller,
 
 absl::StatusOr<v1::Project> ProjectStore::Undelete(const Identity& caller,
                                                    const v1::UndeleteProjectRequest& request) {
-  if (absl::Status allowed = CheckCanWrite(caller, "UndeleteProject"); !allowed.ok()) {
-    return allowed;
-  }
   auto id = ParseProjectName(request.name(), "name");
   if (!id.ok()) return id.status();
   return ChangeProject(caller, "UndeleteProject", *id, /*deleted=*/true,
@@ -624,9 +547,6 @@ absl::StatusOr<v1::Project> ProjectStore::Undelete(const Identity& caller,
 
 absl::StatusOr<v1::ProgressReport> ProjectStore::ReportProgress(
     const Identity& caller, const v1::ReportProgressRequest& request) {
-  if (absl::Status allowed = CheckCanWrite(caller, "ReportProgress"); !allowed.ok()) {
-    return allowed;
-  }
   auto id = ParseProjectName(request.parent(), "parent");
   if (!id.ok()) return id.status();
   if (absl::Status valid = CheckRequestId(request.request_id()); !valid.ok()) return valid;

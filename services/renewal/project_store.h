@@ -19,10 +19,11 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
-#include "common/identity.h"
-#include "common/pagination.h"
-#include "common/sqlite_db.h"
-#include "common/sqlite_reader_pool.h"
+#include "common/identity/identity.h"
+#include "common/base/pagination.h"
+#include "common/storage/change_log.h"
+#include "common/storage/sqlite_db.h"
+#include "common/storage/sqlite_reader_pool.h"
 #include "jiangan/renewal/v1/renewal.pb.h"
 #include "services/renewal/health.h"
 
@@ -72,15 +73,6 @@ class ProjectStore {
   ProjectStore(SqliteDb* writer, ProjectStoreOptions options);
 
   int64_t Today() const;
-  // Lists the rows of `table` (progress_reports or project_changes) that
-  // belong to the project `parent`, oldest first, handing each row (seq,
-  // then `columns`) to `add` (false: it does not parse).
-  absl::Status ListChildren(const google::protobuf::Message& request, absl::string_view parent,
-                            int32_t page_size, absl::string_view page_token,
-                            absl::string_view table, bool of_deleted_projects,
-                            absl::string_view columns,
-                            const std::function<bool(const SqliteStatement& row)>& add,
-                            std::string* next_page_token) const;
   // Fills the computed fields (health and its reasons) as of today.
   void Present(v1::Project* project, int64_t today) const;
   absl::StatusOr<StoredProject> LoadForWrite(absl::string_view id)
@@ -112,6 +104,7 @@ class ProjectStore {
   SqliteDb* const writer_;
   const ProjectStoreOptions options_;
   const SignedPageTokens page_tokens_;
+  const ChangeLog changes_;
   // The health rule as a SQL function, registered on every connection.
   const SqliteDb::IntFunction health_function_;
   std::unique_ptr<SqliteReaderPool> readers_;

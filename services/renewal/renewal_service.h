@@ -1,12 +1,13 @@
-// The gRPC face of the renewal service: each RPC checks the caller's
-// asserted identity, then runs on the executor against the project store.
+// The gRPC face of the renewal service: each RPC is one verified call
+// (identity and role checked, then run on the executor) into the store.
 #ifndef JIANGAN_SERVICES_RENEWAL_RENEWAL_SERVICE_H_
 #define JIANGAN_SERVICES_RENEWAL_RENEWAL_SERVICE_H_
 
 #include <memory>
 
-#include "common/executor.h"
-#include "common/identity.h"
+#include "common/identity/identity.h"
+#include "common/runtime/executor.h"
+#include "common/runtime/verified_call.h"
 #include "jiangan/renewal/v1/renewal.grpc.pb.h"
 #include "services/renewal/project_store.h"
 
@@ -17,7 +18,7 @@ class RenewalService final : public v1::RenewalService::CallbackService {
   // `executor` must outlive the service.
   RenewalService(std::unique_ptr<ProjectStore> store, IdentityVerifier verifier,
                  Executor* executor)
-      : store_(std::move(store)), verifier_(std::move(verifier)), executor_(executor) {}
+      : store_(std::move(store)), verifier_(std::move(verifier)), calls_(&verifier_, executor) {}
 
   grpc::ServerUnaryReactor* GetProject(grpc::CallbackServerContext* context,
                                        const v1::GetProjectRequest* request,
@@ -51,14 +52,9 @@ class RenewalService final : public v1::RenewalService::CallbackService {
       v1::SummarizeProjectsResponse* response) override;
 
  private:
-  // Runs `work(caller)` on the executor once the caller's identity checks
-  // out; `work` returns absl::Status and fills the response.
-  template <typename Work>
-  grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context, Work work);
-
   const std::unique_ptr<ProjectStore> store_;
   const IdentityVerifier verifier_;
-  Executor* const executor_;
+  const VerifiedCalls calls_;
 };
 
 }  // namespace jiangan::renewal

@@ -12,7 +12,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
-#include "common/server_runtime.h"
+#include "common/runtime/server_runtime.h"
 
 ABSL_FLAG(int, port, 50070, "Port to serve on (127.0.0.1).");
 

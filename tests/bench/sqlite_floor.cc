@@ -16,7 +16,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "common/sqlite_db.h"
+#include "common/storage/sqlite_db.h"
 
 ABSL_FLAG(std::string, db_path, "", "The renewal service's database file.");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(5), "How long each query runs.");

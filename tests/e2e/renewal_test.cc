@@ -10,7 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/identity.h"
+#include "common/identity/identity.h"
 #include "gtest/gtest.h"
 #include "jiangan/renewal/v1/renewal.grpc.pb.h"
 #include "tests/support/http_client.h"

@@ -10,10 +10,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
-#include "common/api_catalog.h"
-#include "common/identity.h"
-#include "common/redis_client.h"
-#include "common/sqlite_db.h"
+#include "common/runtime/api_catalog.h"
+#include "common/identity/identity.h"
+#include "gateway/redis_client.h"
+#include "common/storage/sqlite_db.h"
 #include "gateway/response_cache.h"
 #include "google/protobuf/unknown_field_set.h"
 #include "gtest/gtest.h"
@@ -99,7 +99,7 @@ class SystemTest : public ::testing::Test {
 
   // The cached bytes Redis itself holds for `name`.
   std::optional<std::string> CachedInRedis(const std::string& name) {
-    auto reply = redis_->Command({"GET", gateway::ResponseCache::ValueKey(name)});
+    auto reply = redis_->Command({"HGET", gateway::ResponseCache::ValueKey(name), ""});
     if (!reply.ok() || reply->type != RedisReply::Type::kString) return std::nullopt;
     return reply->str;
   }
@@ -136,14 +136,15 @@ TEST_F(SystemTest, CreatesGetsAndListsEachServiceOverGrpc) {
   create_lead.mutable_lead()->set_display_name("驻点招商专班:保险机构");
   create_lead.mutable_lead()->set_industry(investment_v1::FINANCE_INSURANCE);
   create_lead.mutable_lead()->set_channel(investment_v1::STATIONED_TEAM);
-  create_lead.mutable_lead()->set_planned_investment_yuan(34000000000);
+  create_lead.mutable_lead()->set_station_city("深圳");
+  create_lead.mutable_lead()->set_intended_investment_yuan(34000000000);
   investment_v1::Lead lead;
   ASSERT_TRUE(investment_->CreateLead(Context().get(), create_lead, &lead).ok());
   investment_v1::GetLeadRequest get_lead;
   get_lead.set_name("leads/insurance-stationed-team");
   investment_v1::Lead got_lead;
   ASSERT_TRUE(investment_->GetLead(Context().get(), get_lead, &got_lead).ok());
-  EXPECT_EQ(got_lead.planned_investment_yuan(), 34000000000);
+  EXPECT_EQ(got_lead.intended_investment_yuan(), 34000000000);
   EXPECT_EQ(got_lead.stage(), investment_v1::LEAD);
   investment_v1::ListLeadsResponse leads;
   ASSERT_TRUE(investment_->ListLeads(Context().get(), {}, &leads).ok());
@@ -174,7 +175,7 @@ TEST_F(SystemTest, CreatesGetsAndListsEachServiceOverHttpJson) {
       {"projects", "project_id", R"({"displayName":"淌湖村城中村改造","kind":"URBAN_VILLAGE_REDEVELOPMENT"})",
        "淌湖村城中村改造"},
       {"leads", "lead_id",
-       R"({"displayName":"江岸产业发展基金招商","industry":"OTHER_INDUSTRY","channel":"FUND"})",
+       R"({"displayName":"江岸产业发展基金招商","industry":"OTHER_INDUSTRY","channel":"FUND","fund":"江岸产业发展基金"})",
        "江岸产业发展基金招商"},
       {"facilities", "facility_id",
        R"({"displayName":"新岱山医院","kind":"HOSPITAL","location":{"latitude":30.65,"longitude":114.33}})",
@@ -218,7 +219,7 @@ TEST_F(SystemTest, SecondGetIsServedFromRedisAndAWriteInvalidatesIt) {
 
   // Plant a marker in Redis itself: only a read served from Redis sees it.
   in_redis.set_description("planted in redis by the test");
-  ASSERT_TRUE(redis_->Command({"SET", gateway::ResponseCache::ValueKey(project.name()),
+  ASSERT_TRUE(redis_->Command({"HSET", gateway::ResponseCache::ValueKey(project.name()), "",
                                in_redis.SerializeAsString()})
                   .ok());
   renewal_v1::Project second;
@@ -359,7 +360,7 @@ TEST_F(SystemTest, BadInputGetsTheRightStatus) {
   EXPECT_EQ(Http("GET", "/v1/projects?no_such_param=1")->status, 400);
   EXPECT_EQ(Http("POST", "/v1/projects", "{not json")->status, 400);
   EXPECT_EQ(Http("GET", "/v1/nothing-here")->status, 404);
-  EXPECT_EQ(Http("DELETE", "/v1/leads/p1")->status, 501);  // leads have no Delete
+  EXPECT_EQ(Http("DELETE", "/v1/facilities/p1")->status, 501);  // facilities have no Delete
   EXPECT_EQ(Http("DELETE", "/v1/projects/p1?etag=stale")->status, 409);
   EXPECT_EQ(Http("GET", "/v1/progress_reports")->status, 404);  // a child collection
   auto deleted = Http("DELETE", "/v1/projects/p1");

@@ -4,8 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "common/hmac.h"
-#include "common/resource_name.h"
+#include "common/base/hmac.h"
+#include "common/base/resource_name.h"
 
 namespace jiangan::testing {
 

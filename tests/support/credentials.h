@@ -8,7 +8,7 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "common/identity.h"
+#include "common/identity/identity.h"
 
 namespace jiangan::testing {
 

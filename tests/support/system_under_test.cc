@@ -32,11 +32,9 @@ absl::Status SystemUnderTest::Start() {
       {"investment", JIANGAN_INVESTMENT_SERVER},
       {"facilities", JIANGAN_FACILITIES_SERVER}};
   for (const auto& [name, binary] : binaries) {
-    std::vector<std::string> flags = {absl::StrCat("--db_path=", DatabasePath(name))};
-    // The services that check identities hold the gateway's key.
-    if (name == "renewal") {
-      flags.push_back(absl::StrCat("--identity_key_file=", credentials_.key_path()));
-    }
+    // Every service verifies identities with the gateway's key.
+    std::vector<std::string> flags = {absl::StrCat("--db_path=", DatabasePath(name)),
+                                      absl::StrCat("--identity_key_file=", credentials_.key_path())};
     absl::Status started = StartServer(binary, name, flags, &services_[name]);
     if (!started.ok()) return started;
   }

@@ -1,4 +1,4 @@
-#include "common/executor.h"
+#include "common/runtime/executor.h"
 
 #include <atomic>
 

@@ -1,4 +1,4 @@
-#include "common/http_server.h"
+#include "common/http/http_server.h"
 
 #include "gtest/gtest.h"
 #include "tests/support/http_client.h"

@@ -1,6 +1,6 @@
 // Signed identity assertions: what the gateway signs, a service accepts, and
 // what it refuses.
-#include "common/identity.h"
+#include "common/identity/identity.h"
 
 #include <map>
 
@@ -74,8 +74,8 @@ TEST(IdentityTest, RolesAndDepartmentsDecideWhoMayChangeWhat) {
   const Identity viewer{"v", "区发展和改革局", Role::kViewer};
   const Identity admin{"a", "", Role::kAdmin};
   const Identity homeless{"e", "", Role::kEditor};
-  EXPECT_EQ(CheckCanWrite(viewer, "CreateProject").code(), absl::StatusCode::kPermissionDenied);
-  EXPECT_TRUE(CheckCanWrite(kEditor, "CreateProject").ok());
+  EXPECT_EQ(CheckRole(viewer, Role::kEditor, "CreateProject").code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(CheckRole(kEditor, Role::kEditor, "CreateProject").ok());
   EXPECT_TRUE(CheckCanChange(kEditor, "区住房和城市更新局", "projects/x").ok());
   EXPECT_EQ(CheckCanChange(kEditor, "区交通运输局", "projects/x").code(),
             absl::StatusCode::kPermissionDenied);

@@ -1,4 +1,4 @@
-#include "common/pagination.h"
+#include "common/base/pagination.h"
 
 #include "gtest/gtest.h"
 #include "jiangan/renewal/v1/renewal.pb.h"

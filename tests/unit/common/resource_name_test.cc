@@ -1,4 +1,4 @@
-#include "common/resource_name.h"
+#include "common/base/resource_name.h"
 
 #include "gtest/gtest.h"
 

@@ -1,4 +1,4 @@
-#include "common/validation.h"
+#include "common/base/validation.h"
 
 #include <limits>
 

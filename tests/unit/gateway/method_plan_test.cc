@@ -1,6 +1,6 @@
 #include "gateway/method_plan.h"
 
-#include "common/api_catalog.h"
+#include "common/runtime/api_catalog.h"
 #include "gtest/gtest.h"
 #include "jiangan/renewal/v1/renewal.pb.h"
 

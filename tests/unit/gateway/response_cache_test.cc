@@ -25,10 +25,10 @@ class ResponseCacheTest : public ::testing::Test {
     reader_ = std::make_unique<RedisClient>("127.0.0.1", redis_.port(), absl::Seconds(1));
   }
 
-  Looked Lookup(const std::string& name) {
+  Looked Lookup(const std::string& name, const std::string& view = "") {
     Looked looked;
     absl::Notification done;
-    cache_->Lookup(name, [&](std::optional<std::string> value, std::string generation) {
+    cache_->Lookup(name, view, [&](std::optional<std::string> value, std::string generation) {
       looked = {std::move(value), std::move(generation)};
       done.Notify();
     });
@@ -43,16 +43,17 @@ class ResponseCacheTest : public ::testing::Test {
   }
 
   // What Redis itself holds for `name`, read directly.
-  std::optional<std::string> Stored(const std::string& name) {
-    auto reply = reader_->Command({"GET", ResponseCache::ValueKey(name)});
+  std::optional<std::string> Stored(const std::string& name, const std::string& view = "") {
+    auto reply = reader_->Command({"HGET", ResponseCache::ValueKey(name), view});
     if (!reply.ok() || reply->type != RedisReply::Type::kString) return std::nullopt;
     return reply->str;
   }
 
   // Fill is asynchronous; wait until Redis shows `expected`.
-  bool EventuallyStored(const std::string& name, const std::optional<std::string>& expected) {
+  bool EventuallyStored(const std::string& name, const std::optional<std::string>& expected,
+                        const std::string& view = "") {
     for (int i = 0; i < 200; ++i) {
-      if (Stored(name) == expected) return true;
+      if (Stored(name, view) == expected) return true;
       absl::SleepFor(absl::Milliseconds(5));
     }
     return false;
@@ -69,28 +70,43 @@ class ResponseCacheTest : public ::testing::Test {
 TEST_F(ResponseCacheTest, MissThenFillThenHit) {
   Looked first = Lookup("projects/a");
   EXPECT_FALSE(first.value.has_value());
-  cache_->Fill("projects/a", first.generation, "bytes-a");
+  cache_->Fill("projects/a", "", first.generation, "bytes-a");
   ASSERT_TRUE(EventuallyStored("projects/a", "bytes-a"));
   EXPECT_EQ(Lookup("projects/a").value, "bytes-a");
 }
 
 TEST_F(ResponseCacheTest, InvalidateDropsTheValue) {
-  cache_->Fill("projects/a", Lookup("projects/a").generation, "old");
+  cache_->Fill("projects/a", "", Lookup("projects/a").generation, "old");
   ASSERT_TRUE(EventuallyStored("projects/a", "old"));
   Invalidate("projects/a");
   EXPECT_EQ(Stored("projects/a"), std::nullopt);
   EXPECT_FALSE(Lookup("projects/a").value.has_value());
 }
 
+TEST_F(ResponseCacheTest, ViewsAreKeptApartAndDroppedTogether) {
+  cache_->Fill("leads/a", "department:A", Lookup("leads/a", "department:A").generation, "full");
+  ASSERT_TRUE(EventuallyStored("leads/a", "full", "department:A"));
+  // Another view of the same name is a miss, never the first view's bytes.
+  EXPECT_FALSE(Lookup("leads/a", "department:B").value.has_value());
+  cache_->Fill("leads/a", "department:B", Lookup("leads/a", "department:B").generation,
+               "redacted");
+  ASSERT_TRUE(EventuallyStored("leads/a", "redacted", "department:B"));
+  EXPECT_EQ(Lookup("leads/a", "department:A").value, "full");
+  EXPECT_EQ(Lookup("leads/a", "department:B").value, "redacted");
+  Invalidate("leads/a");
+  EXPECT_FALSE(Lookup("leads/a", "department:A").value.has_value());
+  EXPECT_FALSE(Lookup("leads/a", "department:B").value.has_value());
+}
+
 TEST_F(ResponseCacheTest, FillThatRacedWithAWriteDoesNotLand) {
   // A reader misses and fetches the old value; meanwhile a write lands.
   Looked reader = Lookup("projects/a");
   Invalidate("projects/a");
-  cache_->Fill("projects/a", reader.generation, "old");
+  cache_->Fill("projects/a", "", reader.generation, "old");
   // A fill from after the write does land, so waiting for it proves the
   // stale fill was processed (the executor runs tasks in order) and refused.
   Looked later = Lookup("projects/a");
-  cache_->Fill("projects/a", later.generation, "new");
+  cache_->Fill("projects/a", "", later.generation, "new");
   ASSERT_TRUE(EventuallyStored("projects/a", "new"));
   EXPECT_EQ(Lookup("projects/a").value, "new");
 }
@@ -99,12 +115,12 @@ TEST_F(ResponseCacheTest, RedisDownMeansMissesNotErrors) {
   redis_.Kill();
   Looked looked = Lookup("projects/a");
   EXPECT_FALSE(looked.value.has_value());
-  cache_->Fill("projects/a", looked.generation, "x");  // dropped, no crash
+  cache_->Fill("projects/a", "", looked.generation, "x");  // dropped, no crash
   Invalidate("projects/a");                            // remembered, returns
 }
 
 TEST_F(ResponseCacheTest, InvalidationMissedWhileRedisHungIsReplayedBeforeAnyHit) {
-  cache_->Fill("projects/a", Lookup("projects/a").generation, "old");
+  cache_->Fill("projects/a", "", Lookup("projects/a").generation, "old");
   ASSERT_TRUE(EventuallyStored("projects/a", "old"));
   redis_.process()->Signal(SIGSTOP);  // Redis hangs: commands time out
   Invalidate("projects/a");
@@ -112,7 +128,7 @@ TEST_F(ResponseCacheTest, InvalidationMissedWhileRedisHungIsReplayedBeforeAnyHit
   // The timed-out commands may still run once Redis wakes; put "old" back
   // as if the invalidation had been lost on the way.
   absl::SleepFor(absl::Milliseconds(50));
-  ASSERT_TRUE(reader_->Command({"SET", ResponseCache::ValueKey("projects/a"), "old"}).ok());
+  ASSERT_TRUE(reader_->Command({"HSET", ResponseCache::ValueKey("projects/a"), "", "old"}).ok());
   // The first lookup replays the invalidation instead of serving "old".
   absl::SleepFor(absl::Milliseconds(150));  // the pool's reconnect back-off
   EXPECT_FALSE(Lookup("projects/a").value.has_value());

@@ -8,9 +8,12 @@
 #include <utility>
 
 #include "gtest/gtest.h"
+#include "tests/support/status_matchers.h"
 
 namespace jiangan::renewal {
 namespace {
+
+using ::jiangan::testing::StatusIs;
 
 const absl::CivilDay kToday(2024, 6, 15);
 
@@ -165,9 +168,10 @@ TEST(ProjectRulesTest, ProgressReports) {
   bad.set_percent_complete(101);
   EXPECT_EQ(error(bad), "progress_report.percent_complete: must be 0 to 100, got 101");
   bad.set_percent_complete(39);
-  EXPECT_EQ(error(bad),
-            "progress_report.percent_complete: 39 is below the project's current 40; set "
-            "correction to lower it");
+  EXPECT_THAT(ValidateProgressReport(bad, project, kToday),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       "progress_report.percent_complete: 39 is below the project's current 40; "
+                       "set correction to lower it"));
   bad.set_correction(true);
   EXPECT_TRUE(ValidateProgressReport(bad, project, kToday).ok());
   bad = report;

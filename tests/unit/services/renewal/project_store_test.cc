@@ -10,7 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
-#include "common/civil_date.h"
+#include "common/base/civil_date.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "tests/support/child_process.h"
@@ -119,7 +119,7 @@ class RenewalStoreTest : public ::testing::Test {
     return names;
   }
 
-  std::vector<v1::ProjectChange> History(const std::string& id) {
+  std::vector<type::v1::ResourceChange> History(const std::string& id) {
     v1::ListProjectHistoryRequest request;
     request.set_parent("projects/" + id);
     v1::ListProjectHistoryResponse response;
@@ -316,7 +316,7 @@ TEST_F(RenewalStoreTest, SoftDeleteAndUndelete) {
   EXPECT_TRUE(Get("shiliuzhong").ok());
   EXPECT_EQ(store_->Undelete(kAdmin, undelete).status().code(),
             absl::StatusCode::kFailedPrecondition);
-  std::vector<v1::ProjectChange> history = History("shiliuzhong");
+  std::vector<type::v1::ResourceChange> history = History("shiliuzhong");
   ASSERT_EQ(history.size(), 3u);
   EXPECT_EQ(history[1].method(), "DeleteProject");
   EXPECT_EQ(history[2].method(), "UndeleteProject");
@@ -341,7 +341,7 @@ TEST_F(RenewalStoreTest, ProgressReportsRollUpAndAreIdempotent) {
   EXPECT_EQ(got->percent_complete(), 25);
 
   auto lower = Report("huanzihu", "2024-02", 20, 0, 0);
-  EXPECT_EQ(lower.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(lower.status().code(), absl::StatusCode::kFailedPrecondition);
   v1::ReportProgressRequest correction;
   correction.set_parent("projects/huanzihu");
   correction.mutable_progress_report()->set_period("2024-02");
@@ -379,7 +379,7 @@ TEST_F(RenewalStoreTest, HistoryRecordsWhoChangedWhatFromWhatToWhat) {
   patch.set_zone("汉口历史风貌区");
   ASSERT_TRUE(Update(patch, {"display_name", "zone"}, kHousing).ok());
   ASSERT_TRUE(Report("baoyuanli", "2024-03", 30, 12, 0, kHousing).ok());
-  std::vector<v1::ProjectChange> history = History("baoyuanli");
+  std::vector<type::v1::ResourceChange> history = History("baoyuanli");
   ASSERT_EQ(history.size(), 3u);
   EXPECT_EQ(history[0].method(), "CreateProject");
   EXPECT_EQ(history[1].method(), "UpdateProject");

@@ -1,0 +1,69 @@
+#include "common/base/civil_date.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace jiangan {
+namespace {
+
+constexpr absl::CivilDay kEpoch(1970, 1, 1);
+
+}  // namespace
+
+absl::TimeZone ChinaTimeZone() { return absl::FixedTimeZone(8 * 60 * 60); }
+
+absl::CivilDay ChinaDayOf(absl::Time time) {
+  return absl::ToCivilDay(time, ChinaTimeZone());
+}
+
+bool IsEmptyDate(const type::v1::Date& date) {
+  return date.year() == 0 && date.month() == 0 && date.day() == 0;
+}
+
+absl::Status CheckDate(absl::string_view field, const type::v1::Date& date) {
+  if (IsEmptyDate(date)) return absl::OkStatus();
+  const std::string text =
+      absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day());
+  if (date.year() < 1900 || date.year() > 2200) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": year must be 1900 to 2200, got ", text));
+  }
+  // CivilDay normalizes out-of-range fields (Feb 30 -> Mar 1); a real date
+  // survives the round trip unchanged.
+  const absl::CivilDay day(date.year(), date.month(), date.day());
+  if (date.month() < 1 || date.month() > 12 || day.month() != date.month() ||
+      day.day() != date.day()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": ", text, " is not a calendar date"));
+  }
+  return absl::OkStatus();
+}
+
+std::optional<absl::CivilDay> ToCivilDay(const type::v1::Date& date) {
+  if (IsEmptyDate(date)) return std::nullopt;
+  return absl::CivilDay(date.year(), date.month(), date.day());
+}
+
+type::v1::Date FromCivilDay(absl::CivilDay day) {
+  type::v1::Date date;
+  date.set_year(static_cast<int32_t>(day.year()));
+  date.set_month(day.month());
+  date.set_day(day.day());
+  return date;
+}
+
+int64_t DayNumber(absl::CivilDay day) { return day - kEpoch; }
+
+absl::CivilDay FromDayNumber(int64_t day_number) { return kEpoch + day_number; }
+
+google::protobuf::Timestamp TimestampOf(absl::Time time) {
+  return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(time));
+}
+
+std::string FormatDate(const type::v1::Date& date) {
+  if (IsEmptyDate(date)) return "";
+  return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day());
+}
+
+}  // namespace jiangan

@@ -1,0 +1,60 @@
+// AIP-158 pagination: page sizes and opaque page tokens.
+//
+// A token records where the previous page ended (a row sequence number) and a
+// fingerprint of the request it belongs to. Every page re-applies the
+// request's own filters, so an altered token can at most move within the rows
+// the caller may already list; a token used with a different request, or
+// mangled, is INVALID_ARGUMENT.
+#ifndef JIANGAN_COMMON_BASE_PAGINATION_H_
+#define JIANGAN_COMMON_BASE_PAGINATION_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+#include "google/protobuf/message.h"
+
+namespace jiangan {
+
+inline constexpr int kDefaultPageSize = 50;
+inline constexpr int kMaxPageSize = 1000;
+
+// 0 means kDefaultPageSize; above kMaxPageSize is clamped to it (AIP-158);
+// negative is INVALID_ARGUMENT naming `page_size`.
+absl::StatusOr<int> ResolvePageSize(int32_t requested);
+
+// Fingerprint of a List request with `page_size` and `page_token` left out:
+// the part of the request a page token must stay bound to.
+uint64_t QueryFingerprint(const google::protobuf::Message& request);
+
+// Token for the page that starts after row `after_seq`.
+std::string EncodePageToken(int64_t after_seq, uint64_t query_fingerprint);
+
+// The row after which the page starts: 0 for an empty token.
+absl::StatusOr<int64_t> DecodePageToken(absl::string_view token,
+                                        uint64_t query_fingerprint);
+
+// Page tokens that carry a cursor (e.g. the last row's sort key and seq, for
+// keyset pagination that stays correct while rows are inserted) and are
+// signed with a server key, so that a client can neither forge nor alter
+// one, nor reuse it with another request.
+class SignedPageTokens {
+ public:
+  explicit SignedPageTokens(std::string key) : key_(std::move(key)) {}
+
+  std::string Encode(absl::string_view cursor, uint64_t query_fingerprint) const;
+
+  // The cursor of `token`: "" for an empty token; INVALID_ARGUMENT naming
+  // `page_token` for anything this object did not make for the same query.
+  absl::StatusOr<std::string> Decode(absl::string_view token,
+                                     uint64_t query_fingerprint) const;
+
+ private:
+  const std::string key_;
+};
+
+}  // namespace jiangan
+
+#endif  // JIANGAN_COMMON_BASE_PAGINATION_H_

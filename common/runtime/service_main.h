@@ -1,0 +1,59 @@
+// The main() of a data-owning service: flags, its SQLite database, its
+// executor, and the ServerRuntime around its gRPC service.
+#ifndef JIANGAN_COMMON_RUNTIME_SERVICE_MAIN_H_
+#define JIANGAN_COMMON_RUNTIME_SERVICE_MAIN_H_
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/impl/service_type.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/runtime/executor.h"
+#include "common/storage/sqlite_db.h"
+
+namespace jiangan {
+
+struct ServiceDefaults {
+  std::string component;  // e.g. "renewal"
+  int grpc_port;          // e.g. 50051
+  int http_port;          // admin port, e.g. 8081
+  std::string db_path;    // e.g. "data/renewal.db"
+};
+
+// What a service is built over; everything outlives the service.
+struct ServiceEnvironment {
+  SqliteDb* db;
+  Executor* executor;
+  // The key the gateway signs identities with (--identity_key_file): every
+  // service verifies callers with it and derives its page-token key from it.
+  std::string identity_key;
+};
+
+using ServiceFactory = std::function<absl::StatusOr<std::unique_ptr<grpc::Service>>(
+    const ServiceEnvironment& environment)>;
+
+// Parses the flags (--grpc_port, --http_port, --host, --db_path, --workers,
+// --drain_timeout, --identity_key_file; defaults from `defaults`), serves
+// until SIGTERM or SIGINT, drains and returns the process exit code.
+int RunService(int argc, char** argv, const ServiceDefaults& defaults,
+               const ServiceFactory& make_service);
+
+// The same for a `Service` with
+// `static absl::StatusOr<std::unique_ptr<Service>> Create(const ServiceEnvironment&)`.
+template <typename Service>
+int RunService(int argc, char** argv, const ServiceDefaults& defaults) {
+  return RunService(argc, argv, defaults,
+                    [](const ServiceEnvironment& environment)
+                        -> absl::StatusOr<std::unique_ptr<grpc::Service>> {
+                      auto service = Service::Create(environment);
+                      if (!service.ok()) return service.status();
+                      return std::unique_ptr<grpc::Service>(*std::move(service));
+                    });
+}
+
+}  // namespace jiangan
+
+#endif  // JIANGAN_COMMON_RUNTIME_SERVICE_MAIN_H_

@@ -1,0 +1,52 @@
+#include "common/storage/child_rows.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
+
+namespace jiangan {
+
+absl::Status ListChildRows(SqliteDb* db, const SignedPageTokens& tokens,
+                           const google::protobuf::Message& request, int32_t page_size,
+                           absl::string_view page_token, const ChildRowsQuery& query,
+                           const std::function<bool(const SqliteStatement& row)>& add,
+                           std::string* next_page_token) {
+  ASSIGN_OR_RETURN(const int size, ResolvePageSize(page_size));
+  const uint64_t fingerprint = QueryFingerprint(request);
+  ASSIGN_OR_RETURN(const std::string cursor, tokens.Decode(page_token, fingerprint));
+  int64_t after = 0;
+  if (!cursor.empty() && !absl::SimpleAtoi(cursor, &after)) {
+    return absl::InvalidArgumentError("page_token: is not valid");
+  }
+  ASSIGN_OR_RETURN(SqliteStatement exists,
+                   db->Prepare(absl::StrCat("SELECT 1 FROM ", query.parent_table, " WHERE id = ?",
+                                            query.deleted_parent_ok ? "" : " AND deleted = 0")));
+  exists.BindText(1, query.parent_id);
+  ASSIGN_OR_RETURN(const bool found, exists.Step());
+  if (!found) {
+    return absl::NotFoundError(
+        absl::StrCat(query.parent_collection, "/", query.parent_id, " does not exist"));
+  }
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   db->Prepare(absl::StrCat("SELECT seq, ", query.columns, " FROM ", query.table,
+                                            " WHERE ", query.owner_column,
+                                            " = ? AND seq > ? ORDER BY seq LIMIT ?")));
+  stmt.BindText(1, query.parent_id);
+  stmt.BindInt64(2, after);
+  stmt.BindInt64(3, size + 1);
+  int count = 0;
+  int64_t last_seq = 0;
+  while (true) {
+    ASSIGN_OR_RETURN(const bool row, stmt.Step());
+    // The row past the page only tells that another page follows.
+    if (!row || ++count > size) break;
+    if (!add(stmt)) {
+      return absl::DataLossError(absl::StrCat("a stored row of ", query.table, " does not parse"));
+    }
+    last_seq = stmt.ColumnInt64(0);
+  }
+  if (count > size) *next_page_token = tokens.Encode(absl::StrCat(last_seq), fingerprint);
+  return absl::OkStatus();
+}
+
+}  // namespace jiangan

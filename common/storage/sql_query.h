@@ -1,0 +1,82 @@
+// The pieces every store's SQL is built from: values bound to statements, a
+// WHERE clause grown condition by condition, enum filters, AIP-132 order_by
+// parsed against a store's own columns, and keyset cursors for stable pages.
+// Stores say their SQL with these; they never paste a caller's text into it.
+#ifndef JIANGAN_COMMON_STORAGE_SQL_QUERY_H_
+#define JIANGAN_COMMON_STORAGE_SQL_QUERY_H_
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "common/storage/sqlite_db.h"
+#include "google/protobuf/repeated_field.h"
+
+namespace jiangan {
+
+struct SqlBlob {
+  std::string bytes;
+  friend bool operator<(const SqlBlob& a, const SqlBlob& b) { return a.bytes < b.bytes; }
+};
+struct SqlNull {
+  friend bool operator<(const SqlNull&, const SqlNull&) { return false; }
+  friend bool operator==(const SqlNull&, const SqlNull&) { return true; }
+};
+// A value bound to a statement or read as a group key.
+using SqlArg = std::variant<int64_t, std::string, SqlBlob, SqlNull>;
+
+// Binds `args` to `stmt` from parameter `first` on.
+void Bind(SqliteStatement* stmt, int first, const std::vector<SqlArg>& args);
+
+// Column `index` of the current row as an SqlArg: text or integer.
+SqlArg ColumnArg(const SqliteStatement& stmt, int index, bool text);
+
+// A WHERE clause and its parameters.
+struct SqlWhere {
+  std::string sql = "1";
+  std::vector<SqlArg> args;
+
+  void And(absl::string_view clause, std::vector<SqlArg> more = {});
+};
+
+// "(1,2)" for a filter's enum values; INVALID_ARGUMENT naming `field` for 0
+// or a value the enum does not name.
+absl::StatusOr<std::string> EnumList(absl::string_view field,
+                                     const google::protobuf::RepeatedField<int>& values,
+                                     bool (*is_valid)(int));
+
+// A field a List may be ordered by and the column that holds it.
+struct OrderField {
+  const char* field;   // e.g. "display_name"
+  const char* column;  // e.g. "display_name"; "seq" for creation order
+  bool text = false;
+};
+
+struct Ordering {
+  std::string column = "seq";
+  bool text = false;
+  bool descending = false;
+};
+
+// `order_by` (AIP-132: one field, optionally followed by "desc" or "asc";
+// empty for creation order) as an ordering over `fields`; INVALID_ARGUMENT
+// naming order_by and the allowed fields otherwise.
+absl::StatusOr<Ordering> ParseOrderBy(absl::string_view order_by,
+                                      absl::Span<const OrderField> fields);
+
+// "ORDER BY ..." of `ordering`, with seq breaking ties.
+std::string OrderBySql(const Ordering& ordering);
+
+// Keyset cursors: where a page ended ("{seq}" or "{seq}:{key}"), and the
+// condition that starts the next page after it.
+std::string MakeCursor(const Ordering& ordering, int64_t seq, const SqlArg& key);
+absl::Status ApplyCursor(const Ordering& ordering, absl::string_view cursor, SqlWhere* where);
+
+}  // namespace jiangan
+
+#endif  // JIANGAN_COMMON_STORAGE_SQL_QUERY_H_

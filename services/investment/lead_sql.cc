@@ -1,0 +1,264 @@
+#include "services/investment/lead_sql.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "common/base/civil_date.h"
+#include "common/base/status_macros.h"
+#include "common/base/validation.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/investment/company_name.h"
+
+namespace jiangan::investment {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+struct Column {
+  const char* name;
+  const char* type;
+};
+constexpr Column kDerivedColumns[] = {
+    {"deleted", "INTEGER NOT NULL"},         {"stage", "INTEGER NOT NULL"},
+    {"furthest_stage", "INTEGER NOT NULL"},  {"industry", "INTEGER NOT NULL"},
+    {"channel", "INTEGER NOT NULL"},         {"owner_department", "TEXT NOT NULL"},
+    {"display_name", "TEXT NOT NULL"},       {"normalized_name", "TEXT NOT NULL"},
+    {"uscc", "TEXT UNIQUE"},                 {"headquarters", "INTEGER NOT NULL"},
+    {"key_enterprise", "INTEGER NOT NULL"},  {"head_enterprise", "INTEGER NOT NULL"},
+    {"foreign_invested", "INTEGER NOT NULL"}, {"major_project", "INTEGER NOT NULL"},
+    {"create_us", "INTEGER NOT NULL"},       {"update_us", "INTEGER NOT NULL"},
+    {"create_month", "TEXT NOT NULL"},       {"agreement_month", "TEXT NOT NULL"},
+    {"intended", "INTEGER NOT NULL"},        {"signed", "INTEGER NOT NULL"},
+    {"arrived", "INTEGER NOT NULL"}};
+
+int64_t Micros(const google::protobuf::Timestamp& time) {
+  return TimeUtil::TimestampToMicroseconds(time);
+}
+
+std::string MonthOf(absl::CivilDay day) {
+  return absl::StrFormat("%04d-%02d", day.year(), day.month());
+}
+
+// The furthest pipeline stage a lead has reached (LOST counts the stage it
+// was lost from), for the funnel.
+int64_t FurthestStage(const v1::Lead& lead) {
+  int64_t furthest = 0;
+  for (const v1::StageChange& change : lead.stage_history()) {
+    if (change.stage() != v1::LOST) furthest = std::max<int64_t>(furthest, change.stage());
+  }
+  return furthest;
+}
+
+absl::Status AndBool(const char* column, bool has, bool value, SqlWhere* where) {
+  if (has) where->And(absl::StrCat(column, " = ?"), {int64_t{value}});
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+std::string SchemaSql(int version) {
+  std::vector<std::string> columns;
+  for (const Column& column : kDerivedColumns) {
+    columns.push_back(absl::StrCat(column.name, " ", column.type));
+  }
+  return absl::StrCat(
+      "CREATE TABLE IF NOT EXISTS leads (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+      "id TEXT NOT NULL UNIQUE, request_id TEXT UNIQUE, version INTEGER NOT NULL, ",
+      absl::StrJoin(columns, ", "), ");",
+      // Payloads apart, so that scans read only the small derived columns.
+      "CREATE TABLE IF NOT EXISTS lead_payloads (seq INTEGER PRIMARY KEY, payload BLOB NOT NULL);"
+      "CREATE INDEX IF NOT EXISTS leads_stage ON leads(stage);"
+      "CREATE INDEX IF NOT EXISTS leads_industry ON leads(industry);"
+      "CREATE INDEX IF NOT EXISTS leads_channel ON leads(channel);"
+      "CREATE INDEX IF NOT EXISTS leads_owner_department ON leads(owner_department);"
+      "CREATE INDEX IF NOT EXISTS leads_normalized_name ON leads(normalized_name);"
+      "CREATE INDEX IF NOT EXISTS leads_display_name ON leads(display_name);"
+      "CREATE INDEX IF NOT EXISTS leads_update_us ON leads(update_us);"
+      "CREATE INDEX IF NOT EXISTS leads_signed ON leads(signed);"
+      "CREATE INDEX IF NOT EXISTS leads_arrived ON leads(arrived);"
+      // The funds-arrived ledger; monthly figures read it by arrival day.
+      "CREATE TABLE IF NOT EXISTS funds_entries (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+      "lead_id TEXT NOT NULL, lead_seq INTEGER NOT NULL, request_id TEXT, "
+      "arrival_day INTEGER NOT NULL, amount_yuan INTEGER NOT NULL, payload BLOB NOT NULL, "
+      "UNIQUE (lead_id, request_id));"
+      "CREATE INDEX IF NOT EXISTS funds_entries_lead ON funds_entries(lead_id, seq);"
+      "CREATE INDEX IF NOT EXISTS funds_entries_day ON funds_entries(arrival_day);"
+      "CREATE TABLE IF NOT EXISTS activities (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+      "lead_id TEXT NOT NULL, request_id TEXT, payload BLOB NOT NULL, "
+      "UNIQUE (lead_id, request_id));"
+      "CREATE INDEX IF NOT EXISTS activities_lead ON activities(lead_id, seq);"
+      // Bigrams of every lead's normalized company name: the candidates of
+      // a similarity question are found by index, not by a scan.
+      "CREATE TABLE IF NOT EXISTS lead_name_grams (gram TEXT NOT NULL, lead_seq INTEGER NOT NULL, "
+      "PRIMARY KEY (gram, lead_seq)) WITHOUT ROWID;"
+      "CREATE INDEX IF NOT EXISTS lead_name_grams_lead ON lead_name_grams(lead_seq);"
+      // Days each lead spent in each stage it has left: medians for the
+      // funnel and for the time-in-stage rule.
+      "CREATE TABLE IF NOT EXISTS lead_stage_stays (lead_seq INTEGER NOT NULL, "
+      "stay_stage INTEGER NOT NULL, stay_days INTEGER NOT NULL);"
+      "CREATE INDEX IF NOT EXISTS lead_stage_stays_stage ON lead_stage_stays(stay_stage, stay_days);",
+      "PRAGMA user_version = ", version, ";");
+}
+
+const std::string& InsertLeadSql() {
+  static const std::string* const sql = [] {
+    std::string columns = "seq, id, request_id, version", marks = "?, ?, ?, ?";
+    for (const Column& column : kDerivedColumns) {
+      absl::StrAppend(&columns, ", ", column.name);
+      absl::StrAppend(&marks, ", ?");
+    }
+    return new std::string(absl::StrCat("INSERT INTO leads (", columns, ") VALUES (", marks, ")"));
+  }();
+  return *sql;
+}
+
+const std::string& UpdateLeadSql() {
+  static const std::string* const sql = [] {
+    std::string assignments = "version = ?";
+    for (const Column& column : kDerivedColumns) {
+      absl::StrAppend(&assignments, ", ", column.name, " = ?");
+    }
+    return new std::string(absl::StrCat("UPDATE leads SET ", assignments, " WHERE seq = ?"));
+  }();
+  return *sql;
+}
+
+std::vector<SqlArg> DerivedValues(const v1::Lead& lead) {
+  auto agreement = ToCivilDay(lead.agreement_date());
+  SqlArg uscc = lead.company().uscc();
+  // NULL keeps UNIQUE from binding the leads that have no code yet.
+  return {int64_t{lead.has_delete_time()},
+          int64_t{lead.stage()},
+          FurthestStage(lead),
+          int64_t{lead.industry()},
+          int64_t{lead.channel()},
+          lead.owner_department(),
+          lead.display_name(),
+          lead.company().normalized_name(),
+          lead.company().uscc().empty() ? SqlArg(SqlNull{}) : uscc,
+          int64_t{lead.headquarters()},
+          int64_t{lead.key_enterprise()},
+          int64_t{lead.head_enterprise()},
+          int64_t{lead.foreign_invested()},
+          int64_t{lead.major_project()},
+          Micros(lead.create_time()),
+          Micros(lead.update_time()),
+          MonthOf(ChinaDayOf(absl::FromUnixMicros(Micros(lead.create_time())))),
+          agreement.has_value() ? MonthOf(*agreement) : std::string(),
+          lead.intended_investment_yuan(),
+          lead.signed_investment_yuan(),
+          lead.arrived_investment_yuan()};
+}
+
+absl::StatusOr<SqlWhere> FilterSql(const v1::LeadFilter& filter, bool show_deleted) {
+  SqlWhere where;
+  if (!show_deleted) where.And("deleted = 0");
+  if (filter.stages_size() > 0) {
+    ASSIGN_OR_RETURN(std::string list, EnumList("filter.stages", filter.stages(), v1::Stage_IsValid));
+    where.And(absl::StrCat("stage IN ", list));
+  }
+  if (filter.industries_size() > 0) {
+    ASSIGN_OR_RETURN(std::string list,
+                     EnumList("filter.industries", filter.industries(), v1::Industry_IsValid));
+    where.And(absl::StrCat("industry IN ", list));
+  }
+  if (filter.channels_size() > 0) {
+    ASSIGN_OR_RETURN(std::string list,
+                     EnumList("filter.channels", filter.channels(), v1::Channel_IsValid));
+    where.And(absl::StrCat("channel IN ", list));
+  }
+  if (!filter.owner_department().empty()) {
+    where.And("owner_department = ?", {filter.owner_department()});
+  }
+  RETURN_IF_ERROR(AndBool("headquarters", filter.has_headquarters(), filter.headquarters(), &where));
+  RETURN_IF_ERROR(
+      AndBool("key_enterprise", filter.has_key_enterprise(), filter.key_enterprise(), &where));
+  RETURN_IF_ERROR(
+      AndBool("head_enterprise", filter.has_head_enterprise(), filter.head_enterprise(), &where));
+  RETURN_IF_ERROR(AndBool("foreign_invested", filter.has_foreign_invested(),
+                          filter.foreign_invested(), &where));
+  RETURN_IF_ERROR(
+      AndBool("major_project", filter.has_major_project(), filter.major_project(), &where));
+  if (!filter.company_name_contains().empty()) {
+    RETURN_IF_ERROR(
+        CheckLength("filter.company_name_contains", filter.company_name_contains(), 1, 100));
+    where.And("instr(normalized_name, ?) > 0",
+              {NormalizeCompanyName(filter.company_name_contains())});
+  }
+  if (filter.has_updated_since()) {
+    if (filter.updated_since().seconds() < TimeUtil::kTimestampMinSeconds ||
+        filter.updated_since().seconds() > TimeUtil::kTimestampMaxSeconds ||
+        filter.updated_since().nanos() < 0 || filter.updated_since().nanos() > 999999999) {
+      return absl::InvalidArgumentError("filter.updated_since: is not a valid timestamp");
+    }
+    where.And("update_us >= ?", {Micros(filter.updated_since())});
+  }
+  return where;
+}
+
+absl::Span<const OrderField> LeadOrderFields() {
+  static constexpr OrderField kFields[] = {
+      {"create_time", "seq"},
+      {"display_name", "display_name", /*text=*/true},
+      {"update_time", "update_us"},
+      {"signed_investment_yuan", "signed"},
+      {"arrived_investment_yuan", "arrived"},
+  };
+  return kFields;
+}
+
+absl::StatusOr<LeadDimension> DimensionOf(v1::LeadGrouping grouping) {
+  auto number = [](const SqlArg& value) { return std::get<int64_t>(value); };
+  auto text = [](const SqlArg& value) { return std::get<std::string>(value); };
+  switch (grouping) {
+    case v1::BY_STAGE:
+      return LeadDimension{"stage", false, [=](const SqlArg& v, v1::LeadGroup* g) {
+                             g->set_stage(static_cast<v1::Stage>(number(v)));
+                           }};
+    case v1::BY_INDUSTRY:
+      return LeadDimension{"industry", false, [=](const SqlArg& v, v1::LeadGroup* g) {
+                             g->set_industry(static_cast<v1::Industry>(number(v)));
+                           }};
+    case v1::BY_CHANNEL:
+      return LeadDimension{"channel", false, [=](const SqlArg& v, v1::LeadGroup* g) {
+                             g->set_channel(static_cast<v1::Channel>(number(v)));
+                           }};
+    case v1::BY_OWNER_DEPARTMENT:
+      return LeadDimension{"owner_department", true, [=](const SqlArg& v, v1::LeadGroup* g) {
+                             g->set_owner_department(text(v));
+                           }};
+    case v1::BY_CREATE_MONTH:
+      return LeadDimension{"create_month", true, [=](const SqlArg& v, v1::LeadGroup* g) {
+                             g->set_create_month(text(v));
+                           }};
+    case v1::BY_AGREEMENT_MONTH:
+      return LeadDimension{"agreement_month", true, [=](const SqlArg& v, v1::LeadGroup* g) {
+                             g->set_agreement_month(text(v));
+                           }};
+    case v1::BY_HEADQUARTERS:
+      return LeadDimension{"headquarters", false, [=](const SqlArg& v, v1::LeadGroup* g) {
+                             g->set_headquarters(number(v) != 0);
+                           }};
+    case v1::BY_KEY_ENTERPRISE:
+      return LeadDimension{"key_enterprise", false, [=](const SqlArg& v, v1::LeadGroup* g) {
+                             g->set_key_enterprise(number(v) != 0);
+                           }};
+    case v1::BY_HEAD_ENTERPRISE:
+      return LeadDimension{"head_enterprise", false, [=](const SqlArg& v, v1::LeadGroup* g) {
+                             g->set_head_enterprise(number(v) != 0);
+                           }};
+    case v1::BY_FOREIGN_INVESTED:
+      return LeadDimension{"foreign_invested", false, [=](const SqlArg& v, v1::LeadGroup* g) {
+                             g->set_foreign_invested(number(v) != 0);
+                           }};
+    case v1::BY_MAJOR_PROJECT:
+      return LeadDimension{"major_project", false, [=](const SqlArg& v, v1::LeadGroup* g) {
+                             g->set_major_project(number(v) != 0);
+                           }};
+    default:
+      return absl::InvalidArgumentError(absl::StrCat(
+          static_cast<int>(grouping), " is not a LeadGrouping other than UNSPECIFIED"));
+  }
+}
+
+}  // namespace jiangan::investment

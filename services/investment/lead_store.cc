@@ -1,0 +1,827 @@
+#include "services/investment/lead_store.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "common/base/civil_date.h"
+#include "common/base/fingerprint.h"
+#include "common/base/personal_information.h"
+#include "common/base/resource_name.h"
+#include "common/base/status_macros.h"
+#include "common/base/validation.h"
+#include "common/storage/child_rows.h"
+#include "common/storage/sql_query.h"
+#include "google/protobuf/util/field_mask_util.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/investment/company_name.h"
+#include "services/investment/lead_rules.h"
+#include "services/investment/lead_sql.h"
+
+namespace jiangan::investment {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+constexpr char kCollection[] = "leads";
+// Layout of the tables; PRAGMA user_version holds it.
+constexpr int kSchemaVersion = 1;
+constexpr char kRowColumns[] = "seq, id, version, deleted, payload";
+constexpr char kRowSource[] = "leads JOIN lead_payloads USING (seq)";
+// How long computed stage medians are reused.
+constexpr absl::Duration kMediansLifetime = absl::Minutes(1);
+
+absl::StatusOr<std::string> ParseLeadName(absl::string_view name, absl::string_view field) {
+  return ParseResourceName(name, kCollection, field);
+}
+
+absl::Status NotFound(absl::string_view id) {
+  return absl::NotFoundError(absl::StrCat(kCollection, "/", id, " does not exist"));
+}
+
+absl::StatusOr<v1::Lead> DecodeLead(const SqliteStatement& stmt) {
+  v1::Lead lead;
+  if (!lead.ParseFromString(stmt.ColumnBlob(4))) {
+    return absl::DataLossError(absl::StrCat("stored lead ", stmt.ColumnText(1), " does not parse"));
+  }
+  return lead;
+}
+
+int64_t DayOfTime(const google::protobuf::Timestamp& time) {
+  return DayNumber(ChinaDayOf(absl::FromUnixSeconds(time.seconds())));
+}
+
+void BindOptionalText(SqliteStatement* stmt, int index, const std::string& text) {
+  if (text.empty()) {
+    stmt->BindNull(index);
+  } else {
+    stmt->BindText(index, text);
+  }
+}
+
+absl::Status AddChecked(int64_t value, int64_t* sum, absl::string_view field) {
+  if (__builtin_add_overflow(*sum, value, sum)) {
+    return absl::OutOfRangeError(absl::StrCat(field, ": the sum exceeds the 64-bit integer range"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+struct LeadStore::StoredLead {
+  int64_t seq = 0;
+  std::string id;
+  int64_t version = 0;
+  bool deleted = false;
+  v1::Lead lead;
+};
+
+LeadStore::LeadStore(SqliteDb* writer, LeadStoreOptions options)
+    : writer_(writer),
+      options_(std::move(options)),
+      page_tokens_(options_.page_token_key),
+      changes_("lead_changes", "lead_id", v1::Lead::descriptor(),
+               {"update_time", "etag", "updater", "attention", "attention_reasons"}),
+      readers_(std::make_unique<SqliteReaderPool>()) {}
+
+LeadStore::~LeadStore() = default;
+
+absl::StatusOr<std::unique_ptr<LeadStore>> LeadStore::Open(SqliteDb* db,
+                                                           LeadStoreOptions options) {
+  std::unique_ptr<LeadStore> store(new LeadStore(db, std::move(options)));
+  {
+    // A database of another layout is refused with a clear message rather
+    // than failing on the first write.
+    ASSIGN_OR_RETURN(SqliteStatement version, db->Prepare("PRAGMA user_version"));
+    ASSIGN_OR_RETURN(SqliteStatement tables,
+                     db->Prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND "
+                                 "name IN ('leads', 'resources')"));
+    RETURN_IF_ERROR(version.Step().status());
+    RETURN_IF_ERROR(tables.Step().status());
+    if (version.ColumnInt64(0) != kSchemaVersion && tables.ColumnInt64(0) != 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          db->path(), " holds leads in layout ", version.ColumnInt64(0), ", not ",
+          kSchemaVersion, "; move it away and load the seed again"));
+    }
+  }
+  RETURN_IF_ERROR(db->Exec(absl::StrCat(SchemaSql(kSchemaVersion), store->changes_.SchemaSql())));
+  RETURN_IF_ERROR(store->readers_->Open(db->path(), std::max(1, store->options_.reader_connections),
+                                        [](SqliteDb*) { return absl::OkStatus(); }));
+  return store;
+}
+
+int64_t LeadStore::Today() const { return DayNumber(ChinaDayOf(options_.now())); }
+
+absl::flat_hash_map<int, LeadStore::StageMedian> LeadStore::StageMedians() const {
+  const absl::Time now = options_.now();
+  {
+    absl::MutexLock lock(&medians_mu_);
+    if (now - medians_time_ < kMediansLifetime) return medians_;
+  }
+  absl::flat_hash_map<int, StageMedian> medians;
+  absl::Status read = readers_->With([&](SqliteDb* db) -> absl::Status {
+    for (int stage = v1::LEAD; stage < v1::OPERATING; ++stage) {
+      ASSIGN_OR_RETURN(SqliteStatement count,
+                       db->Prepare("SELECT COUNT(*) FROM lead_stage_stays WHERE stay_stage = ?"));
+      count.BindInt64(1, stage);
+      RETURN_IF_ERROR(count.Step().status());
+      const int64_t sample = count.ColumnInt64(0);
+      if (sample == 0) continue;
+      ASSIGN_OR_RETURN(SqliteStatement median,
+                       db->Prepare("SELECT stay_days FROM lead_stage_stays WHERE stay_stage = ? "
+                                   "ORDER BY stay_days LIMIT 1 OFFSET ?"));
+      median.BindInt64(1, stage);
+      median.BindInt64(2, sample / 2);
+      RETURN_IF_ERROR(median.Step().status());
+      medians[stage] = StageMedian{median.ColumnInt64(0), sample};
+    }
+    return absl::OkStatus();
+  });
+  absl::MutexLock lock(&medians_mu_);
+  // Without medians the rule only skips its time-in-stage finding.
+  if (read.ok()) {
+    medians_ = std::move(medians);
+    medians_time_ = now;
+  }
+  return medians_;
+}
+
+void LeadStore::Present(const Identity& caller, int64_t today, v1::Lead* lead) const {
+  AttentionInputs inputs = AttentionInputsOf(*lead);
+  const auto medians = StageMedians();
+  if (auto it = medians.find(lead->stage()); it != medians.end()) {
+    inputs.stage_median_days = it->second.median_days;
+    inputs.stage_sample = it->second.sample;
+  }
+  AttentionAssessment attention = AssessAttention(inputs, today, options_.attention);
+  lead->set_attention(attention.attention);
+  lead->clear_attention_reasons();
+  for (std::string& reason : attention.reasons) lead->add_attention_reasons(std::move(reason));
+  auto& history = *lead->mutable_stage_history();
+  for (int i = 0; i < history.size(); ++i) {
+    const int64_t until = i + 1 < history.size() ? DayOfTime(history[i + 1].enter_time()) : today;
+    history[i].set_days_in_stage(
+        static_cast<int32_t>(std::max<int64_t>(0, until - DayOfTime(history[i].enter_time()))));
+  }
+  if (!MaySeePersonalInformation(caller, *lead)) RedactPersonalInformation(lead);
+}
+
+// ---- Reads ----------------------------------------------------------------
+
+absl::StatusOr<v1::Lead> LeadStore::Get(const Identity& caller,
+                                        const v1::GetLeadRequest& request) const {
+  ASSIGN_OR_RETURN(const std::string id, ParseLeadName(request.name(), "name"));
+  ASSIGN_OR_RETURN(v1::Lead lead, readers_->With([&](SqliteDb* db) -> absl::StatusOr<v1::Lead> {
+    ASSIGN_OR_RETURN(SqliteStatement stmt,
+                     db->Prepare(absl::StrCat("SELECT ", kRowColumns, " FROM ", kRowSource,
+                                              " WHERE id = ? AND deleted = 0")));
+    stmt.BindText(1, id);
+    ASSIGN_OR_RETURN(const bool found, stmt.Step());
+    if (!found) return NotFound(id);
+    return DecodeLead(stmt);
+  }));
+  Present(caller, Today(), &lead);
+  return lead;
+}
+
+absl::Status LeadStore::List(const Identity& caller, const v1::ListLeadsRequest& request,
+                             v1::ListLeadsResponse* response) const {
+  ASSIGN_OR_RETURN(const int size, ResolvePageSize(request.page_size()));
+  ASSIGN_OR_RETURN(const Ordering ordering, ParseOrderBy(request.order_by(), LeadOrderFields()));
+  const uint64_t query = QueryFingerprint(request);
+  ASSIGN_OR_RETURN(const std::string cursor, page_tokens_.Decode(request.page_token(), query));
+  ASSIGN_OR_RETURN(SqlWhere where, FilterSql(request.filter(), request.show_deleted()));
+  RETURN_IF_ERROR(ApplyCursor(ordering, cursor, &where));
+  const std::string sql =
+      absl::StrCat("SELECT ", kRowColumns, ", ", ordering.column, " FROM ", kRowSource, " WHERE ",
+                   where.sql, " ", OrderBySql(ordering), " LIMIT ?");
+  const int64_t today = Today();
+  return readers_->With([&](SqliteDb* db) -> absl::Status {
+    ASSIGN_OR_RETURN(SqliteStatement stmt, db->Prepare(sql));
+    Bind(&stmt, 1, where.args);
+    stmt.BindInt64(static_cast<int>(where.args.size()) + 1, size + 1);
+    int count = 0;
+    std::string last_cursor;
+    while (true) {
+      ASSIGN_OR_RETURN(const bool row, stmt.Step());
+      // The row past the page only tells that another page follows.
+      if (!row || ++count > size) break;
+      ASSIGN_OR_RETURN(v1::Lead lead, DecodeLead(stmt));
+      Present(caller, today, &lead);
+      *response->add_leads() = std::move(lead);
+      last_cursor = MakeCursor(ordering, stmt.ColumnInt64(0), ColumnArg(stmt, 5, ordering.text));
+    }
+    if (count > size) response->set_next_page_token(page_tokens_.Encode(last_cursor, query));
+    return absl::OkStatus();
+  });
+}
+
+absl::Status LeadStore::ListFundsEntries(const v1::ListFundsEntriesRequest& request,
+                                         v1::ListFundsEntriesResponse* response) const {
+  ASSIGN_OR_RETURN(const std::string id, ParseLeadName(request.parent(), "parent"));
+  const ChildRowsQuery query{kCollection, "leads", id, false, "funds_entries", "lead_id",
+                             "payload"};
+  return readers_->With([&](SqliteDb* db) {
+    return ListChildRows(
+        db, page_tokens_, request, request.page_size(), request.page_token(), query,
+        [response](const SqliteStatement& row) {
+          return response->add_funds_entries()->ParseFromString(row.ColumnBlob(1));
+        },
+        response->mutable_next_page_token());
+  });
+}
+
+absl::Status LeadStore::ListActivities(const v1::ListActivitiesRequest& request,
+                                       v1::ListActivitiesResponse* response) const {
+  ASSIGN_OR_RETURN(const std::string id, ParseLeadName(request.parent(), "parent"));
+  const ChildRowsQuery query{kCollection, "leads", id, false, "activities", "lead_id", "payload"};
+  return readers_->With([&](SqliteDb* db) {
+    return ListChildRows(
+        db, page_tokens_, request, request.page_size(), request.page_token(), query,
+        [response](const SqliteStatement& row) {
+          return response->add_activities()->ParseFromString(row.ColumnBlob(1));
+        },
+        response->mutable_next_page_token());
+  });
+}
+
+absl::Status LeadStore::ListHistory(const v1::ListLeadHistoryRequest& request,
+                                    v1::ListLeadHistoryResponse* response) const {
+  ASSIGN_OR_RETURN(const std::string id, ParseLeadName(request.parent(), "parent"));
+  const ChildRowsQuery query{kCollection,     "leads", id, /*deleted_parent_ok=*/true,
+                             changes_.table(), changes_.owner_column(), ChangeLog::kColumns};
+  return readers_->With([&](SqliteDb* db) {
+    return ListChildRows(
+        db, page_tokens_, request, request.page_size(), request.page_token(), query,
+        [this, response](const SqliteStatement& row) {
+          return changes_.Render(row, response->add_changes());
+        },
+        response->mutable_next_page_token());
+  });
+}
+
+absl::StatusOr<std::vector<v1::SimilarLead>> LeadStore::Similar(SqliteDb* db,
+                                                                const std::string& normalized,
+                                                                int limit) const {
+  const std::vector<std::string> grams = NameBigrams(normalized);
+  std::vector<v1::SimilarLead> found;
+  if (grams.empty()) return found;
+  // Prefix filtering: a name with Dice >= t shares at least
+  // ceil(t * n / (2 - t)) of our n bigrams, so it shares one of the
+  // n - that + 1 rarest; only those are looked up.
+  const int t = options_.similarity_threshold_percent;
+  const int n = static_cast<int>(grams.size());
+  const int must_share = std::max(1, (t * n + (200 - t) - 1) / (200 - t));
+  const int probe = std::max(1, n - must_share + 1);
+  std::vector<std::pair<int64_t, std::string>> by_rarity;
+  for (const std::string& gram : grams) {
+    ASSIGN_OR_RETURN(SqliteStatement count,
+                     db->Prepare("SELECT COUNT(*) FROM lead_name_grams WHERE gram = ?"));
+    count.BindText(1, gram);
+    RETURN_IF_ERROR(count.Step().status());
+    by_rarity.emplace_back(count.ColumnInt64(0), gram);
+  }
+  std::sort(by_rarity.begin(), by_rarity.end());
+  absl::flat_hash_set<int64_t> candidates;
+  for (int i = 0; i < probe && i < n; ++i) {
+    ASSIGN_OR_RETURN(SqliteStatement stmt,
+                     db->Prepare("SELECT lead_seq FROM lead_name_grams WHERE gram = ?"));
+    stmt.BindText(1, by_rarity[i].second);
+    while (true) {
+      ASSIGN_OR_RETURN(const bool row, stmt.Step());
+      if (!row) break;
+      candidates.insert(stmt.ColumnInt64(0));
+    }
+  }
+  for (int64_t seq : candidates) {
+    ASSIGN_OR_RETURN(SqliteStatement stmt,
+                     db->Prepare(absl::StrCat(
+                         "SELECT ", kRowColumns, ", normalized_name FROM ", kRowSource,
+                         " WHERE seq = ? AND deleted = 0 AND stage NOT IN (",
+                         static_cast<int>(v1::OPERATING), ",", static_cast<int>(v1::LOST), ")")));
+    stmt.BindInt64(1, seq);
+    ASSIGN_OR_RETURN(const bool row, stmt.Step());
+    if (!row) continue;
+    const int similarity = SimilarityPercent(normalized, stmt.ColumnText(5));
+    if (similarity < t) continue;
+    ASSIGN_OR_RETURN(const v1::Lead lead, DecodeLead(stmt));
+    v1::SimilarLead similar;
+    similar.set_lead(lead.name());
+    similar.set_company_name(lead.company().name());
+    similar.set_stage(lead.stage());
+    similar.set_owner_department(lead.owner_department());
+    similar.set_similarity_percent(similarity);
+    found.push_back(std::move(similar));
+  }
+  std::sort(found.begin(), found.end(), [](const v1::SimilarLead& a, const v1::SimilarLead& b) {
+    return a.similarity_percent() != b.similarity_percent()
+               ? a.similarity_percent() > b.similarity_percent()
+               : a.lead() < b.lead();
+  });
+  if (static_cast<int>(found.size()) > limit) found.resize(limit);
+  return found;
+}
+
+absl::Status LeadStore::FindSimilar(const v1::FindSimilarLeadsRequest& request,
+                                    v1::FindSimilarLeadsResponse* response) const {
+  RETURN_IF_ERROR(CheckLength("company_name", request.company_name(), 1, 200));
+  if (request.limit() < 0 || request.limit() > 50) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("limit: must be 0 to 50, got ", request.limit()));
+  }
+  const std::string normalized = NormalizeCompanyName(request.company_name());
+  response->set_normalized_name(normalized);
+  ASSIGN_OR_RETURN(std::vector<v1::SimilarLead> similar,
+                   readers_->With([&](SqliteDb* db) {
+                     return Similar(db, normalized, request.limit() == 0 ? 10 : request.limit());
+                   }));
+  for (v1::SimilarLead& lead : similar) *response->add_similar_leads() = std::move(lead);
+  return absl::OkStatus();
+}
+
+absl::Status LeadStore::Summarize(const v1::SummarizeLeadsRequest& request,
+                                  v1::SummarizeLeadsResponse* response) const {
+  ASSIGN_OR_RETURN(const SqlWhere where, FilterSql(request.filter(), /*show_deleted=*/false));
+  if (request.funds_year() != 0 && (request.funds_year() < 1900 || request.funds_year() > 2200)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("funds_year: must be 1900 to 2200, got ", request.funds_year()));
+  }
+  std::vector<LeadDimension> dimensions;
+  absl::flat_hash_set<int> seen;
+  for (int i = 0; i < request.group_by_size(); ++i) {
+    const auto grouping = static_cast<v1::LeadGrouping>(request.group_by(i));
+    if (!seen.insert(grouping).second) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "group_by[", i, "]: ", v1::LeadGrouping_Name(grouping), " is named twice"));
+    }
+    auto dimension = DimensionOf(grouping);
+    if (!dimension.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("group_by[", i, "]: ", dimension.status().message()));
+    }
+    dimensions.push_back(*std::move(dimension));
+  }
+  std::vector<std::string> columns;
+  for (const LeadDimension& dimension : dimensions) columns.push_back(dimension.sql);
+  const int keys = static_cast<int>(dimensions.size());
+  columns.insert(columns.end(), {"intended", "signed", "arrived", "stage", "furthest_stage"});
+  const std::string groups_sql = absl::StrCat("SELECT ", absl::StrJoin(columns, ", "),
+                                              " FROM leads WHERE ", where.sql);
+  // Sums are added here, exactly, every addition checked for overflow.
+  absl::btree_map<std::vector<SqlArg>, v1::LeadGroup> groups;
+  int64_t reached[v1::OPERATING + 1] = {};
+  int64_t current[v1::LOST + 1] = {};
+  std::vector<std::vector<int64_t>> stays(v1::OPERATING + 1);
+  int64_t monthly[13] = {};
+  RETURN_IF_ERROR(readers_->With([&](SqliteDb* db) -> absl::Status {
+    ASSIGN_OR_RETURN(SqliteStatement stmt, db->Prepare(groups_sql));
+    Bind(&stmt, 1, where.args);
+    std::vector<SqlArg> key(keys);
+    while (true) {
+      ASSIGN_OR_RETURN(const bool row, stmt.Step());
+      if (!row) break;
+      for (int k = 0; k < keys; ++k) key[k] = ColumnArg(stmt, k, dimensions[k].text);
+      v1::LeadGroup& group = groups[key];
+      group.set_lead_count(group.lead_count() + 1);
+      int64_t sum = group.intended_investment_yuan();
+      RETURN_IF_ERROR(AddChecked(stmt.ColumnInt64(keys), &sum, "intended_investment_yuan"));
+      group.set_intended_investment_yuan(sum);
+      sum = group.signed_investment_yuan();
+      RETURN_IF_ERROR(AddChecked(stmt.ColumnInt64(keys + 1), &sum, "signed_investment_yuan"));
+      group.set_signed_investment_yuan(sum);
+      sum = group.arrived_investment_yuan();
+      RETURN_IF_ERROR(AddChecked(stmt.ColumnInt64(keys + 2), &sum, "arrived_investment_yuan"));
+      group.set_arrived_investment_yuan(sum);
+      const int64_t stage = stmt.ColumnInt64(keys + 3);
+      const int64_t furthest = stmt.ColumnInt64(keys + 4);
+      if (stage >= 0 && stage <= v1::LOST) ++current[stage];
+      for (int s = v1::LEAD; s <= std::min<int64_t>(furthest, v1::OPERATING); ++s) ++reached[s];
+    }
+    ASSIGN_OR_RETURN(SqliteStatement stay_stmt,
+                     db->Prepare(absl::StrCat("SELECT stay_stage, stay_days FROM lead_stage_stays "
+                                              "JOIN leads ON leads.seq = lead_stage_stays.lead_seq "
+                                              "WHERE ",
+                                              where.sql)));
+    Bind(&stay_stmt, 1, where.args);
+    while (true) {
+      ASSIGN_OR_RETURN(const bool row, stay_stmt.Step());
+      if (!row) break;
+      const int64_t stage = stay_stmt.ColumnInt64(0);
+      if (stage >= v1::LEAD && stage <= v1::OPERATING) {
+        stays[stage].push_back(stay_stmt.ColumnInt64(1));
+      }
+    }
+    if (request.funds_year() == 0) return absl::OkStatus();
+    const int64_t first = DayNumber(absl::CivilDay(request.funds_year(), 1, 1));
+    const int64_t last = DayNumber(absl::CivilDay(request.funds_year(), 12, 31));
+    ASSIGN_OR_RETURN(SqliteStatement funds,
+                     db->Prepare(absl::StrCat(
+                         "SELECT arrival_day, amount_yuan FROM funds_entries JOIN leads ON "
+                         "leads.seq = funds_entries.lead_seq WHERE arrival_day BETWEEN ? AND ? "
+                         "AND ",
+                         where.sql)));
+    funds.BindInt64(1, first);
+    funds.BindInt64(2, last);
+    Bind(&funds, 3, where.args);
+    while (true) {
+      ASSIGN_OR_RETURN(const bool row, funds.Step());
+      if (!row) break;
+      const int month = FromDayNumber(funds.ColumnInt64(0)).month();
+      RETURN_IF_ERROR(AddChecked(funds.ColumnInt64(1), &monthly[month], "funds_by_month"));
+    }
+    return absl::OkStatus();
+  }));
+  if (groups.empty() && keys == 0) groups[{}];
+  for (auto& [key, group] : groups) {
+    for (int k = 0; k < keys; ++k) dimensions[k].set(key[k], &group);
+    *response->add_groups() = std::move(group);
+  }
+  for (int s = v1::LEAD; s <= v1::OPERATING; ++s) {
+    v1::FunnelStage* stage = response->add_funnel();
+    stage->set_stage(static_cast<v1::Stage>(s));
+    stage->set_reached_count(reached[s]);
+    stage->set_current_count(current[s]);
+    const int64_t previous = s == v1::LEAD ? reached[s] : reached[s - 1];
+    stage->set_conversion_percent(
+        previous == 0 ? 0.0 : std::round(1000.0 * reached[s] / previous) / 10.0);
+    std::vector<int64_t>& days = stays[s];
+    if (!days.empty()) {
+      std::nth_element(days.begin(), days.begin() + days.size() / 2, days.end());
+      stage->set_median_days_in_stage(static_cast<int32_t>(days[days.size() / 2]));
+    }
+  }
+  response->set_lost_count(current[v1::LOST]);
+  int64_t cumulative = 0;
+  for (int month = 1; request.funds_year() != 0 && month <= 12; ++month) {
+    v1::MonthlyFunds* funds = response->add_funds_by_month();
+    funds->set_month(absl::StrFormat("%04d-%02d", request.funds_year(), month));
+    funds->set_arrived_yuan(monthly[month]);
+    RETURN_IF_ERROR(AddChecked(monthly[month], &cumulative, "funds_by_month.cumulative_yuan"));
+    funds->set_cumulative_yuan(cumulative);
+  }
+  return absl::OkStatus();
+}
+
+// ---- Writes ---------------------------------------------------------------
+
+absl::StatusOr<LeadStore::StoredLead> LeadStore::LoadForChange(const Identity& caller,
+                                                              absl::string_view id,
+                                                              bool deleted) {
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   writer_->Prepare(absl::StrCat("SELECT ", kRowColumns, " FROM ", kRowSource,
+                                                 " WHERE id = ?")));
+  stmt.BindText(1, id);
+  ASSIGN_OR_RETURN(const bool found, stmt.Step());
+  if (!found) return NotFound(id);
+  ASSIGN_OR_RETURN(v1::Lead lead, DecodeLead(stmt));
+  StoredLead stored{stmt.ColumnInt64(0), stmt.ColumnText(1), stmt.ColumnInt64(2),
+                    stmt.ColumnInt64(3) != 0, std::move(lead)};
+  if (stored.deleted && !deleted) return NotFound(id);
+  if (!stored.deleted && deleted) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("name: ", stored.lead.name(), " is not deleted"));
+  }
+  RETURN_IF_ERROR(CheckCanChange(caller, stored.lead.owner_department(), stored.lead.name()));
+  return stored;
+}
+
+absl::Status LeadStore::CheckUsccFree(absl::string_view uscc, int64_t seq) {
+  if (uscc.empty()) return absl::OkStatus();
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   writer_->Prepare("SELECT id FROM leads WHERE uscc = ? AND seq != ?"));
+  stmt.BindText(1, uscc);
+  stmt.BindInt64(2, seq);
+  ASSIGN_OR_RETURN(const bool taken, stmt.Step());
+  if (!taken) return absl::OkStatus();
+  return absl::AlreadyExistsError(absl::StrCat("lead.company.uscc: ", uscc,
+                                               " is already the company of leads/",
+                                               stmt.ColumnText(0)));
+}
+
+absl::Status LeadStore::IndexName(int64_t seq, const std::string& old_name,
+                                  const std::string& new_name) {
+  if (old_name == new_name) return absl::OkStatus();
+  ASSIGN_OR_RETURN(SqliteStatement drop,
+                   writer_->Prepare("DELETE FROM lead_name_grams WHERE lead_seq = ?"));
+  drop.BindInt64(1, seq);
+  RETURN_IF_ERROR(drop.Run());
+  for (const std::string& gram : NameBigrams(new_name)) {
+    ASSIGN_OR_RETURN(SqliteStatement insert,
+                     writer_->Prepare("INSERT INTO lead_name_grams (gram, lead_seq) VALUES (?, ?)"));
+    insert.BindText(1, gram);
+    insert.BindInt64(2, seq);
+    RETURN_IF_ERROR(insert.Run());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LeadStore::Rewrite(const Identity& caller, absl::string_view method,
+                                const StoredLead& before, v1::Lead lead, v1::Lead* written) {
+  const int64_t version = before.version + 1;
+  lead.clear_attention();
+  lead.clear_attention_reasons();
+  for (v1::StageChange& change : *lead.mutable_stage_history()) change.clear_days_in_stage();
+  lead.set_updater(caller.principal);
+  *lead.mutable_update_time() = TimestampOf(options_.now());
+  lead.set_etag(VersionEtag(before.seq, version));
+  ASSIGN_OR_RETURN(SqliteStatement update, writer_->Prepare(UpdateLeadSql()));
+  update.BindInt64(1, version);
+  const std::vector<SqlArg> values = DerivedValues(lead);
+  Bind(&update, 2, values);
+  update.BindInt64(2 + static_cast<int>(values.size()), before.seq);
+  RETURN_IF_ERROR(update.Run());
+  ASSIGN_OR_RETURN(SqliteStatement payload,
+                   writer_->Prepare("UPDATE lead_payloads SET payload = ? WHERE seq = ?"));
+  payload.BindBlob(1, lead.SerializeAsString());
+  payload.BindInt64(2, before.seq);
+  RETURN_IF_ERROR(payload.Run());
+  RETURN_IF_ERROR(IndexName(before.seq, before.lead.company().normalized_name(),
+                            lead.company().normalized_name()));
+  if (lead.stage() != before.lead.stage() && !before.lead.stage_history().empty()) {
+    // The stage left: how long the lead stayed, for medians.
+    const auto& left = *before.lead.stage_history().rbegin();
+    ASSIGN_OR_RETURN(SqliteStatement stay,
+                     writer_->Prepare("INSERT INTO lead_stage_stays (lead_seq, stay_stage, "
+                                      "stay_days) VALUES (?, ?, ?)"));
+    stay.BindInt64(1, before.seq);
+    stay.BindInt64(2, left.stage());
+    stay.BindInt64(3, std::max<int64_t>(0, Today() - DayOfTime(left.enter_time())));
+    RETURN_IF_ERROR(stay.Run());
+  }
+  RETURN_IF_ERROR(changes_.Record(writer_, before.id, TimeUtil::TimestampToMicroseconds(
+                                                          lead.update_time()),
+                                  caller.principal, method, before.lead, lead));
+  *written = std::move(lead);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Lead> LeadStore::ChangeLead(
+    const Identity& caller, absl::string_view method, absl::string_view id, bool deleted,
+    const std::function<absl::Status(const StoredLead& stored, absl::Time now, v1::Lead* next)>&
+        change) {
+  const absl::Time now = options_.now();
+  v1::Lead result;
+  {
+    absl::MutexLock lock(&write_mu_);
+    RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
+      ASSIGN_OR_RETURN(const StoredLead stored, LoadForChange(caller, id, deleted));
+      v1::Lead next;
+      RETURN_IF_ERROR(change(stored, now, &next));
+      return Rewrite(caller, method, stored, std::move(next), &result);
+    }));
+  }
+  Present(caller, DayNumber(ChinaDayOf(now)), &result);
+  return result;
+}
+
+absl::StatusOr<v1::Lead> LeadStore::Create(const Identity& caller,
+                                           const v1::CreateLeadRequest& request) {
+  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  std::string id = request.lead_id();
+  if (id.empty()) {
+    id = GenerateResourceId();
+  } else {
+    RETURN_IF_ERROR(ValidateResourceId(id, "lead_id"));
+  }
+  const absl::Time now = options_.now();
+  v1::Lead lead = request.lead();
+  ClearOutputOnlyFields(&lead);
+  if (lead.stage() == v1::STAGE_UNSPECIFIED) lead.set_stage(v1::LEAD);
+  RETURN_IF_ERROR(ValidateLead(lead, ChinaDayOf(now)));
+  if (lead.stage() == v1::LOST) {
+    return absl::FailedPreconditionError("lead.stage: a lead cannot be created LOST");
+  }
+  const std::string name = absl::StrCat(kCollection, "/", id);
+  RETURN_IF_ERROR(CheckCanChange(caller, lead.owner_department(), name));
+  ApplyConsequences(nullptr, now, &lead);
+  RETURN_IF_ERROR(CheckStageFacts(lead));
+
+  v1::Lead result;
+  {
+    absl::MutexLock lock(&write_mu_);
+    RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
+      if (!request.request_id().empty()) {
+        ASSIGN_OR_RETURN(SqliteStatement earlier,
+                         writer_->Prepare(absl::StrCat("SELECT ", kRowColumns, " FROM ",
+                                                       kRowSource, " WHERE request_id = ?")));
+        earlier.BindText(1, request.request_id());
+        ASSIGN_OR_RETURN(const bool found, earlier.Step());
+        if (found) {
+          ASSIGN_OR_RETURN(result, DecodeLead(earlier));
+          return absl::OkStatus();
+        }
+      }
+      ASSIGN_OR_RETURN(SqliteStatement taken, writer_->Prepare("SELECT 1 FROM leads WHERE id = ?"));
+      taken.BindText(1, id);
+      ASSIGN_OR_RETURN(const bool exists, taken.Step());
+      if (exists) return absl::AlreadyExistsError(absl::StrCat(name, " already exists"));
+      RETURN_IF_ERROR(CheckUsccFree(lead.company().uscc(), 0));
+      if (!request.confirm_not_duplicate() && !lead.company().normalized_name().empty()) {
+        ASSIGN_OR_RETURN(const std::vector<v1::SimilarLead> similar,
+                         Similar(writer_, lead.company().normalized_name(), 5));
+        if (!similar.empty()) {
+          std::vector<std::string> names;
+          for (const v1::SimilarLead& other : similar) {
+            names.push_back(absl::StrCat(other.lead(), " (", other.company_name(), ", ",
+                                         other.similarity_percent(), "%)"));
+          }
+          return absl::FailedPreconditionError(absl::StrCat(
+              "lead.company.name: \"", lead.company().name(), "\" is close to open leads ",
+              absl::StrJoin(names, ", "),
+              "; set confirm_not_duplicate if it is a different company"));
+        }
+      }
+      ASSIGN_OR_RETURN(
+          SqliteStatement next_seq,
+          writer_->Prepare(
+              "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'leads'), 0) + 1"));
+      RETURN_IF_ERROR(next_seq.Step().status());
+      const int64_t seq = next_seq.ColumnInt64(0);
+      lead.set_name(name);
+      *lead.mutable_create_time() = TimestampOf(now);
+      *lead.mutable_update_time() = lead.create_time();
+      lead.set_creator(caller.principal);
+      lead.set_updater(caller.principal);
+      lead.set_etag(VersionEtag(seq, 1));
+      ASSIGN_OR_RETURN(SqliteStatement insert, writer_->Prepare(InsertLeadSql()));
+      insert.BindInt64(1, seq);
+      insert.BindText(2, id);
+      BindOptionalText(&insert, 3, request.request_id());
+      insert.BindInt64(4, 1);
+      Bind(&insert, 5, DerivedValues(lead));
+      RETURN_IF_ERROR(insert.Run());
+      ASSIGN_OR_RETURN(SqliteStatement payload,
+                       writer_->Prepare("INSERT INTO lead_payloads (seq, payload) VALUES (?, ?)"));
+      payload.BindInt64(1, seq);
+      payload.BindBlob(2, lead.SerializeAsString());
+      RETURN_IF_ERROR(payload.Run());
+      RETURN_IF_ERROR(IndexName(seq, "", lead.company().normalized_name()));
+      RETURN_IF_ERROR(changes_.Record(writer_, id, TimeUtil::TimestampToMicroseconds(lead.create_time()),
+                                      caller.principal, "CreateLead", v1::Lead(), lead));
+      result = lead;
+      return absl::OkStatus();
+    }));
+  }
+  Present(caller, DayNumber(ChinaDayOf(now)), &result);
+  return result;
+}
+
+absl::StatusOr<v1::Lead> LeadStore::Update(const Identity& caller,
+                                           const v1::UpdateLeadRequest& request) {
+  ASSIGN_OR_RETURN(const std::string id, ParseLeadName(request.lead().name(), "lead.name"));
+  RETURN_IF_ERROR(CheckUpdateMask(request.update_mask()));
+  return ChangeLead(
+      caller, "UpdateLead", id, /*deleted=*/false,
+      [&](const StoredLead& stored, absl::Time now, v1::Lead* merged) -> absl::Status {
+        const v1::Lead& before = stored.lead;
+        if (!request.lead().etag().empty() && request.lead().etag() != before.etag()) {
+          return absl::AbortedError(absl::StrCat(
+              "lead.etag: \"", request.lead().etag(), "\" is not the current etag \"",
+              before.etag(), "\"; read the lead again and retry"));
+        }
+        *merged = before;
+        google::protobuf::util::FieldMaskUtil::MergeOptions merge;
+        merge.set_replace_message_fields(true);
+        merge.set_replace_repeated_fields(true);
+        google::protobuf::util::FieldMaskUtil::MergeMessageTo(request.lead(), request.update_mask(),
+                                                              merge, merged);
+        // Field rules first: a transition is only judged between real stages.
+        RETURN_IF_ERROR(ValidateLead(*merged, ChinaDayOf(now)));
+        RETURN_IF_ERROR(CheckStageTransition(before, merged->stage()));
+        if (merged->owner_department() != before.owner_department()) {
+          RETURN_IF_ERROR(CheckCanChange(caller, merged->owner_department(), before.name()));
+        }
+        ApplyConsequences(&before, now, merged);
+        RETURN_IF_ERROR(CheckStageFacts(*merged));
+        if (merged->company().uscc() != before.company().uscc()) {
+          RETURN_IF_ERROR(CheckUsccFree(merged->company().uscc(), stored.seq));
+        }
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::Lead> LeadStore::Delete(const Identity& caller,
+                                           const v1::DeleteLeadRequest& request) {
+  ASSIGN_OR_RETURN(const std::string id, ParseLeadName(request.name(), "name"));
+  return ChangeLead(caller, "DeleteLead", id, /*deleted=*/false,
+                    [&](const StoredLead& stored, absl::Time now, v1::Lead* next) -> absl::Status {
+                      if (!request.etag().empty() && request.etag() != stored.lead.etag()) {
+                        return absl::AbortedError(absl::StrCat(
+                            "etag: \"", request.etag(), "\" is not the current etag \"",
+                            stored.lead.etag(), "\""));
+                      }
+                      *next = stored.lead;
+                      *next->mutable_delete_time() = TimestampOf(now);
+                      return absl::OkStatus();
+                    });
+}
+
+absl::StatusOr<v1::Lead> LeadStore::Undelete(const Identity& caller,
+                                             const v1::UndeleteLeadRequest& request) {
+  ASSIGN_OR_RETURN(const std::string id, ParseLeadName(request.name(), "name"));
+  return ChangeLead(caller, "UndeleteLead", id, /*deleted=*/true,
+                    [](const StoredLead& stored, absl::Time, v1::Lead* next) {
+                      *next = stored.lead;
+                      next->clear_delete_time();
+                      return absl::OkStatus();
+                    });
+}
+
+absl::StatusOr<v1::FundsEntry> LeadStore::RecordFunds(const Identity& caller,
+                                                      const v1::RecordFundsRequest& request) {
+  ASSIGN_OR_RETURN(const std::string id, ParseLeadName(request.parent(), "parent"));
+  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  const absl::Time now = options_.now();
+  v1::FundsEntry result;
+  absl::MutexLock lock(&write_mu_);
+  RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
+    if (!request.request_id().empty()) {
+      ASSIGN_OR_RETURN(SqliteStatement earlier,
+                       writer_->Prepare("SELECT payload FROM funds_entries WHERE lead_id = ? AND "
+                                        "request_id = ?"));
+      earlier.BindText(1, id);
+      earlier.BindText(2, request.request_id());
+      ASSIGN_OR_RETURN(const bool found, earlier.Step());
+      if (found) {
+        if (!result.ParseFromString(earlier.ColumnBlob(0))) {
+          return absl::DataLossError("a stored funds entry does not parse");
+        }
+        return absl::OkStatus();
+      }
+    }
+    ASSIGN_OR_RETURN(const StoredLead stored, LoadForChange(caller, id, /*deleted=*/false));
+    v1::FundsEntry entry = request.funds_entry();
+    RETURN_IF_ERROR(ValidateFundsEntry(entry, stored.lead, ChinaDayOf(now)));
+    entry.set_name(absl::StrCat(stored.lead.name(), "/fundsEntries/", GenerateResourceId()));
+    entry.set_recorder(caller.principal);
+    *entry.mutable_create_time() = TimestampOf(now);
+    ASSIGN_OR_RETURN(SqliteStatement insert,
+                     writer_->Prepare("INSERT INTO funds_entries (lead_id, lead_seq, request_id, "
+                                      "arrival_day, amount_yuan, payload) VALUES (?, ?, ?, ?, ?, ?)"));
+    insert.BindText(1, id);
+    insert.BindInt64(2, stored.seq);
+    BindOptionalText(&insert, 3, request.request_id());
+    insert.BindInt64(4, DayNumber(*ToCivilDay(entry.arrival_date())));
+    insert.BindInt64(5, entry.amount_yuan());
+    insert.BindBlob(6, entry.SerializeAsString());
+    RETURN_IF_ERROR(insert.Run());
+    v1::Lead lead = stored.lead;
+    lead.set_arrived_investment_yuan(lead.arrived_investment_yuan() + entry.amount_yuan());
+    v1::Lead written;
+    RETURN_IF_ERROR(Rewrite(caller, "RecordFunds", stored, std::move(lead), &written));
+    result = std::move(entry);
+    return absl::OkStatus();
+  }));
+  return result;
+}
+
+absl::StatusOr<v1::Activity> LeadStore::LogActivity(const Identity& caller,
+                                                    const v1::LogActivityRequest& request) {
+  ASSIGN_OR_RETURN(const std::string id, ParseLeadName(request.parent(), "parent"));
+  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  const absl::Time now = options_.now();
+  v1::Activity activity = request.activity();
+  RETURN_IF_ERROR(ValidateActivity(activity, ChinaDayOf(now)));
+  v1::Activity result;
+  absl::MutexLock lock(&write_mu_);
+  RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
+    if (!request.request_id().empty()) {
+      ASSIGN_OR_RETURN(SqliteStatement earlier,
+                       writer_->Prepare("SELECT payload FROM activities WHERE lead_id = ? AND "
+                                        "request_id = ?"));
+      earlier.BindText(1, id);
+      earlier.BindText(2, request.request_id());
+      ASSIGN_OR_RETURN(const bool found, earlier.Step());
+      if (found) {
+        if (!result.ParseFromString(earlier.ColumnBlob(0))) {
+          return absl::DataLossError("a stored activity does not parse");
+        }
+        return absl::OkStatus();
+      }
+    }
+    ASSIGN_OR_RETURN(const StoredLead stored, LoadForChange(caller, id, /*deleted=*/false));
+    activity.set_name(absl::StrCat(stored.lead.name(), "/activities/", GenerateResourceId()));
+    activity.set_recorder(caller.principal);
+    *activity.mutable_create_time() = TimestampOf(now);
+    ASSIGN_OR_RETURN(SqliteStatement insert,
+                     writer_->Prepare("INSERT INTO activities (lead_id, request_id, payload) "
+                                      "VALUES (?, ?, ?)"));
+    insert.BindText(1, id);
+    BindOptionalText(&insert, 2, request.request_id());
+    insert.BindBlob(3, activity.SerializeAsString());
+    RETURN_IF_ERROR(insert.Run());
+    v1::Lead lead = stored.lead;
+    ApplyActivity(activity, &lead);
+    v1::Lead written;
+    RETURN_IF_ERROR(Rewrite(caller, "LogActivity", stored, std::move(lead), &written));
+    result = std::move(activity);
+    return absl::OkStatus();
+  }));
+  return result;
+}
+
+}  // namespace jiangan::investment

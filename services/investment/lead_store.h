@@ -1,0 +1,130 @@
+// Where the investment service keeps its leads, their funds ledger,
+// activities and change history: one SQLite database. Each lead is stored
+// whole (a serialized Lead) beside the columns that List filters and orders
+// on and Summarize groups and sums, so that those run as indexed SQL.
+//
+// Every method checks its input and the caller's rights and returns a
+// google.rpc code; a refused call changes nothing. Writes run in one
+// transaction each on the one writer connection; reads run on a pool of
+// reader connections, which WAL lets proceed while a write goes on. Leads
+// are presented per caller: attention computed as of today, personal
+// information redacted for callers who may not see it.
+#ifndef JIANGAN_SERVICES_INVESTMENT_LEAD_STORE_H_
+#define JIANGAN_SERVICES_INVESTMENT_LEAD_STORE_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/base/pagination.h"
+#include "common/identity/identity.h"
+#include "common/storage/change_log.h"
+#include "common/storage/sqlite_db.h"
+#include "common/storage/sqlite_reader_pool.h"
+#include "jiangan/investment/v1/investment.pb.h"
+#include "services/investment/attention.h"
+
+namespace jiangan::investment {
+
+struct LeadStoreOptions {
+  AttentionLimits attention;
+  // Names at least this similar (percent) to an open lead's are duplicates
+  // unless the caller confirms.
+  int similarity_threshold_percent = 80;
+  // Signs page tokens; shared by every replica so tokens survive a restart.
+  std::string page_token_key;
+  // Connections for reads besides the writer's.
+  int reader_connections = 4;
+  // The clock; tests set it to evaluate attention on a chosen day.
+  std::function<absl::Time()> now = [] { return absl::Now(); };
+};
+
+class LeadStore {
+ public:
+  // Creates the tables in `db` if missing and opens the readers on the same
+  // file. `db` must outlive the store.
+  static absl::StatusOr<std::unique_ptr<LeadStore>> Open(SqliteDb* db, LeadStoreOptions options);
+  ~LeadStore();
+
+  absl::StatusOr<v1::Lead> Get(const Identity& caller, const v1::GetLeadRequest& request) const;
+  absl::Status List(const Identity& caller, const v1::ListLeadsRequest& request,
+                    v1::ListLeadsResponse* response) const;
+  absl::StatusOr<v1::Lead> Create(const Identity& caller, const v1::CreateLeadRequest& request);
+  absl::StatusOr<v1::Lead> Update(const Identity& caller, const v1::UpdateLeadRequest& request);
+  absl::StatusOr<v1::Lead> Delete(const Identity& caller, const v1::DeleteLeadRequest& request);
+  absl::StatusOr<v1::Lead> Undelete(const Identity& caller,
+                                    const v1::UndeleteLeadRequest& request);
+  absl::StatusOr<v1::FundsEntry> RecordFunds(const Identity& caller,
+                                             const v1::RecordFundsRequest& request);
+  absl::Status ListFundsEntries(const v1::ListFundsEntriesRequest& request,
+                                v1::ListFundsEntriesResponse* response) const;
+  absl::StatusOr<v1::Activity> LogActivity(const Identity& caller,
+                                           const v1::LogActivityRequest& request);
+  absl::Status ListActivities(const v1::ListActivitiesRequest& request,
+                              v1::ListActivitiesResponse* response) const;
+  absl::Status ListHistory(const v1::ListLeadHistoryRequest& request,
+                           v1::ListLeadHistoryResponse* response) const;
+  absl::Status FindSimilar(const v1::FindSimilarLeadsRequest& request,
+                           v1::FindSimilarLeadsResponse* response) const;
+  absl::Status Summarize(const v1::SummarizeLeadsRequest& request,
+                         v1::SummarizeLeadsResponse* response) const;
+
+ private:
+  struct StoredLead;
+  // Median days in a stage before leaving it, and how many leads left it.
+  struct StageMedian {
+    int64_t median_days = 0;
+    int64_t sample = 0;
+  };
+
+  LeadStore(SqliteDb* writer, LeadStoreOptions options);
+
+  int64_t Today() const;
+  // Fills the computed fields as of `today` and redacts what `caller` may
+  // not see.
+  void Present(const Identity& caller, int64_t today, v1::Lead* lead) const;
+  // Medians per stage, recomputed at most once a minute.
+  absl::flat_hash_map<int, StageMedian> StageMedians() const ABSL_LOCKS_EXCLUDED(medians_mu_);
+  // Open leads whose normalized name is at least the threshold similar to
+  // `normalized`, closest first, at most `limit`.
+  absl::StatusOr<std::vector<v1::SimilarLead>> Similar(SqliteDb* db,
+                                                       const std::string& normalized,
+                                                       int limit) const;
+
+  absl::StatusOr<StoredLead> LoadForChange(const Identity& caller, absl::string_view id,
+                                           bool deleted) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Writes `lead` back with version + 1, keeping the name index, the stage
+  // stays and the history in step.
+  absl::Status Rewrite(const Identity& caller, absl::string_view method, const StoredLead& before,
+                       v1::Lead lead, v1::Lead* written) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // The shared path of Update, Delete and Undelete (see ProjectStore's).
+  absl::StatusOr<v1::Lead> ChangeLead(
+      const Identity& caller, absl::string_view method, absl::string_view id, bool deleted,
+      const std::function<absl::Status(const StoredLead& stored, absl::Time now,
+                                       v1::Lead* next)>& change) ABSL_LOCKS_EXCLUDED(write_mu_);
+  // ALREADY_EXISTS naming the lead other than `seq` that has `uscc`.
+  absl::Status CheckUsccFree(absl::string_view uscc, int64_t seq)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  absl::Status IndexName(int64_t seq, const std::string& old_name, const std::string& new_name)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+
+  SqliteDb* const writer_;
+  const LeadStoreOptions options_;
+  const SignedPageTokens page_tokens_;
+  const ChangeLog changes_;
+  std::unique_ptr<SqliteReaderPool> readers_;
+  absl::Mutex write_mu_;
+  mutable absl::Mutex medians_mu_;
+  mutable absl::Time medians_time_ ABSL_GUARDED_BY(medians_mu_) = absl::InfinitePast();
+  mutable absl::flat_hash_map<int, StageMedian> medians_ ABSL_GUARDED_BY(medians_mu_);
+};
+
+}  // namespace jiangan::investment
+
+#endif  // JIANGAN_SERVICES_INVESTMENT_LEAD_STORE_H_

@@ -1,0 +1,52 @@
+// gMock matchers for absl::Status and absl::StatusOr<T>:
+//
+//   EXPECT_THAT(store.Get(request), StatusIs(absl::StatusCode::kNotFound));
+//   EXPECT_THAT(Create(lead), StatusIs(absl::StatusCode::kInvalidArgument,
+//                                      HasSubstr("lead.company.uscc")));
+//   ASSERT_THAT(Create(lead), IsOk());
+#ifndef JIANGAN_TESTS_SUPPORT_STATUS_MATCHERS_H_
+#define JIANGAN_TESTS_SUPPORT_STATUS_MATCHERS_H_
+
+#include <ostream>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+
+namespace jiangan::testing {
+namespace internal {
+
+inline const absl::Status& GetStatus(const absl::Status& status) { return status; }
+template <typename T>
+const absl::Status& GetStatus(const absl::StatusOr<T>& status_or) {
+  return status_or.status();
+}
+
+}  // namespace internal
+
+MATCHER_P2(StatusIs, code, message_matcher,
+           absl::StrCat("has code ", absl::StatusCodeToString(code))) {
+  const absl::Status& status = internal::GetStatus(arg);
+  *result_listener << "whose status is " << status;
+  return status.code() == code &&
+         ::testing::Matches(::testing::Matcher<const std::string&>(message_matcher))(
+             std::string(status.message()));
+}
+
+// Matches any message.
+template <typename Code>
+auto StatusIs(Code code) {
+  return StatusIs(code, ::testing::_);
+}
+
+MATCHER(IsOk, "is OK") {
+  const absl::Status& status = internal::GetStatus(arg);
+  *result_listener << "whose status is " << status;
+  return status.ok();
+}
+
+}  // namespace jiangan::testing
+
+#endif  // JIANGAN_TESTS_SUPPORT_STATUS_MATCHERS_H_

@@ -1,0 +1,266 @@
+// The investment service's store on a real SQLite file, with a clock the
+// test sets: the pipeline, duplicates, personal information, the ledger,
+// history and the weekly summary.
+#include "services/investment/lead_store.h"
+
+#include "absl/strings/match.h"
+#include "absl/time/civil_time.h"
+#include "common/base/civil_date.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "services/investment/company_name.h"
+#include "tests/support/child_process.h"
+#include "tests/support/status_matchers.h"
+
+namespace jiangan::investment {
+namespace {
+
+using ::jiangan::testing::IsOk;
+using ::jiangan::testing::StatusIs;
+using ::testing::HasSubstr;
+
+constexpr char kOffice[] = "区投资促进局";
+const Identity kAdmin{"admin@district", "区人民政府办公室", Role::kAdmin};
+const Identity kOfficeViewer{"viewer@investment", kOffice, Role::kViewer};
+const Identity kOfficeEditor{"editor@investment", kOffice, Role::kEditor};
+const Identity kOtherViewer{"viewer@development", "区发展和改革局", Role::kViewer};
+const Identity kOtherEditor{"editor@commerce", "区商务局", Role::kEditor};
+
+class LeadStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = *SqliteDb::Open(jiangan::testing::MakeTempDir() + "/investment.db");
+    LeadStoreOptions options;
+    options.page_token_key = "a key of the test that is long enough";
+    options.reader_connections = 2;
+    options.now = [this] { return now_; };
+    auto store = LeadStore::Open(db_.get(), options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+  }
+
+  static v1::Lead Lead(const std::string& company) {
+    v1::Lead lead;
+    lead.set_display_name(company + "落户项目");
+    lead.mutable_company()->set_name(company);
+    lead.mutable_company()->set_contact_person("张三");
+    lead.mutable_company()->set_contact_phone("027-82345678");
+    lead.set_industry(v1::FINANCE_INSURANCE);
+    lead.set_owner_department(kOffice);
+    return lead;
+  }
+
+  absl::StatusOr<v1::Lead> Create(const v1::Lead& lead, const std::string& id,
+                                  const Identity& caller = kOfficeEditor,
+                                  const std::string& request_id = "", bool confirm = false) {
+    v1::CreateLeadRequest request;
+    *request.mutable_lead() = lead;
+    request.set_lead_id(id);
+    request.set_request_id(request_id);
+    request.set_confirm_not_duplicate(confirm);
+    return store_->Create(caller, request);
+  }
+
+  absl::StatusOr<v1::Lead> Get(const std::string& id, const Identity& caller = kAdmin) {
+    v1::GetLeadRequest request;
+    request.set_name("leads/" + id);
+    return store_->Get(caller, request);
+  }
+
+  absl::StatusOr<v1::Lead> Update(const v1::Lead& patch, const std::vector<std::string>& paths,
+                                  const Identity& caller = kOfficeEditor) {
+    v1::UpdateLeadRequest request;
+    *request.mutable_lead() = patch;
+    for (const auto& path : paths) request.mutable_update_mask()->add_paths(path);
+    return store_->Update(caller, request);
+  }
+
+  absl::StatusOr<v1::FundsEntry> Funds(const std::string& id, int64_t yuan, absl::CivilDay day,
+                                       const std::string& request_id = "",
+                                       bool correction = false) {
+    v1::RecordFundsRequest request;
+    request.set_parent("leads/" + id);
+    request.set_request_id(request_id);
+    *request.mutable_funds_entry()->mutable_arrival_date() = FromCivilDay(day);
+    request.mutable_funds_entry()->set_amount_yuan(yuan);
+    request.mutable_funds_entry()->set_correction(correction);
+    return store_->RecordFunds(kOfficeEditor, request);
+  }
+
+  // Moves lead `id` to REGISTERED with the facts it needs.
+  void Register(const std::string& id, const std::string& uscc) {
+    v1::Lead patch;
+    patch.set_name("leads/" + id);
+    patch.set_stage(v1::REGISTERED);
+    *patch.mutable_agreement_date() = FromCivilDay(absl::CivilDay(2024, 3, 1));
+    patch.set_signed_investment_yuan(200'000'000);
+    patch.mutable_company()->set_name(Get(id)->company().name());
+    patch.mutable_company()->set_uscc(uscc);
+    *patch.mutable_registration_date() = FromCivilDay(absl::CivilDay(2024, 4, 1));
+    ASSERT_THAT(Update(patch, {"stage", "agreement_date", "signed_investment_yuan",
+                               "company.uscc", "registration_date"}),
+                IsOk());
+  }
+
+  absl::Time now_ = absl::FromCivil(absl::CivilSecond(2024, 6, 15, 10, 0, 0), ChinaTimeZone());
+  std::unique_ptr<SqliteDb> db_;
+  std::unique_ptr<LeadStore> store_;
+};
+
+TEST_F(LeadStoreTest, PersonalInformationOnlyForTheOwningDepartmentAndAdmins) {
+  ASSERT_THAT(Create(Lead("泰康人寿保险有限责任公司"), "taikang"), IsOk());
+  for (const Identity& caller : {kAdmin, kOfficeViewer, kOfficeEditor}) {
+    auto lead = Get("taikang", caller);
+    ASSERT_THAT(lead, IsOk());
+    EXPECT_EQ(lead->company().contact_phone(), "027-82345678") << caller.principal;
+  }
+  for (const Identity& caller : {kOtherViewer, kOtherEditor}) {
+    auto lead = Get("taikang", caller);
+    ASSERT_THAT(lead, IsOk());
+    EXPECT_EQ(lead->company().contact_person(), "***") << caller.principal;
+    EXPECT_EQ(lead->company().contact_phone(), "***") << caller.principal;
+    EXPECT_EQ(lead->company().name(), "泰康人寿保险有限责任公司");
+  }
+  v1::ListLeadsRequest list;
+  v1::ListLeadsResponse page;
+  ASSERT_THAT(store_->List(kOtherViewer, list, &page), IsOk());
+  ASSERT_EQ(page.leads_size(), 1);
+  EXPECT_EQ(page.leads(0).company().contact_phone(), "***");
+  // The history never keeps the values either.
+  v1::Lead patch;
+  patch.set_name("leads/taikang");
+  patch.mutable_company()->set_name("泰康人寿保险有限责任公司");
+  patch.mutable_company()->set_contact_phone("13800000000");
+  ASSERT_THAT(Update(patch, {"company.contact_phone"}), IsOk());
+  v1::ListLeadHistoryRequest history_request;
+  history_request.set_parent("leads/taikang");
+  v1::ListLeadHistoryResponse history;
+  ASSERT_THAT(store_->ListHistory(history_request, &history), IsOk());
+  ASSERT_EQ(history.changes_size(), 2);
+  EXPECT_EQ(history.changes(1).method(), "UpdateLead");
+  for (const auto& change : history.changes()) {
+    for (const auto& field : change.field_changes()) {
+      EXPECT_FALSE(absl::StrContains(field.old_value(), "027") ||
+                   absl::StrContains(field.new_value(), "138"))
+          << field.new_value();
+    }
+  }
+}
+
+TEST_F(LeadStoreTest, OneLeadPerUsccAndCloseNamesNeedConfirmation) {
+  v1::Lead sumec = Lead("苏美达（华中）有限公司");
+  sumec.mutable_company()->set_uscc("91350100M000100Y43");
+  ASSERT_THAT(Create(sumec, "sumec"), IsOk());
+  v1::Lead again = Lead("另一家公司");
+  again.mutable_company()->set_uscc("91350100M000100Y43");
+  EXPECT_THAT(Create(again, "again"),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("leads/sumec")));
+  // Full-width brackets, a space and another legal suffix: the same name.
+  EXPECT_THAT(Create(Lead("苏美达 (华中) 股份有限公司"), "sumec-2"),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("leads/sumec (苏美达（华中）有限公司, 100%)")));
+  v1::FindSimilarLeadsRequest find;
+  find.set_company_name("苏美达华中有限公司");
+  v1::FindSimilarLeadsResponse similar;
+  ASSERT_THAT(store_->FindSimilar(find, &similar), IsOk());
+  EXPECT_EQ(similar.normalized_name(), "苏美达华中");
+  ASSERT_EQ(similar.similar_leads_size(), 1);
+  EXPECT_EQ(similar.similar_leads(0).lead(), "leads/sumec");
+  EXPECT_THAT(Create(Lead("苏美达 (华中) 股份有限公司"), "sumec-2", kOfficeEditor, "", true),
+              IsOk());
+  EXPECT_THAT(Create(Lead("中国光大金融租赁"), "everbright"), IsOk());
+  EXPECT_THAT(Create(Lead("x"), "y", kOtherEditor),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("区投资促进局")));
+}
+
+TEST_F(LeadStoreTest, ThePipelineTheLedgerAndTheWeeklySummary) {
+  ASSERT_THAT(Create(Lead("武汉江岸金融控股有限公司"), "a", kOfficeEditor, "create-a"), IsOk());
+  // Retrying the create returns the first lead.
+  ASSERT_THAT(Create(Lead("武汉江岸金融控股有限公司"), "a", kOfficeEditor, "create-a"), IsOk());
+  ASSERT_THAT(Create(Lead("华中数字科技有限公司"), "b"), IsOk());
+  EXPECT_THAT(Funds("a", 1000, absl::CivilDay(2024, 5, 1)),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("from REGISTERED on")));
+  now_ += absl::Hours(24 * 3);
+  Register("a", "91110000802100433B");
+  ASSERT_THAT(Funds("a", 150'000'000, absl::CivilDay(2024, 5, 1), "wire-1"), IsOk());
+  ASSERT_THAT(Funds("a", 150'000'000, absl::CivilDay(2024, 5, 1), "wire-1"), IsOk());  // retry
+  ASSERT_THAT(Funds("a", 50'000'000, absl::CivilDay(2024, 6, 2)), IsOk());
+  EXPECT_THAT(Funds("a", -300'000'000, absl::CivilDay(2024, 6, 3), "", true),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("below zero")));
+  ASSERT_THAT(Funds("a", -20'000'000, absl::CivilDay(2024, 6, 3), "", true), IsOk());
+  auto a = Get("a");
+  ASSERT_THAT(a, IsOk());
+  EXPECT_EQ(a->arrived_investment_yuan(), 180'000'000);
+  EXPECT_TRUE(a->major_project());
+  v1::Lead lost;
+  lost.set_name("leads/b");
+  lost.set_stage(v1::LOST);
+  EXPECT_THAT(Update(lost, {"stage"}), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                               HasSubstr("lead.lost_reason")));
+  lost.set_lost_reason("落户他区");
+  ASSERT_THAT(Update(lost, {"stage", "lost_reason"}), IsOk());
+  v1::Lead forward;
+  forward.set_name("leads/a");
+  forward.set_stage(v1::FUNDS_ARRIVING);
+  ASSERT_THAT(Update(forward, {"stage"}), IsOk());
+
+  v1::SummarizeLeadsRequest request;
+  request.add_group_by(v1::BY_STAGE);
+  request.set_funds_year(2024);
+  v1::SummarizeLeadsResponse summary;
+  ASSERT_THAT(store_->Summarize(request, &summary), IsOk());
+  ASSERT_EQ(summary.groups_size(), 2);
+  EXPECT_EQ(summary.groups(0).stage(), v1::FUNDS_ARRIVING);
+  EXPECT_EQ(summary.groups(0).arrived_investment_yuan(), 180'000'000);
+  EXPECT_EQ(summary.groups(0).signed_investment_yuan(), 200'000'000);
+  EXPECT_EQ(summary.groups(1).stage(), v1::LOST);
+  EXPECT_EQ(summary.lost_count(), 1);
+  ASSERT_EQ(summary.funnel_size(), 7);
+  EXPECT_EQ(summary.funnel(0).reached_count(), 2);
+  EXPECT_EQ(summary.funnel(1).reached_count(), 1);   // CONTACTED: a skipped past it
+  EXPECT_EQ(summary.funnel(4).reached_count(), 1);   // REGISTERED
+  EXPECT_DOUBLE_EQ(summary.funnel(4).conversion_percent(), 100.0);
+  EXPECT_EQ(summary.funnel(0).median_days_in_stage(), 3);
+  ASSERT_EQ(summary.funds_by_month_size(), 12);
+  EXPECT_EQ(summary.funds_by_month(4).month(), "2024-05");
+  EXPECT_EQ(summary.funds_by_month(4).arrived_yuan(), 150'000'000);
+  EXPECT_EQ(summary.funds_by_month(5).arrived_yuan(), 30'000'000);
+  EXPECT_EQ(summary.funds_by_month(11).cumulative_yuan(), 180'000'000);
+
+  request.mutable_filter()->set_major_project(false);
+  ASSERT_THAT(store_->Summarize(request, &(summary = {})), IsOk());
+  EXPECT_EQ(summary.funds_by_month(11).cumulative_yuan(), 0);
+  EXPECT_THAT(store_->Summarize([] {
+    v1::SummarizeLeadsRequest bad;
+    bad.add_group_by(v1::BY_STAGE);
+    bad.add_group_by(v1::BY_STAGE);
+    return bad;
+  }(), &summary), StatusIs(absl::StatusCode::kInvalidArgument, "group_by[1]: BY_STAGE is named twice"));
+}
+
+TEST_F(LeadStoreTest, ListsFilterOrderAndPage) {
+  for (int i = 0; i < 5; ++i) {
+    v1::Lead lead = Lead(absl::StrCat("公司", std::string(1, static_cast<char>('a' + i)), "号"));
+    lead.set_industry(i % 2 ? v1::DIGITAL_ECONOMY : v1::FINANCE_INSURANCE);
+    ASSERT_THAT(Create(lead, absl::StrCat("l", i), kOfficeEditor, "", true), IsOk());
+  }
+  v1::ListLeadsRequest request;
+  request.set_page_size(2);
+  request.mutable_filter()->add_industries(v1::FINANCE_INSURANCE);
+  request.set_order_by("display_name desc");
+  std::vector<std::string> names;
+  do {
+    v1::ListLeadsResponse page;
+    ASSERT_THAT(store_->List(kOtherViewer, request, &page), IsOk());
+    for (const auto& lead : page.leads()) names.push_back(lead.name());
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty());
+  EXPECT_THAT(names, ::testing::ElementsAre("leads/l4", "leads/l2", "leads/l0"));
+  request.set_order_by("stage");
+  v1::ListLeadsResponse page;
+  EXPECT_THAT(store_->List(kOtherViewer, request, &page),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("order_by: \"stage\"")));
+}
+
+}  // namespace
+}  // namespace jiangan::investment
