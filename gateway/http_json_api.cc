@@ -312,7 +312,7 @@ HttpResponse HttpJsonApi::HandleCustom(const Collection& collection,
     return JsonError(grpc::NOT_FOUND, absl::StrCat("no route for ", http.path));
   }
   // Reads by GET, the rest by POST, as the gateway classifies methods.
-  const bool read = PlanMethod(method).kind != MethodPlan::Kind::kWrite;
+  const bool read = KindOf(method) != MethodPlan::Kind::kWrite;
   if (http.method != (read ? "GET" : "POST")) {
     return JsonError(grpc::UNIMPLEMENTED,
                      absl::StrCat(http.method, " is not supported on ", http.path, "; use ",

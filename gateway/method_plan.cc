@@ -38,18 +38,22 @@ MethodPlan PlanMethod(const google::protobuf::MethodDescriptor* method) {
   plan.path = absl::StrCat("/", plan.service, "/", method->name());
   plan.request_prototype = factory->GetPrototype(method->input_type());
   plan.response_prototype = factory->GetPrototype(method->output_type());
-  const std::string& name = method->name();
-  if (absl::StartsWith(name, "Get") && StringField(method->input_type(), "name") != nullptr) {
-    plan.kind = MethodPlan::Kind::kCachedRead;
-  } else if (absl::StartsWith(name, "List") || absl::StartsWith(name, "Search") ||
-             absl::StartsWith(name, "Find") ||
-             absl::StartsWith(name, "Summarize") || absl::StartsWith(name, "BatchGet")) {
-    plan.kind = MethodPlan::Kind::kRead;
-  } else {
-    plan.kind = MethodPlan::Kind::kWrite;
-  }
+  plan.kind = KindOf(method);
   plan.per_caller_view = CarriesPersonalInformation(method->output_type());
   return plan;
+}
+
+MethodPlan::Kind KindOf(const google::protobuf::MethodDescriptor* method) {
+  const std::string& name = method->name();
+  if (absl::StartsWith(name, "Get") && StringField(method->input_type(), "name") != nullptr) {
+    return MethodPlan::Kind::kCachedRead;
+  }
+  if (absl::StartsWith(name, "List") || absl::StartsWith(name, "Search") ||
+      absl::StartsWith(name, "Find") || absl::StartsWith(name, "Summarize") ||
+      absl::StartsWith(name, "BatchGet")) {
+    return MethodPlan::Kind::kRead;
+  }
+  return MethodPlan::Kind::kWrite;
 }
 
 std::string CallerView(const MethodPlan& plan, const Identity& caller) {

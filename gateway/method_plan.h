@@ -41,6 +41,9 @@ std::string CallerView(const MethodPlan& plan, const Identity& caller);
 
 MethodPlan PlanMethod(const google::protobuf::MethodDescriptor* method);
 
+// PlanMethod(method).kind alone, without the rest of the plan.
+MethodPlan::Kind KindOf(const google::protobuf::MethodDescriptor* method);
+
 // The `name` of a cached read's request, or "" if it has none.
 std::string RequestedName(const google::protobuf::Message& request);
 

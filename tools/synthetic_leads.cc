@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "google/protobuf/util/json_util.h"
+#include "tools/seed_line.h"
 #include "services/investment/company_name.h"
 
 namespace jiangan::tools {
@@ -103,10 +103,8 @@ v1::RecordFundsRequest SyntheticFunds(uint64_t seed, int64_t index, int64_t entr
 
 void WriteSyntheticLeads(int64_t count, uint64_t seed, std::ostream& out) {
   for (int64_t i = 0; i < count; ++i) {
-    std::string json;
-    (void)google::protobuf::util::MessageToJsonString(SyntheticLead(seed, i), &json);
-    out << R"({"method":"/jiangan.investment.v1.InvestmentService/CreateLead","request":)" << json
-        << "}\n";
+    WriteSeedLine("/jiangan.investment.v1.InvestmentService/CreateLead", SyntheticLead(seed, i),
+                  out);
   }
 }
 
@@ -114,10 +112,8 @@ void WriteSyntheticFunds(int64_t count, int per_lead, uint64_t seed, std::ostrea
   for (int64_t i = 0; i < count; ++i) {
     if (SyntheticLead(seed, i).lead().stage() != v1::REGISTERED) continue;
     for (int e = 0; e < per_lead; ++e) {
-      std::string json;
-      (void)google::protobuf::util::MessageToJsonString(SyntheticFunds(seed, i, e), &json);
-      out << R"({"method":"/jiangan.investment.v1.InvestmentService/RecordFunds","request":)"
-          << json << "}\n";
+      WriteSeedLine("/jiangan.investment.v1.InvestmentService/RecordFunds",
+                    SyntheticFunds(seed, i, e), out);
     }
   }
 }

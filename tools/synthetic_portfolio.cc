@@ -7,7 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/base/civil_date.h"
-#include "google/protobuf/util/json_util.h"
+#include "tools/seed_line.h"
 
 namespace jiangan::tools {
 namespace {
@@ -90,10 +90,8 @@ v1::CreateProjectRequest SyntheticProject(uint64_t seed, int64_t index) {
 
 void WriteSyntheticProjects(int64_t count, uint64_t seed, std::ostream& out) {
   for (int64_t i = 0; i < count; ++i) {
-    std::string json;
-    (void)google::protobuf::util::MessageToJsonString(SyntheticProject(seed, i), &json);
-    out << R"({"method":"/jiangan.renewal.v1.RenewalService/CreateProject","request":)" << json
-        << "}\n";
+    WriteSeedLine("/jiangan.renewal.v1.RenewalService/CreateProject", SyntheticProject(seed, i),
+                  out);
   }
 }
 

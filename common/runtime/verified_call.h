@@ -3,9 +3,9 @@
 // executor (or inline, for servers without blocking work). No RPC runs
 // without an identity.
 //
-//   grpc::ServerUnaryReactor* LeadService::GetLead(context, request, response) {
-//     return calls_.Serve(context, kRead, [=](const Identity& caller) {
-//       return store_->Get(caller, *request, response);
+//   grpc::ServerUnaryReactor* InvestmentService::GetLead(context, request, response) {
+//     return calls_.Serve(context, ReadAccess("GetLead"), [=, this](const Identity& caller) {
+//       return FillResponse(store_->Get(caller, *request), response);
 //     });
 //   }
 #ifndef JIANGAN_COMMON_RUNTIME_VERIFIED_CALL_H_

@@ -49,4 +49,44 @@ absl::Status ListChildRows(SqliteDb* db, const SignedPageTokens& tokens,
   return absl::OkStatus();
 }
 
+absl::StatusOr<bool> FindChildByRequestId(SqliteDb* db, absl::string_view table,
+                                          absl::string_view owner_column,
+                                          absl::string_view owner_id,
+                                          absl::string_view request_id,
+                                          google::protobuf::Message* out) {
+  if (request_id.empty()) return false;
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   db->Prepare(absl::StrCat("SELECT payload FROM ", table, " WHERE ",
+                                            owner_column, " = ? AND request_id = ?")));
+  stmt.BindText(1, owner_id);
+  stmt.BindText(2, request_id);
+  ASSIGN_OR_RETURN(const bool found, stmt.Step());
+  if (!found) return false;
+  if (!out->ParseFromString(stmt.ColumnBlob(0))) {
+    return absl::DataLossError(absl::StrCat("a stored row of ", table, " does not parse"));
+  }
+  return true;
+}
+
+absl::Status InsertChildRow(SqliteDb* db, absl::string_view table, absl::string_view owner_column,
+                            absl::string_view owner_id, absl::string_view request_id,
+                            const google::protobuf::Message& payload,
+                            const std::vector<std::pair<std::string, SqlArg>>& extra) {
+  std::string columns = absl::StrCat(owner_column, ", request_id, payload");
+  std::string marks = "?, ?, ?";
+  std::vector<SqlArg> values = {std::string(owner_id),
+                                request_id.empty() ? SqlArg(SqlNull{}) : SqlArg(std::string(request_id)),
+                                SqlBlob{payload.SerializeAsString()}};
+  for (const auto& [column, value] : extra) {
+    absl::StrAppend(&columns, ", ", column);
+    absl::StrAppend(&marks, ", ?");
+    values.push_back(value);
+  }
+  ASSIGN_OR_RETURN(SqliteStatement insert,
+                   db->Prepare(absl::StrCat("INSERT INTO ", table, " (", columns, ") VALUES (",
+                                            marks, ")")));
+  Bind(&insert, 1, values);
+  return insert.Run();
+}
+
 }  // namespace jiangan

@@ -1,18 +1,22 @@
-// Pages of a resource's child rows (progress reports, ledger entries,
-// activities, changes): rows of one table that belong to one parent, oldest
-// first, behind signed keyset page tokens.
+// A resource's child rows (progress reports, ledger entries, activities,
+// changes): rows of one table that belong to one parent, stored once per
+// request_id and listed oldest first behind signed keyset page tokens.
 #ifndef JIANGAN_COMMON_STORAGE_CHILD_ROWS_H_
 #define JIANGAN_COMMON_STORAGE_CHILD_ROWS_H_
 
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "common/base/pagination.h"
+#include "common/storage/sql_query.h"
 #include "common/storage/sqlite_db.h"
 #include "google/protobuf/message.h"
+#include "google/protobuf/repeated_ptr_field.h"
 
 namespace jiangan {
 
@@ -27,7 +31,7 @@ struct ChildRowsQuery {
   // columns to select after seq.
   absl::string_view table;
   absl::string_view owner_column;
-  absl::string_view columns;
+  absl::string_view columns = "payload";
 };
 
 // Hands each row of the page (selected as "seq, " + query.columns) to `add`
@@ -38,6 +42,37 @@ absl::Status ListChildRows(SqliteDb* db, const SignedPageTokens& tokens,
                            absl::string_view page_token, const ChildRowsQuery& query,
                            const std::function<bool(const SqliteStatement& row)>& add,
                            std::string* next_page_token);
+
+// ListChildRows for children kept whole in a payload column: each row's
+// payload becomes an element of `page`.
+template <typename Child>
+absl::Status ListChildPayloads(SqliteDb* db, const SignedPageTokens& tokens,
+                               const google::protobuf::Message& request, int32_t page_size,
+                               absl::string_view page_token, const ChildRowsQuery& query,
+                               google::protobuf::RepeatedPtrField<Child>* page,
+                               std::string* next_page_token) {
+  return ListChildRows(
+      db, tokens, request, page_size, page_token, query,
+      [page](const SqliteStatement& row) { return page->Add()->ParseFromString(row.ColumnBlob(1)); },
+      next_page_token);
+}
+
+// The child of `owner_id` in `table` that an earlier call with the same
+// non-empty `request_id` stored (AIP-155 retries): true with its payload
+// parsed into `out`, false when there is none (or `request_id` is empty).
+// The table has columns {owner_column}, request_id and payload.
+absl::StatusOr<bool> FindChildByRequestId(SqliteDb* db, absl::string_view table,
+                                          absl::string_view owner_column,
+                                          absl::string_view owner_id,
+                                          absl::string_view request_id,
+                                          google::protobuf::Message* out);
+
+// Stores a child row: {owner_column} = owner_id, request_id (NULL when
+// empty), payload, and any `extra` columns a table keeps for its queries.
+absl::Status InsertChildRow(SqliteDb* db, absl::string_view table, absl::string_view owner_column,
+                            absl::string_view owner_id, absl::string_view request_id,
+                            const google::protobuf::Message& payload,
+                            const std::vector<std::pair<std::string, SqlArg>>& extra = {});
 
 }  // namespace jiangan
 

@@ -5,6 +5,7 @@
 #ifndef JIANGAN_COMMON_STORAGE_SQL_QUERY_H_
 #define JIANGAN_COMMON_STORAGE_SQL_QUERY_H_
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <variant>
@@ -12,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "common/storage/sqlite_db.h"
@@ -36,6 +38,13 @@ void Bind(SqliteStatement* stmt, int first, const std::vector<SqlArg>& args);
 // Column `index` of the current row as an SqlArg: text or integer.
 SqlArg ColumnArg(const SqliteStatement& stmt, int index, bool text);
 
+// A column a store derives from its resource, and its SQL type with
+// constraints, e.g. {"stage", "INTEGER NOT NULL"}.
+struct SqlColumn {
+  const char* name;
+  const char* type;
+};
+
 // A WHERE clause and its parameters.
 struct SqlWhere {
   std::string sql = "1";
@@ -43,6 +52,34 @@ struct SqlWhere {
 
   void And(absl::string_view clause, std::vector<SqlArg> more = {});
 };
+
+// The dimensions a Summarize request's `group_by` names, in order, each made
+// by `dimension_of(grouping)` (which returns StatusOr<Dimension>), with
+// `name_of(grouping)` for messages;
+// INVALID_ARGUMENT naming group_by[i] for a value named twice, UNSPECIFIED
+// or unknown.
+template <typename Grouping, typename Dimension, typename NameOf, typename DimensionOf>
+absl::StatusOr<std::vector<Dimension>> ResolveGroupings(
+    const google::protobuf::RepeatedField<int>& group_by, NameOf name_of,
+    DimensionOf dimension_of) {
+  std::vector<Dimension> dimensions;
+  std::vector<int> seen;
+  for (int i = 0; i < group_by.size(); ++i) {
+    const auto grouping = static_cast<Grouping>(group_by[i]);
+    if (std::find(seen.begin(), seen.end(), group_by[i]) != seen.end()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("group_by[", i, "]: ", name_of(grouping), " is named twice"));
+    }
+    seen.push_back(group_by[i]);
+    absl::StatusOr<Dimension> dimension = dimension_of(grouping);
+    if (!dimension.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("group_by[", i, "]: ", dimension.status().message()));
+    }
+    dimensions.push_back(*std::move(dimension));
+  }
+  return dimensions;
+}
 
 // "(1,2)" for a filter's enum values; INVALID_ARGUMENT naming `field` for 0
 // or a value the enum does not name.

@@ -23,7 +23,7 @@
 #include "common/base/validation.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/repeated_ptr_field.h"
-#include "google/protobuf/util/field_mask_util.h"
+#include "common/base/field_masks.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace jiangan {
@@ -118,7 +118,12 @@ class ResourceStore {
     const std::string name_field = absl::StrCat(resource_field_, ".name");
     auto id = ParseResourceName(patch.name(), collection(), name_field);
     if (!id.ok()) return id.status();
-    if (absl::Status valid = ValidateMask(mask); !valid.ok()) return valid;
+    static const auto* output_only =
+        new OutputOnlyFields{"name", "etag", "create_time", "update_time"};
+    if (absl::Status valid = CheckUpdateMask(mask, Resource::descriptor(), *output_only);
+        !valid.ok()) {
+      return valid;
+    }
 
     auto row = table_->Update(*id, [&](const ResourceRow& current, int64_t version)
                                        -> absl::StatusOr<std::string> {
@@ -129,11 +134,7 @@ class ResourceStore {
             resource_field_, ".etag: \"", patch.etag(), "\" is not the current etag \"",
             stored->etag(), "\"; read the resource again and retry"));
       }
-      google::protobuf::util::FieldMaskUtil::MergeOptions options;
-      options.set_replace_message_fields(true);
-      options.set_replace_repeated_fields(true);
-      google::protobuf::util::FieldMaskUtil::MergeMessageTo(patch, mask, options,
-                                                            &*stored);
+      MergeMasked(patch, mask, &*stored);
       if (absl::Status valid = policy_.validate(*stored); !valid.ok()) return valid;
       *stored->mutable_update_time() = google::protobuf::util::TimeUtil::GetCurrentTime();
       stored->set_etag(VersionEtag(current.seq, version));
@@ -144,28 +145,6 @@ class ResourceStore {
   }
 
  private:
-  absl::Status ValidateMask(const google::protobuf::FieldMask& mask) const {
-    const std::string mask_field = "update_mask";
-    if (mask.paths().empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(mask_field, ": is required and must name at least one field"));
-    }
-    for (const std::string& path : mask.paths()) {
-      if (path == "name" || path == "etag" || path == "create_time" ||
-          path == "update_time") {
-        return absl::InvalidArgumentError(absl::StrCat(
-            mask_field, ": \"", path, "\" is output only and cannot be updated"));
-      }
-      if (!google::protobuf::util::FieldMaskUtil::GetFieldDescriptors(
-              Resource::descriptor(), path, nullptr)) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            mask_field, ": \"", path, "\" is not a field of ",
-            Resource::descriptor()->name()));
-      }
-    }
-    return absl::OkStatus();
-  }
-
   static absl::StatusOr<Resource> Decode(const ResourceRow& row) {
     Resource resource;
     if (!resource.ParseFromString(row.payload)) {

@@ -5,21 +5,22 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/civil_date.h"
+#include "common/base/field_masks.h"
 #include "common/base/resource_name.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
-#include "google/protobuf/util/field_mask_util.h"
 #include "services/investment/company_name.h"
 
 namespace jiangan::investment {
 namespace {
 
-const absl::flat_hash_set<std::string>& OutputOnlyFields() {
-  static const auto* fields = new absl::flat_hash_set<std::string>{
+const OutputOnlyFields& LeadOutputOnly() {
+  static const auto* fields = new OutputOnlyFields{
       "name",           "lost_from_stage",        "stage_history",     "major_project",
       "arrived_investment_yuan", "activity_count", "last_activity_date", "next_follow_up_date",
       "attention",      "attention_reasons",      "create_time",       "update_time",
-      "delete_time",    "creator",                "updater",           "etag"};
+      "delete_time",    "creator",                "updater",           "etag",
+      "company.normalized_name"};
   return *fields;
 }
 
@@ -202,31 +203,10 @@ absl::Status CheckStageFacts(const v1::Lead& lead) {
 }
 
 absl::Status CheckUpdateMask(const google::protobuf::FieldMask& mask) {
-  if (mask.paths().empty()) {
-    return absl::InvalidArgumentError("update_mask: is required and must name at least one field");
-  }
-  for (const std::string& path : mask.paths()) {
-    const std::string top = path.substr(0, path.find('.'));
-    if (OutputOnlyFields().contains(top) || path == "company.normalized_name") {
-      return absl::InvalidArgumentError(
-          absl::StrCat("update_mask: \"", path, "\" is output only and cannot be updated"));
-    }
-    if (!google::protobuf::util::FieldMaskUtil::GetFieldDescriptors(v1::Lead::descriptor(), path,
-                                                                    nullptr)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("update_mask: \"", path, "\" is not a field path of Lead"));
-    }
-  }
-  return absl::OkStatus();
+  return jiangan::CheckUpdateMask(mask, v1::Lead::descriptor(), LeadOutputOnly());
 }
 
-void ClearOutputOnlyFields(v1::Lead* lead) {
-  const auto* descriptor = lead->GetDescriptor();
-  for (const std::string& name : OutputOnlyFields()) {
-    lead->GetReflection()->ClearField(lead, descriptor->FindFieldByName(name));
-  }
-  lead->mutable_company()->clear_normalized_name();
-}
+void ClearOutputOnlyFields(v1::Lead* lead) { ClearOutputOnly(LeadOutputOnly(), lead); }
 
 void ApplyConsequences(const v1::Lead* before, absl::Time now, v1::Lead* lead) {
   lead->mutable_company()->set_normalized_name(NormalizeCompanyName(lead->company().name()));

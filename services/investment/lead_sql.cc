@@ -14,11 +14,7 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-struct Column {
-  const char* name;
-  const char* type;
-};
-constexpr Column kDerivedColumns[] = {
+constexpr SqlColumn kDerivedColumns[] = {
     {"deleted", "INTEGER NOT NULL"},         {"stage", "INTEGER NOT NULL"},
     {"furthest_stage", "INTEGER NOT NULL"},  {"industry", "INTEGER NOT NULL"},
     {"channel", "INTEGER NOT NULL"},         {"owner_department", "TEXT NOT NULL"},
@@ -49,24 +45,20 @@ int64_t FurthestStage(const v1::Lead& lead) {
   return furthest;
 }
 
-absl::Status AndBool(const char* column, bool has, bool value, SqlWhere* where) {
+void AndBool(const char* column, bool has, bool value, SqlWhere* where) {
   if (has) where->And(absl::StrCat(column, " = ?"), {int64_t{value}});
-  return absl::OkStatus();
 }
 
 }  // namespace
 
+const ResourceRows& LeadRows() {
+  static const auto* rows = new ResourceRows("leads", "lead_payloads", kDerivedColumns);
+  return *rows;
+}
+
 std::string SchemaSql(int version) {
-  std::vector<std::string> columns;
-  for (const Column& column : kDerivedColumns) {
-    columns.push_back(absl::StrCat(column.name, " ", column.type));
-  }
   return absl::StrCat(
-      "CREATE TABLE IF NOT EXISTS leads (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
-      "id TEXT NOT NULL UNIQUE, request_id TEXT UNIQUE, version INTEGER NOT NULL, ",
-      absl::StrJoin(columns, ", "), ");",
-      // Payloads apart, so that scans read only the small derived columns.
-      "CREATE TABLE IF NOT EXISTS lead_payloads (seq INTEGER PRIMARY KEY, payload BLOB NOT NULL);"
+      LeadRows().SchemaSql(),
       "CREATE INDEX IF NOT EXISTS leads_stage ON leads(stage);"
       "CREATE INDEX IF NOT EXISTS leads_industry ON leads(industry);"
       "CREATE INDEX IF NOT EXISTS leads_channel ON leads(channel);"
@@ -92,35 +84,16 @@ std::string SchemaSql(int version) {
       "CREATE TABLE IF NOT EXISTS lead_name_grams (gram TEXT NOT NULL, lead_seq INTEGER NOT NULL, "
       "PRIMARY KEY (gram, lead_seq)) WITHOUT ROWID;"
       "CREATE INDEX IF NOT EXISTS lead_name_grams_lead ON lead_name_grams(lead_seq);"
+      // How many names hold each bigram, so that the rarest of a name's
+      // bigrams are known without counting index entries.
+      "CREATE TABLE IF NOT EXISTS lead_name_gram_counts (gram TEXT PRIMARY KEY, "
+      "names INTEGER NOT NULL) WITHOUT ROWID;"
       // Days each lead spent in each stage it has left: medians for the
       // funnel and for the time-in-stage rule.
       "CREATE TABLE IF NOT EXISTS lead_stage_stays (lead_seq INTEGER NOT NULL, "
       "stay_stage INTEGER NOT NULL, stay_days INTEGER NOT NULL);"
       "CREATE INDEX IF NOT EXISTS lead_stage_stays_stage ON lead_stage_stays(stay_stage, stay_days);",
       "PRAGMA user_version = ", version, ";");
-}
-
-const std::string& InsertLeadSql() {
-  static const std::string* const sql = [] {
-    std::string columns = "seq, id, request_id, version", marks = "?, ?, ?, ?";
-    for (const Column& column : kDerivedColumns) {
-      absl::StrAppend(&columns, ", ", column.name);
-      absl::StrAppend(&marks, ", ?");
-    }
-    return new std::string(absl::StrCat("INSERT INTO leads (", columns, ") VALUES (", marks, ")"));
-  }();
-  return *sql;
-}
-
-const std::string& UpdateLeadSql() {
-  static const std::string* const sql = [] {
-    std::string assignments = "version = ?";
-    for (const Column& column : kDerivedColumns) {
-      absl::StrAppend(&assignments, ", ", column.name, " = ?");
-    }
-    return new std::string(absl::StrCat("UPDATE leads SET ", assignments, " WHERE seq = ?"));
-  }();
-  return *sql;
 }
 
 std::vector<SqlArg> DerivedValues(const v1::Lead& lead) {
@@ -170,15 +143,11 @@ absl::StatusOr<SqlWhere> FilterSql(const v1::LeadFilter& filter, bool show_delet
   if (!filter.owner_department().empty()) {
     where.And("owner_department = ?", {filter.owner_department()});
   }
-  RETURN_IF_ERROR(AndBool("headquarters", filter.has_headquarters(), filter.headquarters(), &where));
-  RETURN_IF_ERROR(
-      AndBool("key_enterprise", filter.has_key_enterprise(), filter.key_enterprise(), &where));
-  RETURN_IF_ERROR(
-      AndBool("head_enterprise", filter.has_head_enterprise(), filter.head_enterprise(), &where));
-  RETURN_IF_ERROR(AndBool("foreign_invested", filter.has_foreign_invested(),
-                          filter.foreign_invested(), &where));
-  RETURN_IF_ERROR(
-      AndBool("major_project", filter.has_major_project(), filter.major_project(), &where));
+  AndBool("headquarters", filter.has_headquarters(), filter.headquarters(), &where);
+  AndBool("key_enterprise", filter.has_key_enterprise(), filter.key_enterprise(), &where);
+  AndBool("head_enterprise", filter.has_head_enterprise(), filter.head_enterprise(), &where);
+  AndBool("foreign_invested", filter.has_foreign_invested(), filter.foreign_invested(), &where);
+  AndBool("major_project", filter.has_major_project(), filter.major_project(), &where);
   if (!filter.company_name_contains().empty()) {
     RETURN_IF_ERROR(
         CheckLength("filter.company_name_contains", filter.company_name_contains(), 1, 100));

@@ -12,6 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "common/storage/resource_rows.h"
 #include "common/storage/sql_query.h"
 #include "jiangan/investment/v1/investment.pb.h"
 
@@ -21,10 +22,8 @@ namespace jiangan::investment {
 // `version` (PRAGMA user_version).
 std::string SchemaSql(int version);
 
-// Writes a lead row: INSERT binds seq, id, request_id, version, then
-// DerivedValues(); UPDATE binds version, then DerivedValues(), then seq.
-const std::string& InsertLeadSql();
-const std::string& UpdateLeadSql();
+// The leads and their payloads; the derived columns take DerivedValues().
+const ResourceRows& LeadRows();
 
 // The values of the derived columns, in binding order.
 std::vector<SqlArg> DerivedValues(const v1::Lead& lead);

@@ -9,14 +9,15 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/base/civil_date.h"
+#include "common/base/field_masks.h"
 #include "common/base/fingerprint.h"
 #include "common/base/personal_information.h"
 #include "common/base/resource_name.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
 #include "common/storage/child_rows.h"
+#include "common/storage/resource_page.h"
 #include "common/storage/sql_query.h"
-#include "google/protobuf/util/field_mask_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/investment/company_name.h"
 #include "services/investment/lead_rules.h"
@@ -30,8 +31,6 @@ using google::protobuf::util::TimeUtil;
 constexpr char kCollection[] = "leads";
 // Layout of the tables; PRAGMA user_version holds it.
 constexpr int kSchemaVersion = 1;
-constexpr char kRowColumns[] = "seq, id, version, deleted, payload";
-constexpr char kRowSource[] = "leads JOIN lead_payloads USING (seq)";
 // How long computed stage medians are reused.
 constexpr absl::Duration kMediansLifetime = absl::Minutes(1);
 
@@ -43,24 +42,8 @@ absl::Status NotFound(absl::string_view id) {
   return absl::NotFoundError(absl::StrCat(kCollection, "/", id, " does not exist"));
 }
 
-absl::StatusOr<v1::Lead> DecodeLead(const SqliteStatement& stmt) {
-  v1::Lead lead;
-  if (!lead.ParseFromString(stmt.ColumnBlob(4))) {
-    return absl::DataLossError(absl::StrCat("stored lead ", stmt.ColumnText(1), " does not parse"));
-  }
-  return lead;
-}
-
 int64_t DayOfTime(const google::protobuf::Timestamp& time) {
   return DayNumber(ChinaDayOf(absl::FromUnixSeconds(time.seconds())));
-}
-
-void BindOptionalText(SqliteStatement* stmt, int index, const std::string& text) {
-  if (text.empty()) {
-    stmt->BindNull(index);
-  } else {
-    stmt->BindText(index, text);
-  }
 }
 
 absl::Status AddChecked(int64_t value, int64_t* sum, absl::string_view field) {
@@ -71,14 +54,6 @@ absl::Status AddChecked(int64_t value, int64_t* sum, absl::string_view field) {
 }
 
 }  // namespace
-
-struct LeadStore::StoredLead {
-  int64_t seq = 0;
-  std::string id;
-  int64_t version = 0;
-  bool deleted = false;
-  v1::Lead lead;
-};
 
 LeadStore::LeadStore(SqliteDb* writer, LeadStoreOptions options)
     : writer_(writer),
@@ -93,21 +68,7 @@ LeadStore::~LeadStore() = default;
 absl::StatusOr<std::unique_ptr<LeadStore>> LeadStore::Open(SqliteDb* db,
                                                            LeadStoreOptions options) {
   std::unique_ptr<LeadStore> store(new LeadStore(db, std::move(options)));
-  {
-    // A database of another layout is refused with a clear message rather
-    // than failing on the first write.
-    ASSIGN_OR_RETURN(SqliteStatement version, db->Prepare("PRAGMA user_version"));
-    ASSIGN_OR_RETURN(SqliteStatement tables,
-                     db->Prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND "
-                                 "name IN ('leads', 'resources')"));
-    RETURN_IF_ERROR(version.Step().status());
-    RETURN_IF_ERROR(tables.Step().status());
-    if (version.ColumnInt64(0) != kSchemaVersion && tables.ColumnInt64(0) != 0) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          db->path(), " holds leads in layout ", version.ColumnInt64(0), ", not ",
-          kSchemaVersion, "; move it away and load the seed again"));
-    }
-  }
+  RETURN_IF_ERROR(LeadRows().CheckLayout(db, kSchemaVersion));
   RETURN_IF_ERROR(db->Exec(absl::StrCat(SchemaSql(kSchemaVersion), store->changes_.SchemaSql())));
   RETURN_IF_ERROR(store->readers_->Open(db->path(), std::max(1, store->options_.reader_connections),
                                         [](SqliteDb*) { return absl::OkStatus(); }));
@@ -116,13 +77,13 @@ absl::StatusOr<std::unique_ptr<LeadStore>> LeadStore::Open(SqliteDb* db,
 
 int64_t LeadStore::Today() const { return DayNumber(ChinaDayOf(options_.now())); }
 
-absl::flat_hash_map<int, LeadStore::StageMedian> LeadStore::StageMedians() const {
+LeadStore::StageMedians LeadStore::CurrentStageMedians() const {
   const absl::Time now = options_.now();
   {
     absl::MutexLock lock(&medians_mu_);
     if (now - medians_time_ < kMediansLifetime) return medians_;
   }
-  absl::flat_hash_map<int, StageMedian> medians;
+  StageMedians medians;
   absl::Status read = readers_->With([&](SqliteDb* db) -> absl::Status {
     for (int stage = v1::LEAD; stage < v1::OPERATING; ++stage) {
       ASSIGN_OR_RETURN(SqliteStatement count,
@@ -150,9 +111,9 @@ absl::flat_hash_map<int, LeadStore::StageMedian> LeadStore::StageMedians() const
   return medians_;
 }
 
-void LeadStore::Present(const Identity& caller, int64_t today, v1::Lead* lead) const {
+void LeadStore::Present(const Identity& caller, int64_t today, const StageMedians& medians,
+                        v1::Lead* lead) const {
   AttentionInputs inputs = AttentionInputsOf(*lead);
-  const auto medians = StageMedians();
   if (auto it = medians.find(lead->stage()); it != medians.end()) {
     inputs.stage_median_days = it->second.median_days;
     inputs.stage_sample = it->second.sample;
@@ -170,82 +131,60 @@ void LeadStore::Present(const Identity& caller, int64_t today, v1::Lead* lead) c
   if (!MaySeePersonalInformation(caller, *lead)) RedactPersonalInformation(lead);
 }
 
+v1::Lead LeadStore::Presented(const Identity& caller, absl::Time now, v1::Lead lead) const {
+  Present(caller, DayNumber(ChinaDayOf(now)), CurrentStageMedians(), &lead);
+  return lead;
+}
+
 // ---- Reads ----------------------------------------------------------------
 
 absl::StatusOr<v1::Lead> LeadStore::Get(const Identity& caller,
                                         const v1::GetLeadRequest& request) const {
   ASSIGN_OR_RETURN(const std::string id, ParseLeadName(request.name(), "name"));
-  ASSIGN_OR_RETURN(v1::Lead lead, readers_->With([&](SqliteDb* db) -> absl::StatusOr<v1::Lead> {
-    ASSIGN_OR_RETURN(SqliteStatement stmt,
-                     db->Prepare(absl::StrCat("SELECT ", kRowColumns, " FROM ", kRowSource,
-                                              " WHERE id = ? AND deleted = 0")));
-    stmt.BindText(1, id);
-    ASSIGN_OR_RETURN(const bool found, stmt.Step());
-    if (!found) return NotFound(id);
-    return DecodeLead(stmt);
+  v1::Lead lead;
+  ASSIGN_OR_RETURN(const std::optional<StoredRow> row, readers_->With([&](SqliteDb* db) {
+    return LeadRows().Find(db, "id", id, &lead);
   }));
-  Present(caller, Today(), &lead);
-  return lead;
+  if (!row.has_value() || row->deleted) return NotFound(id);
+  return Presented(caller, options_.now(), std::move(lead));
 }
 
 absl::Status LeadStore::List(const Identity& caller, const v1::ListLeadsRequest& request,
                              v1::ListLeadsResponse* response) const {
-  ASSIGN_OR_RETURN(const int size, ResolvePageSize(request.page_size()));
-  ASSIGN_OR_RETURN(const Ordering ordering, ParseOrderBy(request.order_by(), LeadOrderFields()));
-  const uint64_t query = QueryFingerprint(request);
-  ASSIGN_OR_RETURN(const std::string cursor, page_tokens_.Decode(request.page_token(), query));
   ASSIGN_OR_RETURN(SqlWhere where, FilterSql(request.filter(), request.show_deleted()));
-  RETURN_IF_ERROR(ApplyCursor(ordering, cursor, &where));
-  const std::string sql =
-      absl::StrCat("SELECT ", kRowColumns, ", ", ordering.column, " FROM ", kRowSource, " WHERE ",
-                   where.sql, " ", OrderBySql(ordering), " LIMIT ?");
   const int64_t today = Today();
-  return readers_->With([&](SqliteDb* db) -> absl::Status {
-    ASSIGN_OR_RETURN(SqliteStatement stmt, db->Prepare(sql));
-    Bind(&stmt, 1, where.args);
-    stmt.BindInt64(static_cast<int>(where.args.size()) + 1, size + 1);
-    int count = 0;
-    std::string last_cursor;
-    while (true) {
-      ASSIGN_OR_RETURN(const bool row, stmt.Step());
-      // The row past the page only tells that another page follows.
-      if (!row || ++count > size) break;
-      ASSIGN_OR_RETURN(v1::Lead lead, DecodeLead(stmt));
-      Present(caller, today, &lead);
-      *response->add_leads() = std::move(lead);
-      last_cursor = MakeCursor(ordering, stmt.ColumnInt64(0), ColumnArg(stmt, 5, ordering.text));
-    }
-    if (count > size) response->set_next_page_token(page_tokens_.Encode(last_cursor, query));
-    return absl::OkStatus();
+  const StageMedians medians = CurrentStageMedians();
+  return readers_->With([&](SqliteDb* db) {
+    return ListResourcePage(
+        db, page_tokens_, request, request.page_size(), request.page_token(), request.order_by(),
+        {ResourceRows::kColumns, LeadRows().source(), LeadOrderFields()}, std::move(where),
+        [&](const SqliteStatement& row) -> absl::Status {
+          v1::Lead* lead = response->add_leads();
+          RETURN_IF_ERROR(ResourceRows::Decode(row, lead));
+          Present(caller, today, medians, lead);
+          return absl::OkStatus();
+        },
+        response->mutable_next_page_token());
   });
 }
 
 absl::Status LeadStore::ListFundsEntries(const v1::ListFundsEntriesRequest& request,
                                          v1::ListFundsEntriesResponse* response) const {
   ASSIGN_OR_RETURN(const std::string id, ParseLeadName(request.parent(), "parent"));
-  const ChildRowsQuery query{kCollection, "leads", id, false, "funds_entries", "lead_id",
-                             "payload"};
   return readers_->With([&](SqliteDb* db) {
-    return ListChildRows(
-        db, page_tokens_, request, request.page_size(), request.page_token(), query,
-        [response](const SqliteStatement& row) {
-          return response->add_funds_entries()->ParseFromString(row.ColumnBlob(1));
-        },
-        response->mutable_next_page_token());
+    return ListChildPayloads(db, page_tokens_, request, request.page_size(), request.page_token(),
+                             {kCollection, "leads", id, false, "funds_entries", "lead_id"},
+                             response->mutable_funds_entries(), response->mutable_next_page_token());
   });
 }
 
 absl::Status LeadStore::ListActivities(const v1::ListActivitiesRequest& request,
                                        v1::ListActivitiesResponse* response) const {
   ASSIGN_OR_RETURN(const std::string id, ParseLeadName(request.parent(), "parent"));
-  const ChildRowsQuery query{kCollection, "leads", id, false, "activities", "lead_id", "payload"};
   return readers_->With([&](SqliteDb* db) {
-    return ListChildRows(
-        db, page_tokens_, request, request.page_size(), request.page_token(), query,
-        [response](const SqliteStatement& row) {
-          return response->add_activities()->ParseFromString(row.ColumnBlob(1));
-        },
-        response->mutable_next_page_token());
+    return ListChildPayloads(db, page_tokens_, request, request.page_size(), request.page_token(),
+                             {kCollection, "leads", id, false, "activities", "lead_id"},
+                             response->mutable_activities(), response->mutable_next_page_token());
   });
 }
 
@@ -280,14 +219,15 @@ absl::StatusOr<std::vector<v1::SimilarLead>> LeadStore::Similar(SqliteDb* db,
   std::vector<std::pair<int64_t, std::string>> by_rarity;
   for (const std::string& gram : grams) {
     ASSIGN_OR_RETURN(SqliteStatement count,
-                     db->Prepare("SELECT COUNT(*) FROM lead_name_grams WHERE gram = ?"));
+                     db->Prepare("SELECT names FROM lead_name_gram_counts WHERE gram = ?"));
     count.BindText(1, gram);
-    RETURN_IF_ERROR(count.Step().status());
+    ASSIGN_OR_RETURN(const bool known, count.Step());
+    if (!known) continue;  // no name has it: it cannot lead to a candidate
     by_rarity.emplace_back(count.ColumnInt64(0), gram);
   }
   std::sort(by_rarity.begin(), by_rarity.end());
   absl::flat_hash_set<int64_t> candidates;
-  for (int i = 0; i < probe && i < n; ++i) {
+  for (int i = 0; i < probe && i < static_cast<int>(by_rarity.size()); ++i) {
     ASSIGN_OR_RETURN(SqliteStatement stmt,
                      db->Prepare("SELECT lead_seq FROM lead_name_grams WHERE gram = ?"));
     stmt.BindText(1, by_rarity[i].second);
@@ -300,15 +240,16 @@ absl::StatusOr<std::vector<v1::SimilarLead>> LeadStore::Similar(SqliteDb* db,
   for (int64_t seq : candidates) {
     ASSIGN_OR_RETURN(SqliteStatement stmt,
                      db->Prepare(absl::StrCat(
-                         "SELECT ", kRowColumns, ", normalized_name FROM ", kRowSource,
-                         " WHERE seq = ? AND deleted = 0 AND stage NOT IN (",
+                         "SELECT ", ResourceRows::kColumns, ", normalized_name FROM ",
+                         LeadRows().source(), " WHERE seq = ? AND deleted = 0 AND stage NOT IN (",
                          static_cast<int>(v1::OPERATING), ",", static_cast<int>(v1::LOST), ")")));
     stmt.BindInt64(1, seq);
     ASSIGN_OR_RETURN(const bool row, stmt.Step());
     if (!row) continue;
     const int similarity = SimilarityPercent(normalized, stmt.ColumnText(5));
     if (similarity < t) continue;
-    ASSIGN_OR_RETURN(const v1::Lead lead, DecodeLead(stmt));
+    v1::Lead lead;
+    RETURN_IF_ERROR(ResourceRows::Decode(stmt, &lead));
     v1::SimilarLead similar;
     similar.set_lead(lead.name());
     similar.set_company_name(lead.company().name());
@@ -350,21 +291,10 @@ absl::Status LeadStore::Summarize(const v1::SummarizeLeadsRequest& request,
     return absl::InvalidArgumentError(
         absl::StrCat("funds_year: must be 1900 to 2200, got ", request.funds_year()));
   }
-  std::vector<LeadDimension> dimensions;
-  absl::flat_hash_set<int> seen;
-  for (int i = 0; i < request.group_by_size(); ++i) {
-    const auto grouping = static_cast<v1::LeadGrouping>(request.group_by(i));
-    if (!seen.insert(grouping).second) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "group_by[", i, "]: ", v1::LeadGrouping_Name(grouping), " is named twice"));
-    }
-    auto dimension = DimensionOf(grouping);
-    if (!dimension.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("group_by[", i, "]: ", dimension.status().message()));
-    }
-    dimensions.push_back(*std::move(dimension));
-  }
+  ASSIGN_OR_RETURN(const std::vector<LeadDimension> dimensions,
+                   (ResolveGroupings<v1::LeadGrouping, LeadDimension>(
+                       request.group_by(),
+                       [](v1::LeadGrouping g) { return v1::LeadGrouping_Name(g); }, DimensionOf)));
   std::vector<std::string> columns;
   for (const LeadDimension& dimension : dimensions) columns.push_back(dimension.sql);
   const int keys = static_cast<int>(dimensions.size());
@@ -471,21 +401,16 @@ absl::Status LeadStore::Summarize(const v1::SummarizeLeadsRequest& request,
 absl::StatusOr<LeadStore::StoredLead> LeadStore::LoadForChange(const Identity& caller,
                                                               absl::string_view id,
                                                               bool deleted) {
-  ASSIGN_OR_RETURN(SqliteStatement stmt,
-                   writer_->Prepare(absl::StrCat("SELECT ", kRowColumns, " FROM ", kRowSource,
-                                                 " WHERE id = ?")));
-  stmt.BindText(1, id);
-  ASSIGN_OR_RETURN(const bool found, stmt.Step());
-  if (!found) return NotFound(id);
-  ASSIGN_OR_RETURN(v1::Lead lead, DecodeLead(stmt));
-  StoredLead stored{stmt.ColumnInt64(0), stmt.ColumnText(1), stmt.ColumnInt64(2),
-                    stmt.ColumnInt64(3) != 0, std::move(lead)};
-  if (stored.deleted && !deleted) return NotFound(id);
-  if (!stored.deleted && deleted) {
+  StoredLead stored;
+  ASSIGN_OR_RETURN(const std::optional<StoredRow> row,
+                   LeadRows().Find(writer_, "id", id, &stored.lead));
+  if (!row.has_value() || (row->deleted && !deleted)) return NotFound(id);
+  if (!row->deleted && deleted) {
     return absl::FailedPreconditionError(
         absl::StrCat("name: ", stored.lead.name(), " is not deleted"));
   }
   RETURN_IF_ERROR(CheckCanChange(caller, stored.lead.owner_department(), stored.lead.name()));
+  stored.row = *row;
   return stored;
 }
 
@@ -505,6 +430,16 @@ absl::Status LeadStore::CheckUsccFree(absl::string_view uscc, int64_t seq) {
 absl::Status LeadStore::IndexName(int64_t seq, const std::string& old_name,
                                   const std::string& new_name) {
   if (old_name == new_name) return absl::OkStatus();
+  auto count = [this](const std::string& gram, int delta) -> absl::Status {
+    ASSIGN_OR_RETURN(SqliteStatement upsert,
+                     writer_->Prepare("INSERT INTO lead_name_gram_counts (gram, names) "
+                                      "VALUES (?, ?) ON CONFLICT (gram) DO UPDATE SET "
+                                      "names = names + excluded.names"));
+    upsert.BindText(1, gram);
+    upsert.BindInt64(2, delta);
+    return upsert.Run();
+  };
+  for (const std::string& gram : NameBigrams(old_name)) RETURN_IF_ERROR(count(gram, -1));
   ASSIGN_OR_RETURN(SqliteStatement drop,
                    writer_->Prepare("DELETE FROM lead_name_grams WHERE lead_seq = ?"));
   drop.BindInt64(1, seq);
@@ -515,31 +450,22 @@ absl::Status LeadStore::IndexName(int64_t seq, const std::string& old_name,
     insert.BindText(1, gram);
     insert.BindInt64(2, seq);
     RETURN_IF_ERROR(insert.Run());
+    RETURN_IF_ERROR(count(gram, +1));
   }
   return absl::OkStatus();
 }
 
 absl::Status LeadStore::Rewrite(const Identity& caller, absl::string_view method,
-                                const StoredLead& before, v1::Lead lead, v1::Lead* written) {
-  const int64_t version = before.version + 1;
+                                const StoredLead& before, v1::Lead lead) {
+  const int64_t version = before.row.version + 1;
   lead.clear_attention();
   lead.clear_attention_reasons();
   for (v1::StageChange& change : *lead.mutable_stage_history()) change.clear_days_in_stage();
   lead.set_updater(caller.principal);
   *lead.mutable_update_time() = TimestampOf(options_.now());
-  lead.set_etag(VersionEtag(before.seq, version));
-  ASSIGN_OR_RETURN(SqliteStatement update, writer_->Prepare(UpdateLeadSql()));
-  update.BindInt64(1, version);
-  const std::vector<SqlArg> values = DerivedValues(lead);
-  Bind(&update, 2, values);
-  update.BindInt64(2 + static_cast<int>(values.size()), before.seq);
-  RETURN_IF_ERROR(update.Run());
-  ASSIGN_OR_RETURN(SqliteStatement payload,
-                   writer_->Prepare("UPDATE lead_payloads SET payload = ? WHERE seq = ?"));
-  payload.BindBlob(1, lead.SerializeAsString());
-  payload.BindInt64(2, before.seq);
-  RETURN_IF_ERROR(payload.Run());
-  RETURN_IF_ERROR(IndexName(before.seq, before.lead.company().normalized_name(),
+  lead.set_etag(VersionEtag(before.row.seq, version));
+  RETURN_IF_ERROR(LeadRows().Update(writer_, before.row.seq, version, DerivedValues(lead), lead));
+  RETURN_IF_ERROR(IndexName(before.row.seq, before.lead.company().normalized_name(),
                             lead.company().normalized_name()));
   if (lead.stage() != before.lead.stage() && !before.lead.stage_history().empty()) {
     // The stage left: how long the lead stayed, for medians.
@@ -547,16 +473,14 @@ absl::Status LeadStore::Rewrite(const Identity& caller, absl::string_view method
     ASSIGN_OR_RETURN(SqliteStatement stay,
                      writer_->Prepare("INSERT INTO lead_stage_stays (lead_seq, stay_stage, "
                                       "stay_days) VALUES (?, ?, ?)"));
-    stay.BindInt64(1, before.seq);
+    stay.BindInt64(1, before.row.seq);
     stay.BindInt64(2, left.stage());
     stay.BindInt64(3, std::max<int64_t>(0, Today() - DayOfTime(left.enter_time())));
     RETURN_IF_ERROR(stay.Run());
   }
-  RETURN_IF_ERROR(changes_.Record(writer_, before.id, TimeUtil::TimestampToMicroseconds(
-                                                          lead.update_time()),
-                                  caller.principal, method, before.lead, lead));
-  *written = std::move(lead);
-  return absl::OkStatus();
+  return changes_.Record(writer_, before.row.id,
+                         TimeUtil::TimestampToMicroseconds(lead.update_time()), caller.principal,
+                         method, before.lead, lead);
 }
 
 absl::StatusOr<v1::Lead> LeadStore::ChangeLead(
@@ -564,29 +488,50 @@ absl::StatusOr<v1::Lead> LeadStore::ChangeLead(
     const std::function<absl::Status(const StoredLead& stored, absl::Time now, v1::Lead* next)>&
         change) {
   const absl::Time now = options_.now();
-  v1::Lead result;
+  v1::Lead next;
   {
     absl::MutexLock lock(&write_mu_);
     RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
       ASSIGN_OR_RETURN(const StoredLead stored, LoadForChange(caller, id, deleted));
-      v1::Lead next;
       RETURN_IF_ERROR(change(stored, now, &next));
-      return Rewrite(caller, method, stored, std::move(next), &result);
+      return Rewrite(caller, method, stored, next);
     }));
   }
-  Present(caller, DayNumber(ChinaDayOf(now)), &result);
-  return result;
+  return Presented(caller, now, std::move(next));
+}
+
+template <typename Child>
+absl::StatusOr<Child> LeadStore::AppendChild(
+    const Identity& caller, absl::string_view method, absl::string_view id,
+    absl::string_view request_id, absl::string_view collection, absl::string_view table,
+    const std::function<absl::Status(const StoredLead& stored, absl::Time now, Child* child,
+                                     v1::Lead* next,
+                                     std::vector<std::pair<std::string, SqlArg>>* extra)>& make) {
+  RETURN_IF_ERROR(CheckRequestId(request_id));
+  const absl::Time now = options_.now();
+  Child child;
+  absl::MutexLock lock(&write_mu_);
+  RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(const bool earlier,
+                     FindChildByRequestId(writer_, table, "lead_id", id, request_id, &child));
+    if (earlier) return absl::OkStatus();
+    ASSIGN_OR_RETURN(const StoredLead stored, LoadForChange(caller, id, /*deleted=*/false));
+    v1::Lead next = stored.lead;
+    std::vector<std::pair<std::string, SqlArg>> extra;
+    RETURN_IF_ERROR(make(stored, now, &child, &next, &extra));
+    child.set_name(absl::StrCat(stored.lead.name(), "/", collection, "/", GenerateResourceId()));
+    RETURN_IF_ERROR(InsertChildRow(writer_, table, "lead_id", id, request_id, child, extra));
+    return Rewrite(caller, method, stored, std::move(next));
+  }));
+  return child;
 }
 
 absl::StatusOr<v1::Lead> LeadStore::Create(const Identity& caller,
                                            const v1::CreateLeadRequest& request) {
   RETURN_IF_ERROR(CheckRequestId(request.request_id()));
   std::string id = request.lead_id();
-  if (id.empty()) {
-    id = GenerateResourceId();
-  } else {
-    RETURN_IF_ERROR(ValidateResourceId(id, "lead_id"));
-  }
+  if (id.empty()) id = GenerateResourceId();
+  RETURN_IF_ERROR(ValidateResourceId(id, "lead_id"));
   const absl::Time now = options_.now();
   v1::Lead lead = request.lead();
   ClearOutputOnlyFields(&lead);
@@ -600,25 +545,15 @@ absl::StatusOr<v1::Lead> LeadStore::Create(const Identity& caller,
   ApplyConsequences(nullptr, now, &lead);
   RETURN_IF_ERROR(CheckStageFacts(lead));
 
-  v1::Lead result;
   {
     absl::MutexLock lock(&write_mu_);
     RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
       if (!request.request_id().empty()) {
-        ASSIGN_OR_RETURN(SqliteStatement earlier,
-                         writer_->Prepare(absl::StrCat("SELECT ", kRowColumns, " FROM ",
-                                                       kRowSource, " WHERE request_id = ?")));
-        earlier.BindText(1, request.request_id());
-        ASSIGN_OR_RETURN(const bool found, earlier.Step());
-        if (found) {
-          ASSIGN_OR_RETURN(result, DecodeLead(earlier));
-          return absl::OkStatus();
-        }
+        ASSIGN_OR_RETURN(const std::optional<StoredRow> earlier,
+                         LeadRows().Find(writer_, "request_id", request.request_id(), &lead));
+        if (earlier.has_value()) return absl::OkStatus();
       }
-      ASSIGN_OR_RETURN(SqliteStatement taken, writer_->Prepare("SELECT 1 FROM leads WHERE id = ?"));
-      taken.BindText(1, id);
-      ASSIGN_OR_RETURN(const bool exists, taken.Step());
-      if (exists) return absl::AlreadyExistsError(absl::StrCat(name, " already exists"));
+      RETURN_IF_ERROR(LeadRows().CheckIdFree(writer_, id, name));
       RETURN_IF_ERROR(CheckUsccFree(lead.company().uscc(), 0));
       if (!request.confirm_not_duplicate() && !lead.company().normalized_name().empty()) {
         ASSIGN_OR_RETURN(const std::vector<v1::SimilarLead> similar,
@@ -635,39 +570,21 @@ absl::StatusOr<v1::Lead> LeadStore::Create(const Identity& caller,
               "; set confirm_not_duplicate if it is a different company"));
         }
       }
-      ASSIGN_OR_RETURN(
-          SqliteStatement next_seq,
-          writer_->Prepare(
-              "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'leads'), 0) + 1"));
-      RETURN_IF_ERROR(next_seq.Step().status());
-      const int64_t seq = next_seq.ColumnInt64(0);
+      ASSIGN_OR_RETURN(const int64_t seq, LeadRows().NextSeq(writer_));
       lead.set_name(name);
       *lead.mutable_create_time() = TimestampOf(now);
       *lead.mutable_update_time() = lead.create_time();
       lead.set_creator(caller.principal);
       lead.set_updater(caller.principal);
       lead.set_etag(VersionEtag(seq, 1));
-      ASSIGN_OR_RETURN(SqliteStatement insert, writer_->Prepare(InsertLeadSql()));
-      insert.BindInt64(1, seq);
-      insert.BindText(2, id);
-      BindOptionalText(&insert, 3, request.request_id());
-      insert.BindInt64(4, 1);
-      Bind(&insert, 5, DerivedValues(lead));
-      RETURN_IF_ERROR(insert.Run());
-      ASSIGN_OR_RETURN(SqliteStatement payload,
-                       writer_->Prepare("INSERT INTO lead_payloads (seq, payload) VALUES (?, ?)"));
-      payload.BindInt64(1, seq);
-      payload.BindBlob(2, lead.SerializeAsString());
-      RETURN_IF_ERROR(payload.Run());
+      RETURN_IF_ERROR(
+          LeadRows().Insert(writer_, seq, id, request.request_id(), DerivedValues(lead), lead));
       RETURN_IF_ERROR(IndexName(seq, "", lead.company().normalized_name()));
-      RETURN_IF_ERROR(changes_.Record(writer_, id, TimeUtil::TimestampToMicroseconds(lead.create_time()),
-                                      caller.principal, "CreateLead", v1::Lead(), lead));
-      result = lead;
-      return absl::OkStatus();
+      return changes_.Record(writer_, id, TimeUtil::TimestampToMicroseconds(lead.create_time()),
+                             caller.principal, "CreateLead", v1::Lead(), lead);
     }));
   }
-  Present(caller, DayNumber(ChinaDayOf(now)), &result);
-  return result;
+  return Presented(caller, now, std::move(lead));
 }
 
 absl::StatusOr<v1::Lead> LeadStore::Update(const Identity& caller,
@@ -684,11 +601,7 @@ absl::StatusOr<v1::Lead> LeadStore::Update(const Identity& caller,
               before.etag(), "\"; read the lead again and retry"));
         }
         *merged = before;
-        google::protobuf::util::FieldMaskUtil::MergeOptions merge;
-        merge.set_replace_message_fields(true);
-        merge.set_replace_repeated_fields(true);
-        google::protobuf::util::FieldMaskUtil::MergeMessageTo(request.lead(), request.update_mask(),
-                                                              merge, merged);
+        MergeMasked(request.lead(), request.update_mask(), merged);
         // Field rules first: a transition is only judged between real stages.
         RETURN_IF_ERROR(ValidateLead(*merged, ChinaDayOf(now)));
         RETURN_IF_ERROR(CheckStageTransition(before, merged->stage()));
@@ -698,7 +611,7 @@ absl::StatusOr<v1::Lead> LeadStore::Update(const Identity& caller,
         ApplyConsequences(&before, now, merged);
         RETURN_IF_ERROR(CheckStageFacts(*merged));
         if (merged->company().uscc() != before.company().uscc()) {
-          RETURN_IF_ERROR(CheckUsccFree(merged->company().uscc(), stored.seq));
+          RETURN_IF_ERROR(CheckUsccFree(merged->company().uscc(), stored.row.seq));
         }
         return absl::OkStatus();
       });
@@ -734,94 +647,38 @@ absl::StatusOr<v1::Lead> LeadStore::Undelete(const Identity& caller,
 absl::StatusOr<v1::FundsEntry> LeadStore::RecordFunds(const Identity& caller,
                                                       const v1::RecordFundsRequest& request) {
   ASSIGN_OR_RETURN(const std::string id, ParseLeadName(request.parent(), "parent"));
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
-  const absl::Time now = options_.now();
-  v1::FundsEntry result;
-  absl::MutexLock lock(&write_mu_);
-  RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
-    if (!request.request_id().empty()) {
-      ASSIGN_OR_RETURN(SqliteStatement earlier,
-                       writer_->Prepare("SELECT payload FROM funds_entries WHERE lead_id = ? AND "
-                                        "request_id = ?"));
-      earlier.BindText(1, id);
-      earlier.BindText(2, request.request_id());
-      ASSIGN_OR_RETURN(const bool found, earlier.Step());
-      if (found) {
-        if (!result.ParseFromString(earlier.ColumnBlob(0))) {
-          return absl::DataLossError("a stored funds entry does not parse");
-        }
+  return AppendChild<v1::FundsEntry>(
+      caller, "RecordFunds", id, request.request_id(), "fundsEntries", "funds_entries",
+      [&](const StoredLead& stored, absl::Time now, v1::FundsEntry* entry, v1::Lead* next,
+          std::vector<std::pair<std::string, SqlArg>>* extra) -> absl::Status {
+        *entry = request.funds_entry();
+        RETURN_IF_ERROR(ValidateFundsEntry(*entry, stored.lead, ChinaDayOf(now)));
+        entry->set_recorder(caller.principal);
+        *entry->mutable_create_time() = TimestampOf(now);
+        // Checked not to overflow by ValidateFundsEntry.
+        next->set_arrived_investment_yuan(next->arrived_investment_yuan() + entry->amount_yuan());
+        *extra = {{"lead_seq", stored.row.seq},
+                  {"arrival_day", DayNumber(*ToCivilDay(entry->arrival_date()))},
+                  {"amount_yuan", entry->amount_yuan()}};
         return absl::OkStatus();
-      }
-    }
-    ASSIGN_OR_RETURN(const StoredLead stored, LoadForChange(caller, id, /*deleted=*/false));
-    v1::FundsEntry entry = request.funds_entry();
-    RETURN_IF_ERROR(ValidateFundsEntry(entry, stored.lead, ChinaDayOf(now)));
-    entry.set_name(absl::StrCat(stored.lead.name(), "/fundsEntries/", GenerateResourceId()));
-    entry.set_recorder(caller.principal);
-    *entry.mutable_create_time() = TimestampOf(now);
-    ASSIGN_OR_RETURN(SqliteStatement insert,
-                     writer_->Prepare("INSERT INTO funds_entries (lead_id, lead_seq, request_id, "
-                                      "arrival_day, amount_yuan, payload) VALUES (?, ?, ?, ?, ?, ?)"));
-    insert.BindText(1, id);
-    insert.BindInt64(2, stored.seq);
-    BindOptionalText(&insert, 3, request.request_id());
-    insert.BindInt64(4, DayNumber(*ToCivilDay(entry.arrival_date())));
-    insert.BindInt64(5, entry.amount_yuan());
-    insert.BindBlob(6, entry.SerializeAsString());
-    RETURN_IF_ERROR(insert.Run());
-    v1::Lead lead = stored.lead;
-    lead.set_arrived_investment_yuan(lead.arrived_investment_yuan() + entry.amount_yuan());
-    v1::Lead written;
-    RETURN_IF_ERROR(Rewrite(caller, "RecordFunds", stored, std::move(lead), &written));
-    result = std::move(entry);
-    return absl::OkStatus();
-  }));
-  return result;
+      });
 }
 
 absl::StatusOr<v1::Activity> LeadStore::LogActivity(const Identity& caller,
                                                     const v1::LogActivityRequest& request) {
   ASSIGN_OR_RETURN(const std::string id, ParseLeadName(request.parent(), "parent"));
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
-  const absl::Time now = options_.now();
-  v1::Activity activity = request.activity();
-  RETURN_IF_ERROR(ValidateActivity(activity, ChinaDayOf(now)));
-  v1::Activity result;
-  absl::MutexLock lock(&write_mu_);
-  RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
-    if (!request.request_id().empty()) {
-      ASSIGN_OR_RETURN(SqliteStatement earlier,
-                       writer_->Prepare("SELECT payload FROM activities WHERE lead_id = ? AND "
-                                        "request_id = ?"));
-      earlier.BindText(1, id);
-      earlier.BindText(2, request.request_id());
-      ASSIGN_OR_RETURN(const bool found, earlier.Step());
-      if (found) {
-        if (!result.ParseFromString(earlier.ColumnBlob(0))) {
-          return absl::DataLossError("a stored activity does not parse");
-        }
+  // An activity's rules do not depend on the lead: checked before the lock.
+  RETURN_IF_ERROR(ValidateActivity(request.activity(), ChinaDayOf(options_.now())));
+  return AppendChild<v1::Activity>(
+      caller, "LogActivity", id, request.request_id(), "activities", "activities",
+      [&](const StoredLead&, absl::Time now, v1::Activity* activity, v1::Lead* next,
+          std::vector<std::pair<std::string, SqlArg>>*) -> absl::Status {
+        *activity = request.activity();
+        activity->set_recorder(caller.principal);
+        *activity->mutable_create_time() = TimestampOf(now);
+        ApplyActivity(*activity, next);
         return absl::OkStatus();
-      }
-    }
-    ASSIGN_OR_RETURN(const StoredLead stored, LoadForChange(caller, id, /*deleted=*/false));
-    activity.set_name(absl::StrCat(stored.lead.name(), "/activities/", GenerateResourceId()));
-    activity.set_recorder(caller.principal);
-    *activity.mutable_create_time() = TimestampOf(now);
-    ASSIGN_OR_RETURN(SqliteStatement insert,
-                     writer_->Prepare("INSERT INTO activities (lead_id, request_id, payload) "
-                                      "VALUES (?, ?, ?)"));
-    insert.BindText(1, id);
-    BindOptionalText(&insert, 2, request.request_id());
-    insert.BindBlob(3, activity.SerializeAsString());
-    RETURN_IF_ERROR(insert.Run());
-    v1::Lead lead = stored.lead;
-    ApplyActivity(activity, &lead);
-    v1::Lead written;
-    RETURN_IF_ERROR(Rewrite(caller, "LogActivity", stored, std::move(lead), &written));
-    result = std::move(activity);
-    return absl::OkStatus();
-  }));
-  return result;
+      });
 }
 
 }  // namespace jiangan::investment

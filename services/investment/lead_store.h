@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -25,6 +26,8 @@
 #include "common/base/pagination.h"
 #include "common/identity/identity.h"
 #include "common/storage/change_log.h"
+#include "common/storage/resource_rows.h"
+#include "common/storage/sql_query.h"
 #include "common/storage/sqlite_db.h"
 #include "common/storage/sqlite_reader_pool.h"
 #include "jiangan/investment/v1/investment.pb.h"
@@ -76,21 +79,29 @@ class LeadStore {
                          v1::SummarizeLeadsResponse* response) const;
 
  private:
-  struct StoredLead;
+  struct StoredLead {
+    StoredRow row;
+    v1::Lead lead;
+  };
   // Median days in a stage before leaving it, and how many leads left it.
   struct StageMedian {
     int64_t median_days = 0;
     int64_t sample = 0;
   };
+  using StageMedians = absl::flat_hash_map<int, StageMedian>;
 
   LeadStore(SqliteDb* writer, LeadStoreOptions options);
 
   int64_t Today() const;
+  // Medians per stage, recomputed at most once a minute; read once per
+  // request and handed to Present.
+  StageMedians CurrentStageMedians() const ABSL_LOCKS_EXCLUDED(medians_mu_);
   // Fills the computed fields as of `today` and redacts what `caller` may
   // not see.
-  void Present(const Identity& caller, int64_t today, v1::Lead* lead) const;
-  // Medians per stage, recomputed at most once a minute.
-  absl::flat_hash_map<int, StageMedian> StageMedians() const ABSL_LOCKS_EXCLUDED(medians_mu_);
+  void Present(const Identity& caller, int64_t today, const StageMedians& medians,
+               v1::Lead* lead) const;
+  // Present() for the one lead a call returns.
+  v1::Lead Presented(const Identity& caller, absl::Time now, v1::Lead lead) const;
   // Open leads whose normalized name is at least the threshold similar to
   // `normalized`, closest first, at most `limit`.
   absl::StatusOr<std::vector<v1::SimilarLead>> Similar(SqliteDb* db,
@@ -102,15 +113,32 @@ class LeadStore {
   // Writes `lead` back with version + 1, keeping the name index, the stage
   // stays and the history in step.
   absl::Status Rewrite(const Identity& caller, absl::string_view method, const StoredLead& before,
-                       v1::Lead lead, v1::Lead* written) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // The shared path of Update, Delete and Undelete (see ProjectStore's).
+                       v1::Lead lead) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // The shared path of Update, Delete and Undelete: in one transaction,
+  // loads lead `id` (which must be deleted exactly when `deleted`), checks
+  // that `caller` may change it, lets `change` make the next version (or
+  // refuse), writes it and records the change as `method`.
   absl::StatusOr<v1::Lead> ChangeLead(
       const Identity& caller, absl::string_view method, absl::string_view id, bool deleted,
       const std::function<absl::Status(const StoredLead& stored, absl::Time now,
                                        v1::Lead* next)>& change) ABSL_LOCKS_EXCLUDED(write_mu_);
-  // ALREADY_EXISTS naming the lead other than `seq` that has `uscc`.
+  // The shared path of RecordFunds and LogActivity: in one transaction,
+  // returns the child a call with the same request_id stored before, or
+  // loads lead `id` for `caller`, lets `make` check and fill the child, the
+  // lead's next version and any extra columns of `table`, names the child
+  // `leads/{id}/{collection}/{generated}` and stores both.
+  template <typename Child>
+  absl::StatusOr<Child> AppendChild(
+      const Identity& caller, absl::string_view method, absl::string_view id,
+      absl::string_view request_id, absl::string_view collection, absl::string_view table,
+      const std::function<absl::Status(const StoredLead& stored, absl::Time now, Child* child,
+                                       v1::Lead* next,
+                                       std::vector<std::pair<std::string, SqlArg>>* extra)>& make)
+      ABSL_LOCKS_EXCLUDED(write_mu_);
+  // ALREADY_EXISTS naming the lead other than row `seq` that has `uscc`.
   absl::Status CheckUsccFree(absl::string_view uscc, int64_t seq)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Replaces the name bigrams of row `seq` and their counts.
   absl::Status IndexName(int64_t seq, const std::string& old_name, const std::string& new_name)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
@@ -122,7 +150,7 @@ class LeadStore {
   absl::Mutex write_mu_;
   mutable absl::Mutex medians_mu_;
   mutable absl::Time medians_time_ ABSL_GUARDED_BY(medians_mu_) = absl::InfinitePast();
-  mutable absl::flat_hash_map<int, StageMedian> medians_ ABSL_GUARDED_BY(medians_mu_);
+  mutable StageMedians medians_ ABSL_GUARDED_BY(medians_mu_);
 };
 
 }  // namespace jiangan::investment

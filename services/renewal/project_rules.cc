@@ -8,8 +8,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/base/civil_date.h"
+#include "common/base/field_masks.h"
 #include "common/base/validation.h"
-#include "google/protobuf/util/field_mask_util.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace jiangan::renewal {
@@ -18,8 +18,8 @@ namespace {
 using google::protobuf::FieldDescriptor;
 
 // Set by the service, never by a caller.
-const absl::flat_hash_set<std::string>& OutputOnlyFields() {
-  static const auto* fields = new absl::flat_hash_set<std::string>{
+const OutputOnlyFields& ProjectOutputOnly() {
+  static const auto* fields = new OutputOnlyFields{
       "name",          "create_time",     "update_time",
       "etag",          "phase_history",   "actual_completion_date",
       "achieved",      "percent_complete", "health",
@@ -210,34 +210,10 @@ absl::Status CheckPhaseTransition(v1::ProjectPhase from, v1::ProjectPhase to) {
 }
 
 absl::Status CheckUpdateMask(const google::protobuf::FieldMask& mask) {
-  if (mask.paths().empty()) {
-    return absl::InvalidArgumentError("update_mask: is required and must name at least one field");
-  }
-  for (const std::string& path : mask.paths()) {
-    const std::string top = path.substr(0, path.find('.'));
-    if (OutputOnlyFields().contains(top)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("update_mask: \"", path, "\" is output only and cannot be updated"));
-    }
-    if (v1::Project::descriptor()->FindFieldByName(top) == nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("update_mask: \"", path, "\" is not a field of Project"));
-    }
-    if (!google::protobuf::util::FieldMaskUtil::GetFieldDescriptors(v1::Project::descriptor(),
-                                                                    path, nullptr)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("update_mask: \"", path, "\" is not a field path of Project"));
-    }
-  }
-  return absl::OkStatus();
+  return jiangan::CheckUpdateMask(mask, v1::Project::descriptor(), ProjectOutputOnly());
 }
 
-void ClearOutputOnlyFields(v1::Project* project) {
-  const auto* descriptor = project->GetDescriptor();
-  for (const std::string& name : OutputOnlyFields()) {
-    project->GetReflection()->ClearField(project, descriptor->FindFieldByName(name));
-  }
-}
+void ClearOutputOnlyFields(v1::Project* project) { ClearOutputOnly(ProjectOutputOnly(), project); }
 
 absl::Status ValidateProgressReport(const v1::ProgressReport& report,
                                     const v1::Project& current, absl::CivilDay today) {

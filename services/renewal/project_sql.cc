@@ -54,33 +54,26 @@ int64_t TotalAt(absl::string_view totals, int index) {
 namespace {
 
 // The columns derived from a project, in binding order, with their types.
-struct Column {
-  const char* name;
-  const char* type;
-};
-constexpr Column kDerivedColumns[] = {
-    {"deleted", "INTEGER"},          {"kind", "INTEGER"},        {"phase", "INTEGER"},
-    {"sub_district", "TEXT"},        {"zone", "TEXT"},           {"lead_department", "TEXT"},
-    {"display_name", "TEXT"},        {"create_us", "INTEGER"},   {"update_us", "INTEGER"},
-    {"start_day", "INTEGER"},        {"end_day", "INTEGER"},     {"open_milestone_day", "INTEGER"},
-    {"percent", "INTEGER"},          {"at_risk", "INTEGER"},     {"completion_year", "INTEGER"},
-    {"totals", "BLOB"}};
+constexpr SqlColumn kDerivedColumns[] = {
+    {"deleted", "INTEGER NOT NULL"},      {"kind", "INTEGER NOT NULL"},
+    {"phase", "INTEGER NOT NULL"},        {"sub_district", "TEXT NOT NULL"},
+    {"zone", "TEXT NOT NULL"},            {"lead_department", "TEXT NOT NULL"},
+    {"display_name", "TEXT NOT NULL"},    {"create_us", "INTEGER NOT NULL"},
+    {"update_us", "INTEGER NOT NULL"},    {"start_day", "INTEGER NOT NULL"},
+    {"end_day", "INTEGER NOT NULL"},      {"open_milestone_day", "INTEGER NOT NULL"},
+    {"percent", "INTEGER NOT NULL"},      {"at_risk", "INTEGER NOT NULL"},
+    {"completion_year", "INTEGER NOT NULL"}, {"totals", "BLOB NOT NULL"}};
 
 }  // namespace
 
+const ResourceRows& ProjectRows() {
+  static const auto* rows = new ResourceRows("projects", "project_payloads", kDerivedColumns);
+  return *rows;
+}
+
 std::string SchemaSql(int version) {
-  std::vector<std::string> columns;
-  for (const Column& column : kDerivedColumns) {
-    columns.push_back(absl::StrCat(column.name, " ", column.type, " NOT NULL"));
-  }
   return absl::StrCat(
-      "CREATE TABLE IF NOT EXISTS projects (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
-      "id TEXT NOT NULL UNIQUE, request_id TEXT UNIQUE, version INTEGER NOT NULL, ",
-      absl::StrJoin(columns, ", "), ");",
-      // Payloads live in their own table, so that the rows Summarize and
-      // List scan hold only the small derived columns.
-      "CREATE TABLE IF NOT EXISTS project_payloads (seq INTEGER PRIMARY KEY, "
-      "payload BLOB NOT NULL);"
+      ProjectRows().SchemaSql(),
       "CREATE INDEX IF NOT EXISTS projects_kind ON projects(kind);"
       "CREATE INDEX IF NOT EXISTS projects_phase ON projects(phase);"
       "CREATE INDEX IF NOT EXISTS projects_sub_district ON projects(sub_district);"
@@ -94,31 +87,6 @@ std::string SchemaSql(int version) {
       "UNIQUE (project_id, request_id));"
       "CREATE INDEX IF NOT EXISTS progress_reports_project ON progress_reports(project_id, seq);"
       "PRAGMA user_version = ", version, ";");
-}
-
-const std::string& InsertProjectSql() {
-  static const std::string* const sql = [] {
-    std::string columns = "seq, id, request_id, version", marks = "?, ?, ?, ?";
-    for (const Column& column : kDerivedColumns) {
-      absl::StrAppend(&columns, ", ", column.name);
-      absl::StrAppend(&marks, ", ?");
-    }
-    return new std::string(
-        absl::StrCat("INSERT INTO projects (", columns, ") VALUES (", marks, ")"));
-  }();
-  return *sql;
-}
-
-const std::string& UpdateProjectSql() {
-  static const std::string* const sql = [] {
-    std::string assignments = "version = ?";
-    for (const Column& column : kDerivedColumns) {
-      absl::StrAppend(&assignments, ", ", column.name, " = ?");
-    }
-    return new std::string(
-        absl::StrCat("UPDATE projects SET ", assignments, " WHERE seq = ?"));
-  }();
-  return *sql;
 }
 
 int64_t Micros(const google::protobuf::Timestamp& time) {

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "common/storage/resource_rows.h"
 #include "common/storage/sql_query.h"
 #include "common/storage/sqlite_db.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -30,10 +31,8 @@ int64_t Micros(const google::protobuf::Timestamp& time);
 // `version` (PRAGMA user_version).
 std::string SchemaSql(int version);
 
-// Writes a project row: INSERT binds seq, id, request_id, version, then
-// DerivedValues(); UPDATE binds version, then DerivedValues(), then seq.
-const std::string& InsertProjectSql();
-const std::string& UpdateProjectSql();
+// The projects and their payloads; the derived columns take DerivedValues().
+const ResourceRows& ProjectRows();
 
 // The values of the columns derived from a project, in binding order. The
 // "totals" column packs every quantity, planned then achieved, in Quantities

@@ -22,6 +22,7 @@
 #include "common/identity/identity.h"
 #include "common/base/pagination.h"
 #include "common/storage/change_log.h"
+#include "common/storage/resource_rows.h"
 #include "common/storage/sqlite_db.h"
 #include "common/storage/sqlite_reader_pool.h"
 #include "jiangan/renewal/v1/renewal.pb.h"
@@ -75,8 +76,6 @@ class ProjectStore {
   int64_t Today() const;
   // Fills the computed fields (health and its reasons) as of today.
   void Present(v1::Project* project, int64_t today) const;
-  absl::StatusOr<StoredProject> LoadForWrite(absl::string_view id)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Loads project `id` for a change by `caller`: it must be deleted exactly
   // when `deleted` (else NOT_FOUND or FAILED_PRECONDITION), and the caller
   // must have the right to change it.

@@ -34,20 +34,10 @@ class InvestmentSystemTest : public ::testing::Test {
     gateway_ = v1::InvestmentService::NewStub(system_.GatewayChannel());
   }
 
+  // A call through the gateway as `caller` ("admin", "viewer",
+  // "housing-editor", "transport-editor"); "" sends no token.
   std::unique_ptr<grpc::ClientContext> As(const std::string& caller) const {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    if (!caller.empty()) {
-      context->AddMetadata("authorization", system_.credentials().Bearer(caller));
-    }
-    return context;
-  }
-
-  static std::string CacheHeader(const grpc::ClientContext& context) {
-    auto it = context.GetServerInitialMetadata().find("x-jiangan-cache");
-    return it == context.GetServerInitialMetadata().end()
-               ? ""
-               : std::string(it->second.data(), it->second.size());
+    return system_.CallAs(caller);
   }
 
   // Reads lead `name` as `caller` through the gateway until it is served
@@ -59,7 +49,7 @@ class InvestmentSystemTest : public ::testing::Test {
     for (int i = 0; i < 100; ++i) {
       auto context = As(caller);
       EXPECT_TRUE(gateway_->GetLead(context.get(), get, &lead).ok());
-      if (CacheHeader(*context) == "hit") return lead;
+      if (testing::CacheHeader(*context) == "hit") return lead;
       absl::SleepFor(absl::Milliseconds(10));
     }
     ADD_FAILURE() << "never served from the cache";

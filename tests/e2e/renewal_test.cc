@@ -36,19 +36,7 @@ class RenewalSystemTest : public ::testing::Test {
   // A call through the gateway as `caller` ("admin", "viewer",
   // "housing-editor", "transport-editor"); "" sends no token.
   std::unique_ptr<grpc::ClientContext> As(const std::string& caller) const {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    if (!caller.empty()) {
-      context->AddMetadata("authorization", system_.credentials().Bearer(caller));
-    }
-    return context;
-  }
-
-  static std::string CacheHeader(const grpc::ClientContext& context) {
-    auto it = context.GetServerInitialMetadata().find("x-jiangan-cache");
-    return it == context.GetServerInitialMetadata().end()
-               ? ""
-               : std::string(it->second.data(), it->second.size());
+    return system_.CallAs(caller);
   }
 
   grpc::Status Create(const std::string& caller, const std::string& id, const v1::Project& project,
@@ -76,7 +64,7 @@ class RenewalSystemTest : public ::testing::Test {
       v1::Project project;
       auto context = As("viewer");
       ASSERT_TRUE(gateway_->GetProject(context.get(), get, &project).ok());
-      if (CacheHeader(*context) == "hit") return;
+      if (testing::CacheHeader(*context) == "hit") return;
       absl::SleepFor(absl::Milliseconds(10));
     }
     FAIL() << name << " never came from the cache";
@@ -130,7 +118,7 @@ TEST_F(RenewalSystemTest, ADepartmentRunsAProjectThroughItsLife) {
   v1::Project got;
   auto context = As("viewer");
   ASSERT_TRUE(gateway_->GetProject(context.get(), get, &got).ok());
-  EXPECT_EQ(CacheHeader(*context), "miss");
+  EXPECT_EQ(testing::CacheHeader(*context), "miss");
   EXPECT_EQ(got.achieved().households(), 600);  // counted once
   EXPECT_EQ(got.percent_complete(), 40);
   EXPECT_NE(got.health(), v1::HEALTH_UNSPECIFIED);

@@ -45,12 +45,7 @@ class SystemTest : public ::testing::Test {
   }
 
   // A call through the gateway, as the district's admin.
-  std::unique_ptr<grpc::ClientContext> Context() const {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    context->AddMetadata("authorization", system_.credentials().Bearer("admin"));
-    return context;
-  }
+  std::unique_ptr<grpc::ClientContext> Context() const { return system_.CallAs("admin"); }
 
   // A call straight to a service, with the identity the gateway would assert.
   std::unique_ptr<grpc::ClientContext> DirectContext() const {
@@ -88,12 +83,7 @@ class SystemTest : public ::testing::Test {
     request.set_name(name);
     auto context = Context();
     grpc::Status status = renewal_->GetProject(context.get(), request, project);
-    if (cache_header != nullptr) {
-      auto it = context->GetServerInitialMetadata().find("x-jiangan-cache");
-      *cache_header = it == context->GetServerInitialMetadata().end()
-                          ? ""
-                          : std::string(it->second.data(), it->second.size());
-    }
+    if (cache_header != nullptr) *cache_header = testing::CacheHeader(*context);
     return status;
   }
 

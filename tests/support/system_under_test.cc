@@ -57,6 +57,20 @@ std::string SystemUnderTest::DatabasePath(const std::string& service) const {
   return absl::StrCat(dir_, "/", service, ".db");
 }
 
+std::unique_ptr<grpc::ClientContext> SystemUnderTest::CallAs(const std::string& caller) const {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  if (!caller.empty()) context->AddMetadata("authorization", credentials_.Bearer(caller));
+  return context;
+}
+
+std::string CacheHeader(const grpc::ClientContext& context) {
+  auto it = context.GetServerInitialMetadata().find("x-jiangan-cache");
+  return it == context.GetServerInitialMetadata().end()
+             ? ""
+             : std::string(it->second.data(), it->second.size());
+}
+
 std::shared_ptr<grpc::Channel> SystemUnderTest::GatewayChannel() const {
   return grpc::CreateChannel(absl::StrCat("127.0.0.1:", gateway_.grpc_port),
                              grpc::InsecureChannelCredentials());

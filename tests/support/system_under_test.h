@@ -23,6 +23,10 @@ struct Endpoint {
   std::unique_ptr<ChildProcess> process;
 };
 
+// The x-jiangan-cache header ("hit" or "miss") a finished call through the
+// gateway got; "" when there was none.
+std::string CacheHeader(const grpc::ClientContext& context);
+
 class SystemUnderTest {
  public:
   // Starts everything and waits until each server accepts connections.
@@ -35,6 +39,9 @@ class SystemUnderTest {
   // "renewal", "investment" or "facilities".
   Endpoint& service(const std::string& name) { return services_.at(name); }
   std::shared_ptr<grpc::Channel> GatewayChannel() const;
+  // A context for a call through the gateway as `caller` (one of
+  // TestCredentials' callers; "" sends no token), with a 10-second deadline.
+  std::unique_ptr<grpc::ClientContext> CallAs(const std::string& caller) const;
   // Where `service` keeps its SQLite database.
   std::string DatabasePath(const std::string& service) const;
 

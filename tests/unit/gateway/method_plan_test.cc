@@ -7,23 +7,45 @@
 namespace jiangan::gateway {
 namespace {
 
-MethodPlan::Kind KindOf(const std::string& method) {
-  return PlanMethod(FindApiMethod(method)).kind;
+MethodPlan::Kind KindOfMethod(const std::string& method) {
+  const MethodPlan::Kind kind = PlanMethod(FindApiMethod(method)).kind;
+  EXPECT_EQ(kind, KindOf(FindApiMethod(method))) << method;
+  return kind;
 }
 
 TEST(MethodPlanTest, ClassifiesEveryMethodByAipConvention) {
-  EXPECT_EQ(KindOf("jiangan.renewal.v1.RenewalService/GetProject"),
+  EXPECT_EQ(KindOfMethod("jiangan.renewal.v1.RenewalService/GetProject"),
             MethodPlan::Kind::kCachedRead);
-  EXPECT_EQ(KindOf("jiangan.renewal.v1.RenewalService/ListProjects"), MethodPlan::Kind::kRead);
-  EXPECT_EQ(KindOf("jiangan.renewal.v1.RenewalService/CreateProject"),
+  EXPECT_EQ(KindOfMethod("jiangan.renewal.v1.RenewalService/ListProjects"), MethodPlan::Kind::kRead);
+  EXPECT_EQ(KindOfMethod("jiangan.renewal.v1.RenewalService/CreateProject"),
             MethodPlan::Kind::kWrite);
-  EXPECT_EQ(KindOf("jiangan.investment.v1.InvestmentService/UpdateLead"),
+  EXPECT_EQ(KindOfMethod("jiangan.investment.v1.InvestmentService/UpdateLead"),
             MethodPlan::Kind::kWrite);
-  EXPECT_EQ(KindOf("jiangan.facilities.v1.FacilitiesService/GetFacility"),
+  EXPECT_EQ(KindOfMethod("jiangan.facilities.v1.FacilitiesService/GetFacility"),
             MethodPlan::Kind::kCachedRead);
+  EXPECT_EQ(KindOfMethod("jiangan.investment.v1.InvestmentService/FindSimilarLeads"),
+            MethodPlan::Kind::kRead);
+  EXPECT_EQ(KindOfMethod("jiangan.investment.v1.InvestmentService/RecordFunds"),
+            MethodPlan::Kind::kWrite);
   const MethodPlan plan = PlanMethod(FindApiMethod("/jiangan.renewal.v1.RenewalService/GetProject"));
   EXPECT_EQ(plan.path, "/jiangan.renewal.v1.RenewalService/GetProject");
   EXPECT_EQ(plan.service, "jiangan.renewal.v1.RenewalService");
+}
+
+TEST(MethodPlanTest, ResponsesWithPersonalInformationAreCachedPerCallerView) {
+  const MethodPlan lead = PlanMethod(FindApiMethod("jiangan.investment.v1.InvestmentService/GetLead"));
+  const MethodPlan project =
+      PlanMethod(FindApiMethod("jiangan.renewal.v1.RenewalService/GetProject"));
+  EXPECT_TRUE(lead.per_caller_view);
+  EXPECT_FALSE(project.per_caller_view);
+  const Identity admin{"a", "区人民政府办公室", Role::kAdmin};
+  const Identity office{"b", "区投资促进局", Role::kViewer};
+  const Identity office_editor{"c", "区投资促进局", Role::kEditor};
+  const Identity other{"d", "区商务局", Role::kViewer};
+  EXPECT_EQ(CallerView(project, admin), CallerView(project, other));  // one shared copy
+  EXPECT_EQ(CallerView(lead, office), CallerView(lead, office_editor));
+  EXPECT_NE(CallerView(lead, office), CallerView(lead, other));
+  EXPECT_NE(CallerView(lead, admin), CallerView(lead, other));
 }
 
 TEST(MethodPlanTest, WrittenNamesCoverRequestNestedAndResponseNames) {

@@ -1,0 +1,139 @@
+#include "common/storage/resource_rows.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
+
+namespace jiangan {
+namespace {
+
+std::string CreateSql(const std::string& table, const std::string& payload_table,
+                      absl::Span<const SqlColumn> derived) {
+  std::string sql = absl::StrCat("CREATE TABLE IF NOT EXISTS ", table,
+                                 " (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL "
+                                 "UNIQUE, request_id TEXT UNIQUE, version INTEGER NOT NULL");
+  for (const SqlColumn& column : derived) absl::StrAppend(&sql, ", ", column.name, " ", column.type);
+  return absl::StrCat(sql, ");CREATE TABLE IF NOT EXISTS ", payload_table,
+                      " (seq INTEGER PRIMARY KEY, payload BLOB NOT NULL);");
+}
+
+std::string InsertSql(const std::string& table, absl::Span<const SqlColumn> derived) {
+  std::string columns = "seq, id, request_id, version", marks = "?, ?, ?, ?";
+  for (const SqlColumn& column : derived) {
+    absl::StrAppend(&columns, ", ", column.name);
+    absl::StrAppend(&marks, ", ?");
+  }
+  return absl::StrCat("INSERT INTO ", table, " (", columns, ") VALUES (", marks, ")");
+}
+
+std::string UpdateSql(const std::string& table, absl::Span<const SqlColumn> derived) {
+  std::string assignments = "version = ?";
+  for (const SqlColumn& column : derived) absl::StrAppend(&assignments, ", ", column.name, " = ?");
+  return absl::StrCat("UPDATE ", table, " SET ", assignments, " WHERE seq = ?");
+}
+
+}  // namespace
+
+ResourceRows::ResourceRows(std::string table, std::string payload_table,
+                           absl::Span<const SqlColumn> derived)
+    : table_(std::move(table)),
+      payload_table_(std::move(payload_table)),
+      create_sql_(CreateSql(table_, payload_table_, derived)),
+      source_(absl::StrCat(table_, " JOIN ", payload_table_, " USING (seq)")),
+      insert_sql_(InsertSql(table_, derived)),
+      update_sql_(UpdateSql(table_, derived)) {}
+
+std::string ResourceRows::SchemaSql() const { return create_sql_; }
+
+absl::Status ResourceRows::CheckLayout(SqliteDb* db, int version) const {
+  ASSIGN_OR_RETURN(SqliteStatement stored_version, db->Prepare("PRAGMA user_version"));
+  ASSIGN_OR_RETURN(SqliteStatement tables,
+                   db->Prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND "
+                               "name = ?"));
+  tables.BindText(1, table_);
+  RETURN_IF_ERROR(stored_version.Step().status());
+  RETURN_IF_ERROR(tables.Step().status());
+  if (stored_version.ColumnInt64(0) != version && tables.ColumnInt64(0) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        db->path(), " holds ", table_, " in layout ", stored_version.ColumnInt64(0), ", not ",
+        version, "; move it away and load the seed again"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ResourceRows::Decode(const SqliteStatement& row,
+                                  google::protobuf::Message* resource) {
+  if (!resource->ParseFromString(row.ColumnBlob(4))) {
+    return absl::DataLossError(absl::StrCat("stored resource ", row.ColumnText(1),
+                                            " does not parse"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<StoredRow>> ResourceRows::Find(
+    SqliteDb* db, absl::string_view key_column, absl::string_view key,
+    google::protobuf::Message* resource) const {
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   db->Prepare(absl::StrCat("SELECT ", kColumns, " FROM ", source_, " WHERE ",
+                                            key_column, " = ?")));
+  stmt.BindText(1, key);
+  ASSIGN_OR_RETURN(const bool found, stmt.Step());
+  if (!found) return std::nullopt;
+  RETURN_IF_ERROR(Decode(stmt, resource));
+  return StoredRow{stmt.ColumnInt64(0), stmt.ColumnText(1), stmt.ColumnInt64(2),
+                   stmt.ColumnInt64(3) != 0};
+}
+
+absl::Status ResourceRows::CheckIdFree(SqliteDb* db, absl::string_view id,
+                                       absl::string_view name) const {
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   db->Prepare(absl::StrCat("SELECT 1 FROM ", table_, " WHERE id = ?")));
+  stmt.BindText(1, id);
+  ASSIGN_OR_RETURN(const bool taken, stmt.Step());
+  if (taken) return absl::AlreadyExistsError(absl::StrCat(name, " already exists"));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> ResourceRows::NextSeq(SqliteDb* db) const {
+  ASSIGN_OR_RETURN(SqliteStatement stmt,
+                   db->Prepare(absl::StrCat("SELECT COALESCE((SELECT seq FROM sqlite_sequence "
+                                            "WHERE name = '",
+                                            table_, "'), 0) + 1")));
+  RETURN_IF_ERROR(stmt.Step().status());
+  return stmt.ColumnInt64(0);
+}
+
+absl::Status ResourceRows::Insert(SqliteDb* db, int64_t seq, absl::string_view id,
+                                  absl::string_view request_id,
+                                  const std::vector<SqlArg>& derived,
+                                  const google::protobuf::Message& resource) const {
+  ASSIGN_OR_RETURN(SqliteStatement insert, db->Prepare(insert_sql_));
+  Bind(&insert, 1,
+       {seq, std::string(id),
+        request_id.empty() ? SqlArg(SqlNull{}) : SqlArg(std::string(request_id)), int64_t{1}});
+  Bind(&insert, 5, derived);
+  RETURN_IF_ERROR(insert.Run());
+  ASSIGN_OR_RETURN(SqliteStatement payload,
+                   db->Prepare(absl::StrCat("INSERT INTO ", payload_table_,
+                                            " (seq, payload) VALUES (?, ?)")));
+  payload.BindInt64(1, seq);
+  payload.BindBlob(2, resource.SerializeAsString());
+  return payload.Run();
+}
+
+absl::Status ResourceRows::Update(SqliteDb* db, int64_t seq, int64_t version,
+                                  const std::vector<SqlArg>& derived,
+                                  const google::protobuf::Message& resource) const {
+  ASSIGN_OR_RETURN(SqliteStatement update, db->Prepare(update_sql_));
+  update.BindInt64(1, version);
+  Bind(&update, 2, derived);
+  update.BindInt64(2 + static_cast<int>(derived.size()), seq);
+  RETURN_IF_ERROR(update.Run());
+  ASSIGN_OR_RETURN(SqliteStatement payload,
+                   db->Prepare(absl::StrCat("UPDATE ", payload_table_,
+                                            " SET payload = ? WHERE seq = ?")));
+  payload.BindBlob(1, resource.SerializeAsString());
+  payload.BindInt64(2, seq);
+  return payload.Run();
+}
+
+}  // namespace jiangan

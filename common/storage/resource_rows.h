@@ -1,0 +1,90 @@
+// How a store keeps its resources in SQLite: one row per resource holding
+// seq, id, request_id, version and the store's derived columns (what List
+// filters and orders on, what Summarize groups and sums), with the
+// serialized resource in a payload table beside it, so that scans read only
+// the small columns. This class says and runs that SQL; the store decides
+// everything else.
+#ifndef JIANGAN_COMMON_STORAGE_RESOURCE_ROWS_H_
+#define JIANGAN_COMMON_STORAGE_RESOURCE_ROWS_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "common/storage/sql_query.h"
+#include "common/storage/sqlite_db.h"
+#include "google/protobuf/message.h"
+
+namespace jiangan {
+
+// What a stored row says besides its resource.
+struct StoredRow {
+  int64_t seq = 0;
+  std::string id;
+  int64_t version = 0;
+  bool deleted = false;
+};
+
+class ResourceRows {
+ public:
+  // Rows in `table`, payloads in `payload_table`. `derived` lists the
+  // store's columns in binding order; it must include an integer "deleted".
+  ResourceRows(std::string table, std::string payload_table, absl::Span<const SqlColumn> derived);
+
+  // CREATE TABLE IF NOT EXISTS for both tables.
+  std::string SchemaSql() const;
+
+  // FAILED_PRECONDITION when `db` already holds the table in a layout other
+  // than `version` (PRAGMA user_version): such a file is refused with a
+  // clear message at start-up rather than failing on the first write.
+  absl::Status CheckLayout(SqliteDb* db, int version) const;
+
+  // What a page query selects (seq first, payload last but the sort key)
+  // and from where: see ListResourcePage.
+  static constexpr char kColumns[] = "seq, id, version, deleted, payload";
+  const std::string& source() const { return source_; }
+
+  // Parses the payload of a row selected as kColumns into `resource`;
+  // DATA_LOSS if it does not parse.
+  static absl::Status Decode(const SqliteStatement& row, google::protobuf::Message* resource);
+
+  // The row whose `key_column` ("id" or "request_id") is `key`, with its
+  // resource parsed into `resource`; nullopt when there is none.
+  absl::StatusOr<std::optional<StoredRow>> Find(SqliteDb* db, absl::string_view key_column,
+                                                absl::string_view key,
+                                                google::protobuf::Message* resource) const;
+
+  // ALREADY_EXISTS naming `name` when a row has `id`, deleted or not.
+  absl::Status CheckIdFree(SqliteDb* db, absl::string_view id, absl::string_view name) const;
+
+  // The seq the next Insert gets (AUTOINCREMENT), so that the etag can be
+  // made before the row is written. Call inside the write transaction.
+  absl::StatusOr<int64_t> NextSeq(SqliteDb* db) const;
+
+  // Writes version 1 of a resource; `request_id` may be empty.
+  absl::Status Insert(SqliteDb* db, int64_t seq, absl::string_view id,
+                      absl::string_view request_id, const std::vector<SqlArg>& derived,
+                      const google::protobuf::Message& resource) const;
+
+  // Writes `version` of the resource in row `seq`.
+  absl::Status Update(SqliteDb* db, int64_t seq, int64_t version,
+                      const std::vector<SqlArg>& derived,
+                      const google::protobuf::Message& resource) const;
+
+ private:
+  const std::string table_;
+  const std::string payload_table_;
+  const std::string create_sql_;
+  const std::string source_;
+  const std::string insert_sql_;
+  const std::string update_sql_;
+};
+
+}  // namespace jiangan
+
+#endif  // JIANGAN_COMMON_STORAGE_RESOURCE_ROWS_H_

@@ -1,0 +1,52 @@
+// The synthetic generators make data the services accept, so that loads of
+// any size (benchmarks, scale tests) are not refused part-way.
+#include "absl/time/civil_time.h"
+#include "common/base/civil_date.h"
+#include "gtest/gtest.h"
+#include "services/investment/company_name.h"
+#include "services/investment/lead_rules.h"
+#include "services/renewal/project_rules.h"
+#include "tests/support/status_matchers.h"
+#include "tools/synthetic_leads.h"
+#include "tools/synthetic_portfolio.h"
+
+namespace jiangan::tools {
+namespace {
+
+using ::jiangan::testing::IsOk;
+
+const absl::CivilDay kToday(2025, 1, 15);
+const absl::Time kNow = absl::FromCivil(absl::CivilSecond(2025, 1, 15, 10, 0, 0), ChinaTimeZone());
+
+TEST(SyntheticDataTest, LeadsPassEveryRuleAndFundsFitTheirLeads) {
+  int registered = 0;
+  for (int64_t i = 0; i < 2000; ++i) {
+    investment::v1::CreateLeadRequest request = SyntheticLead(7, i);
+    investment::v1::Lead lead = request.lead();
+    ASSERT_THAT(investment::ValidateLead(lead, kToday), IsOk()) << i;
+    investment::ApplyConsequences(nullptr, kNow, &lead);
+    ASSERT_THAT(investment::CheckStageFacts(lead), IsOk()) << i;
+    if (lead.stage() != investment::v1::REGISTERED) continue;
+    ++registered;
+    ASSERT_THAT(investment::CheckUscc("uscc", lead.company().uscc()), IsOk()) << i;
+    for (int e = 0; e < 3; ++e) {
+      ASSERT_THAT(investment::ValidateFundsEntry(SyntheticFunds(7, i, e).funds_entry(), lead,
+                                                 kToday),
+                  IsOk())
+          << i << "/" << e;
+    }
+  }
+  EXPECT_GT(registered, 200);  // about a fifth reach REGISTERED
+  EXPECT_EQ(SyntheticLead(7, 42).SerializeAsString(), SyntheticLead(7, 42).SerializeAsString());
+  EXPECT_NE(SyntheticLead(7, 42).lead().company().name(),
+            SyntheticLead(7, 43).lead().company().name());
+}
+
+TEST(SyntheticDataTest, ProjectsPassEveryRule) {
+  for (int64_t i = 0; i < 2000; ++i) {
+    ASSERT_THAT(renewal::ValidateProject(SyntheticProject(7, i).project(), kToday), IsOk()) << i;
+  }
+}
+
+}  // namespace
+}  // namespace jiangan::tools
