@@ -21,17 +21,26 @@ const std::vector<std::string>& Departments() {
   return *names;
 }
 
-// Syllables of made-up company names; every index gives a different name.
-const char* const kSyllables[] = {"华", "瑞", "泰", "恒", "鼎", "江", "汉", "楚", "盛", "德",
-                                  "信", "达", "远", "宏", "源", "晟", "启", "明", "安", "隆",
-                                  "嘉", "川", "卓", "越", "星", "云", "海", "峰", "弘", "博"};
+// Syllables of made-up company names, one set of 30 characters per position,
+// no character in two sets: names that differ in one syllable share five of
+// their seven bigrams (71%), below the duplicate threshold.
+const char* const kSyllables[4] = {
+    "华瑞泰恒鼎江楚盛德信达远宏源晟启明安隆嘉川卓越星云海峰弘博聚",
+    "光辉耀腾飞翔骏驰宇宙乾坤元亨利贞福禄寿喜祥和康宁静雅逸清风朗",
+    "松柏梅兰竹菊桂枫桃李杏荷莲芝蕙芷茂林森柳杨槐桐樟楠榕杉枝叶根",
+    "钧银铜铁锦绣玉珠宝翠琪琳瑶璋琦璞瑜瑾琼玫珑璀璨琨琛琰珏琅琥珀",
+};
+
+// The `k`-th UTF-8 character (3 bytes: all are CJK) of `syllables`.
+std::string Syllable(const char* syllables, int64_t k) { return std::string(syllables + 3 * k, 3); }
+
 const char* const kTrades[] = {"金融", "设计", "物流", "文旅", "环保", "医疗", "数科", "智能", "置业", "控股"};
 
 std::string CompanyName(int64_t index) {
   std::string name = "武汉";
   int64_t n = index;
   for (int i = 0; i < 4; ++i) {
-    name += kSyllables[n % 30];
+    name += Syllable(kSyllables[i], n % 30);
     n /= 30;
   }
   absl::StrAppend(&name, kTrades[index % 10], "有限公司");
@@ -60,7 +69,6 @@ v1::CreateLeadRequest SyntheticLead(uint64_t seed, int64_t index) {
   v1::CreateLeadRequest request;
   request.set_lead_id(absl::StrCat("synthetic-", index));
   request.set_request_id(absl::StrCat("synthetic-lead-", seed, "-", index));
-  request.set_confirm_not_duplicate(true);
   v1::Lead* lead = request.mutable_lead();
   const std::string company = CompanyName(index);
   lead->set_display_name(absl::StrCat(company, "落户项目"));

@@ -11,10 +11,21 @@ constexpr absl::CivilDay kEpoch(1970, 1, 1);
 
 }  // namespace
 
-absl::TimeZone ChinaTimeZone() { return absl::FixedTimeZone(8 * 60 * 60); }
+constexpr int64_t kChinaOffsetSeconds = 8 * 60 * 60;
+constexpr int64_t kSecondsPerDay = 24 * 60 * 60;
+
+absl::TimeZone ChinaTimeZone() {
+  // Built once: making a fixed zone looks it up by name every time.
+  static const absl::TimeZone zone = absl::FixedTimeZone(kChinaOffsetSeconds);
+  return zone;
+}
 
 absl::CivilDay ChinaDayOf(absl::Time time) {
-  return absl::ToCivilDay(time, ChinaTimeZone());
+  // UTC+8 has no daylight saving, so the day is arithmetic: this runs for
+  // every date of every project or lead a List presents.
+  const int64_t local = absl::ToUnixSeconds(time) + kChinaOffsetSeconds;
+  const int64_t days = local / kSecondsPerDay - (local % kSecondsPerDay < 0 ? 1 : 0);
+  return kEpoch + days;
 }
 
 bool IsEmptyDate(const type::v1::Date& date) {

@@ -115,3 +115,31 @@ identity_headers() {
 }
 
 ratio() { awk -v x="${RPS[$1]}" -v y="${RPS[$2]}" 'BEGIN {printf "%.2f", x / y}'; }
+
+# floor_table TITLE FLOOR_ARGS...: runs tests/bench/sqlite_floor with
+# FLOOR_ARGS on the service's own file, then prints TITLE and the table of
+# get, list and summarize beside the floor; exits non-zero if any run had a
+# response that was not OK.
+floor_table() {
+  local title=$1 key rps p50 p99
+  shift
+  build/tests/sqlite_floor "$@" --duration="${DURATION}s" --threads="$(nproc)" >"$WORK/floor.txt"
+  while read -r key rps p50 p99; do
+    RPS[floor_$key]=$rps; P50[floor_$key]=$p50; P99[floor_$key]=$p99
+  done <"$WORK/floor.txt"
+  echo
+  echo "$title, about $DURATION s per run, h2load -t1 -c$H2LOAD_CONNECTIONS -m$H2LOAD_STREAMS;" \
+       "floor: the same SQL on $(nproc) threads; $(nproc) cores shared with the client"
+  printf '%-12s %12s %9s %9s   %12s %9s %9s   %s\n' "query" "service/s" "p50 ms" "p99 ms" \
+    "SQLite/s" "p50 ms" "p99 ms" "service/SQLite"
+  for key in get list summarize; do
+    printf '%-12s %12s %9s %9s   %12s %9s %9s   %s\n' "$key" "${RPS[$key]}" "${P50[$key]}" \
+      "${P99[$key]}" "${RPS[floor_$key]}" "${P50[floor_$key]}" "${P99[floor_$key]}" \
+      "$(ratio "$key" "floor_$key")"
+  done
+  if [ "$failures" -ne 0 ]; then
+    echo "CHECK FAILED: $failures run(s) had responses that were not grpc-status 0" >&2
+    exit 1
+  fi
+  echo "every response: HTTP 200 and grpc-status 0 (checked on the service's metrics)"
+}

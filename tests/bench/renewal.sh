@@ -36,7 +36,9 @@ load_start=$(date +%s.%N)
 load_end=$(date +%s.%N)
 echo "loaded $PROJECTS projects in $(awk -v a="$load_start" -v b="$load_end" 'BEGIN {printf "%.1f", b - a}') s"
 
-get='{"name":"projects/synthetic-4242"}'
+# A project that exists whatever the size: the middle one.
+GET_ID=synthetic-$((PROJECTS / 2))
+get="{\"name\":\"projects/$GET_ID\"}"
 list='{"pageSize":50,"filter":{"kinds":["OLD_COMMUNITY_RENOVATION"],"subDistrict":"后湖街道"}}'
 summarize='{"groupBy":["BY_KIND","BY_PHASE"]}'
 build/tools/jiangan_cli frame "$SERVICE_PATH/GetProject" "$get" >"$WORK/get.bin"
@@ -59,25 +61,5 @@ identity_headers "$WORK/identity.key"
 measure_ok summarize "$SERVICE" "$SERVICE_PATH/SummarizeProjects" "$WORK/summarize.bin" \
   "$SERVICE_HTTP" SummarizeProjects 40
 
-build/tests/sqlite_floor --db_path="$WORK/renewal.db" --duration="${DURATION}s" \
-  --threads="$(nproc)" >"$WORK/floor.txt"
-while read -r key rps p50 p99; do
-  RPS[floor_$key]=$rps; P50[floor_$key]=$p50; P99[floor_$key]=$p99
-done <"$WORK/floor.txt"
-
-echo
-echo "renewal service with $PROJECTS projects, about $DURATION s per run," \
-     "h2load -t1 -c$H2LOAD_CONNECTIONS -m$H2LOAD_STREAMS; floor: the same SQL on $(nproc) threads;" \
-     "$(nproc) cores shared with the client"
-printf '%-12s %12s %9s %9s   %12s %9s %9s   %s\n' "query" "service/s" "p50 ms" "p99 ms" \
-  "SQLite/s" "p50 ms" "p99 ms" "service/SQLite"
-for key in get list summarize; do
-  printf '%-12s %12s %9s %9s   %12s %9s %9s   %s\n' "$key" "${RPS[$key]}" "${P50[$key]}" \
-    "${P99[$key]}" "${RPS[floor_$key]}" "${P50[floor_$key]}" "${P99[floor_$key]}" \
-    "$(ratio "$key" "floor_$key")"
-done
-if [ "$failures" -ne 0 ]; then
-  echo "CHECK FAILED: $failures run(s) had responses that were not grpc-status 0" >&2
-  exit 1
-fi
-echo "every response: HTTP 200 and grpc-status 0 (checked on the service's metrics)"
+floor_table "renewal service with $PROJECTS projects" --service=renewal --db_path="$WORK/renewal.db" \
+  --get_id="$GET_ID"

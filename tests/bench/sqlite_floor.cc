@@ -1,8 +1,8 @@
-// The renewal benchmark's floor: the SQL that the renewal service runs for
-// a Get, a filtered List page and a Summarize, run straight on its SQLite
-// file by a few threads, each on its own connection, reading every column
-// of every row. No gRPC, no protobuf, no identity checks, no summing: the
-// service cannot answer faster than its queries.
+// The service benchmarks' floor: the SQL that a service (renewal or
+// investment) runs for a Get, a filtered List page and a Summarize, run
+// straight on its SQLite file by a few threads, each on its own connection,
+// reading every column of every row. No gRPC, no protobuf, no identity
+// checks, no summing: the service cannot answer faster than its queries.
 // Prints one line per query: "{name} {req/s} {p50 ms} {p99 ms}".
 #include <algorithm>
 #include <atomic>
@@ -16,20 +16,31 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "absl/time/civil_time.h"
+#include "common/base/civil_date.h"
+#include "common/storage/sql_query.h"
 #include "common/storage/sqlite_db.h"
 
-ABSL_FLAG(std::string, db_path, "", "The renewal service's database file.");
+ABSL_FLAG(std::string, service, "renewal", "Whose queries: renewal or investment.");
+ABSL_FLAG(std::string, db_path, "", "The service's database file.");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(5), "How long each query runs.");
 ABSL_FLAG(int, threads, 2, "Threads, each with its own connection.");
 ABSL_FLAG(std::string, get_id, "synthetic-4242", "Id the Get query reads.");
-ABSL_FLAG(std::string, sub_district, "后湖街道", "Sub-district the List query filters on.");
+ABSL_FLAG(std::string, sub_district, "后湖街道", "renewal: sub-district the List filters on.");
+ABSL_FLAG(std::string, department, "区投资促进局", "investment: department the List filters on.");
+ABSL_FLAG(int, funds_year, 2024, "investment: the year Summarize reads funds of.");
 
 namespace {
 
+struct Statement {
+  std::string sql;
+  std::vector<jiangan::SqlArg> args;
+};
+
+// What one request of the service runs, in order.
 struct Query {
   std::string name;
-  std::string sql;
-  std::vector<std::string> text_args;
+  std::vector<Statement> statements;
 };
 
 // Runs `query` on every thread for the duration; prints its figures.
@@ -48,29 +59,29 @@ bool Run(const std::string& path, const Query& query) {
     std::vector<double> mine;
     while (absl::Now() < end && !failed) {
       const absl::Time begin = absl::Now();
-      auto stmt = (*db)->Prepare(query.sql);
-      if (!stmt.ok()) {
-        std::cerr << stmt.status() << "\n";
-        failed = true;
-        return;
-      }
-      for (size_t i = 0; i < query.text_args.size(); ++i) {
-        stmt->BindText(static_cast<int>(i) + 1, query.text_args[i]);
-      }
       size_t bytes = 0;
       int rows = 0;
-      while (true) {
-        auto row = stmt->Step();
-        if (!row.ok()) {
-          std::cerr << row.status() << "\n";
+      for (const Statement& statement : query.statements) {
+        auto stmt = (*db)->Prepare(statement.sql);
+        if (!stmt.ok()) {
+          std::cerr << stmt.status() << "\n";
           failed = true;
           return;
         }
-        if (!*row) break;
-        ++rows;
-        // Every column is read, as the service reads it.
-        for (int column = 0; column < stmt->ColumnCount(); ++column) {
-          bytes += stmt->ColumnBlob(column).size();
+        jiangan::Bind(&*stmt, 1, statement.args);
+        while (true) {
+          auto row = stmt->Step();
+          if (!row.ok()) {
+            std::cerr << row.status() << "\n";
+            failed = true;
+            return;
+          }
+          if (!*row) break;
+          ++rows;
+          // Every column is read, as the service reads it.
+          for (int column = 0; column < stmt->ColumnCount(); ++column) {
+            bytes += stmt->ColumnBlob(column).size();
+          }
         }
       }
       if (rows == 0 || bytes == 0) {
@@ -99,27 +110,65 @@ bool Run(const std::string& path, const Query& query) {
   return true;
 }
 
+// The statements the renewal store builds for the benchmark's requests.
+std::vector<Query> RenewalQueries() {
+  return {
+      {"get",
+       {{"SELECT seq, id, version, deleted, payload FROM projects JOIN project_payloads "
+         "USING (seq) WHERE id = ?",
+         {absl::GetFlag(FLAGS_get_id)}}}},
+      {"list",
+       {{"SELECT seq, id, version, deleted, payload, seq FROM projects JOIN project_payloads "
+         "USING (seq) WHERE 1 AND deleted = 0 AND kind IN (1) AND sub_district = ? "
+         "ORDER BY seq LIMIT 51",
+         {absl::GetFlag(FLAGS_sub_district)}}}},
+      // The service sums the rows' packed totals itself; its floor is the
+      // scan that reads them.
+      {"summarize", {{"SELECT kind, phase, totals FROM projects WHERE 1 AND deleted = 0", {}}}},
+  };
+}
+
+// The statements the lead store builds for the benchmark's requests: Get,
+// a List page filtered by industry and department, and the funnel
+// Summarize (groups by stage, stage stays, funds by month of a year).
+std::vector<Query> InvestmentQueries() {
+  const int year = absl::GetFlag(FLAGS_funds_year);
+  const int64_t first = jiangan::DayNumber(absl::CivilDay(year, 1, 1));
+  const int64_t last = jiangan::DayNumber(absl::CivilDay(year, 12, 31));
+  return {
+      {"get",
+       {{"SELECT seq, id, version, deleted, payload FROM leads JOIN lead_payloads USING (seq) "
+         "WHERE id = ?",
+         {absl::GetFlag(FLAGS_get_id)}}}},
+      {"list",
+       {{"SELECT seq, id, version, deleted, payload, seq FROM leads JOIN lead_payloads "
+         "USING (seq) WHERE 1 AND deleted = 0 AND industry IN (7) AND owner_department = ? "
+         "ORDER BY seq LIMIT 51",
+         {absl::GetFlag(FLAGS_department)}}}},
+      {"summarize",
+       {{"SELECT stage, intended, signed, arrived, stage, furthest_stage FROM leads WHERE 1 "
+         "AND deleted = 0",
+         {}},
+        {"SELECT stay_stage, stay_days FROM lead_stage_stays JOIN leads ON leads.seq = "
+         "lead_stage_stays.lead_seq WHERE 1 AND deleted = 0",
+         {}},
+        {"SELECT arrival_day, amount_yuan FROM funds_entries JOIN leads ON leads.seq = "
+         "funds_entries.lead_seq WHERE arrival_day BETWEEN ? AND ? AND 1 AND deleted = 0",
+         {first, last}}}},
+  };
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   const std::string path = absl::GetFlag(FLAGS_db_path);
-  // The statements the renewal store builds for the benchmark's requests.
-  const std::vector<Query> queries = {
-      {"get",
-       "SELECT seq, id, version, deleted, payload FROM projects JOIN project_payloads "
-       "USING (seq) WHERE id = ? AND deleted = 0",
-       {absl::GetFlag(FLAGS_get_id)}},
-      {"list",
-       "SELECT seq, id, version, deleted, payload, seq FROM projects JOIN project_payloads "
-       "USING (seq) WHERE 1 AND deleted = 0 AND kind IN (1) AND sub_district = ? "
-       "ORDER BY seq LIMIT 51",
-       {absl::GetFlag(FLAGS_sub_district)}},
-      // The service sums the rows' packed totals itself; its floor is the
-      // scan that reads them.
-      {"summarize", "SELECT kind, phase, totals FROM projects WHERE 1 AND deleted = 0", {}},
-  };
-  for (const Query& query : queries) {
+  const std::string service = absl::GetFlag(FLAGS_service);
+  if (service != "renewal" && service != "investment") {
+    std::cerr << "--service: must be renewal or investment\n";
+    return 2;
+  }
+  for (const Query& query : service == "renewal" ? RenewalQueries() : InvestmentQueries()) {
     if (!Run(path, query)) return 1;
   }
   return 0;

@@ -38,8 +38,17 @@ TEST(SyntheticDataTest, LeadsPassEveryRuleAndFundsFitTheirLeads) {
   }
   EXPECT_GT(registered, 200);  // about a fifth reach REGISTERED
   EXPECT_EQ(SyntheticLead(7, 42).SerializeAsString(), SyntheticLead(7, 42).SerializeAsString());
-  EXPECT_NE(SyntheticLead(7, 42).lead().company().name(),
-            SyntheticLead(7, 43).lead().company().name());
+  // Names that differ in one syllable are the closest pairs; they must stay
+  // below the duplicate threshold, or a large load would be refused.
+  for (int64_t i = 0; i < 1000; ++i) {
+    const std::string name = investment::NormalizeCompanyName(SyntheticLead(7, i).lead().company().name());
+    for (int64_t step : {1, 10, 30, 900, 27000}) {
+      const std::string other =
+          investment::NormalizeCompanyName(SyntheticLead(7, i + step).lead().company().name());
+      ASSERT_NE(name, other) << i << "+" << step;
+      ASSERT_LT(investment::SimilarityPercent(name, other), 80) << name << " " << other;
+    }
+  }
 }
 
 TEST(SyntheticDataTest, ProjectsPassEveryRule) {
