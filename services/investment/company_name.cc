@@ -103,14 +103,47 @@ std::vector<std::string> NameBigrams(absl::string_view normalized) {
   return sorted;
 }
 
-int SimilarityPercent(absl::string_view a, absl::string_view b) {
-  if (a == b) return 100;
-  const std::vector<std::string> x = NameBigrams(a), y = NameBigrams(b);
-  if (x.empty() || y.empty()) return 0;
-  std::vector<std::string> shared;
-  std::set_intersection(x.begin(), x.end(), y.begin(), y.end(), std::back_inserter(shared));
+namespace {
+
+// The distinct bigrams of a normalized name as integers (two code points,
+// 21 bits each), sorted; a one-character name is its own only "bigram".
+std::vector<uint64_t> BigramKeys(absl::string_view normalized) {
+  const std::vector<char32_t> points = CodePoints(normalized);
+  std::vector<uint64_t> keys;
+  if (points.size() == 1) keys.push_back(uint64_t{points[0]} << 21);
+  for (size_t i = 0; i + 1 < points.size(); ++i) {
+    keys.push_back((uint64_t{points[i]} << 21) | points[i + 1]);
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
+}  // namespace
+
+NameMatcher::NameMatcher(std::string normalized)
+    : name_(std::move(normalized)), bigrams_(BigramKeys(name_)) {}
+
+int NameMatcher::SimilarityTo(absl::string_view other) const {
+  if (other == name_) return 100;
+  const std::vector<uint64_t> theirs = BigramKeys(other);
+  if (bigrams_.empty() || theirs.empty()) return 0;
+  size_t shared = 0;
+  for (size_t i = 0, j = 0; i < bigrams_.size() && j < theirs.size();) {
+    if (bigrams_[i] == theirs[j]) {
+      ++shared, ++i, ++j;
+    } else if (bigrams_[i] < theirs[j]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
   // Equal names are 100 above; different ones stay below it.
-  return std::min<int>(99, static_cast<int>(200 * shared.size() / (x.size() + y.size())));
+  return std::min<int>(99, static_cast<int>(200 * shared / (bigrams_.size() + theirs.size())));
+}
+
+int SimilarityPercent(absl::string_view a, absl::string_view b) {
+  return NameMatcher(std::string(a)).SimilarityTo(b);
 }
 
 char UsccCheckCharacter(absl::string_view first17) {

@@ -4,6 +4,7 @@
 #ifndef JIANGAN_SERVICES_INVESTMENT_COMPANY_NAME_H_
 #define JIANGAN_SERVICES_INVESTMENT_COMPANY_NAME_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,18 @@ std::vector<std::string> NameBigrams(absl::string_view normalized);
 // How alike two normalized names are, 0 to 100: the Dice coefficient of
 // their bigram sets, rounded down (100 exactly when the names are equal).
 int SimilarityPercent(absl::string_view a, absl::string_view b);
+
+// SimilarityPercent against one name, many times: its bigrams are taken
+// once, as integers, so comparing with each candidate allocates little.
+class NameMatcher {
+ public:
+  explicit NameMatcher(std::string normalized);
+  int SimilarityTo(absl::string_view other) const;
+
+ private:
+  const std::string name_;
+  const std::vector<uint64_t> bigrams_;  // sorted, distinct
+};
 
 // OK for an 18-character code of the GB 32100-2015 alphabet (digits and
 // upper-case letters other than I, O, Z, S, V) whose last character is the

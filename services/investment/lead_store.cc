@@ -226,37 +226,42 @@ absl::StatusOr<std::vector<v1::SimilarLead>> LeadStore::Similar(SqliteDb* db,
     by_rarity.emplace_back(count.ColumnInt64(0), gram);
   }
   std::sort(by_rarity.begin(), by_rarity.end());
-  absl::flat_hash_set<int64_t> candidates;
+  // The open leads holding one of the probed bigrams, by their small
+  // normalized-name column; a payload is read only for a real match.
+  const NameMatcher matcher(normalized);
+  absl::flat_hash_set<int64_t> seen;
   for (int i = 0; i < probe && i < static_cast<int>(by_rarity.size()); ++i) {
-    ASSIGN_OR_RETURN(SqliteStatement stmt,
-                     db->Prepare("SELECT lead_seq FROM lead_name_grams WHERE gram = ?"));
+    ASSIGN_OR_RETURN(
+        SqliteStatement stmt,
+        db->Prepare(absl::StrCat("SELECT leads.seq, leads.normalized_name FROM lead_name_grams "
+                                 "JOIN leads ON leads.seq = lead_name_grams.lead_seq "
+                                 "WHERE gram = ? AND deleted = 0 AND stage NOT IN (",
+                                 static_cast<int>(v1::OPERATING), ",",
+                                 static_cast<int>(v1::LOST), ")")));
     stmt.BindText(1, by_rarity[i].second);
     while (true) {
       ASSIGN_OR_RETURN(const bool row, stmt.Step());
       if (!row) break;
-      candidates.insert(stmt.ColumnInt64(0));
+      const int64_t seq = stmt.ColumnInt64(0);
+      if (!seen.insert(seq).second) continue;
+      const int similarity = matcher.SimilarityTo(stmt.ColumnText(1));
+      if (similarity < t) continue;
+      ASSIGN_OR_RETURN(SqliteStatement payload,
+                       db->Prepare("SELECT payload FROM lead_payloads WHERE seq = ?"));
+      payload.BindInt64(1, seq);
+      ASSIGN_OR_RETURN(const bool stored, payload.Step());
+      v1::Lead lead;
+      if (!stored || !lead.ParseFromString(payload.ColumnBlob(0))) {
+        return absl::DataLossError(absl::StrCat("the payload of lead row ", seq, " is missing"));
+      }
+      v1::SimilarLead similar;
+      similar.set_lead(lead.name());
+      similar.set_company_name(lead.company().name());
+      similar.set_stage(lead.stage());
+      similar.set_owner_department(lead.owner_department());
+      similar.set_similarity_percent(similarity);
+      found.push_back(std::move(similar));
     }
-  }
-  for (int64_t seq : candidates) {
-    ASSIGN_OR_RETURN(SqliteStatement stmt,
-                     db->Prepare(absl::StrCat(
-                         "SELECT ", ResourceRows::kColumns, ", normalized_name FROM ",
-                         LeadRows().source(), " WHERE seq = ? AND deleted = 0 AND stage NOT IN (",
-                         static_cast<int>(v1::OPERATING), ",", static_cast<int>(v1::LOST), ")")));
-    stmt.BindInt64(1, seq);
-    ASSIGN_OR_RETURN(const bool row, stmt.Step());
-    if (!row) continue;
-    const int similarity = SimilarityPercent(normalized, stmt.ColumnText(5));
-    if (similarity < t) continue;
-    v1::Lead lead;
-    RETURN_IF_ERROR(ResourceRows::Decode(stmt, &lead));
-    v1::SimilarLead similar;
-    similar.set_lead(lead.name());
-    similar.set_company_name(lead.company().name());
-    similar.set_stage(lead.stage());
-    similar.set_owner_department(lead.owner_department());
-    similar.set_similarity_percent(similarity);
-    found.push_back(std::move(similar));
   }
   std::sort(found.begin(), found.end(), [](const v1::SimilarLead& a, const v1::SimilarLead& b) {
     return a.similarity_percent() != b.similarity_percent()

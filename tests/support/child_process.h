@@ -1,5 +1,6 @@
 // A child process the tests start and stop: one of the project's servers or
-// redis-server. Its stdout and stderr go to a log file.
+// redis-server. Its stdout and stderr go to a log file. It dies with the
+// test process, even when that crashes.
 #ifndef JIANGAN_TESTS_SUPPORT_CHILD_PROCESS_H_
 #define JIANGAN_TESTS_SUPPORT_CHILD_PROCESS_H_
 
