@@ -311,9 +311,12 @@ HttpResponse HttpJsonApi::HandleCustom(const Collection& collection,
   if (method == nullptr) {
     return JsonError(grpc::NOT_FOUND, absl::StrCat("no route for ", http.path));
   }
-  // Reads by GET, the rest by POST, as the gateway classifies methods.
+  // Reads by GET, the rest by POST, as the gateway classifies methods; a
+  // read whose request is too big for a query string (e.g. coverage of
+  // thousands of points) may also be POSTed with the request as the body.
   const bool read = KindOf(method) != MethodPlan::Kind::kWrite;
-  if (http.method != (read ? "GET" : "POST")) {
+  const bool posted_read = read && http.method == "POST";
+  if (http.method != (read ? "GET" : "POST") && !posted_read) {
     return JsonError(grpc::UNIMPLEMENTED,
                      absl::StrCat(http.method, " is not supported on ", http.path, "; use ",
                                   read ? "GET" : "POST"));
@@ -331,6 +334,7 @@ HttpResponse HttpJsonApi::HandleCustom(const Collection& collection,
     request->GetReflection()->SetString(request.get(), target,
                                         absl::StrCat(segments[1], "/", segments[2]));
   }
+  if (built.ok() && posted_read && !http.body.empty()) built = ApplyBody(http.body, request.get());
   if (built.ok() && !read && !http.body.empty()) {
     // The body is the resource the method makes, if it takes one (e.g. the
     // progress report), else the whole request.

@@ -12,7 +12,9 @@
 //   PATCH  /v1/xs/{id}?update_mask -> Update{X}  (body: the X)
 //   DELETE /v1/xs/{id}             -> Delete{X}
 // and, for the other methods (AIP-136 custom methods, child collections):
-//   GET    /v1/xs:verb             -> {Verb}{Xs} or {Verb}, for List*/Summarize*
+//   GET    /v1/xs:verb             -> {Verb}{Xs} or {Verb}, for reads (List*,
+//                                     Summarize*, ...); POST with the request as
+//                                     the body also works, for big requests
 //   POST   /v1/xs/{id}:verb        -> {Verb}{X} or {Verb}   (body: what it creates,
 //                                     else the request), name or parent = xs/{id}
 //   GET    /v1/xs/{id}/children    -> List{X}{Children} or List{Children}

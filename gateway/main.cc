@@ -125,8 +125,9 @@ int main(int argc, char** argv) {
   jiangan::gateway::ForwardingService investment_api(investment, &forwarder);
   jiangan::gateway::ForwardingService facilities_api(facilities, &forwarder);
   auto portfolio_api =
-      jiangan::gateway::PortfolioService::FromFile(absl::GetFlag(FLAGS_targets_path),
-                                                   authenticator->get());
+      jiangan::gateway::PortfolioService::FromFile(
+          absl::GetFlag(FLAGS_targets_path), authenticator->get(),
+          jiangan::HmacSha256Hex(*identity_key, "page-tokens"));
   if (!portfolio_api.ok()) return Fail(portfolio_api.status());
 
   // The JSON API calls the gateway's own gRPC port, known only once serving.

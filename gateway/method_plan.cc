@@ -3,6 +3,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/personal_information.h"
+#include "google/protobuf/descriptor.pb.h"
 #include "google/protobuf/message.h"
 
 namespace jiangan::gateway {
@@ -50,7 +51,8 @@ MethodPlan::Kind KindOf(const google::protobuf::MethodDescriptor* method) {
   }
   if (absl::StartsWith(name, "List") || absl::StartsWith(name, "Search") ||
       absl::StartsWith(name, "Find") || absl::StartsWith(name, "Summarize") ||
-      absl::StartsWith(name, "BatchGet")) {
+      absl::StartsWith(name, "BatchGet") ||
+      method->options().idempotency_level() == google::protobuf::MethodOptions::NO_SIDE_EFFECTS) {
     return MethodPlan::Kind::kRead;
   }
   return MethodPlan::Kind::kWrite;

@@ -3,7 +3,8 @@
 // method added to a service proto is served, cached and invalidated correctly
 // without gateway code changes:
 // - Get* with a string `name` request field: a cached read, keyed by `name`;
-// - List*, Search*, Find*, Summarize*, BatchGet*: reads, passed through;
+// - List*, Search*, Find*, Summarize*, BatchGet*, and any method declared
+//   `option idempotency_level = NO_SIDE_EFFECTS`: reads, passed through;
 // - anything else: a write; on success the resource names it touched
 //   (request `name` and `parent`, `name` of any message field of the
 //   request, response `name`) are invalidated before the response is

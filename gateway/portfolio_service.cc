@@ -1,6 +1,7 @@
 #include "gateway/portfolio_service.h"
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/file_util.h"
 #include "common/base/pagination.h"
@@ -12,7 +13,7 @@ namespace jiangan::gateway {
 namespace v1 = portfolio::v1;
 
 absl::StatusOr<std::unique_ptr<PortfolioService>> PortfolioService::FromFile(
-    const std::string& path, const CallerAuthority* authority) {
+    const std::string& path, const CallerAuthority* authority, std::string page_token_key) {
   v1::ListTargetsResponse targets;
   if (absl::Status read = ReadJsonFile(path, &targets); !read.ok()) return read;
   absl::flat_hash_set<std::string> seen;
@@ -23,7 +24,7 @@ absl::StatusOr<std::unique_ptr<PortfolioService>> PortfolioService::FromFile(
       return absl::InvalidArgumentError(absl::StrCat(path, ": ", target.name(), " twice"));
     }
   }
-  return std::unique_ptr<PortfolioService>(new PortfolioService(std::move(targets), authority));
+  return std::unique_ptr<PortfolioService>(new PortfolioService(std::move(targets), authority, std::move(page_token_key)));
 }
 
 grpc::ServerUnaryReactor* PortfolioService::GetTarget(
@@ -56,14 +57,17 @@ absl::Status PortfolioService::List(const v1::ListTargetsRequest& request,
                                     v1::ListTargetsResponse* response) const {
   ASSIGN_OR_RETURN(const int size, ResolvePageSize(request.page_size()));
   const uint64_t query = QueryFingerprint(request);
-  ASSIGN_OR_RETURN(const int64_t after, DecodePageToken(request.page_token(), query));
-  // Positions are 1-based so that token 0 means "from the start".
+  ASSIGN_OR_RETURN(const std::string cursor, page_tokens_.Decode(request.page_token(), query));
+  // The cursor is the position the page starts at; signed, so it parses.
+  int64_t position = 0;
+  if (!cursor.empty() && !absl::SimpleAtoi(cursor, &position)) position = 0;
   const int64_t total = targets_.targets_size();
-  int64_t position = after;
   for (; position < total && response->targets_size() < size; ++position) {
     *response->add_targets() = targets_.targets(static_cast<int>(position));
   }
-  if (position < total) response->set_next_page_token(EncodePageToken(position, query));
+  if (position < total) {
+    response->set_next_page_token(page_tokens_.Encode(absl::StrCat(position), query));
+  }
   return absl::OkStatus();
 }
 

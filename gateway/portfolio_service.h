@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/identity/identity.h"
+#include "common/base/pagination.h"
 #include "common/runtime/verified_call.h"
 #include "jiangan/portfolio/v1/portfolio.grpc.pb.h"
 
@@ -18,8 +19,9 @@ class PortfolioService final : public portfolio::v1::PortfolioService::CallbackS
   // Reads targets from `path`: a ListTargetsResponse in proto3 JSON. Every
   // target must have a unique `targets/{id}` name.
   // Callers are identified by `authority`, which must outlive the service.
+  // `page_token_key` signs page tokens.
   static absl::StatusOr<std::unique_ptr<PortfolioService>> FromFile(
-      const std::string& path, const CallerAuthority* authority);
+      const std::string& path, const CallerAuthority* authority, std::string page_token_key);
 
   grpc::ServerUnaryReactor* GetTarget(grpc::CallbackServerContext* context,
                                       const portfolio::v1::GetTargetRequest* request,
@@ -29,8 +31,11 @@ class PortfolioService final : public portfolio::v1::PortfolioService::CallbackS
                                         portfolio::v1::ListTargetsResponse* response) override;
 
  private:
-  PortfolioService(portfolio::v1::ListTargetsResponse targets, const CallerAuthority* authority)
-      : targets_(std::move(targets)), calls_(authority, /*executor=*/nullptr) {}
+  PortfolioService(portfolio::v1::ListTargetsResponse targets, const CallerAuthority* authority,
+                   std::string page_token_key)
+      : targets_(std::move(targets)),
+        page_tokens_(std::move(page_token_key)),
+        calls_(authority, /*executor=*/nullptr) {}
 
   absl::Status Get(const portfolio::v1::GetTargetRequest& request,
                    portfolio::v1::Target* response) const;
@@ -40,6 +45,7 @@ class PortfolioService final : public portfolio::v1::PortfolioService::CallbackS
   // Immutable after construction, so handlers read it without locks; the
   // work is in memory, so calls run inline.
   const portfolio::v1::ListTargetsResponse targets_;
+  const SignedPageTokens page_tokens_;
   const VerifiedCalls calls_;
 };
 

@@ -73,9 +73,12 @@ start redis "$REDIS_PORT" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 \
 for service in renewal investment facilities; do
   upper=${service^^}
   grpc_var=${upper}_PORT http_var=${upper}_HTTP_PORT
+  extra=()
+  # Facilities checks the renewal projects its facilities name.
+  [ "$service" = facilities ] && extra=(--renewal_address="127.0.0.1:$RENEWAL_PORT")
   start "$service" "${!grpc_var}" "build/services/$service/${service}_server" \
     --host=127.0.0.1 --grpc_port="${!grpc_var}" --http_port="${!http_var}" \
-    --db_path="$LOCAL/data/$service.db" --identity_key_file="$LOCAL/identity.key"
+    --db_path="$LOCAL/data/$service.db" --identity_key_file="$LOCAL/identity.key" "${extra[@]}"
 done
 start gateway "$GATEWAY_GRPC_PORT" build/gateway/gateway_server \
   --host=127.0.0.1 --grpc_port="$GATEWAY_GRPC_PORT" --http_port="$GATEWAY_HTTP_PORT" \
@@ -105,6 +108,7 @@ Callers (tokens in $LOCAL/tokens.env): admin, an editor of 区住房和城市更
 Try:
   curl -H "Authorization: Bearer $VIEWER_TOKEN" http://127.0.0.1:$GATEWAY_HTTP_PORT/v1/projects/heinihu-village
   curl -H "Authorization: Bearer $VIEWER_TOKEN" 'http://127.0.0.1:$GATEWAY_HTTP_PORT/v1/leads:summarize?group_by=BY_INDUSTRY&funds_year=2024'
+  curl -H "Authorization: Bearer $VIEWER_TOKEN" 'http://127.0.0.1:$GATEWAY_HTTP_PORT/v1/facilities:summarize?group_by=BY_KIND'
   build/tools/jiangan_cli --target=127.0.0.1:$GATEWAY_GRPC_PORT --authorization="Bearer $VIEWER_TOKEN" \\
     call jiangan.renewal.v1.RenewalService/SummarizeProjects '{"groupBy":["BY_KIND"]}'
 

@@ -7,12 +7,18 @@
 //   synthesize-leads N   prints N synthetic investment leads as seed lines
 //   synthesize-funds N K prints K funds entries for each registered lead of
 //                        the first N synthetic leads (apply after the leads)
+//   synthesize-facilities N  prints N synthetic facilities as seed lines
+//   synthesize-capacity N    prints a capacity reading of each of the first N
+//                            synthetic facilities (apply after the facilities)
+//   synthesize-residences N  prints a ReportCoverage request (15-minute
+//                            circle) of N synthetic residential compounds
 //   identity             prints the metadata a gateway would send to assert
 //                        --principal/--department/--role, signed with
 //                        --identity_key_file (for load tests of a service)
 // With --identity_key_file, call and seed assert that identity too, so they
 // can talk to a service directly.
-// METHOD is "jiangan.renewal.v1.RenewalService/GetProject" or the like.
+// METHOD is "jiangan.renewal.v1.RenewalService/GetProject" or the like; JSON
+// may be "@path" to read the request from a file.
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
@@ -27,17 +33,20 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
 #include "common/runtime/api_catalog.h"
+#include "common/base/file_util.h"
 #include "common/base/hmac.h"
 #include "common/identity/identity.h"
 #include "common/runtime/rpc_observer.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "tools/synthetic_facilities.h"
 #include "tools/synthetic_leads.h"
 #include "tools/synthetic_portfolio.h"
 
@@ -75,7 +84,18 @@ std::unique_ptr<Message> ParseRequest(const std::string& method_name, const std:
     return nullptr;
   }
   auto request = NewMessage((*method)->input_type());
-  auto parsed = google::protobuf::util::JsonStringToMessage(json, request.get());
+  // "@path" reads the request from a file: a big one does not fit in an
+  // argument.
+  std::string text = json;
+  if (absl::StartsWith(json, "@")) {
+    auto read = jiangan::ReadFileToString(json.substr(1));
+    if (!read.ok()) {
+      std::cerr << read.status() << "\n";
+      return nullptr;
+    }
+    text = *std::move(read);
+  }
+  auto parsed = google::protobuf::util::JsonStringToMessage(text, request.get());
   if (!parsed.ok()) {
     std::cerr << "request is not a " << (*method)->input_type()->full_name() << ": "
               << parsed.ToString() << "\n";
@@ -274,6 +294,30 @@ int RunSynthesizeLeads(const std::vector<char*>& args) {
   return 0;
 }
 
+int RunSynthesizeFacilities(const std::string& command, const std::string& count_text) {
+  int64_t count = 0;
+  if (!absl::SimpleAtoi(count_text, &count) || count < 0) {
+    std::cerr << command << ": N must be a non-negative number\n";
+    return 2;
+  }
+  const uint64_t seed = absl::GetFlag(FLAGS_random_seed);
+  if (command == "synthesize-facilities") {
+    jiangan::tools::WriteSyntheticFacilities(count, seed, std::cout);
+  } else if (command == "synthesize-capacity") {
+    jiangan::tools::WriteSyntheticCapacities(count, seed, std::cout);
+  } else {
+    jiangan::facilities::v1::ReportCoverageRequest request;
+    request.set_profile(jiangan::facilities::v1::FIFTEEN_MINUTE_LIVING_CIRCLE);
+    for (int64_t i = 0; i < count; ++i) {
+      *request.add_points() = jiangan::tools::SyntheticResidence(seed, i);
+    }
+    std::string json;
+    (void)google::protobuf::util::MessageToJsonString(request, &json);
+    std::cout << json << "\n";
+  }
+  return 0;
+}
+
 int RunIdentity() {
   if (absl::GetFlag(FLAGS_identity_key_file).empty()) {
     std::cerr << "identity: --identity_key_file is required\n";
@@ -316,6 +360,11 @@ int main(int argc, char** argv) {
   if (command == "synthesize" && args.size() == 3) return RunSynthesize(args[2]);
   if (command == "synthesize-leads" && args.size() == 3) return RunSynthesizeLeads(args);
   if (command == "synthesize-funds" && args.size() == 4) return RunSynthesizeLeads(args);
+  if ((command == "synthesize-facilities" || command == "synthesize-capacity" ||
+       command == "synthesize-residences") &&
+      args.size() == 3) {
+    return RunSynthesizeFacilities(command, args[2]);
+  }
   auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_target),
                                      grpc::InsecureChannelCredentials());
   grpc::GenericStub stub(channel);

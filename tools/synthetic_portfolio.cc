@@ -7,21 +7,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
 #include "common/base/civil_date.h"
+#include "common/geo/district.h"
 #include "tools/seed_line.h"
 
 namespace jiangan::tools {
 namespace {
 
 namespace v1 = renewal::v1;
-
-// Jiang'an District's sub-districts (街道).
-const std::vector<std::string>& SubDistricts() {
-  static const auto* names = new std::vector<std::string>{
-      "大智街道", "一元街道", "车站街道", "四唯街道", "永清街道", "西马街道",
-      "球场街道", "劳动街道", "二七街道", "新村街道", "丹水池街道", "台北街道",
-      "花桥街道", "谌家矶街道", "后湖街道", "塔子湖街道"};
-  return *names;
-}
 
 const std::vector<std::string>& Departments() {
   static const auto* names = new std::vector<std::string>{
@@ -54,7 +46,7 @@ v1::CreateProjectRequest SyntheticProject(uint64_t seed, int64_t index) {
   request.set_request_id(absl::StrCat("synthetic-", seed, "-", index));
   v1::Project* project = request.mutable_project();
   const auto kind = static_cast<v1::ProjectKind>(between(1, 10));
-  const std::string& sub_district = SubDistricts()[pick(SubDistricts().size())];
+  const std::string& sub_district = geo::SubDistricts()[pick(geo::SubDistricts().size())];
   project->set_kind(kind);
   project->set_display_name(absl::StrCat(sub_district, kKindNames[kind], "项目", index));
   project->set_sub_district(sub_district);

@@ -1,5 +1,7 @@
 #include "common/base/civil_date.h"
 
+#include "common/base/status_macros.h"
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "google/protobuf/util/time_util.h"
@@ -47,6 +49,17 @@ absl::Status CheckDate(absl::string_view field, const type::v1::Date& date) {
       day.day() != date.day()) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, ": ", text, " is not a calendar date"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckPastDate(absl::string_view field, const type::v1::Date& date,
+                           absl::CivilDay today) {
+  RETURN_IF_ERROR(CheckDate(field, date));
+  auto day = ToCivilDay(date);
+  if (day.has_value() && *day > today) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": ", FormatDate(date), " is in the future"));
   }
   return absl::OkStatus();
 }

@@ -31,6 +31,10 @@ bool IsEmptyDate(const type::v1::Date& date);
 // not a calendar date".
 absl::Status CheckDate(absl::string_view field, const type::v1::Date& date);
 
+// CheckDate, and not after `today`: "…: 2031-01-01 is in the future".
+absl::Status CheckPastDate(absl::string_view field, const type::v1::Date& date,
+                           absl::CivilDay today);
+
 // The civil day of a date that passed CheckDate; nullopt when empty.
 std::optional<absl::CivilDay> ToCivilDay(const type::v1::Date& date);
 

@@ -15,13 +15,6 @@
 namespace jiangan {
 namespace {
 
-// Distinguishes a token we made from random bytes that happen to parse.
-constexpr uint64_t kTokenSeed = 0x6a69616e67616e31ull;  // "jiangan1"
-
-std::string TokenBody(int64_t after_seq, uint64_t query_fingerprint) {
-  return absl::StrCat("1.", after_seq, ".", absl::Hex(query_fingerprint));
-}
-
 absl::Status BadToken() {
   return absl::InvalidArgumentError(
       "page_token: is not a token this list returned for the same request");
@@ -56,31 +49,6 @@ uint64_t QueryFingerprint(const google::protobuf::Message& request) {
     query->SerializeToCodedStream(&coded);
   }
   return Fingerprint64(bytes);
-}
-
-std::string EncodePageToken(int64_t after_seq, uint64_t query_fingerprint) {
-  std::string body = TokenBody(after_seq, query_fingerprint);
-  absl::StrAppend(&body, ".", absl::Hex(Fingerprint64(body, kTokenSeed)));
-  return absl::WebSafeBase64Escape(body);
-}
-
-absl::StatusOr<int64_t> DecodePageToken(absl::string_view token,
-                                        uint64_t query_fingerprint) {
-  if (token.empty()) return 0;
-  std::string body;
-  if (!absl::WebSafeBase64Unescape(token, &body)) return BadToken();
-  std::vector<absl::string_view> parts = absl::StrSplit(body, '.');
-  int64_t after_seq = 0;
-  if (parts.size() != 4 || parts[0] != "1" ||
-      !absl::SimpleAtoi(parts[1], &after_seq) || after_seq < 0) {
-    return BadToken();
-  }
-  std::string expected = TokenBody(after_seq, query_fingerprint);
-  if (body != absl::StrCat(expected, ".",
-                           absl::Hex(Fingerprint64(expected, kTokenSeed)))) {
-    return BadToken();
-  }
-  return after_seq;
 }
 
 std::string SignedPageTokens::Encode(absl::string_view cursor,

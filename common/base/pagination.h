@@ -1,10 +1,8 @@
 // AIP-158 pagination: page sizes and opaque page tokens.
 //
-// A token records where the previous page ended (a row sequence number) and a
-// fingerprint of the request it belongs to. Every page re-applies the
-// request's own filters, so an altered token can at most move within the rows
-// the caller may already list; a token used with a different request, or
-// mangled, is INVALID_ARGUMENT.
+// A token records where the previous page ended (a cursor) and a fingerprint
+// of the request it belongs to, signed with a server key: a token used with
+// a different request, altered or forged is INVALID_ARGUMENT.
 #ifndef JIANGAN_COMMON_BASE_PAGINATION_H_
 #define JIANGAN_COMMON_BASE_PAGINATION_H_
 
@@ -28,13 +26,6 @@ absl::StatusOr<int> ResolvePageSize(int32_t requested);
 // Fingerprint of a List request with `page_size` and `page_token` left out:
 // the part of the request a page token must stay bound to.
 uint64_t QueryFingerprint(const google::protobuf::Message& request);
-
-// Token for the page that starts after row `after_seq`.
-std::string EncodePageToken(int64_t after_seq, uint64_t query_fingerprint);
-
-// The row after which the page starts: 0 for an empty token.
-absl::StatusOr<int64_t> DecodePageToken(absl::string_view token,
-                                        uint64_t query_fingerprint);
 
 // Page tokens that carry a cursor (e.g. the last row's sort key and seq, for
 // keyset pagination that stays correct while rows are inserted) and are

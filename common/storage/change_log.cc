@@ -10,6 +10,7 @@
 #include "common/base/message_diff.h"
 #include "common/base/personal_information.h"
 #include "common/base/status_macros.h"
+#include "common/storage/child_rows.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace jiangan {
@@ -80,6 +81,19 @@ bool ChangeLog::Render(const SqliteStatement& row, type::v1::ResourceChange* cha
     field_change->set_new_value(FieldAsJson(*after, field));
   }
   return true;
+}
+
+absl::Status ChangeLog::ListPage(
+    SqliteDb* db, const SignedPageTokens& tokens, const google::protobuf::Message& request,
+    int32_t page_size, absl::string_view page_token, absl::string_view collection,
+    absl::string_view id, google::protobuf::RepeatedPtrField<type::v1::ResourceChange>* page,
+    std::string* next_page_token) const {
+  const ChildRowsQuery query{collection, collection,    id,       /*deleted_parent_ok=*/true,
+                             table_,     owner_column_, kColumns};
+  return ListChildRows(
+      db, tokens, request, page_size, page_token, query,
+      [this, page](const SqliteStatement& row) { return Render(row, page->Add()); },
+      next_page_token);
 }
 
 }  // namespace jiangan

@@ -10,7 +10,9 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "common/base/pagination.h"
 #include "common/storage/sqlite_db.h"
+#include "google/protobuf/repeated_ptr_field.h"
 #include "google/protobuf/message.h"
 #include "jiangan/type/v1/change.pb.h"
 
@@ -36,6 +38,16 @@ class ChangeLog {
                       absl::string_view principal, absl::string_view method,
                       const google::protobuf::Message& before,
                       const google::protobuf::Message& after) const;
+
+  // A page of the changes of resource `id` of `collection` (its table has
+  // the same name), oldest first; a deleted resource keeps its history.
+  // `request` is the List request the page token is bound to.
+  absl::Status ListPage(SqliteDb* db, const SignedPageTokens& tokens,
+                        const google::protobuf::Message& request, int32_t page_size,
+                        absl::string_view page_token, absl::string_view collection,
+                        absl::string_view id,
+                        google::protobuf::RepeatedPtrField<type::v1::ResourceChange>* page,
+                        std::string* next_page_token) const;
 
   // What ListChildRows selects after seq to Render a change.
   static constexpr char kColumns[] = "change_us, principal, method, fields, before, after";

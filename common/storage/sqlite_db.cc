@@ -36,6 +36,10 @@ void SqliteStatement::BindInt64(int index, int64_t value) {
   sqlite3_bind_int64(stmt_, index, value);
 }
 
+void SqliteStatement::BindDouble(int index, double value) {
+  sqlite3_bind_double(stmt_, index, value);
+}
+
 void SqliteStatement::BindNull(int index) { sqlite3_bind_null(stmt_, index); }
 
 absl::StatusOr<bool> SqliteStatement::Step() {
@@ -54,6 +58,10 @@ int SqliteStatement::ColumnCount() const { return sqlite3_column_count(stmt_); }
 
 int64_t SqliteStatement::ColumnInt64(int index) const {
   return sqlite3_column_int64(stmt_, index);
+}
+
+double SqliteStatement::ColumnDouble(int index) const {
+  return sqlite3_column_double(stmt_, index);
 }
 
 std::string SqliteStatement::ColumnText(int index) const {

@@ -36,6 +36,7 @@ class SqliteStatement {
   void BindText(int index, absl::string_view value);
   void BindBlob(int index, absl::string_view value);
   void BindInt64(int index, int64_t value);
+  void BindDouble(int index, double value);
   void BindNull(int index);
 
   // Advances to the next row: true with a row, false when done, or an error.
@@ -45,6 +46,7 @@ class SqliteStatement {
 
   int ColumnCount() const;
   int64_t ColumnInt64(int index) const;
+  double ColumnDouble(int index) const;
   std::string ColumnText(int index) const;
   std::string ColumnBlob(int index) const;
   // The blob without a copy; valid until the next Step() or the statement's end.

@@ -24,17 +24,6 @@ const OutputOnlyFields& LeadOutputOnly() {
   return *fields;
 }
 
-absl::Status CheckNotFuture(absl::string_view field, const type::v1::Date& date,
-                            absl::CivilDay today) {
-  RETURN_IF_ERROR(CheckDate(field, date));
-  auto day = ToCivilDay(date);
-  if (day.has_value() && *day > today) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": ", FormatDate(date), " is in the future"));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status CheckNames(absl::string_view field, const google::protobuf::RepeatedPtrField<std::string>& names,
                         int max_count) {
   if (names.size() > max_count) {
@@ -142,8 +131,8 @@ absl::Status ValidateLead(const v1::Lead& lead, absl::CivilDay today) {
       CheckChannelDetail(lead, v1::FUND, "fund", lead.fund(), 200),
       CheckChannelDetail(lead, v1::BUILDING, "building", lead.building(), 200),
       CheckTeam(lead.team()),
-      CheckNotFuture("lead.agreement_date", lead.agreement_date(), today),
-      CheckNotFuture("lead.registration_date", lead.registration_date(), today),
+      CheckPastDate("lead.agreement_date", lead.agreement_date(), today),
+      CheckPastDate("lead.registration_date", lead.registration_date(), today),
       CheckRate("lead.usd_cny_rate_e4", lead.signed_investment_usd(), lead.usd_cny_rate_e4()),
   }));
   if (lead.signed_investment_usd() > 0 && !lead.foreign_invested()) {
@@ -230,7 +219,7 @@ absl::Status ValidateFundsEntry(const v1::FundsEntry& entry, const v1::Lead& lea
     return absl::InvalidArgumentError("funds_entry.arrival_date: is required");
   }
   RETURN_IF_ERROR(FirstError({
-      CheckNotFuture("funds_entry.arrival_date", entry.arrival_date(), today),
+      CheckPastDate("funds_entry.arrival_date", entry.arrival_date(), today),
       CheckLength("funds_entry.note", entry.note(), 0, 1000),
       CheckRate("funds_entry.usd_cny_rate_e4", entry.amount_usd(), entry.usd_cny_rate_e4()),
   }));
@@ -274,7 +263,7 @@ absl::Status ValidateActivity(const v1::Activity& activity, absl::CivilDay today
   }
   RETURN_IF_ERROR(FirstError({
       CheckEnum("activity.kind", activity.kind(), v1::ActivityKind_IsValid, true),
-      CheckNotFuture("activity.date", activity.date(), today),
+      CheckPastDate("activity.date", activity.date(), today),
       CheckNames("activity.participants", activity.participants(), 20),
       CheckLength("activity.summary", activity.summary(), 1, 4000),
       CheckDate("activity.next_follow_up_date", activity.next_follow_up_date()),

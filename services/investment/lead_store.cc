@@ -13,6 +13,7 @@
 #include "common/base/fingerprint.h"
 #include "common/base/personal_information.h"
 #include "common/base/resource_name.h"
+#include "common/base/resource_versions.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
 #include "common/storage/child_rows.h"
@@ -44,13 +45,6 @@ absl::Status NotFound(absl::string_view id) {
 
 int64_t DayOfTime(const google::protobuf::Timestamp& time) {
   return DayNumber(ChinaDayOf(absl::FromUnixSeconds(time.seconds())));
-}
-
-absl::Status AddChecked(int64_t value, int64_t* sum, absl::string_view field) {
-  if (__builtin_add_overflow(*sum, value, sum)) {
-    return absl::OutOfRangeError(absl::StrCat(field, ": the sum exceeds the 64-bit integer range"));
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -189,17 +183,12 @@ absl::Status LeadStore::ListActivities(const v1::ListActivitiesRequest& request,
 }
 
 absl::Status LeadStore::ListHistory(const v1::ListLeadHistoryRequest& request,
-                                    v1::ListLeadHistoryResponse* response) const {
+                                   v1::ListLeadHistoryResponse* response) const {
   ASSIGN_OR_RETURN(const std::string id, ParseLeadName(request.parent(), "parent"));
-  const ChildRowsQuery query{kCollection,     "leads", id, /*deleted_parent_ok=*/true,
-                             changes_.table(), changes_.owner_column(), ChangeLog::kColumns};
   return readers_->With([&](SqliteDb* db) {
-    return ListChildRows(
-        db, page_tokens_, request, request.page_size(), request.page_token(), query,
-        [this, response](const SqliteStatement& row) {
-          return changes_.Render(row, response->add_changes());
-        },
-        response->mutable_next_page_token());
+    return changes_.ListPage(db, page_tokens_, request, request.page_size(), request.page_token(),
+                             kCollection, id, response->mutable_changes(),
+                             response->mutable_next_page_token());
   });
 }
 
@@ -461,18 +450,18 @@ absl::Status LeadStore::IndexName(int64_t seq, const std::string& old_name,
 }
 
 absl::Status LeadStore::Rewrite(const Identity& caller, absl::string_view method,
-                                const StoredLead& before, v1::Lead lead) {
+                                const StoredLead& before, v1::Lead* lead) {
   const int64_t version = before.row.version + 1;
-  lead.clear_attention();
-  lead.clear_attention_reasons();
-  for (v1::StageChange& change : *lead.mutable_stage_history()) change.clear_days_in_stage();
-  lead.set_updater(caller.principal);
-  *lead.mutable_update_time() = TimestampOf(options_.now());
-  lead.set_etag(VersionEtag(before.row.seq, version));
-  RETURN_IF_ERROR(LeadRows().Update(writer_, before.row.seq, version, DerivedValues(lead), lead));
+  lead->clear_attention();
+  lead->clear_attention_reasons();
+  for (v1::StageChange& change : *lead->mutable_stage_history()) change.clear_days_in_stage();
+  lead->set_updater(caller.principal);
+  *lead->mutable_update_time() = TimestampOf(options_.now());
+  lead->set_etag(VersionEtag(before.row.seq, version));
+  RETURN_IF_ERROR(LeadRows().Update(writer_, before.row.seq, version, DerivedValues(*lead), *lead));
   RETURN_IF_ERROR(IndexName(before.row.seq, before.lead.company().normalized_name(),
-                            lead.company().normalized_name()));
-  if (lead.stage() != before.lead.stage() && !before.lead.stage_history().empty()) {
+                            lead->company().normalized_name()));
+  if (lead->stage() != before.lead.stage() && !before.lead.stage_history().empty()) {
     // The stage left: how long the lead stayed, for medians.
     const auto& left = *before.lead.stage_history().rbegin();
     ASSIGN_OR_RETURN(SqliteStatement stay,
@@ -484,8 +473,8 @@ absl::Status LeadStore::Rewrite(const Identity& caller, absl::string_view method
     RETURN_IF_ERROR(stay.Run());
   }
   return changes_.Record(writer_, before.row.id,
-                         TimeUtil::TimestampToMicroseconds(lead.update_time()), caller.principal,
-                         method, before.lead, lead);
+                         TimeUtil::TimestampToMicroseconds(lead->update_time()), caller.principal,
+                         method, before.lead, *lead);
 }
 
 absl::StatusOr<v1::Lead> LeadStore::ChangeLead(
@@ -499,7 +488,7 @@ absl::StatusOr<v1::Lead> LeadStore::ChangeLead(
     RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
       ASSIGN_OR_RETURN(const StoredLead stored, LoadForChange(caller, id, deleted));
       RETURN_IF_ERROR(change(stored, now, &next));
-      return Rewrite(caller, method, stored, next);
+      return Rewrite(caller, method, stored, &next);
     }));
   }
   return Presented(caller, now, std::move(next));
@@ -526,17 +515,15 @@ absl::StatusOr<Child> LeadStore::AppendChild(
     RETURN_IF_ERROR(make(stored, now, &child, &next, &extra));
     child.set_name(absl::StrCat(stored.lead.name(), "/", collection, "/", GenerateResourceId()));
     RETURN_IF_ERROR(InsertChildRow(writer_, table, "lead_id", id, request_id, child, extra));
-    return Rewrite(caller, method, stored, std::move(next));
+    return Rewrite(caller, method, stored, &next);
   }));
   return child;
 }
 
 absl::StatusOr<v1::Lead> LeadStore::Create(const Identity& caller,
                                            const v1::CreateLeadRequest& request) {
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
-  std::string id = request.lead_id();
-  if (id.empty()) id = GenerateResourceId();
-  RETURN_IF_ERROR(ValidateResourceId(id, "lead_id"));
+  ASSIGN_OR_RETURN(const std::string id,
+                   ResolveNewId(request.lead_id(), "lead_id", request.request_id()));
   const absl::Time now = options_.now();
   v1::Lead lead = request.lead();
   ClearOutputOnlyFields(&lead);
@@ -576,12 +563,7 @@ absl::StatusOr<v1::Lead> LeadStore::Create(const Identity& caller,
         }
       }
       ASSIGN_OR_RETURN(const int64_t seq, LeadRows().NextSeq(writer_));
-      lead.set_name(name);
-      *lead.mutable_create_time() = TimestampOf(now);
-      *lead.mutable_update_time() = lead.create_time();
-      lead.set_creator(caller.principal);
-      lead.set_updater(caller.principal);
-      lead.set_etag(VersionEtag(seq, 1));
+      StampCreated(name, now, caller.principal, seq, &lead);
       RETURN_IF_ERROR(
           LeadRows().Insert(writer_, seq, id, request.request_id(), DerivedValues(lead), lead));
       RETURN_IF_ERROR(IndexName(seq, "", lead.company().normalized_name()));
@@ -600,11 +582,7 @@ absl::StatusOr<v1::Lead> LeadStore::Update(const Identity& caller,
       caller, "UpdateLead", id, /*deleted=*/false,
       [&](const StoredLead& stored, absl::Time now, v1::Lead* merged) -> absl::Status {
         const v1::Lead& before = stored.lead;
-        if (!request.lead().etag().empty() && request.lead().etag() != before.etag()) {
-          return absl::AbortedError(absl::StrCat(
-              "lead.etag: \"", request.lead().etag(), "\" is not the current etag \"",
-              before.etag(), "\"; read the lead again and retry"));
-        }
+        RETURN_IF_ERROR(CheckEtag("lead.etag", request.lead().etag(), before.etag()));
         *merged = before;
         MergeMasked(request.lead(), request.update_mask(), merged);
         // Field rules first: a transition is only judged between real stages.
@@ -627,13 +605,8 @@ absl::StatusOr<v1::Lead> LeadStore::Delete(const Identity& caller,
   ASSIGN_OR_RETURN(const std::string id, ParseLeadName(request.name(), "name"));
   return ChangeLead(caller, "DeleteLead", id, /*deleted=*/false,
                     [&](const StoredLead& stored, absl::Time now, v1::Lead* next) -> absl::Status {
-                      if (!request.etag().empty() && request.etag() != stored.lead.etag()) {
-                        return absl::AbortedError(absl::StrCat(
-                            "etag: \"", request.etag(), "\" is not the current etag \"",
-                            stored.lead.etag(), "\""));
-                      }
-                      *next = stored.lead;
-                      *next->mutable_delete_time() = TimestampOf(now);
+                      RETURN_IF_ERROR(CheckEtag("etag", request.etag(), stored.lead.etag()));
+                      *next = SoftDeleted(stored.lead, now);
                       return absl::OkStatus();
                     });
 }
@@ -643,8 +616,7 @@ absl::StatusOr<v1::Lead> LeadStore::Undelete(const Identity& caller,
   ASSIGN_OR_RETURN(const std::string id, ParseLeadName(request.name(), "name"));
   return ChangeLead(caller, "UndeleteLead", id, /*deleted=*/true,
                     [](const StoredLead& stored, absl::Time, v1::Lead* next) {
-                      *next = stored.lead;
-                      next->clear_delete_time();
+                      *next = Restored(stored.lead);
                       return absl::OkStatus();
                     });
 }

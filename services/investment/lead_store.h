@@ -110,10 +110,11 @@ class LeadStore {
 
   absl::StatusOr<StoredLead> LoadForChange(const Identity& caller, absl::string_view id,
                                            bool deleted) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
-  // Writes `lead` back with version + 1, keeping the name index, the stage
-  // stays and the history in step.
+  // Writes `lead` back with version + 1, stamped (updater, update_time,
+  // etag) in place, keeping the name index, the stage stays and the history
+  // in step.
   absl::Status Rewrite(const Identity& caller, absl::string_view method, const StoredLead& before,
-                       v1::Lead lead) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+                       v1::Lead* lead) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // The shared path of Update, Delete and Undelete: in one transaction,
   // loads lead `id` (which must be deleted exactly when `deleted`), checks
   // that `caller` may change it, lets `change` make the next version (or

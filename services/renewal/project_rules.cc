@@ -10,6 +10,7 @@
 #include "common/base/civil_date.h"
 #include "common/base/field_masks.h"
 #include "common/base/validation.h"
+#include "common/geo/district.h"
 #include "google/protobuf/util/time_util.h"
 
 namespace jiangan::renewal {
@@ -88,16 +89,6 @@ absl::Status CheckDepartments(const v1::Project& project) {
   return absl::OkStatus();
 }
 
-absl::Status CheckNotAfter(const std::string& field, const type::v1::Date& date,
-                           absl::CivilDay today) {
-  auto day = ToCivilDay(date);
-  if (day.has_value() && *day > today) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ": ", FormatDate(date), " is in the future"));
-  }
-  return absl::OkStatus();
-}
-
 absl::Status CheckMilestones(const v1::Project& project, absl::CivilDay today) {
   if (project.milestones_size() > 100) {
     return absl::InvalidArgumentError(
@@ -115,7 +106,7 @@ absl::Status CheckMilestones(const v1::Project& project, absl::CivilDay today) {
     if (IsEmptyDate(milestone.planned_date())) {
       return absl::InvalidArgumentError(absl::StrCat(field, ".planned_date: is required"));
     }
-    if (absl::Status future = CheckNotAfter(absl::StrCat(field, ".actual_date"),
+    if (absl::Status future = CheckPastDate(absl::StrCat(field, ".actual_date"),
                                             milestone.actual_date(), today);
         !future.ok()) {
       return future;
@@ -296,24 +287,9 @@ void ApplyConsequences(const v1::Project* before, absl::Time now, v1::Project* p
     *project->mutable_actual_completion_date() = FromCivilDay(ChinaDayOf(now));
   }
   project->set_location_outside_district(project->has_location() &&
-                                         FarOutsideDistrict(project->location()));
+                                         geo::FarOutsideDistrict(project->location().latitude(),
+                                                              project->location().longitude()));
 }
 
-
-bool FarOutsideDistrict(const type::v1::LatLng& point) {
-  // Jiang'an District's extent, WGS-84, with a margin of 5 km.
-  constexpr double kSouth = 30.57, kNorth = 30.72, kWest = 114.26, kEast = 114.40;
-  constexpr double kKmPerDegreeLatitude = 111.2;
-  constexpr double kMarginKm = 5.0;
-  const double km_per_degree_longitude =
-      kKmPerDegreeLatitude * std::cos(30.64 * M_PI / 180.0);
-  const double north_south =
-      std::max({kSouth - point.latitude(), point.latitude() - kNorth, 0.0}) *
-      kKmPerDegreeLatitude;
-  const double east_west =
-      std::max({kWest - point.longitude(), point.longitude() - kEast, 0.0}) *
-      km_per_degree_longitude;
-  return std::hypot(north_south, east_west) > kMarginKm;
-}
 
 }  // namespace jiangan::renewal

@@ -48,8 +48,6 @@ absl::Status AddQuantities(const v1::Quantities& delta, v1::Quantities* total);
 // `before` is the stored version, null on create.
 void ApplyConsequences(const v1::Project* before, absl::Time now, v1::Project* project);
 
-// Whether `point` lies more than 5 km outside Jiang'an District's extent.
-bool FarOutsideDistrict(const type::v1::LatLng& point);
 
 }  // namespace jiangan::renewal
 

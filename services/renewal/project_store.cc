@@ -11,6 +11,7 @@
 #include "common/base/fingerprint.h"
 #include "common/base/status_macros.h"
 #include "common/base/resource_name.h"
+#include "common/base/resource_versions.h"
 #include "common/base/validation.h"
 #include "common/storage/child_rows.h"
 #include "common/storage/resource_page.h"
@@ -136,17 +137,12 @@ absl::Status ProjectStore::ListProgressReports(const v1::ListProgressReportsRequ
 }
 
 absl::Status ProjectStore::ListHistory(const v1::ListProjectHistoryRequest& request,
-                                       v1::ListProjectHistoryResponse* response) const {
+                                      v1::ListProjectHistoryResponse* response) const {
   ASSIGN_OR_RETURN(const std::string id, ParseProjectName(request.parent(), "parent"));
-  const ChildRowsQuery query{kCollection,         "projects",    id, /*deleted_parent_ok=*/true,
-                             changes_.table(), changes_.owner_column(), ChangeLog::kColumns};
   return readers_->With([&](SqliteDb* db) {
-    return ListChildRows(
-        db, page_tokens_, request, request.page_size(), request.page_token(), query,
-        [this, response](const SqliteStatement& row) {
-          return changes_.Render(row, response->add_changes());
-        },
-        response->mutable_next_page_token());
+    return changes_.ListPage(db, page_tokens_, request, request.page_size(), request.page_token(),
+                             kCollection, id, response->mutable_changes(),
+                             response->mutable_next_page_token());
   });
 }
 
@@ -254,10 +250,8 @@ absl::StatusOr<ProjectStore::StoredProject> ProjectStore::LoadForChange(const Id
 
 absl::StatusOr<v1::Project> ProjectStore::Create(const Identity& caller,
                                                  const v1::CreateProjectRequest& request) {
-  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
-  std::string id = request.project_id();
-  if (id.empty()) id = GenerateResourceId();
-  RETURN_IF_ERROR(ValidateResourceId(id, "project_id"));
+  ASSIGN_OR_RETURN(const std::string id,
+                   ResolveNewId(request.project_id(), "project_id", request.request_id()));
   const absl::Time now = options_.now();
   v1::Project project = request.project();
   ClearOutputOnlyFields(&project);
@@ -278,12 +272,7 @@ absl::StatusOr<v1::Project> ProjectStore::Create(const Identity& caller,
       RETURN_IF_ERROR(ProjectRows().CheckIdFree(writer_, id, name));
       ASSIGN_OR_RETURN(const int64_t seq, ProjectRows().NextSeq(writer_));
       ApplyConsequences(nullptr, now, &project);
-      project.set_name(name);
-      *project.mutable_create_time() = TimestampOf(now);
-      *project.mutable_update_time() = project.create_time();
-      project.set_creator(caller.principal);
-      project.set_updater(caller.principal);
-      project.set_etag(VersionEtag(seq, 1));
+      StampCreated(name, now, caller.principal, seq, &project);
       RETURN_IF_ERROR(ProjectRows().Insert(writer_, seq, id, request.request_id(),
                                            DerivedValues(project), project));
       RETURN_IF_ERROR(RecordChange(caller, "CreateProject", id, v1::Project(), project));
@@ -303,11 +292,7 @@ absl::StatusOr<v1::Project> ProjectStore::Update(const Identity& caller,
       caller, "UpdateProject", id, /*deleted=*/false,
       [&](const StoredProject& stored, absl::Time now, v1::Project* merged) -> absl::Status {
         const v1::Project& before = stored.project;
-        if (!request.project().etag().empty() && request.project().etag() != before.etag()) {
-          return absl::AbortedError(absl::StrCat(
-              "project.etag: \"", request.project().etag(), "\" is not the current etag \"",
-              before.etag(), "\"; read the project again and retry"));
-        }
+        RETURN_IF_ERROR(CheckEtag("project.etag", request.project().etag(), before.etag()));
         *merged = before;
         MergeMasked(request.project(), request.update_mask(), merged);
         // Field rules first: a transition is only judged between real phases.
@@ -346,13 +331,8 @@ absl::StatusOr<v1::Project> ProjectStore::Delete(const Identity& caller,
   return ChangeProject(
       caller, "DeleteProject", id, /*deleted=*/false,
       [&](const StoredProject& stored, absl::Time now, v1::Project* next) -> absl::Status {
-        if (!request.etag().empty() && request.etag() != stored.project.etag()) {
-          return absl::AbortedError(absl::StrCat("etag: \"", request.etag(),
-                                                 "\" is not the current etag \"",
-                                                 stored.project.etag(), "\""));
-        }
-        *next = stored.project;
-        *next->mutable_delete_time() = TimestampOf(now);
+        RETURN_IF_ERROR(CheckEtag("etag", request.etag(), stored.project.etag()));
+        *next = SoftDeleted(stored.project, now);
         return absl::OkStatus();
       });
 }
@@ -362,8 +342,7 @@ absl::StatusOr<v1::Project> ProjectStore::Undelete(const Identity& caller,
   ASSIGN_OR_RETURN(const std::string id, ParseProjectName(request.name(), "name"));
   return ChangeProject(caller, "UndeleteProject", id, /*deleted=*/true,
                        [](const StoredProject& stored, absl::Time, v1::Project* next) {
-                         *next = stored.project;
-                         next->clear_delete_time();
+                         *next = Restored(stored.project);
                          return absl::OkStatus();
                        });
 }

@@ -23,18 +23,8 @@ FUNDS_PER_LEAD=${2:-50}
 DURATION=${3:-8}
 WORK=$(mktemp -d /tmp/jiangan-investment-bench-XXXXXX)
 source tests/bench/lib.sh
-source scripts/lib/credentials.sh
-write_credentials "$WORK"
 SERVICE_PATH=jiangan.investment.v1.InvestmentService
-
-SERVICE=$(free_port); SERVICE_HTTP=$(free_port)
-start investment build/services/investment/investment_server --host=127.0.0.1 \
-  --grpc_port="$SERVICE" --http_port="$SERVICE_HTTP" --db_path="$WORK/investment.db" \
-  --identity_key_file="$WORK/identity.key"
-wait_port "$SERVICE"
-
-cli=(build/tools/jiangan_cli --target="127.0.0.1:$SERVICE" --identity_key_file="$WORK/identity.key")
-seconds_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}'; }
+start_service investment
 build/tools/jiangan_cli synthesize-leads "$LEADS" >"$WORK/leads.jsonl"
 build/tools/jiangan_cli synthesize-funds "$LEADS" "$FUNDS_PER_LEAD" >"$WORK/funds.jsonl"
 ENTRIES=$(wc -l <"$WORK/funds.jsonl")

@@ -1,6 +1,7 @@
 # Sourced by the benchmark scripts: servers on free loopback ports, h2load
 # runs of one gRPC request, and the checks that every response was OK.
 # The caller sets WORK (a scratch folder) and DURATION (seconds per run).
+source scripts/lib/credentials.sh
 
 pids=()
 cleanup() {
@@ -114,32 +115,63 @@ identity_headers() {
     build/tools/jiangan_cli identity --identity_key_file="$1")
 }
 
+# start_service NAME: credentials in WORK, then the service NAME on free
+# loopback ports (SERVICE, SERVICE_HTTP) with its database in WORK; sets
+# `cli` to a jiangan_cli that talks to it as the gateway would, and
+# seconds_since START for load timings.
+start_service() {
+  local name=$1
+  write_credentials "$WORK"
+  SERVICE=$(free_port); SERVICE_HTTP=$(free_port)
+  start "$name" "build/services/$name/${name}_server" --host=127.0.0.1 --grpc_port="$SERVICE" \
+    --http_port="$SERVICE_HTTP" --db_path="$WORK/$name.db" --identity_key_file="$WORK/identity.key"
+  wait_port "$SERVICE"
+  cli=(build/tools/jiangan_cli --target="127.0.0.1:$SERVICE" --identity_key_file="$WORK/identity.key")
+}
+seconds_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}'; }
+
 ratio() { awk -v x="${RPS[$1]}" -v y="${RPS[$2]}" 'BEGIN {printf "%.2f", x / y}'; }
 
-# floor_table TITLE FLOOR_ARGS...: runs tests/bench/sqlite_floor with
-# FLOOR_ARGS on the service's own file, then prints TITLE and the table of
-# get, list and summarize beside the floor; exits non-zero if any run had a
-# response that was not OK.
-floor_table() {
-  local title=$1 key rps p50 p99
-  shift
+# run_floor FLOOR_ARGS...: runs tests/bench/sqlite_floor with FLOOR_ARGS on
+# the service's own file and records its rows as RPS/P50/P99[floor_KEY].
+run_floor() {
+  local key rps p50 p99
   build/tests/sqlite_floor "$@" --duration="${DURATION}s" --threads="$(nproc)" >"$WORK/floor.txt"
   while read -r key rps p50 p99; do
     RPS[floor_$key]=$rps; P50[floor_$key]=$p50; P99[floor_$key]=$p99
   done <"$WORK/floor.txt"
-  echo
-  echo "$title, about $DURATION s per run, h2load -t1 -c$H2LOAD_CONNECTIONS -m$H2LOAD_STREAMS;" \
-       "floor: the same SQL on $(nproc) threads; $(nproc) cores shared with the client"
-  printf '%-12s %12s %9s %9s   %12s %9s %9s   %s\n' "query" "service/s" "p50 ms" "p99 ms" \
-    "SQLite/s" "p50 ms" "p99 ms" "service/SQLite"
-  for key in get list summarize; do
-    printf '%-12s %12s %9s %9s   %12s %9s %9s   %s\n' "$key" "${RPS[$key]}" "${P50[$key]}" \
-      "${P99[$key]}" "${RPS[floor_$key]}" "${P50[floor_$key]}" "${P99[floor_$key]}" \
-      "$(ratio "$key" "floor_$key")"
-  done
+}
+
+# table_row LABEL KEY FLOOR_KEY: one row of a service-beside-floor table.
+table_row() {
+  printf '%-14s %12s %9s %9s   %12s %9s %9s   %s\n' "$1" "${RPS[$2]}" "${P50[$2]}" \
+    "${P99[$2]}" "${RPS[$3]}" "${P50[$3]}" "${P99[$3]}" "$(ratio "$2" "$3")"
+}
+
+table_header() { # FLOOR_LABEL
+  printf '%-14s %12s %9s %9s   %12s %9s %9s   %s\n' "query" "service/s" "p50 ms" "p99 ms" \
+    "$1/s" "p50 ms" "p99 ms" "service/$1"
+}
+
+# Exits non-zero if any run had a response that was not OK.
+check_failures() {
   if [ "$failures" -ne 0 ]; then
     echo "CHECK FAILED: $failures run(s) had responses that were not grpc-status 0" >&2
     exit 1
   fi
   echo "every response: HTTP 200 and grpc-status 0 (checked on the service's metrics)"
+}
+
+# floor_table TITLE FLOOR_ARGS...: run_floor, then prints TITLE and the
+# table of get, list and summarize beside the floor.
+floor_table() {
+  local title=$1 key
+  shift
+  run_floor "$@"
+  echo
+  echo "$title, about $DURATION s per run, h2load -t1 -c$H2LOAD_CONNECTIONS -m$H2LOAD_STREAMS;" \
+       "floor: the same SQL on $(nproc) threads; $(nproc) cores shared with the client"
+  table_header SQLite
+  for key in get list summarize; do table_row "$key" "$key" "floor_$key"; done
+  check_failures
 }

@@ -19,22 +19,12 @@ PROJECTS=${1:-100000}
 DURATION=${2:-8}
 WORK=$(mktemp -d /tmp/jiangan-renewal-bench-XXXXXX)
 source tests/bench/lib.sh
-source scripts/lib/credentials.sh
-write_credentials "$WORK"
 SERVICE_PATH=jiangan.renewal.v1.RenewalService
-
-SERVICE=$(free_port); SERVICE_HTTP=$(free_port)
-start renewal build/services/renewal/renewal_server --host=127.0.0.1 --grpc_port="$SERVICE" \
-  --http_port="$SERVICE_HTTP" --db_path="$WORK/renewal.db" \
-  --identity_key_file="$WORK/identity.key"
-wait_port "$SERVICE"
-
-cli=(build/tools/jiangan_cli --target="127.0.0.1:$SERVICE" --identity_key_file="$WORK/identity.key")
+start_service renewal
 build/tools/jiangan_cli synthesize "$PROJECTS" >"$WORK/portfolio.jsonl"
 load_start=$(date +%s.%N)
 "${cli[@]}" --parallel=8 seed "$WORK/portfolio.jsonl"
-load_end=$(date +%s.%N)
-echo "loaded $PROJECTS projects in $(awk -v a="$load_start" -v b="$load_end" 'BEGIN {printf "%.1f", b - a}') s"
+echo "loaded $PROJECTS projects in $(seconds_since "$load_start") s"
 
 # A project that exists whatever the size: the middle one.
 GET_ID=synthetic-$((PROJECTS / 2))

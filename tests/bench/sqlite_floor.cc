@@ -3,9 +3,13 @@
 // straight on its SQLite file by a few threads, each on its own connection,
 // reading every column of every row. No gRPC, no protobuf, no identity
 // checks, no summing: the service cannot answer faster than its queries.
+// For facilities, the nearby search two ways: "search_index", the service's
+// own R*Tree search (nearby_search.h) and payload reads, in process; and
+// "search_scan", a brute-force scan of every facility's coordinates.
 // Prints one line per query: "{name} {req/s} {p50 ms} {p99 ms}".
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <iostream>
 #include <thread>
 #include <vector>
@@ -20,8 +24,10 @@
 #include "common/base/civil_date.h"
 #include "common/storage/sql_query.h"
 #include "common/storage/sqlite_db.h"
+#include "common/geo/earth.h"
+#include "services/facilities/nearby_search.h"
 
-ABSL_FLAG(std::string, service, "renewal", "Whose queries: renewal or investment.");
+ABSL_FLAG(std::string, service, "renewal", "Whose queries: renewal, investment or facilities.");
 ABSL_FLAG(std::string, db_path, "", "The service's database file.");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(5), "How long each query runs.");
 ABSL_FLAG(int, threads, 2, "Threads, each with its own connection.");
@@ -29,6 +35,10 @@ ABSL_FLAG(std::string, get_id, "synthetic-4242", "Id the Get query reads.");
 ABSL_FLAG(std::string, sub_district, "后湖街道", "renewal: sub-district the List filters on.");
 ABSL_FLAG(std::string, department, "区投资促进局", "investment: department the List filters on.");
 ABSL_FLAG(int, funds_year, 2024, "investment: the year Summarize reads funds of.");
+ABSL_FLAG(double, latitude, 30.65, "facilities: the search's centre.");
+ABSL_FLAG(double, longitude, 114.31, "facilities: the search's centre.");
+ABSL_FLAG(double, radius_meters, 1000, "facilities: the search's radius.");
+ABSL_FLAG(int, limit, 10, "facilities: the search's most results.");
 
 namespace {
 
@@ -37,10 +47,13 @@ struct Statement {
   std::vector<jiangan::SqlArg> args;
 };
 
-// What one request of the service runs, in order.
+// What one request of the service runs: its statements in order, or, for
+// work that is not a fixed list of statements, a function returning how
+// many rows it read.
 struct Query {
   std::string name;
   std::vector<Statement> statements;
+  std::function<absl::StatusOr<int>(jiangan::SqliteDb*)> run = nullptr;
 };
 
 // Runs `query` on every thread for the duration; prints its figures.
@@ -61,6 +74,16 @@ bool Run(const std::string& path, const Query& query) {
       const absl::Time begin = absl::Now();
       size_t bytes = 0;
       int rows = 0;
+      if (query.run) {
+        auto read = query.run(db->get());
+        if (!read.ok()) {
+          std::cerr << read.status() << "\n";
+          failed = true;
+          return;
+        }
+        rows = *read;
+        bytes = static_cast<size_t>(rows);
+      }
       for (const Statement& statement : query.statements) {
         auto stmt = (*db)->Prepare(statement.sql);
         if (!stmt.ok()) {
@@ -158,17 +181,70 @@ std::vector<Query> InvestmentQueries() {
   };
 }
 
+// Reads the payloads of the rows found, as the service does before it
+// answers; returns how many.
+absl::StatusOr<int> ReadPayloads(jiangan::SqliteDb* db,
+                                 const std::vector<jiangan::facilities::NearbyHit>& hits) {
+  for (const auto& hit : hits) {
+    auto stmt = db->Prepare("SELECT payload FROM facility_payloads WHERE seq = ?");
+    if (!stmt.ok()) return stmt.status();
+    stmt->BindInt64(1, hit.seq);
+    auto row = stmt->Step();
+    if (!row.ok()) return row.status();
+    if (!*row || stmt->ColumnBlob(0).empty()) return absl::DataLossError("no payload");
+  }
+  return static_cast<int>(hits.size());
+}
+
+std::vector<Query> FacilitiesQueries() {
+  jiangan::facilities::NearbyQuery nearby;
+  nearby.latitude = absl::GetFlag(FLAGS_latitude);
+  nearby.longitude = absl::GetFlag(FLAGS_longitude);
+  nearby.radius_meters = absl::GetFlag(FLAGS_radius_meters);
+  nearby.limit = absl::GetFlag(FLAGS_limit);
+  Query index{"search_index", {}, [nearby](jiangan::SqliteDb* db) -> absl::StatusOr<int> {
+                auto hits = jiangan::facilities::FindNearby(db, nearby);
+                if (!hits.ok()) return hits.status();
+                return ReadPayloads(db, *hits);
+              }};
+  Query scan{"search_scan", {}, [nearby](jiangan::SqliteDb* db) -> absl::StatusOr<int> {
+               auto stmt = db->Prepare("SELECT seq, latitude, longitude FROM facility_places");
+               if (!stmt.ok()) return stmt.status();
+               std::vector<jiangan::facilities::NearbyHit> hits;
+               while (true) {
+                 auto row = stmt->Step();
+                 if (!row.ok()) return row.status();
+                 if (!*row) break;
+                 const double distance = jiangan::geo::HaversineMeters(
+                     nearby.latitude, nearby.longitude, stmt->ColumnDouble(1),
+                     stmt->ColumnDouble(2));
+                 if (distance <= nearby.radius_meters) hits.push_back({stmt->ColumnInt64(0), distance});
+               }
+               const size_t keep = std::min<size_t>(hits.size(), nearby.limit);
+               std::partial_sort(hits.begin(), hits.begin() + keep, hits.end(),
+                                 [](const auto& a, const auto& b) {
+                                   return a.distance_meters < b.distance_meters;
+                                 });
+               hits.resize(keep);
+               return ReadPayloads(db, hits);
+             }};
+  return {index, scan};
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   const std::string path = absl::GetFlag(FLAGS_db_path);
   const std::string service = absl::GetFlag(FLAGS_service);
-  if (service != "renewal" && service != "investment") {
-    std::cerr << "--service: must be renewal or investment\n";
+  if (service != "renewal" && service != "investment" && service != "facilities") {
+    std::cerr << "--service: must be renewal, investment or facilities\n";
     return 2;
   }
-  for (const Query& query : service == "renewal" ? RenewalQueries() : InvestmentQueries()) {
+  const std::vector<Query> queries = service == "renewal"      ? RenewalQueries()
+                                     : service == "investment" ? InvestmentQueries()
+                                                               : FacilitiesQueries();
+  for (const Query& query : queries) {
     if (!Run(path, query)) return 1;
   }
   return 0;

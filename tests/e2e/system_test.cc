@@ -145,6 +145,7 @@ TEST_F(SystemTest, CreatesGetsAndListsEachServiceOverGrpc) {
   create_facility.mutable_facility()->set_display_name("武汉市第八医院");
   create_facility.mutable_facility()->set_kind(facilities_v1::HOSPITAL);
   create_facility.mutable_facility()->set_status(facilities_v1::IN_SERVICE);
+  create_facility.mutable_facility()->set_owner_department("区卫生健康委员会");
   facilities_v1::Facility facility;
   ASSERT_TRUE(facilities_->CreateFacility(Context().get(), create_facility, &facility).ok());
   facilities_v1::GetFacilityRequest get_facility;
@@ -168,7 +169,8 @@ TEST_F(SystemTest, CreatesGetsAndListsEachServiceOverHttpJson) {
        R"({"displayName":"江岸产业发展基金招商","industry":"OTHER_INDUSTRY","channel":"FUND","fund":"江岸产业发展基金"})",
        "江岸产业发展基金招商"},
       {"facilities", "facility_id",
-       R"({"displayName":"新岱山医院","kind":"HOSPITAL","location":{"latitude":30.65,"longitude":114.33}})",
+       R"({"displayName":"新岱山医院","kind":"HOSPITAL","ownerDepartment":"区卫生健康委员会",)"
+       R"("location":{"latitude":30.65,"longitude":114.33}})",
        "新岱山医院"},
   };
   for (const Case& c : cases) {
@@ -350,7 +352,7 @@ TEST_F(SystemTest, BadInputGetsTheRightStatus) {
   EXPECT_EQ(Http("GET", "/v1/projects?no_such_param=1")->status, 400);
   EXPECT_EQ(Http("POST", "/v1/projects", "{not json")->status, 400);
   EXPECT_EQ(Http("GET", "/v1/nothing-here")->status, 404);
-  EXPECT_EQ(Http("DELETE", "/v1/facilities/p1")->status, 501);  // facilities have no Delete
+  EXPECT_EQ(Http("PATCH", "/v1/facilities")->status, 501);  // a collection has no Update
   EXPECT_EQ(Http("DELETE", "/v1/projects/p1?etag=stale")->status, 409);
   EXPECT_EQ(Http("GET", "/v1/progress_reports")->status, 404);  // a child collection
   auto deleted = Http("DELETE", "/v1/projects/p1");

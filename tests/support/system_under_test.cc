@@ -27,7 +27,11 @@ absl::Status SystemUnderTest::Start() {
   dir_ = MakeTempDir();
   if (absl::Status written = credentials_.WriteTo(dir_); !written.ok()) return written;
   if (absl::Status started = redis_.Start(); !started.ok()) return started;
-  const std::map<std::string, std::string> binaries = {
+  auto address = [this](const std::string& name) {
+    return absl::StrCat("127.0.0.1:", services_.at(name).grpc_port);
+  };
+  // Renewal first: facilities checks its links to renewal projects there.
+  const std::pair<std::string, std::string> binaries[] = {
       {"renewal", JIANGAN_RENEWAL_SERVER},
       {"investment", JIANGAN_INVESTMENT_SERVER},
       {"facilities", JIANGAN_FACILITIES_SERVER}};
@@ -35,12 +39,10 @@ absl::Status SystemUnderTest::Start() {
     // Every service verifies identities with the gateway's key.
     std::vector<std::string> flags = {absl::StrCat("--db_path=", DatabasePath(name)),
                                       absl::StrCat("--identity_key_file=", credentials_.key_path())};
+    if (name == "facilities") flags.push_back(absl::StrCat("--renewal_address=", address("renewal")));
     absl::Status started = StartServer(binary, name, flags, &services_[name]);
     if (!started.ok()) return started;
   }
-  auto address = [this](const std::string& name) {
-    return absl::StrCat("127.0.0.1:", services_.at(name).grpc_port);
-  };
   return StartServer(
       JIANGAN_GATEWAY_SERVER, "gateway",
       {absl::StrCat("--renewal_address=", address("renewal")),

@@ -19,13 +19,13 @@ TEST(PaginationTest, PageSizeDefaultsClampsAndRefusesNegative) {
 }
 
 TEST(PaginationTest, TokenRoundTrips) {
+  const SignedPageTokens tokens("key");
   ListProjectsRequest request;
   const uint64_t query = QueryFingerprint(request);
-  std::string token = EncodePageToken(42, query);
-  auto after = DecodePageToken(token, query);
-  ASSERT_TRUE(after.ok()) << after.status();
-  EXPECT_EQ(*after, 42);
-  EXPECT_EQ(*DecodePageToken("", query), 0);
+  auto cursor = tokens.Decode(tokens.Encode("42:b", query), query);
+  ASSERT_TRUE(cursor.ok()) << cursor.status();
+  EXPECT_EQ(*cursor, "42:b");
+  EXPECT_EQ(*tokens.Decode("", query), "");
 }
 
 TEST(PaginationTest, FingerprintIgnoresPagingFieldsOnly) {
@@ -37,18 +37,20 @@ TEST(PaginationTest, FingerprintIgnoresPagingFieldsOnly) {
 }
 
 TEST(PaginationTest, RefusesForgedOrForeignTokens) {
+  const SignedPageTokens tokens("key");
   ListProjectsRequest request;
   const uint64_t query = QueryFingerprint(request);
-  std::string token = EncodePageToken(42, query);
+  const std::string token = tokens.Encode("42", query);
   // Bound to its query.
-  EXPECT_EQ(DecodePageToken(token, query + 1).status().code(),
-            absl::StatusCode::kInvalidArgument);
-  // A hand-made token with another position.
+  EXPECT_EQ(tokens.Decode(token, query + 1).status().code(), absl::StatusCode::kInvalidArgument);
+  // Another cursor under the same signature.
   std::string forged = token;
-  forged[3] = forged[3] == 'A' ? 'B' : 'A';
-  EXPECT_EQ(DecodePageToken(forged, query).status().code(),
+  forged[2] = forged[2] == 'A' ? 'B' : 'A';
+  EXPECT_EQ(tokens.Decode(forged, query).status().code(), absl::StatusCode::kInvalidArgument);
+  // Signed with another key.
+  EXPECT_EQ(SignedPageTokens("other").Decode(token, query).status().code(),
             absl::StatusCode::kInvalidArgument);
-  EXPECT_EQ(DecodePageToken("not a token!", query).status().code(),
+  EXPECT_EQ(tokens.Decode("not a token!", query).status().code(),
             absl::StatusCode::kInvalidArgument);
 }
 

@@ -27,6 +27,15 @@ TEST(MethodPlanTest, ClassifiesEveryMethodByAipConvention) {
             MethodPlan::Kind::kRead);
   EXPECT_EQ(KindOfMethod("jiangan.investment.v1.InvestmentService/RecordFunds"),
             MethodPlan::Kind::kWrite);
+  EXPECT_EQ(KindOfMethod("jiangan.facilities.v1.FacilitiesService/SearchNearby"),
+            MethodPlan::Kind::kRead);
+  // Named like a write, declared without side effects: a read.
+  EXPECT_EQ(KindOfMethod("jiangan.facilities.v1.FacilitiesService/ReportCoverage"),
+            MethodPlan::Kind::kRead);
+  EXPECT_EQ(KindOfMethod("jiangan.facilities.v1.FacilitiesService/AssessCoverage"),
+            MethodPlan::Kind::kRead);
+  EXPECT_EQ(KindOfMethod("jiangan.facilities.v1.FacilitiesService/RecordCapacity"),
+            MethodPlan::Kind::kWrite);
   const MethodPlan plan = PlanMethod(FindApiMethod("/jiangan.renewal.v1.RenewalService/GetProject"));
   EXPECT_EQ(plan.path, "/jiangan.renewal.v1.RenewalService/GetProject");
   EXPECT_EQ(plan.service, "jiangan.renewal.v1.RenewalService");

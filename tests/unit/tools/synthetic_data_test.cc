@@ -1,12 +1,18 @@
 // The synthetic generators make data the services accept, so that loads of
 // any size (benchmarks, scale tests) are not refused part-way.
+#include <set>
+
 #include "absl/time/civil_time.h"
 #include "common/base/civil_date.h"
+#include "common/geo/district.h"
 #include "gtest/gtest.h"
 #include "services/investment/company_name.h"
 #include "services/investment/lead_rules.h"
 #include "services/renewal/project_rules.h"
 #include "tests/support/status_matchers.h"
+#include "services/facilities/coverage_rules.h"
+#include "services/facilities/facility_rules.h"
+#include "tools/synthetic_facilities.h"
 #include "tools/synthetic_leads.h"
 #include "tools/synthetic_portfolio.h"
 
@@ -55,6 +61,32 @@ TEST(SyntheticDataTest, ProjectsPassEveryRule) {
   for (int64_t i = 0; i < 2000; ++i) {
     ASSERT_THAT(renewal::ValidateProject(SyntheticProject(7, i).project(), kToday), IsOk()) << i;
   }
+}
+
+TEST(SyntheticDataTest, FacilitiesAndReadingsPassEveryRuleInsideTheDistrict) {
+  std::set<int> kinds;
+  int in_service = 0;
+  for (int64_t i = 0; i < 3000; ++i) {
+    const facilities::v1::CreateFacilityRequest request = SyntheticFacility(7, i);
+    const facilities::v1::Facility& facility = request.facility();
+    ASSERT_THAT(facilities::ValidateFacility(facility, kToday), IsOk()) << i;
+    ASSERT_FALSE(geo::FarOutsideDistrict(facility.location().latitude(),
+                                         facility.location().longitude()));
+    EXPECT_GE(facility.location().latitude(), geo::kSyntheticExtent.south);
+    EXPECT_LE(facility.location().longitude(), geo::kSyntheticExtent.east);
+    kinds.insert(facility.kind());
+    in_service += facility.status() == facilities::v1::IN_SERVICE;
+    const facilities::v1::RecordCapacityRequest reading = SyntheticCapacity(7, i);
+    EXPECT_EQ(reading.parent(), "facilities/" + request.facility_id());
+    ASSERT_THAT(facilities::ValidateCapacityReading(reading.capacity_reading(), kToday), IsOk())
+        << i;
+  }
+  EXPECT_EQ(kinds.size(), 22u);  // every kind appears
+  EXPECT_GT(in_service, 1800);
+  facilities::v1::ReportCoverageRequest coverage;
+  coverage.set_profile(facilities::v1::FIFTEEN_MINUTE_LIVING_CIRCLE);
+  for (int64_t i = 0; i < 10000; ++i) *coverage.add_points() = SyntheticResidence(7, i);
+  EXPECT_THAT(facilities::ValidateReportCoverage(coverage), IsOk());
 }
 
 }  // namespace

@@ -131,7 +131,11 @@ TEST_F(LeadStoreTest, PersonalInformationOnlyForTheOwningDepartmentAndAdmins) {
   patch.set_name("leads/taikang");
   patch.mutable_company()->set_name("泰康人寿保险有限责任公司");
   patch.mutable_company()->set_contact_phone("13800000000");
-  ASSERT_THAT(Update(patch, {"company.contact_phone"}), IsOk());
+  auto updated = Update(patch, {"company.contact_phone"});
+  ASSERT_THAT(updated, IsOk());
+  // What an update returns is what is stored: its new etag, its updater.
+  EXPECT_EQ(updated->etag(), Get("taikang")->etag());
+  EXPECT_EQ(updated->updater(), kOfficeEditor.principal);
   v1::ListLeadHistoryRequest history_request;
   history_request.set_parent("leads/taikang");
   v1::ListLeadHistoryResponse history;

@@ -195,19 +195,5 @@ TEST(ProjectRulesTest, AddingQuantitiesIsExactAndRefusesOverflow) {
   EXPECT_EQ(total.investment_yuan(), std::numeric_limits<int64_t>::max());
 }
 
-TEST(ProjectRulesTest, TheDistrictsExtent) {
-  auto point = [](double latitude, double longitude) {
-    type::v1::LatLng p;
-    p.set_latitude(latitude);
-    p.set_longitude(longitude);
-    return p;
-  };
-  EXPECT_FALSE(FarOutsideDistrict(point(30.60, 114.30)));   // 汉口, inside
-  EXPECT_FALSE(FarOutsideDistrict(point(30.74, 114.33)));   // 2 km north of the edge
-  EXPECT_TRUE(FarOutsideDistrict(point(30.80, 114.33)));    // 9 km north
-  EXPECT_TRUE(FarOutsideDistrict(point(39.90, 116.40)));    // Beijing
-  EXPECT_TRUE(FarOutsideDistrict(point(0, 0)));
-}
-
 }  // namespace
 }  // namespace jiangan::renewal

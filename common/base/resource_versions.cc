@@ -1,0 +1,32 @@
+#include "common/base/resource_versions.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/base/resource_name.h"
+#include "common/base/status_macros.h"
+#include "common/base/validation.h"
+
+namespace jiangan {
+
+absl::StatusOr<std::string> ResolveNewId(absl::string_view requested, absl::string_view field,
+                                         absl::string_view request_id) {
+  RETURN_IF_ERROR(CheckRequestId(request_id));
+  std::string id = requested.empty() ? GenerateResourceId() : std::string(requested);
+  RETURN_IF_ERROR(ValidateResourceId(id, field));
+  return id;
+}
+
+absl::Status CheckEtag(absl::string_view field, absl::string_view sent,
+                       absl::string_view current) {
+  if (sent.empty() || sent == current) return absl::OkStatus();
+  return absl::AbortedError(absl::StrCat(field, ": \"", sent, "\" is not the current etag \"",
+                                         current, "\"; read it again and retry"));
+}
+
+absl::Status AddChecked(int64_t value, int64_t* sum, absl::string_view field) {
+  if (__builtin_add_overflow(*sum, value, sum)) {
+    return absl::OutOfRangeError(absl::StrCat(field, ": the sum exceeds the 64-bit integer range"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace jiangan

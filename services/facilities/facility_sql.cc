@@ -1,0 +1,141 @@
+#include "services/facilities/facility_sql.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/base/civil_date.h"
+#include "common/base/status_macros.h"
+#include "common/base/validation.h"
+#include "google/protobuf/util/time_util.h"
+
+namespace jiangan::facilities {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+constexpr SqlColumn kDerivedColumns[] = {
+    {"deleted", "INTEGER NOT NULL"},         {"kind", "INTEGER NOT NULL"},
+    {"status", "INTEGER NOT NULL"},          {"owner_department", "TEXT NOT NULL"},
+    {"sub_district", "TEXT NOT NULL"},       {"renewal_project", "TEXT NOT NULL"},
+    {"display_name", "TEXT NOT NULL"},       {"create_us", "INTEGER NOT NULL"},
+    {"update_us", "INTEGER NOT NULL"},       {"service_day", "INTEGER"},
+    {"service_year", "INTEGER NOT NULL"},    {"capacity", "INTEGER NOT NULL"},
+    {"in_use", "INTEGER NOT NULL"}};
+
+}  // namespace
+
+const ResourceRows& FacilityRows() {
+  static const auto* rows = new ResourceRows("facilities", "facility_payloads", kDerivedColumns);
+  return *rows;
+}
+
+std::string SchemaSql(int version) {
+  return absl::StrCat(
+      FacilityRows().SchemaSql(),
+      "CREATE INDEX IF NOT EXISTS facilities_kind_status ON facilities(kind, status);"
+      "CREATE INDEX IF NOT EXISTS facilities_status ON facilities(status);"
+      "CREATE INDEX IF NOT EXISTS facilities_sub_district ON facilities(sub_district);"
+      "CREATE INDEX IF NOT EXISTS facilities_owner_department ON facilities(owner_department);"
+      "CREATE INDEX IF NOT EXISTS facilities_renewal_project ON facilities(renewal_project);"
+      "CREATE INDEX IF NOT EXISTS facilities_display_name ON facilities(display_name);"
+      "CREATE INDEX IF NOT EXISTS facilities_update_us ON facilities(update_us);"
+      "CREATE INDEX IF NOT EXISTS facilities_capacity ON facilities(capacity);"
+      "CREATE INDEX IF NOT EXISTS facilities_service_day ON facilities(service_day);"
+      // The spatial index (SQLite's R*Tree module). Boxes are 32-bit floats
+      // rounded outwards, so a box query never misses a point; the exact
+      // coordinates beside them give exact distances.
+      "CREATE VIRTUAL TABLE IF NOT EXISTS facility_places USING rtree(seq, south, north, west, "
+      "east, +kind INTEGER, +status INTEGER, +latitude REAL, +longitude REAL, +capacity INTEGER);"
+      // The capacity history; `change` is each reading's rise (or fall)
+      // from the reading before it, kept in step as readings arrive.
+      "CREATE TABLE IF NOT EXISTS capacity_readings (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
+      "facility_id TEXT NOT NULL, facility_seq INTEGER NOT NULL, request_id TEXT, "
+      "reading_day INTEGER NOT NULL, capacity INTEGER NOT NULL, change INTEGER NOT NULL, "
+      "payload BLOB NOT NULL, UNIQUE (facility_id, request_id));"
+      "CREATE INDEX IF NOT EXISTS capacity_readings_facility ON capacity_readings(facility_id, "
+      "seq);"
+      "CREATE INDEX IF NOT EXISTS capacity_readings_facility_seq ON "
+      "capacity_readings(facility_seq);"
+      "CREATE INDEX IF NOT EXISTS capacity_readings_day ON capacity_readings(reading_day);",
+      "PRAGMA user_version = ", version, ";");
+}
+
+std::vector<SqlArg> DerivedValues(const v1::Facility& facility) {
+  const auto service_day = ToCivilDay(facility.in_service_date());
+  return {int64_t{facility.has_delete_time()},
+          int64_t{facility.kind()},
+          int64_t{facility.status()},
+          facility.owner_department(),
+          facility.sub_district(),
+          facility.renewal_project(),
+          facility.display_name(),
+          TimeUtil::TimestampToMicroseconds(facility.create_time()),
+          TimeUtil::TimestampToMicroseconds(facility.update_time()),
+          service_day.has_value() ? SqlArg(DayNumber(*service_day)) : SqlArg(SqlNull{}),
+          int64_t{service_day.has_value() ? service_day->year() : 0},
+          facility.capacity(),
+          facility.in_use()};
+}
+
+absl::StatusOr<SqlWhere> FilterSql(const v1::FacilityFilter& filter, bool show_deleted) {
+  SqlWhere where;
+  if (!show_deleted) where.And("deleted = 0");
+  if (filter.kinds_size() > 0) {
+    ASSIGN_OR_RETURN(std::string list,
+                     EnumList("filter.kinds", filter.kinds(), v1::FacilityKind_IsValid));
+    where.And(absl::StrCat("kind IN ", list));
+  }
+  if (filter.statuses_size() > 0) {
+    ASSIGN_OR_RETURN(std::string list,
+                     EnumList("filter.statuses", filter.statuses(), v1::FacilityStatus_IsValid));
+    where.And(absl::StrCat("status IN ", list));
+  }
+  if (!filter.sub_district().empty()) where.And("sub_district = ?", {filter.sub_district()});
+  if (!filter.owner_department().empty()) {
+    where.And("owner_department = ?", {filter.owner_department()});
+  }
+  if (!filter.renewal_project().empty()) {
+    where.And("renewal_project = ?", {filter.renewal_project()});
+  }
+  if (!filter.display_name_contains().empty()) {
+    RETURN_IF_ERROR(
+        CheckLength("filter.display_name_contains", filter.display_name_contains(), 1, 100));
+    where.And("instr(display_name, ?) > 0", {filter.display_name_contains()});
+  }
+  return where;
+}
+
+absl::Span<const OrderField> FacilityOrderFields() {
+  static constexpr OrderField kFields[] = {
+      {"create_time", "seq"},
+      {"display_name", "display_name", /*text=*/true},
+      {"update_time", "update_us"},
+      {"capacity", "capacity"},
+  };
+  return kFields;
+}
+
+absl::StatusOr<FacilityDimension> DimensionOf(v1::FacilityGrouping grouping) {
+  auto number = [](const SqlArg& value) { return std::get<int64_t>(value); };
+  switch (grouping) {
+    case v1::BY_KIND:
+      return FacilityDimension{"kind", false, [=](const SqlArg& v, v1::FacilityGroup* g) {
+                                 g->set_kind(static_cast<v1::FacilityKind>(number(v)));
+                               }};
+    case v1::BY_SUB_DISTRICT:
+      return FacilityDimension{"sub_district", true, [](const SqlArg& v, v1::FacilityGroup* g) {
+                                 g->set_sub_district(std::get<std::string>(v));
+                               }};
+    case v1::BY_STATUS:
+      return FacilityDimension{"status", false, [=](const SqlArg& v, v1::FacilityGroup* g) {
+                                 g->set_status(static_cast<v1::FacilityStatus>(number(v)));
+                               }};
+    case v1::BY_SERVICE_YEAR:
+      return FacilityDimension{"service_year", false, [=](const SqlArg& v, v1::FacilityGroup* g) {
+                                 g->set_service_year(static_cast<int32_t>(number(v)));
+                               }};
+    default:
+      return absl::InvalidArgumentError(absl::StrCat(
+          static_cast<int>(grouping), " is not a FacilityGrouping other than UNSPECIFIED"));
+  }
+}
+
+}  // namespace jiangan::facilities

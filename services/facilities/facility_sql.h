@@ -1,0 +1,69 @@
+// How facilities are laid out in SQLite and queried there: the columns
+// derived from a Facility (what List filters and orders on, what Summarize
+// groups and sums), the R*Tree of their places, the capacity readings and
+// the SQL a FacilityFilter and a grouping become. The store runs the
+// statements; this file only says them.
+#ifndef JIANGAN_SERVICES_FACILITIES_FACILITY_SQL_H_
+#define JIANGAN_SERVICES_FACILITIES_FACILITY_SQL_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "common/storage/resource_rows.h"
+#include "common/storage/sql_query.h"
+#include "jiangan/facilities/v1/facilities.pb.h"
+
+namespace jiangan::facilities {
+
+// The tables of the facilities service, created if missing, stamped with
+// `version` (PRAGMA user_version).
+std::string SchemaSql(int version);
+
+// The facilities and their payloads; the derived columns take DerivedValues().
+const ResourceRows& FacilityRows();
+
+// The values of the derived columns, in binding order.
+std::vector<SqlArg> DerivedValues(const v1::Facility& facility);
+
+// The spatial index: one R*Tree entry per located, undeleted facility, keyed
+// by its row's seq, with kind, status, exact coordinates and capacity
+// beside the box so that searches need not read the facility rows.
+inline constexpr char kDropPlaceSql[] = "DELETE FROM facility_places WHERE seq = ?";
+// Binds seq, south, north, west, east, kind, status, latitude, longitude,
+// capacity (NULL: never read).
+inline constexpr char kInsertPlaceSql[] =
+    "INSERT INTO facility_places (seq, south, north, west, east, kind, status, latitude, "
+    "longitude, capacity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+// The capacity readings of one facility (bind facility_seq), with their
+// seq, day and capacity, for recomputing their changes.
+inline constexpr char kReadingsOfFacilitySql[] =
+    "SELECT seq, reading_day, capacity, payload FROM capacity_readings WHERE facility_seq = ?";
+// Sets a reading's change (bind change, seq).
+inline constexpr char kSetReadingChangeSql[] =
+    "UPDATE capacity_readings SET change = ? WHERE seq = ?";
+
+// The clause selecting what `filter` selects; INVALID_ARGUMENT naming the
+// filter's field when a value breaks its rules.
+absl::StatusOr<SqlWhere> FilterSql(const v1::FacilityFilter& filter, bool show_deleted);
+
+// The fields ListFacilitiesRequest.order_by may name.
+absl::Span<const OrderField> FacilityOrderFields();
+
+// A Summarize dimension: its SQL, whether it is text, and how a group's key
+// is set on the response.
+struct FacilityDimension {
+  std::string sql;
+  bool text = false;
+  std::function<void(const SqlArg&, v1::FacilityGroup*)> set;
+};
+
+// INVALID_ARGUMENT for UNSPECIFIED or an unknown grouping.
+absl::StatusOr<FacilityDimension> DimensionOf(v1::FacilityGrouping grouping);
+
+}  // namespace jiangan::facilities
+
+#endif  // JIANGAN_SERVICES_FACILITIES_FACILITY_SQL_H_

@@ -1,0 +1,587 @@
+#include "services/facilities/facility_store.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "absl/container/btree_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/base/civil_date.h"
+#include "common/base/field_masks.h"
+#include "common/base/fingerprint.h"
+#include "common/base/resource_name.h"
+#include "common/base/resource_versions.h"
+#include "common/base/status_macros.h"
+#include "common/base/validation.h"
+#include "common/geo/earth.h"
+#include "common/storage/child_rows.h"
+#include "common/storage/resource_page.h"
+#include "common/storage/sql_query.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/facilities/facility_rules.h"
+#include "services/facilities/facility_sql.h"
+#include "services/facilities/nearby_search.h"
+
+namespace jiangan::facilities {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+constexpr char kCollection[] = "facilities";
+// Layout of the tables; PRAGMA user_version holds it. Version 1 was the
+// generic table of the first release, which this layout replaces.
+constexpr int kSchemaVersion = 2;
+constexpr double kDefaultRadiusMeters = 1000;
+constexpr double kMaxRadiusMeters = 20000;
+
+absl::StatusOr<std::string> ParseFacilityName(absl::string_view name, absl::string_view field) {
+  return ParseResourceName(name, kCollection, field);
+}
+
+absl::Status NotFound(absl::string_view id) {
+  return absl::NotFoundError(absl::StrCat(kCollection, "/", id, " does not exist"));
+}
+
+bool MaskNames(const google::protobuf::FieldMask& mask, absl::string_view path) {
+  return std::find(mask.paths().begin(), mask.paths().end(), path) != mask.paths().end();
+}
+
+absl::Status CheckPoint(absl::string_view field, bool has, const type::v1::LatLng& point) {
+  if (!has) return absl::InvalidArgumentError(absl::StrCat(field, ": is required"));
+  return CheckLatLng(field, point.latitude(), point.longitude());
+}
+
+std::string InList(const std::vector<int>& values) {
+  return absl::StrCat("IN (", absl::StrJoin(values, ","), ")");
+}
+
+}  // namespace
+
+FacilityStore::FacilityStore(SqliteDb* writer, FacilityStoreOptions options)
+    : writer_(writer),
+      options_(std::move(options)),
+      page_tokens_(options_.page_token_key),
+      changes_("facility_changes", "facility_id", v1::Facility::descriptor(),
+               {"update_time", "etag", "updater"}),
+      readers_(std::make_unique<SqliteReaderPool>()) {}
+
+FacilityStore::~FacilityStore() = default;
+
+absl::StatusOr<std::unique_ptr<FacilityStore>> FacilityStore::Open(SqliteDb* db,
+                                                                   FacilityStoreOptions options) {
+  std::unique_ptr<FacilityStore> store(new FacilityStore(db, std::move(options)));
+  RETURN_IF_ERROR(FacilityRows().CheckLayout(db, kSchemaVersion));
+  RETURN_IF_ERROR(db->Exec(absl::StrCat(SchemaSql(kSchemaVersion), store->changes_.SchemaSql())));
+  RETURN_IF_ERROR(store->readers_->Open(db->path(), std::max(1, store->options_.reader_connections),
+                                        [](SqliteDb*) { return absl::OkStatus(); }));
+  return store;
+}
+
+// ---- Reads ----------------------------------------------------------------
+
+absl::StatusOr<v1::Facility> FacilityStore::Get(const v1::GetFacilityRequest& request) const {
+  ASSIGN_OR_RETURN(const std::string id, ParseFacilityName(request.name(), "name"));
+  v1::Facility facility;
+  ASSIGN_OR_RETURN(const std::optional<StoredRow> row, readers_->With([&](SqliteDb* db) {
+    return FacilityRows().Find(db, "id", id, &facility);
+  }));
+  if (!row.has_value() || row->deleted) return NotFound(id);
+  return facility;
+}
+
+absl::Status FacilityStore::List(const v1::ListFacilitiesRequest& request,
+                                 v1::ListFacilitiesResponse* response) const {
+  ASSIGN_OR_RETURN(SqlWhere where, FilterSql(request.filter(), request.show_deleted()));
+  return readers_->With([&](SqliteDb* db) {
+    return ListResourcePage(
+        db, page_tokens_, request, request.page_size(), request.page_token(), request.order_by(),
+        {ResourceRows::kColumns, FacilityRows().source(), FacilityOrderFields()},
+        std::move(where),
+        [&](const SqliteStatement& row) {
+          return ResourceRows::Decode(row, response->add_facilities());
+        },
+        response->mutable_next_page_token());
+  });
+}
+
+absl::Status FacilityStore::ListCapacityReadings(const v1::ListCapacityReadingsRequest& request,
+                                                 v1::ListCapacityReadingsResponse* response) const {
+  ASSIGN_OR_RETURN(const std::string id, ParseFacilityName(request.parent(), "parent"));
+  return readers_->With([&](SqliteDb* db) {
+    return ListChildPayloads(db, page_tokens_, request, request.page_size(), request.page_token(),
+                             {kCollection, "facilities", id, false, "capacity_readings",
+                              "facility_id"},
+                             response->mutable_capacity_readings(),
+                             response->mutable_next_page_token());
+  });
+}
+
+absl::Status FacilityStore::ListHistory(const v1::ListFacilityHistoryRequest& request,
+                                       v1::ListFacilityHistoryResponse* response) const {
+  ASSIGN_OR_RETURN(const std::string id, ParseFacilityName(request.parent(), "parent"));
+  return readers_->With([&](SqliteDb* db) {
+    return changes_.ListPage(db, page_tokens_, request, request.page_size(), request.page_token(),
+                             kCollection, id, response->mutable_changes(),
+                             response->mutable_next_page_token());
+  });
+}
+
+absl::Status FacilityStore::SearchNearby(const v1::SearchNearbyRequest& request,
+                                         v1::SearchNearbyResponse* response) const {
+  RETURN_IF_ERROR(CheckPoint("point", request.has_point(), request.point()));
+  const double radius = request.radius_meters() == 0 ? kDefaultRadiusMeters : request.radius_meters();
+  if (!std::isfinite(radius) || radius < 0 || radius > kMaxRadiusMeters) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "radius_meters: must be 0 to ", kMaxRadiusMeters, ", got ", request.radius_meters()));
+  }
+  if (request.limit() < 0 || request.limit() > 100) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("limit: must be 0 to 100, got ", request.limit()));
+  }
+  NearbyQuery query;
+  query.latitude = request.point().latitude();
+  query.longitude = request.point().longitude();
+  query.radius_meters = radius;
+  query.limit = request.limit() == 0 ? 10 : request.limit();
+  if (request.kinds_size() > 0) {
+    ASSIGN_OR_RETURN(const std::string kinds,
+                     EnumList("kinds", request.kinds(), v1::FacilityKind_IsValid));
+    query.kinds_in = absl::StrCat("IN ", kinds);
+  }
+  if (request.statuses_size() > 0) {
+    ASSIGN_OR_RETURN(const std::string statuses,
+                     EnumList("statuses", request.statuses(), v1::FacilityStatus_IsValid));
+    query.statuses_in = absl::StrCat("IN ", statuses);
+  }
+  return readers_->With([&](SqliteDb* db) -> absl::Status {
+    ASSIGN_OR_RETURN(const std::vector<NearbyHit> hits, FindNearby(db, query));
+    for (const NearbyHit& hit : hits) {
+      ASSIGN_OR_RETURN(SqliteStatement payload,
+                       db->Prepare("SELECT payload FROM facility_payloads WHERE seq = ?"));
+      payload.BindInt64(1, hit.seq);
+      ASSIGN_OR_RETURN(const bool stored, payload.Step());
+      v1::NearbyFacility* found = response->add_results();
+      if (!stored || !found->mutable_facility()->ParseFromString(payload.ColumnBlob(0))) {
+        return absl::DataLossError(absl::StrCat("the payload of facility row ", hit.seq,
+                                                " is missing or does not parse"));
+      }
+      found->set_distance_meters(std::round(hit.distance_meters * 10) / 10);
+    }
+    return absl::OkStatus();
+  });
+}
+
+absl::Status FacilityStore::AssessCoverage(const v1::AssessCoverageRequest& request,
+                                           v1::AssessCoverageResponse* response) const {
+  RETURN_IF_ERROR(CheckPoint("point", request.has_point(), request.point()));
+  CircleProfile profile;
+  if (request.profile() == v1::COVERAGE_PROFILE_UNSPECIFIED) {
+    for (int kind = v1::FacilityKind_MIN + 1; kind <= v1::FacilityKind_MAX; ++kind) {
+      if (v1::FacilityKind_IsValid(kind)) {
+        profile.kinds.push_back(static_cast<v1::FacilityKind>(kind));
+      }
+    }
+  } else {
+    ASSIGN_OR_RETURN(profile, ProfileOf(request.profile(), "profile"));
+    std::sort(profile.kinds.begin(), profile.kinds.end());
+  }
+  const double circle = CircleRadiusMeters(profile.minutes, options_.walk);
+  response->set_profile(request.profile());
+  response->set_detour_factor(options_.walk.detour_factor);
+  response->set_walking_meters_per_minute(options_.walk.meters_per_minute);
+  response->set_search_limit_meters(options_.assess_search_limit_meters);
+  bool covered = profile.minutes > 0;
+  RETURN_IF_ERROR(readers_->With([&](SqliteDb* db) -> absl::Status {
+    for (v1::FacilityKind kind : profile.kinds) {
+      v1::KindAccess* access = response->add_kinds();
+      access->set_kind(kind);
+      access->set_circle_minutes(profile.minutes);
+      NearbyQuery query;
+      query.latitude = request.point().latitude();
+      query.longitude = request.point().longitude();
+      query.radius_meters = options_.assess_search_limit_meters;
+      query.kinds_in = InList({kind});
+      query.statuses_in = InList({v1::IN_SERVICE});
+      query.limit = 1;
+      ASSIGN_OR_RETURN(const std::vector<NearbyHit> hits, FindNearby(db, query));
+      if (hits.empty()) {
+        covered = false;
+        continue;
+      }
+      v1::Facility nearest;
+      ASSIGN_OR_RETURN(SqliteStatement payload,
+                       db->Prepare("SELECT payload FROM facility_payloads WHERE seq = ?"));
+      payload.BindInt64(1, hits[0].seq);
+      ASSIGN_OR_RETURN(const bool stored, payload.Step());
+      if (!stored || !nearest.ParseFromString(payload.ColumnBlob(0))) {
+        return absl::DataLossError(
+            absl::StrCat("the payload of facility row ", hits[0].seq, " is missing"));
+      }
+      access->set_nearest(nearest.name());
+      access->set_nearest_display_name(nearest.display_name());
+      access->set_distance_meters(std::round(hits[0].distance_meters * 10) / 10);
+      access->set_walking_minutes(WalkingMinutes(hits[0].distance_meters, options_.walk));
+      const bool within = profile.minutes == 0 || hits[0].distance_meters <= circle;
+      access->set_within_circle(within);
+      covered = covered && within;
+    }
+    return absl::OkStatus();
+  }));
+  response->set_covered(covered);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::ReportCoverageResponse> FacilityStore::ReportCoverage(
+    const v1::ReportCoverageRequest& request) const {
+  RETURN_IF_ERROR(ValidateReportCoverage(request));
+  ASSIGN_OR_RETURN(const CircleProfile profile, ProfileOf(request.profile(), "profile"));
+  std::vector<int> kinds(profile.kinds.begin(), profile.kinds.end());
+  std::vector<CoverageSite> sites;
+  RETURN_IF_ERROR(readers_->With([&](SqliteDb* db) -> absl::Status {
+    ASSIGN_OR_RETURN(SqliteStatement stmt,
+                     db->Prepare(absl::StrCat("SELECT kind, latitude, longitude, capacity FROM "
+                                              "facility_places WHERE status = ",
+                                              static_cast<int>(v1::IN_SERVICE), " AND kind ",
+                                              InList(kinds))));
+    while (true) {
+      ASSIGN_OR_RETURN(const bool row, stmt.Step());
+      if (!row) break;
+      CoverageSite site;
+      site.kind = static_cast<v1::FacilityKind>(stmt.ColumnInt64(0));
+      site.latitude = stmt.ColumnDouble(1);
+      site.longitude = stmt.ColumnDouble(2);
+      if (!stmt.ColumnIsNull(3)) site.capacity = stmt.ColumnInt64(3);
+      sites.push_back(site);
+    }
+    return absl::OkStatus();
+  }));
+  return ComputeCoverage(request, sites, options_.walk, options_.demand);
+}
+
+absl::Status FacilityStore::Summarize(const v1::SummarizeFacilitiesRequest& request,
+                                      v1::SummarizeFacilitiesResponse* response) const {
+  ASSIGN_OR_RETURN(const SqlWhere where, FilterSql(request.filter(), /*show_deleted=*/false));
+  RETURN_IF_ERROR(CheckDate("period_start", request.period_start()));
+  RETURN_IF_ERROR(CheckDate("period_end", request.period_end()));
+  if (IsEmptyDate(request.period_start()) != IsEmptyDate(request.period_end())) {
+    return absl::InvalidArgumentError(
+        "period_start: set both period_start and period_end, or neither for this year");
+  }
+  absl::CivilDay first(ChinaDayOf(options_.now()).year(), 1, 1);
+  absl::CivilDay last(first.year(), 12, 31);
+  if (!IsEmptyDate(request.period_start())) {
+    first = *ToCivilDay(request.period_start());
+    last = *ToCivilDay(request.period_end());
+    if (first > last) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("period_start: ", FormatDate(request.period_start()), " is after period_end ",
+                       FormatDate(request.period_end())));
+    }
+  }
+  *response->mutable_period_start() = FromCivilDay(first);
+  *response->mutable_period_end() = FromCivilDay(last);
+  ASSIGN_OR_RETURN(const std::vector<FacilityDimension> dimensions,
+                   (ResolveGroupings<v1::FacilityGrouping, FacilityDimension>(
+                       request.group_by(),
+                       [](v1::FacilityGrouping g) { return v1::FacilityGrouping_Name(g); },
+                       DimensionOf)));
+  std::vector<std::string> keys_sql;
+  for (const FacilityDimension& dimension : dimensions) keys_sql.push_back(dimension.sql);
+  const int keys = static_cast<int>(dimensions.size());
+  const std::string key_columns = keys == 0 ? "" : absl::StrCat(absl::StrJoin(keys_sql, ", "), ", ");
+
+  struct Group {
+    int64_t facilities = 0;
+    int64_t opened = 0;
+    absl::btree_map<int, v1::CapacityTotal> units;
+  };
+  absl::btree_map<std::vector<SqlArg>, Group> groups;
+  const int64_t first_day = DayNumber(first);
+  const int64_t last_day = DayNumber(last);
+  RETURN_IF_ERROR(readers_->With([&](SqliteDb* db) -> absl::Status {
+    std::vector<SqlArg> key(keys);
+    auto read_key = [&](const SqliteStatement& stmt) {
+      for (int k = 0; k < keys; ++k) key[k] = ColumnArg(stmt, k, dimensions[k].text);
+    };
+    ASSIGN_OR_RETURN(SqliteStatement stmt,
+                     db->Prepare(absl::StrCat("SELECT ", key_columns,
+                                              "kind, capacity, in_use, service_day FROM "
+                                              "facilities WHERE ",
+                                              where.sql)));
+    Bind(&stmt, 1, where.args);
+    while (true) {
+      ASSIGN_OR_RETURN(const bool row, stmt.Step());
+      if (!row) break;
+      read_key(stmt);
+      Group& group = groups[key];
+      ++group.facilities;
+      if (!stmt.ColumnIsNull(keys + 3)) {
+        const int64_t day = stmt.ColumnInt64(keys + 3);
+        if (day >= first_day && day <= last_day) ++group.opened;
+      }
+      const v1::CapacityUnit unit = UnitOf(static_cast<v1::FacilityKind>(stmt.ColumnInt64(keys)));
+      v1::CapacityTotal& total = group.units[unit];
+      total.set_unit(unit);
+      int64_t sum = total.capacity();
+      RETURN_IF_ERROR(AddChecked(stmt.ColumnInt64(keys + 1), &sum, "capacity"));
+      total.set_capacity(sum);
+      sum = total.in_use();
+      RETURN_IF_ERROR(AddChecked(stmt.ColumnInt64(keys + 2), &sum, "in_use"));
+      total.set_in_use(sum);
+    }
+    ASSIGN_OR_RETURN(
+        SqliteStatement changes,
+        db->Prepare(absl::StrCat("SELECT ", key_columns,
+                                 "kind, change FROM capacity_readings JOIN facilities ON "
+                                 "facilities.seq = capacity_readings.facility_seq WHERE "
+                                 "reading_day BETWEEN ? AND ? AND ",
+                                 where.sql)));
+    changes.BindInt64(1, first_day);
+    changes.BindInt64(2, last_day);
+    Bind(&changes, 3, where.args);
+    while (true) {
+      ASSIGN_OR_RETURN(const bool row, changes.Step());
+      if (!row) break;
+      read_key(changes);
+      const v1::CapacityUnit unit =
+          UnitOf(static_cast<v1::FacilityKind>(changes.ColumnInt64(keys)));
+      v1::CapacityTotal& total = groups[key].units[unit];
+      total.set_unit(unit);
+      const int64_t change = changes.ColumnInt64(keys + 1);
+      int64_t sum = change >= 0 ? total.added() : total.removed();
+      RETURN_IF_ERROR(AddChecked(change >= 0 ? change : -change, &sum,
+                                 change >= 0 ? "added" : "removed"));
+      change >= 0 ? total.set_added(sum) : total.set_removed(sum);
+    }
+    return absl::OkStatus();
+  }));
+  if (groups.empty() && keys == 0) groups[{}];
+  for (auto& [group_key, group] : groups) {
+    v1::FacilityGroup* out = response->add_groups();
+    for (int k = 0; k < keys; ++k) dimensions[k].set(group_key[k], out);
+    out->set_facility_count(group.facilities);
+    out->set_opened_count(group.opened);
+    for (auto& [unit, total] : group.units) *out->add_capacities() = std::move(total);
+  }
+  return absl::OkStatus();
+}
+
+// ---- Writes ---------------------------------------------------------------
+
+absl::StatusOr<FacilityStore::StoredFacility> FacilityStore::LoadForChange(
+    const Identity& caller, absl::string_view id, bool deleted) {
+  StoredFacility stored;
+  ASSIGN_OR_RETURN(const std::optional<StoredRow> row,
+                   FacilityRows().Find(writer_, "id", id, &stored.facility));
+  if (!row.has_value() || (row->deleted && !deleted)) return NotFound(id);
+  if (!row->deleted && deleted) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("name: ", stored.facility.name(), " is not deleted"));
+  }
+  RETURN_IF_ERROR(
+      CheckCanChange(caller, stored.facility.owner_department(), stored.facility.name()));
+  stored.row = *row;
+  return stored;
+}
+
+absl::Status FacilityStore::IndexPlace(int64_t seq, const v1::Facility& facility) {
+  ASSIGN_OR_RETURN(SqliteStatement drop, writer_->Prepare(kDropPlaceSql));
+  drop.BindInt64(1, seq);
+  RETURN_IF_ERROR(drop.Run());
+  if (facility.has_delete_time() || !facility.has_location()) return absl::OkStatus();
+  const double latitude = facility.location().latitude();
+  const double longitude = facility.location().longitude();
+  ASSIGN_OR_RETURN(SqliteStatement insert, writer_->Prepare(kInsertPlaceSql));
+  insert.BindInt64(1, seq);
+  insert.BindDouble(2, latitude);
+  insert.BindDouble(3, latitude);
+  insert.BindDouble(4, longitude);
+  insert.BindDouble(5, longitude);
+  insert.BindInt64(6, facility.kind());
+  insert.BindInt64(7, facility.status());
+  insert.BindDouble(8, latitude);
+  insert.BindDouble(9, longitude);
+  if (facility.has_capacity_date()) {
+    insert.BindInt64(10, facility.capacity());
+  } else {
+    insert.BindNull(10);
+  }
+  return insert.Run();
+}
+
+absl::Status FacilityStore::Rewrite(const Identity& caller, absl::string_view method,
+                                    const StoredFacility& before, v1::Facility* facility) {
+  const int64_t version = before.row.version + 1;
+  facility->set_updater(caller.principal);
+  *facility->mutable_update_time() = TimestampOf(options_.now());
+  facility->set_etag(VersionEtag(before.row.seq, version));
+  RETURN_IF_ERROR(
+      FacilityRows().Update(writer_, before.row.seq, version, DerivedValues(*facility), *facility));
+  RETURN_IF_ERROR(IndexPlace(before.row.seq, *facility));
+  return changes_.Record(writer_, before.row.id,
+                         TimeUtil::TimestampToMicroseconds(facility->update_time()),
+                         caller.principal, method, before.facility, *facility);
+}
+
+absl::StatusOr<v1::Facility> FacilityStore::ChangeFacility(
+    const Identity& caller, absl::string_view method, absl::string_view id, bool deleted,
+    const std::function<absl::Status(const StoredFacility& stored, absl::Time now,
+                                     v1::Facility* next)>& change) {
+  const absl::Time now = options_.now();
+  v1::Facility next;
+  absl::MutexLock lock(&write_mu_);
+  RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(const StoredFacility stored, LoadForChange(caller, id, deleted));
+    RETURN_IF_ERROR(change(stored, now, &next));
+    return Rewrite(caller, method, stored, &next);
+  }));
+  return next;
+}
+
+absl::StatusOr<v1::Facility> FacilityStore::Create(const Identity& caller,
+                                                   const v1::CreateFacilityRequest& request) {
+  ASSIGN_OR_RETURN(const std::string id,
+                   ResolveNewId(request.facility_id(), "facility_id", request.request_id()));
+  const absl::Time now = options_.now();
+  v1::Facility facility = request.facility();
+  ClearOutputOnlyFields(&facility);
+  if (facility.status() == v1::FACILITY_STATUS_UNSPECIFIED) facility.set_status(v1::PLANNED);
+  RETURN_IF_ERROR(ValidateFacility(facility, ChinaDayOf(now)));
+  if (facility.status() == v1::CLOSED) {
+    return absl::InvalidArgumentError("facility.status: a facility cannot be created CLOSED");
+  }
+  const std::string name = absl::StrCat(kCollection, "/", id);
+  RETURN_IF_ERROR(CheckCanChange(caller, facility.owner_department(), name));
+  RETURN_IF_ERROR(ApplyConsequences(nullptr, !IsEmptyDate(facility.status_date()), now,
+                                    caller.principal, &facility));
+  absl::MutexLock lock(&write_mu_);
+  RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
+    if (!request.request_id().empty()) {
+      ASSIGN_OR_RETURN(const std::optional<StoredRow> earlier,
+                       FacilityRows().Find(writer_, "request_id", request.request_id(), &facility));
+      if (earlier.has_value()) return absl::OkStatus();
+    }
+    RETURN_IF_ERROR(FacilityRows().CheckIdFree(writer_, id, name));
+    ASSIGN_OR_RETURN(const int64_t seq, FacilityRows().NextSeq(writer_));
+    StampCreated(name, now, caller.principal, seq, &facility);
+    RETURN_IF_ERROR(FacilityRows().Insert(writer_, seq, id, request.request_id(),
+                                          DerivedValues(facility), facility));
+    RETURN_IF_ERROR(IndexPlace(seq, facility));
+    return changes_.Record(writer_, id, TimeUtil::TimestampToMicroseconds(facility.create_time()),
+                           caller.principal, "CreateFacility", v1::Facility(), facility);
+  }));
+  return facility;
+}
+
+absl::StatusOr<v1::Facility> FacilityStore::Update(const Identity& caller,
+                                                   const v1::UpdateFacilityRequest& request) {
+  ASSIGN_OR_RETURN(const std::string id,
+                   ParseFacilityName(request.facility().name(), "facility.name"));
+  RETURN_IF_ERROR(CheckUpdateMask(request.update_mask()));
+  return ChangeFacility(
+      caller, "UpdateFacility", id, /*deleted=*/false,
+      [&](const StoredFacility& stored, absl::Time now, v1::Facility* merged) -> absl::Status {
+        const v1::Facility& before = stored.facility;
+        RETURN_IF_ERROR(CheckEtag("facility.etag", request.facility().etag(), before.etag()));
+        *merged = before;
+        MergeMasked(request.facility(), request.update_mask(), merged);
+        // Field rules first: a transition is only judged between real statuses.
+        RETURN_IF_ERROR(ValidateFacility(*merged, ChinaDayOf(now)));
+        RETURN_IF_ERROR(CheckStatusTransition(before.status(), merged->status()));
+        RETURN_IF_ERROR(CheckChangeAllowed(before, *merged));
+        if (merged->owner_department() != before.owner_department()) {
+          RETURN_IF_ERROR(CheckCanChange(caller, merged->owner_department(), before.name()));
+        }
+        return ApplyConsequences(&before, MaskNames(request.update_mask(), "status_date"), now,
+                                 caller.principal, merged);
+      });
+}
+
+absl::StatusOr<v1::Facility> FacilityStore::Delete(const Identity& caller,
+                                                   const v1::DeleteFacilityRequest& request) {
+  ASSIGN_OR_RETURN(const std::string id, ParseFacilityName(request.name(), "name"));
+  return ChangeFacility(
+      caller, "DeleteFacility", id, /*deleted=*/false,
+      [&](const StoredFacility& stored, absl::Time now, v1::Facility* next) -> absl::Status {
+        RETURN_IF_ERROR(CheckEtag("etag", request.etag(), stored.facility.etag()));
+        *next = SoftDeleted(stored.facility, now);
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::Facility> FacilityStore::Undelete(const Identity& caller,
+                                                     const v1::UndeleteFacilityRequest& request) {
+  ASSIGN_OR_RETURN(const std::string id, ParseFacilityName(request.name(), "name"));
+  return ChangeFacility(caller, "UndeleteFacility", id, /*deleted=*/true,
+                        [](const StoredFacility& stored, absl::Time, v1::Facility* next) {
+                          *next = Restored(stored.facility);
+                          return absl::OkStatus();
+                        });
+}
+
+absl::StatusOr<bool> FacilityStore::RestateReadings(int64_t seq, v1::CapacityReading* latest) {
+  ASSIGN_OR_RETURN(SqliteStatement stmt, writer_->Prepare(kReadingsOfFacilitySql));
+  stmt.BindInt64(1, seq);
+  std::vector<ReadingPoint> points;
+  std::vector<std::string> payloads;
+  while (true) {
+    ASSIGN_OR_RETURN(const bool row, stmt.Step());
+    if (!row) break;
+    points.push_back({stmt.ColumnInt64(1), stmt.ColumnInt64(0), stmt.ColumnInt64(2)});
+    payloads.push_back(stmt.ColumnBlob(3));
+  }
+  if (points.empty()) return false;
+  const std::vector<int64_t> changes = CapacityChanges(points);
+  size_t newest = 0;
+  for (size_t i = 0; i < points.size(); ++i) {
+    ASSIGN_OR_RETURN(SqliteStatement set, writer_->Prepare(kSetReadingChangeSql));
+    set.BindInt64(1, changes[i]);
+    set.BindInt64(2, points[i].seq);
+    RETURN_IF_ERROR(set.Run());
+    if (std::make_pair(points[i].day, points[i].seq) >
+        std::make_pair(points[newest].day, points[newest].seq)) {
+      newest = i;
+    }
+  }
+  if (!latest->ParseFromString(payloads[newest])) {
+    return absl::DataLossError(absl::StrCat("capacity reading row ", points[newest].seq,
+                                            " does not parse"));
+  }
+  return true;
+}
+
+absl::StatusOr<v1::CapacityReading> FacilityStore::RecordCapacity(
+    const Identity& caller, const v1::RecordCapacityRequest& request) {
+  ASSIGN_OR_RETURN(const std::string id, ParseFacilityName(request.parent(), "parent"));
+  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  const absl::Time now = options_.now();
+  v1::CapacityReading reading = request.capacity_reading();
+  RETURN_IF_ERROR(ValidateCapacityReading(reading, ChinaDayOf(now)));
+  absl::MutexLock lock(&write_mu_);
+  RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(const bool earlier,
+                     FindChildByRequestId(writer_, "capacity_readings", "facility_id", id,
+                                          request.request_id(), &reading));
+    if (earlier) return absl::OkStatus();
+    ASSIGN_OR_RETURN(const StoredFacility stored, LoadForChange(caller, id, /*deleted=*/false));
+    reading.set_name(absl::StrCat(stored.facility.name(), "/capacityReadings/",
+                                  GenerateResourceId()));
+    reading.set_recorder(caller.principal);
+    *reading.mutable_create_time() = TimestampOf(now);
+    RETURN_IF_ERROR(InsertChildRow(writer_, "capacity_readings", "facility_id", id,
+                                   request.request_id(), reading,
+                                   {{"facility_seq", stored.row.seq},
+                                    {"reading_day", DayNumber(*ToCivilDay(reading.reading_date()))},
+                                    {"capacity", reading.capacity()},
+                                    {"change", int64_t{0}}}));
+    v1::CapacityReading latest;
+    ASSIGN_OR_RETURN(const bool any, RestateReadings(stored.row.seq, &latest));
+    v1::Facility next = stored.facility;
+    ApplyLatestReading(any ? &latest : nullptr, &next);
+    return Rewrite(caller, "RecordCapacity", stored, &next);
+  }));
+  return reading;
+}
+
+}  // namespace jiangan::facilities

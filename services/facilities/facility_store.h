@@ -1,0 +1,125 @@
+// Where the facilities service keeps its facilities, their capacity
+// readings and change history: one SQLite database. Each facility is stored
+// whole (a serialized Facility) beside the columns that List filters and
+// orders on and Summarize groups and sums, and, when it has a location, in
+// an R*Tree that nearby searches and coverage read.
+//
+// Every method checks its input and the caller's rights and returns a
+// google.rpc code; a refused call changes nothing. Writes run in one
+// transaction each on the one writer connection; reads run on a pool of
+// reader connections, which WAL lets proceed while a write goes on.
+#ifndef JIANGAN_SERVICES_FACILITIES_FACILITY_STORE_H_
+#define JIANGAN_SERVICES_FACILITIES_FACILITY_STORE_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/base/pagination.h"
+#include "common/identity/identity.h"
+#include "common/storage/change_log.h"
+#include "common/storage/resource_rows.h"
+#include "common/storage/sqlite_db.h"
+#include "common/storage/sqlite_reader_pool.h"
+#include "jiangan/facilities/v1/facilities.pb.h"
+#include "services/facilities/coverage_rules.h"
+
+namespace jiangan::facilities {
+
+struct FacilityStoreOptions {
+  WalkModel walk;
+  DemandRates demand;
+  // How far AssessCoverage looks for the nearest facility of a kind.
+  double assess_search_limit_meters = 5000;
+  // Signs page tokens; shared by every replica so tokens survive a restart.
+  std::string page_token_key;
+  // Connections for reads besides the writer's.
+  int reader_connections = 4;
+  // The clock; tests set it to record on chosen days.
+  std::function<absl::Time()> now = [] { return absl::Now(); };
+};
+
+class FacilityStore {
+ public:
+  // Creates the tables in `db` if missing and opens the readers on the same
+  // file. `db` must outlive the store.
+  static absl::StatusOr<std::unique_ptr<FacilityStore>> Open(SqliteDb* db,
+                                                             FacilityStoreOptions options);
+  ~FacilityStore();
+
+  absl::StatusOr<v1::Facility> Get(const v1::GetFacilityRequest& request) const;
+  absl::Status List(const v1::ListFacilitiesRequest& request,
+                    v1::ListFacilitiesResponse* response) const;
+  absl::StatusOr<v1::Facility> Create(const Identity& caller,
+                                      const v1::CreateFacilityRequest& request);
+  absl::StatusOr<v1::Facility> Update(const Identity& caller,
+                                      const v1::UpdateFacilityRequest& request);
+  absl::StatusOr<v1::Facility> Delete(const Identity& caller,
+                                      const v1::DeleteFacilityRequest& request);
+  absl::StatusOr<v1::Facility> Undelete(const Identity& caller,
+                                        const v1::UndeleteFacilityRequest& request);
+  absl::StatusOr<v1::CapacityReading> RecordCapacity(const Identity& caller,
+                                                     const v1::RecordCapacityRequest& request);
+  absl::Status ListCapacityReadings(const v1::ListCapacityReadingsRequest& request,
+                                    v1::ListCapacityReadingsResponse* response) const;
+  absl::Status ListHistory(const v1::ListFacilityHistoryRequest& request,
+                           v1::ListFacilityHistoryResponse* response) const;
+  absl::Status SearchNearby(const v1::SearchNearbyRequest& request,
+                            v1::SearchNearbyResponse* response) const;
+  absl::Status AssessCoverage(const v1::AssessCoverageRequest& request,
+                              v1::AssessCoverageResponse* response) const;
+  absl::StatusOr<v1::ReportCoverageResponse> ReportCoverage(
+      const v1::ReportCoverageRequest& request) const;
+  absl::Status Summarize(const v1::SummarizeFacilitiesRequest& request,
+                         v1::SummarizeFacilitiesResponse* response) const;
+
+ private:
+  struct StoredFacility {
+    StoredRow row;
+    v1::Facility facility;
+  };
+
+  FacilityStore(SqliteDb* writer, FacilityStoreOptions options);
+
+  absl::StatusOr<StoredFacility> LoadForChange(const Identity& caller, absl::string_view id,
+                                               bool deleted)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Puts row `seq` in the spatial index as `facility` now is: out when it is
+  // deleted or has no location.
+  absl::Status IndexPlace(int64_t seq, const v1::Facility& facility)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Writes `facility` back with version + 1, stamped (updater, update_time,
+  // etag) in place, keeping the spatial index and the history in step.
+  absl::Status Rewrite(const Identity& caller, absl::string_view method,
+                       const StoredFacility& before, v1::Facility* facility)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // The shared path of Update, Delete and Undelete: in one transaction,
+  // loads facility `id` (which must be deleted exactly when `deleted`),
+  // checks that `caller` may change it, lets `change` make the next version
+  // (or refuse), writes it and records the change as `method`.
+  absl::StatusOr<v1::Facility> ChangeFacility(
+      const Identity& caller, absl::string_view method, absl::string_view id, bool deleted,
+      const std::function<absl::Status(const StoredFacility& stored, absl::Time now,
+                                       v1::Facility* next)>& change) ABSL_LOCKS_EXCLUDED(write_mu_);
+  // Recomputes the changes of facility row `seq`'s readings and returns its
+  // latest reading (false when it has none).
+  absl::StatusOr<bool> RestateReadings(int64_t seq, v1::CapacityReading* latest)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+
+  SqliteDb* const writer_;
+  const FacilityStoreOptions options_;
+  const SignedPageTokens page_tokens_;
+  const ChangeLog changes_;
+  std::unique_ptr<SqliteReaderPool> readers_;
+  absl::Mutex write_mu_;
+};
+
+}  // namespace jiangan::facilities
+
+#endif  // JIANGAN_SERVICES_FACILITIES_FACILITY_STORE_H_

@@ -1,0 +1,386 @@
+// The facilities store on a real SQLite file, with a clock the test sets:
+// the life cycle, capacity history, the spatial index against a brute-force
+// answer, coverage and the summary of a period.
+#include "services/facilities/facility_store.h"
+
+#include <algorithm>
+#include <random>
+
+#include "absl/strings/str_cat.h"
+#include "common/base/civil_date.h"
+#include "common/geo/earth.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/support/child_process.h"
+#include "tests/support/status_matchers.h"
+
+namespace jiangan::facilities {
+namespace {
+
+using ::jiangan::testing::IsOk;
+using ::jiangan::testing::StatusIs;
+using ::testing::HasSubstr;
+
+constexpr char kEducation[] = "区教育局";
+const Identity kAdmin{"admin@district", "区人民政府办公室", Role::kAdmin};
+const Identity kEditor{"editor@education", kEducation, Role::kEditor};
+const Identity kOtherEditor{"editor@health", "区卫生健康局", Role::kEditor};
+
+type::v1::Date Day(int year, int month, int day) {
+  return FromCivilDay(absl::CivilDay(year, month, day));
+}
+
+class FacilityStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    db_ = *SqliteDb::Open(jiangan::testing::MakeTempDir() + "/facilities.db");
+    FacilityStoreOptions options;
+    options.page_token_key = "a key of the test that is long enough";
+    options.reader_connections = 2;
+    options.demand.per_1000_residents[v1::KINDERGARTEN] = 30;
+    options.now = [this] { return now_; };
+    auto store = FacilityStore::Open(db_.get(), options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+  }
+
+  void SetToday(int year, int month, int day) {
+    now_ = absl::FromCivil(absl::CivilSecond(year, month, day, 10, 0, 0), ChinaTimeZone());
+  }
+
+  static v1::Facility Facility(const std::string& display_name, v1::FacilityKind kind,
+                               double latitude, double longitude) {
+    v1::Facility facility;
+    facility.set_display_name(display_name);
+    facility.set_kind(kind);
+    facility.set_owner_department(kEducation);
+    facility.mutable_location()->set_latitude(latitude);
+    facility.mutable_location()->set_longitude(longitude);
+    return facility;
+  }
+
+  absl::StatusOr<v1::Facility> Create(const v1::Facility& facility, const std::string& id,
+                                      const std::string& request_id = "",
+                                      const Identity& caller = kEditor) {
+    v1::CreateFacilityRequest request;
+    *request.mutable_facility() = facility;
+    request.set_facility_id(id);
+    request.set_request_id(request_id);
+    return store_->Create(caller, request);
+  }
+
+  absl::StatusOr<v1::Facility> Update(const v1::Facility& patch,
+                                      const std::vector<std::string>& paths,
+                                      const Identity& caller = kEditor) {
+    v1::UpdateFacilityRequest request;
+    *request.mutable_facility() = patch;
+    for (const auto& path : paths) request.mutable_update_mask()->add_paths(path);
+    return store_->Update(caller, request);
+  }
+
+  absl::StatusOr<v1::CapacityReading> Read(const std::string& id, type::v1::Date day,
+                                           int64_t capacity, int64_t in_use = -1,
+                                           const std::string& request_id = "") {
+    v1::RecordCapacityRequest request;
+    request.set_parent("facilities/" + id);
+    request.set_request_id(request_id);
+    *request.mutable_capacity_reading()->mutable_reading_date() = day;
+    request.mutable_capacity_reading()->set_capacity(capacity);
+    if (in_use >= 0) request.mutable_capacity_reading()->set_in_use(in_use);
+    return store_->RecordCapacity(kEditor, request);
+  }
+
+  v1::Facility Get(const std::string& id) {
+    v1::GetFacilityRequest request;
+    request.set_name("facilities/" + id);
+    return *store_->Get(request);
+  }
+
+  std::vector<std::string> Nearby(double latitude, double longitude, double radius, int limit,
+                                  std::vector<v1::FacilityKind> kinds = {}) {
+    v1::SearchNearbyRequest request;
+    request.mutable_point()->set_latitude(latitude);
+    request.mutable_point()->set_longitude(longitude);
+    request.set_radius_meters(radius);
+    request.set_limit(limit);
+    for (v1::FacilityKind kind : kinds) request.add_kinds(kind);
+    v1::SearchNearbyResponse response;
+    EXPECT_THAT(store_->SearchNearby(request, &response), IsOk());
+    std::vector<std::string> names;
+    for (const auto& result : response.results()) names.push_back(result.facility().name());
+    return names;
+  }
+
+  absl::Time now_ = absl::FromCivil(absl::CivilSecond(2024, 6, 1, 10, 0, 0), ChinaTimeZone());
+  std::unique_ptr<SqliteDb> db_;
+  std::unique_ptr<FacilityStore> store_;
+};
+
+TEST_F(FacilityStoreTest, LifeCycleWithDatesEtagsAndHistory) {
+  v1::Facility school = Facility("江岸区某小学", v1::PRIMARY_SCHOOL, 30.62, 114.30);
+  auto created = Create(school, "school-1", "req-1");
+  ASSERT_THAT(created.status(), IsOk());
+  EXPECT_EQ(created->status(), v1::PLANNED);
+  EXPECT_EQ(created->capacity_unit(), v1::SEATS);
+  EXPECT_EQ(created->creator(), kEditor.principal);
+  // The same request_id returns the first facility, even with other contents.
+  school.set_display_name("别的名字");
+  auto again = Create(school, "school-other", "req-1");
+  ASSERT_THAT(again.status(), IsOk());
+  EXPECT_EQ(again->name(), "facilities/school-1");
+  EXPECT_THAT(Create(school, "school-1").status(), StatusIs(absl::StatusCode::kAlreadyExists));
+  // Another department may not create in the education bureau's name.
+  EXPECT_THAT(Create(school, "school-2", "", kOtherEditor).status(),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+
+  v1::Facility patch;
+  patch.set_name("facilities/school-1");
+  patch.set_status(v1::IN_SERVICE);
+  EXPECT_THAT(Update(patch, {"status"}).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("from PLANNED")));
+  patch.set_status(v1::UNDER_CONSTRUCTION);
+  *patch.mutable_status_date() = Day(2024, 3, 1);
+  patch.set_etag("stale");
+  EXPECT_THAT(Update(patch, {"status", "status_date"}).status(),
+              StatusIs(absl::StatusCode::kAborted));
+  patch.set_etag(created->etag());
+  // The school was recorded as planned on 2024-06-01: it cannot have been
+  // built from March.
+  EXPECT_THAT(Update(patch, {"status", "status_date"}).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("before 2024-06-01")));
+  SetToday(2024, 9, 1);
+  *patch.mutable_status_date() = Day(2024, 7, 1);
+  auto building = Update(patch, {"status", "status_date"});
+  ASSERT_THAT(building.status(), IsOk());
+  EXPECT_NE(building->etag(), created->etag());
+  EXPECT_EQ(building->updater(), kEditor.principal);
+  EXPECT_EQ(Get("school-1").etag(), building->etag());
+  patch.clear_etag();
+  patch.clear_status_date();
+  patch.set_status(v1::IN_SERVICE);
+  auto opened = Update(patch, {"status"});
+  ASSERT_THAT(opened.status(), IsOk());
+  EXPECT_EQ(FormatDate(opened->in_service_date()), "2024-09-01");
+  EXPECT_EQ(opened->status_history_size(), 3);
+  EXPECT_THAT(Update(patch, {"status_history"}).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("update_mask")));
+
+  v1::ListFacilityHistoryRequest history_request;
+  history_request.set_parent("facilities/school-1");
+  v1::ListFacilityHistoryResponse history;
+  ASSERT_THAT(store_->ListHistory(history_request, &history), IsOk());
+  ASSERT_EQ(history.changes_size(), 3);
+  EXPECT_EQ(history.changes(2).method(), "UpdateFacility");
+
+  // Deleted: gone from Get, List and the spatial index; back when undeleted.
+  v1::DeleteFacilityRequest remove;
+  remove.set_name("facilities/school-1");
+  ASSERT_THAT(store_->Delete(kEditor, remove).status(), IsOk());
+  v1::GetFacilityRequest get;
+  get.set_name("facilities/school-1");
+  EXPECT_THAT(store_->Get(get).status(), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_TRUE(Nearby(30.62, 114.30, 100, 10).empty());
+  v1::UndeleteFacilityRequest restore;
+  restore.set_name("facilities/school-1");
+  ASSERT_THAT(store_->Undelete(kEditor, restore).status(), IsOk());
+  EXPECT_EQ(Nearby(30.62, 114.30, 100, 10), std::vector<std::string>{"facilities/school-1"});
+}
+
+TEST_F(FacilityStoreTest, CapacityComesFromTheHistory) {
+  ASSERT_THAT(Create(Facility("某幼儿园", v1::KINDERGARTEN, 30.62, 114.30), "k").status(), IsOk());
+  SetToday(2024, 12, 1);
+  ASSERT_THAT(Read("k", Day(2024, 9, 1), 360, 300).status(), IsOk());
+  // A reading of an earlier day, recorded later, changes history, not today.
+  ASSERT_THAT(Read("k", Day(2023, 9, 1), 270, 270).status(), IsOk());
+  v1::Facility kindergarten = Get("k");
+  EXPECT_EQ(kindergarten.capacity(), 360);
+  EXPECT_EQ(kindergarten.in_use(), 300);
+  EXPECT_DOUBLE_EQ(kindergarten.utilization_percent(), 83.3);
+  EXPECT_EQ(FormatDate(kindergarten.capacity_date()), "2024-09-01");
+  // Retried with its request_id: stored once.
+  auto first = Read("k", Day(2024, 11, 1), 330, -1, "r");
+  auto retry = Read("k", Day(2024, 11, 1), 999, -1, "r");
+  ASSERT_THAT(retry.status(), IsOk());
+  EXPECT_EQ(retry->name(), first->name());
+  EXPECT_EQ(Get("k").capacity(), 330);
+  SetToday(2024, 12, 2);
+  EXPECT_THAT(Read("k", Day(2024, 12, 3), 1).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("in the future")));
+  v1::ListCapacityReadingsRequest list;
+  list.set_parent("facilities/k");
+  v1::ListCapacityReadingsResponse readings;
+  ASSERT_THAT(store_->ListCapacityReadings(list, &readings), IsOk());
+  EXPECT_EQ(readings.capacity_readings_size(), 3);
+
+  // 2024: +90 (270 → 360 on 09-01), -30 (→ 330 on 11-01); 2023: +270.
+  v1::SummarizeFacilitiesRequest summary_request;
+  v1::SummarizeFacilitiesResponse summary;
+  ASSERT_THAT(store_->Summarize(summary_request, &summary), IsOk());
+  EXPECT_EQ(FormatDate(summary.period_start()), "2024-01-01");
+  ASSERT_EQ(summary.groups_size(), 1);
+  ASSERT_EQ(summary.groups(0).capacities_size(), 1);
+  const v1::CapacityTotal& seats = summary.groups(0).capacities(0);
+  EXPECT_EQ(seats.unit(), v1::SEATS);
+  EXPECT_EQ(seats.capacity(), 330);
+  EXPECT_EQ(seats.added(), 90);
+  EXPECT_EQ(seats.removed(), 30);
+  *summary_request.mutable_period_start() = Day(2023, 1, 1);
+  *summary_request.mutable_period_end() = Day(2023, 12, 31);
+  summary.Clear();
+  ASSERT_THAT(store_->Summarize(summary_request, &summary), IsOk());
+  EXPECT_EQ(summary.groups(0).capacities(0).added(), 270);
+  EXPECT_EQ(summary.groups(0).capacities(0).removed(), 0);
+  summary_request.clear_period_end();
+  EXPECT_THAT(store_->Summarize(summary_request, &summary),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("period_start")));
+}
+
+TEST_F(FacilityStoreTest, SummaryGroupsAndCountsOpenings) {
+  SetToday(2024, 12, 1);
+  v1::Facility park = Facility("口袋公园", v1::PARK, 30.63, 114.31);
+  park.set_pocket_park(true);
+  park.set_status(v1::IN_SERVICE);
+  *park.mutable_status_date() = Day(2024, 5, 1);
+  park.set_sub_district("塔子湖街道");
+  ASSERT_THAT(Create(park, "p1").status(), IsOk());
+  park.set_sub_district("后湖街道");
+  *park.mutable_status_date() = Day(2023, 5, 1);
+  ASSERT_THAT(Create(park, "p2").status(), IsOk());
+  v1::Facility lot = Facility("停车场", v1::PARKING, 30.64, 114.32);
+  lot.set_sub_district("后湖街道");
+  ASSERT_THAT(Create(lot, "lot").status(), IsOk());
+  ASSERT_THAT(Read("p1", Day(2024, 5, 1), 800).status(), IsOk());
+  ASSERT_THAT(Read("lot", Day(2024, 10, 1), 120).status(), IsOk());
+
+  v1::SummarizeFacilitiesRequest request;
+  request.add_group_by(v1::BY_SUB_DISTRICT);
+  v1::SummarizeFacilitiesResponse response;
+  ASSERT_THAT(store_->Summarize(request, &response), IsOk());
+  ASSERT_EQ(response.groups_size(), 2);
+  const v1::FacilityGroup& houhu = response.groups(0);  // 后 sorts before 塔
+  EXPECT_EQ(houhu.sub_district(), "后湖街道");
+  EXPECT_EQ(houhu.facility_count(), 2);
+  EXPECT_EQ(houhu.opened_count(), 0);  // p2 opened in 2023; the lot is planned
+  ASSERT_EQ(houhu.capacities_size(), 2);
+  EXPECT_EQ(houhu.capacities(0).unit(), v1::PARKING_SPACES);
+  EXPECT_EQ(houhu.capacities(0).added(), 120);
+  EXPECT_EQ(houhu.capacities(1).unit(), v1::SQUARE_METERS);
+  EXPECT_EQ(houhu.capacities(1).capacity(), 0);
+  const v1::FacilityGroup& tazihu = response.groups(1);
+  EXPECT_EQ(tazihu.opened_count(), 1);
+  EXPECT_EQ(tazihu.capacities(0).added(), 800);
+
+  request.clear_group_by();
+  request.add_group_by(v1::BY_SERVICE_YEAR);
+  request.mutable_filter()->add_kinds(v1::PARK);
+  response.Clear();
+  ASSERT_THAT(store_->Summarize(request, &response), IsOk());
+  ASSERT_EQ(response.groups_size(), 2);
+  EXPECT_EQ(response.groups(0).service_year(), 2023);
+  EXPECT_EQ(response.groups(1).service_year(), 2024);
+  request.add_group_by(v1::BY_SERVICE_YEAR);
+  EXPECT_THAT(store_->Summarize(request, &response),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("named twice")));
+}
+
+// The spatial index answers exactly what a scan of every facility answers.
+TEST_F(FacilityStoreTest, SearchNearbyMatchesBruteForce) {
+  std::mt19937 random(7);
+  std::uniform_real_distribution<double> latitude(30.58, 30.72);
+  std::uniform_real_distribution<double> longitude(114.26, 114.36);
+  const v1::FacilityKind kinds[] = {v1::KINDERGARTEN, v1::PARK, v1::HOSPITAL};
+  struct Placed {
+    std::string name;
+    double latitude, longitude;
+    v1::FacilityKind kind;
+  };
+  std::vector<Placed> placed;
+  for (int i = 0; i < 1500; ++i) {
+    const v1::FacilityKind kind = kinds[i % 3];
+    const double lat = latitude(random);
+    const double lng = longitude(random);
+    v1::Facility facility = Facility(absl::StrCat("设施", i), kind, lat, lng);
+    auto created = Create(facility, absl::StrCat("f", i));
+    ASSERT_THAT(created.status(), IsOk());
+    placed.push_back({created->name(), lat, lng, kind});
+  }
+  for (int query = 0; query < 40; ++query) {
+    const double lat = latitude(random);
+    const double lng = longitude(random);
+    const double radius = query % 2 == 0 ? 400 : 2500;
+    const int limit = 1 + query % 12;
+    std::vector<v1::FacilityKind> wanted;
+    if (query % 3 == 0) wanted = {v1::PARK};
+    std::vector<std::pair<double, std::string>> expected;
+    for (const Placed& p : placed) {
+      if (!wanted.empty() && p.kind != wanted[0]) continue;
+      const double distance = geo::HaversineMeters(lat, lng, p.latitude, p.longitude);
+      if (distance <= radius) expected.push_back({distance, p.name});
+    }
+    std::sort(expected.begin(), expected.end());
+    std::vector<std::string> names;
+    for (size_t i = 0; i < expected.size() && static_cast<int>(i) < limit; ++i) {
+      names.push_back(expected[i].second);
+    }
+    EXPECT_EQ(Nearby(lat, lng, radius, limit, wanted), names) << "query " << query;
+  }
+  v1::SearchNearbyRequest bad;
+  v1::SearchNearbyResponse response;
+  EXPECT_THAT(store_->SearchNearby(bad, &response),
+              StatusIs(absl::StatusCode::kInvalidArgument, "point: is required"));
+  bad.mutable_point()->set_latitude(30.6);
+  bad.mutable_point()->set_longitude(114.3);
+  bad.set_radius_meters(20001);
+  EXPECT_THAT(store_->SearchNearby(bad, &response),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("radius_meters")));
+  bad.set_radius_meters(100);
+  bad.set_limit(101);
+  EXPECT_THAT(store_->SearchNearby(bad, &response),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("limit")));
+  bad.set_limit(1);
+  bad.add_kinds(static_cast<v1::FacilityKind>(99));
+  EXPECT_THAT(store_->SearchNearby(bad, &response),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("kinds")));
+}
+
+TEST_F(FacilityStoreTest, CoverageCountsOnlyFacilitiesInService) {
+  const double lat = 30.64, lng = 114.31;
+  v1::Facility open = Facility("在用幼儿园", v1::KINDERGARTEN, lat + 0.002, lng);  // ~222 m
+  open.set_status(v1::IN_SERVICE);
+  ASSERT_THAT(Create(open, "open").status(), IsOk());
+  ASSERT_THAT(Create(Facility("规划幼儿园", v1::KINDERGARTEN, lat, lng), "planned").status(), IsOk());
+
+  v1::AssessCoverageRequest assess;
+  assess.mutable_point()->set_latitude(lat);
+  assess.mutable_point()->set_longitude(lng);
+  assess.set_profile(v1::FIVE_MINUTE_LIVING_CIRCLE);
+  v1::AssessCoverageResponse access;
+  ASSERT_THAT(store_->AssessCoverage(assess, &access), IsOk());
+  ASSERT_EQ(access.kinds(0).kind(), v1::KINDERGARTEN);
+  EXPECT_EQ(access.kinds(0).nearest(), "facilities/open");
+  EXPECT_NEAR(access.kinds(0).distance_meters(), 222.4, 0.5);
+  EXPECT_DOUBLE_EQ(access.kinds(0).walking_minutes(), 3.6);
+  EXPECT_TRUE(access.kinds(0).within_circle());
+  EXPECT_TRUE(access.kinds(1).nearest().empty());  // no elderly service point
+  EXPECT_FALSE(access.covered());
+
+  v1::ReportCoverageRequest report;
+  report.set_profile(v1::FIVE_MINUTE_LIVING_CIRCLE);
+  v1::ResidentialPoint* point = report.add_points();
+  point->mutable_location()->set_latitude(lat);
+  point->mutable_location()->set_longitude(lng);
+  point->set_population(2000);
+  auto answer = store_->ReportCoverage(report);
+  ASSERT_THAT(answer.status(), IsOk());
+  EXPECT_EQ(answer->kinds(0).facility_count(), 1);
+  EXPECT_EQ(answer->kinds(0).reachable_population(), 2000);
+  // Its capacity is not known yet: distance only.
+  EXPECT_FALSE(answer->kinds(0).capacity_aware());
+  ASSERT_THAT(Read("open", Day(2024, 5, 1), 30).status(), IsOk());
+  answer = store_->ReportCoverage(report);
+  EXPECT_TRUE(answer->kinds(0).capacity_aware());
+  EXPECT_EQ(answer->kinds(0).served_population(), 1000);  // 30 seats for 60 needed
+}
+
+}  // namespace
+}  // namespace jiangan::facilities
