@@ -234,5 +234,94 @@ TEST_F(FacilitiesSystemTest, CapacitySearchCoverageAndSummaryOverGrpcAndHttp) {
   EXPECT_TRUE(FromJson<v1::AssessCoverageResponse>(assessed->body).kinds(0).nearest().empty());
 }
 
+// The methods the HTTP test reaches over HTTP, called as a department's
+// gRPC client would.
+TEST_F(FacilitiesSystemTest, EveryMethodOverGrpc) {
+  v1::Facility school;
+  ASSERT_TRUE(CreateFacility("houhu-primary", "后湖小学", v1::PRIMARY_SCHOOL, 30.6500, 114.3000,
+                             &school)
+                  .ok());
+  v1::RecordCapacityRequest record;
+  record.set_parent(school.name());
+  record.set_request_id("autumn-2024");
+  *record.mutable_capacity_reading()->mutable_reading_date() = [] {
+    type::v1::Date date;
+    date.set_year(2024);
+    date.set_month(9);
+    date.set_day(1);
+    return date;
+  }();
+  record.mutable_capacity_reading()->set_capacity(1800);
+  v1::CapacityReading reading;
+  grpc::Status status = gateway_->RecordCapacity(As("housing-editor").get(), record, &reading);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  v1::CapacityReading again;
+  ASSERT_TRUE(gateway_->RecordCapacity(As("housing-editor").get(), record, &again).ok());
+  EXPECT_EQ(again.name(), reading.name());  // the retry stored nothing new
+  v1::ListCapacityReadingsRequest list_readings;
+  list_readings.set_parent(school.name());
+  v1::ListCapacityReadingsResponse readings;
+  ASSERT_TRUE(gateway_->ListCapacityReadings(As("viewer").get(), list_readings, &readings).ok());
+  EXPECT_EQ(readings.capacity_readings_size(), 1);
+
+  v1::AssessCoverageRequest assess;
+  assess.mutable_point()->set_latitude(30.651);
+  assess.mutable_point()->set_longitude(114.300);
+  assess.set_profile(v1::TEN_MINUTE_LIVING_CIRCLE);
+  v1::AssessCoverageResponse access;
+  ASSERT_TRUE(gateway_->AssessCoverage(As("viewer").get(), assess, &access).ok());
+  ASSERT_EQ(access.kinds(0).kind(), v1::PRIMARY_SCHOOL);
+  EXPECT_NEAR(access.kinds(0).distance_meters(), 111.2, 0.5);
+  EXPECT_DOUBLE_EQ(access.kinds(0).walking_minutes(), 1.8);
+
+  v1::ReportCoverageRequest report;
+  report.set_profile(v1::TEN_MINUTE_LIVING_CIRCLE);
+  v1::ResidentialPoint* point = report.add_points();
+  point->set_label("后湖小区");
+  point->mutable_location()->set_latitude(30.651);
+  point->mutable_location()->set_longitude(114.300);
+  point->set_population(50000);  // needs 3,000 seats at 60 per 1,000
+  v1::ReportCoverageResponse coverage;
+  ASSERT_TRUE(gateway_->ReportCoverage(As("viewer").get(), report, &coverage).ok());
+  EXPECT_TRUE(coverage.kinds(0).capacity_aware());
+  EXPECT_EQ(coverage.kinds(0).served_population(), 30000);  // 1,800 of 3,000 seats
+  EXPECT_EQ(coverage.uncovered_points(0).short_kinds(0), v1::PRIMARY_SCHOOL);
+
+  v1::SummarizeFacilitiesRequest summarize;
+  summarize.add_group_by(v1::BY_STATUS);
+  v1::SummarizeFacilitiesResponse summary;
+  ASSERT_TRUE(gateway_->SummarizeFacilities(As("viewer").get(), summarize, &summary).ok());
+  ASSERT_EQ(summary.groups_size(), 1);
+  EXPECT_EQ(summary.groups(0).status(), v1::IN_SERVICE);
+  EXPECT_EQ(summary.groups(0).capacities(0).capacity(), 1800);
+
+  v1::ListFacilitiesRequest list;
+  list.mutable_filter()->add_kinds(v1::PRIMARY_SCHOOL);
+  list.set_order_by("capacity desc");
+  v1::ListFacilitiesResponse page;
+  ASSERT_TRUE(gateway_->ListFacilities(As("viewer").get(), list, &page).ok());
+  ASSERT_EQ(page.facilities_size(), 1);
+  list.set_order_by("population");
+  EXPECT_EQ(gateway_->ListFacilities(As("viewer").get(), list, &page).error_code(),
+            grpc::INVALID_ARGUMENT);
+
+  v1::DeleteFacilityRequest remove;
+  remove.set_name(school.name());
+  remove.set_etag("stale");
+  v1::Facility removed;
+  EXPECT_EQ(gateway_->DeleteFacility(As("housing-editor").get(), remove, &removed).error_code(),
+            grpc::ABORTED);
+  remove.clear_etag();
+  ASSERT_TRUE(gateway_->DeleteFacility(As("housing-editor").get(), remove, &removed).ok());
+  v1::UndeleteFacilityRequest restore;
+  restore.set_name(school.name());
+  ASSERT_TRUE(gateway_->UndeleteFacility(As("housing-editor").get(), restore, &removed).ok());
+  v1::ListFacilityHistoryRequest history_request;
+  history_request.set_parent(school.name());
+  v1::ListFacilityHistoryResponse history;
+  ASSERT_TRUE(gateway_->ListFacilityHistory(As("viewer").get(), history_request, &history).ok());
+  EXPECT_EQ(history.changes_size(), 4);  // create, capacity, delete, undelete
+}
+
 }  // namespace
 }  // namespace jiangan
