@@ -58,6 +58,13 @@ std::string SchemaSql(int version) {
       "PRAGMA user_version = ", version, ";");
 }
 
+std::string CoverageSitesSql(absl::string_view kinds_in) {
+  return absl::StrCat(
+      "SELECT kind, latitude, longitude, capacity FROM facility_places WHERE seq IN (SELECT seq "
+      "FROM facilities WHERE kind ",
+      kinds_in, " AND status = ", static_cast<int>(v1::IN_SERVICE), " AND deleted = 0)");
+}
+
 std::vector<SqlArg> DerivedValues(const v1::Facility& facility) {
   const auto service_day = ToCivilDay(facility.in_service_date());
   return {int64_t{facility.has_delete_time()},

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "common/storage/resource_rows.h"
 #include "common/storage/sql_query.h"
@@ -37,6 +38,12 @@ inline constexpr char kDropPlaceSql[] = "DELETE FROM facility_places WHERE seq =
 inline constexpr char kInsertPlaceSql[] =
     "INSERT INTO facility_places (seq, south, north, west, east, kind, status, latitude, "
     "longitude, capacity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+// The located, undeleted facilities in service of the kinds in `kinds_in`
+// ("IN (1,2)"): kind, latitude, longitude, capacity (NULL: never read).
+// Found by the kind index and then by seq in the R*Tree, which is far
+// cheaper than filtering every R*Tree entry.
+std::string CoverageSitesSql(absl::string_view kinds_in);
 
 // The capacity readings of one facility (bind facility_seq), with their
 // seq, day and capacity, for recomputing their changes.

@@ -239,11 +239,7 @@ absl::StatusOr<v1::ReportCoverageResponse> FacilityStore::ReportCoverage(
   std::vector<int> kinds(profile.kinds.begin(), profile.kinds.end());
   std::vector<CoverageSite> sites;
   RETURN_IF_ERROR(readers_->With([&](SqliteDb* db) -> absl::Status {
-    ASSIGN_OR_RETURN(SqliteStatement stmt,
-                     db->Prepare(absl::StrCat("SELECT kind, latitude, longitude, capacity FROM "
-                                              "facility_places WHERE status = ",
-                                              static_cast<int>(v1::IN_SERVICE), " AND kind ",
-                                              InList(kinds))));
+    ASSIGN_OR_RETURN(SqliteStatement stmt, db->Prepare(CoverageSitesSql(InList(kinds))));
     while (true) {
       ASSIGN_OR_RETURN(const bool row, stmt.Step());
       if (!row) break;
