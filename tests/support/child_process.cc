@@ -10,9 +10,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <system_error>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -118,10 +122,33 @@ bool WaitForPort(int port, absl::Duration timeout) {
   return false;
 }
 
+namespace {
+
+// The folders this process made, removed when it exits normally (a crashed
+// test keeps its folders for a look), unless JIANGAN_KEEP_TEST_DIRS is set.
+std::vector<std::string>& MadeDirs() {
+  static auto* dirs = new std::vector<std::string>();
+  return *dirs;
+}
+
+void RemoveMadeDirs() {
+  if (std::getenv("JIANGAN_KEEP_TEST_DIRS") != nullptr) return;
+  for (const std::string& dir : MadeDirs()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir, ignored);
+  }
+}
+
+}  // namespace
+
 std::string MakeTempDir() {
   std::string pattern = absl::StrCat(::testing::TempDir(), "jiangan-XXXXXX");
   char* made = ::mkdtemp(pattern.data());
-  return made == nullptr ? std::string() : std::string(made);
+  if (made == nullptr) return std::string();
+  static const bool registered = [] { return std::atexit(RemoveMadeDirs) == 0; }();
+  (void)registered;
+  MadeDirs().push_back(made);
+  return std::string(made);
 }
 
 }  // namespace jiangan::testing

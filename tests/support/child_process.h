@@ -48,7 +48,8 @@ int PickFreePort();
 // Polls until something accepts connections on 127.0.0.1:`port`.
 bool WaitForPort(int port, absl::Duration timeout);
 
-// A fresh empty directory under the test's temporary directory.
+// A fresh empty directory under the test's temporary directory, removed
+// when the process exits normally unless JIANGAN_KEEP_TEST_DIRS is set.
 std::string MakeTempDir();
 
 }  // namespace jiangan::testing
