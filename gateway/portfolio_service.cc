@@ -1,12 +1,12 @@
 #include "gateway/portfolio_service.h"
 
-#include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/base/file_util.h"
 #include "common/base/pagination.h"
 #include "common/base/resource_name.h"
 #include "common/base/status.h"
+#include "common/base/status_macros.h"
+#include "gateway/target_catalog.h"
 
 namespace jiangan::gateway {
 
@@ -14,16 +14,7 @@ namespace v1 = portfolio::v1;
 
 absl::StatusOr<std::unique_ptr<PortfolioService>> PortfolioService::FromFile(
     const std::string& path, const CallerAuthority* authority, std::string page_token_key) {
-  v1::ListTargetsResponse targets;
-  if (absl::Status read = ReadJsonFile(path, &targets); !read.ok()) return read;
-  absl::flat_hash_set<std::string> seen;
-  for (const v1::Target& target : targets.targets()) {
-    auto id = ParseResourceName(target.name(), "targets", "targets.name");
-    if (!id.ok()) return absl::InvalidArgumentError(absl::StrCat(path, ": ", id.status().message()));
-    if (!seen.insert(target.name()).second) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ": ", target.name(), " twice"));
-    }
-  }
+  ASSIGN_OR_RETURN(v1::ListTargetsResponse targets, LoadTargetCatalog(path));
   return std::unique_ptr<PortfolioService>(new PortfolioService(std::move(targets), authority, std::move(page_token_key)));
 }
 
