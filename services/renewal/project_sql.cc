@@ -25,19 +25,21 @@ uint64_t LoadLittleEndian64(const char* in) {
   return value;
 }
 
+void AppendQuantities(const v1::Quantities& quantities, SqlBlob* blob) {
+  const auto* descriptor = v1::Quantities::descriptor();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    char bytes[8];
+    StoreLittleEndian64(
+        static_cast<uint64_t>(quantities.GetReflection()->GetInt64(quantities, descriptor->field(i))),
+        bytes);
+    blob->bytes.append(bytes, sizeof(bytes));
+  }
+}
+
 SqlBlob PackTotals(const v1::Quantities& planned, const v1::Quantities& achieved) {
   SqlBlob blob;
-  const auto* descriptor = v1::Quantities::descriptor();
-  for (const v1::Quantities* quantities : {&planned, &achieved}) {
-    for (int i = 0; i < descriptor->field_count(); ++i) {
-      char bytes[8];
-      StoreLittleEndian64(
-          static_cast<uint64_t>(
-              quantities->GetReflection()->GetInt64(*quantities, descriptor->field(i))),
-          bytes);
-      blob.bytes.append(bytes, sizeof(bytes));
-    }
-  }
+  AppendQuantities(planned, &blob);
+  AppendQuantities(achieved, &blob);
   return blob;
 }
 
@@ -45,6 +47,12 @@ SqlBlob PackTotals(const v1::Quantities& planned, const v1::Quantities& achieved
 }  // namespace
 
 int QuantityCount() { return v1::Quantities::descriptor()->field_count(); }
+
+SqlBlob PackQuantities(const v1::Quantities& quantities) {
+  SqlBlob blob;
+  AppendQuantities(quantities, &blob);
+  return blob;
+}
 
 int64_t TotalAt(absl::string_view totals, int index) {
   return static_cast<int64_t>(LoadLittleEndian64(totals.data() + 8 * index));
@@ -82,10 +90,18 @@ std::string SchemaSql(int version) {
       "CREATE INDEX IF NOT EXISTS projects_display_name ON projects(display_name);"
       "CREATE INDEX IF NOT EXISTS projects_update_us ON projects(update_us);"
       "CREATE INDEX IF NOT EXISTS projects_end_day ON projects(end_day);"
+      // A report's month (the day number of its first day) and its packed
+      // quantities let a window on months be summed without its payload.
       "CREATE TABLE IF NOT EXISTS progress_reports (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
       "project_id TEXT NOT NULL, request_id TEXT, payload BLOB NOT NULL, "
+      "project_seq INTEGER NOT NULL, month_day INTEGER NOT NULL, reported BLOB NOT NULL, "
       "UNIQUE (project_id, request_id));"
       "CREATE INDEX IF NOT EXISTS progress_reports_project ON progress_reports(project_id, seq);"
+      "CREATE INDEX IF NOT EXISTS progress_reports_month ON progress_reports(month_day);"
+      // Every phase each project entered and the day: windows count them.
+      "CREATE TABLE IF NOT EXISTS project_phase_entries (project_seq INTEGER NOT NULL, "
+      "entered_phase INTEGER NOT NULL, enter_day INTEGER NOT NULL);"
+      "CREATE INDEX IF NOT EXISTS project_phase_entries_day ON project_phase_entries(enter_day);"
       "PRAGMA user_version = ", version, ";");
 }
 

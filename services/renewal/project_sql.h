@@ -41,6 +41,13 @@ const ResourceRows& ProjectRows();
 std::vector<SqlArg> DerivedValues(const v1::Project& project);
 // Number of fields of Quantities; "totals" holds twice as many values.
 int QuantityCount();
+// A progress report's quantities packed as "totals" packs each half, for
+// the "reported" column of progress_reports.
+SqlBlob PackQuantities(const v1::Quantities& quantities);
+// Inserts that a project (bind project_seq, entered_phase, enter_day)
+// entered a phase on a day.
+inline constexpr char kInsertPhaseEntrySql[] =
+    "INSERT INTO project_phase_entries (project_seq, entered_phase, enter_day) VALUES (?, ?, ?)";
 // The `index`-th value of a "totals" column.
 int64_t TotalAt(absl::string_view totals, int index);
 

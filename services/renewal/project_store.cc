@@ -6,6 +6,7 @@
 #include "absl/container/btree_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/civil_time.h"
 #include "common/base/civil_date.h"
 #include "common/base/field_masks.h"
 #include "common/base/fingerprint.h"
@@ -24,7 +25,8 @@ namespace {
 
 constexpr char kCollection[] = "projects";
 // Layout of the tables below; PRAGMA user_version holds it.
-constexpr int kSchemaVersion = 1;
+// Version 2 added the report months and phase entries that windows read.
+constexpr int kSchemaVersion = 2;
 
 absl::StatusOr<std::string> ParseProjectName(absl::string_view name, absl::string_view field) {
   return ParseResourceName(name, kCollection, field);
@@ -34,7 +36,25 @@ absl::StatusOr<std::string> ParseProjectName(absl::string_view name, absl::strin
 struct GroupTotals {
   int64_t count = 0;
   std::vector<int64_t> sums;
+  // With a window: the reported quantities and the phases entered.
+  std::vector<int64_t> window_sums;
+  absl::btree_map<int, int64_t> phase_entries;
 };
+
+// Adds the `count` packed quantities of `packed` from value `first` on to
+// sums[0..count), each addition checked; `what` names them for the error.
+absl::Status AddPacked(absl::string_view packed, int first, int count, const char* what,
+                       int64_t* sums) {
+  if (packed.size() < static_cast<size_t>(8 * (first + count))) {
+    return absl::DataLossError("stored quantities have the wrong size");
+  }
+  for (int q = 0; q < count; ++q) {
+    const auto* field = v1::Quantities::descriptor()->field(q);
+    RETURN_IF_ERROR(AddChecked(TotalAt(packed, first + q), &sums[q],
+                               absl::StrCat(what, ".", field->name())));
+  }
+  return absl::OkStatus();
+}
 
 void SetQuantities(const int64_t* values, v1::Quantities* quantities) {
   const auto* descriptor = quantities->GetDescriptor();
@@ -156,52 +176,102 @@ absl::Status ProjectStore::Summarize(const v1::SummarizeProjectsRequest& request
       (ResolveGroupings<v1::ProjectGrouping, Dimension>(
           request.group_by(), [](v1::ProjectGrouping g) { return v1::ProjectGrouping_Name(g); },
           [today](v1::ProjectGrouping g) { return DimensionOf(g, today); })));
+  RETURN_IF_ERROR(CheckDate("window_start", request.window_start()));
+  RETURN_IF_ERROR(CheckDate("window_end", request.window_end()));
+  if (IsEmptyDate(request.window_start()) != IsEmptyDate(request.window_end())) {
+    return absl::InvalidArgumentError("window_start: set both window_start and window_end, or neither");
+  }
+  const bool windowed = !IsEmptyDate(request.window_start());
+  const int64_t window_first = windowed ? DayNumber(*ToCivilDay(request.window_start())) : 0;
+  const int64_t window_last = windowed ? DayNumber(*ToCivilDay(request.window_end())) : 0;
+  if (window_first > window_last) {
+    return absl::InvalidArgumentError(absl::StrCat("window_start: ", FormatDate(request.window_start()),
+                                                   " is after window_end ",
+                                                   FormatDate(request.window_end())));
+  }
   // SQLite's SUM() over two dozen columns costs several times the scan, so
   // the rows' packed totals are summed here, exactly, every addition checked
   // for overflow.
   std::vector<std::string> columns;
   for (const Dimension& dimension : dimensions) columns.push_back(dimension.sql);
-  columns.push_back("totals");
-  const std::string sql = absl::StrCat("SELECT ", absl::StrJoin(columns, ", "),
-                                       " FROM projects WHERE ", where.sql);
+  const std::string keys_sql = columns.empty() ? "" : absl::StrCat(absl::StrJoin(columns, ", "), ", ");
+  const std::string sql = absl::StrCat("SELECT ", keys_sql, "totals FROM projects WHERE ", where.sql);
   *response->mutable_as_of() = FromCivilDay(FromDayNumber(today));
   const int quantity_count = QuantityCount();
   const int keys = static_cast<int>(dimensions.size());
   absl::btree_map<std::vector<SqlArg>, GroupTotals> groups;
   RETURN_IF_ERROR(readers_->With([&](SqliteDb* db) -> absl::Status {
+    std::vector<SqlArg> key(keys);
+    auto read_key = [&](const SqliteStatement& stmt) {
+      for (int k = 0; k < keys; ++k) key[k] = ColumnArg(stmt, k, dimensions[k].text);
+    };
     ASSIGN_OR_RETURN(SqliteStatement stmt, db->Prepare(sql));
     Bind(&stmt, 1, where.args);
-    std::vector<SqlArg> key(keys);
     while (true) {
       ASSIGN_OR_RETURN(const bool row, stmt.Step());
       if (!row) break;
-      for (int k = 0; k < keys; ++k) key[k] = ColumnArg(stmt, k, dimensions[k].text);
-      const absl::string_view totals = stmt.ColumnBlobView(keys);
-      if (totals.size() != static_cast<size_t>(16 * quantity_count)) {
-        return absl::DataLossError("a project's stored totals have the wrong size");
-      }
+      read_key(stmt);
       GroupTotals& group = groups[key];
-      if (group.sums.empty()) group.sums.resize(2 * quantity_count);
       ++group.count;
-      for (int q = 0; q < 2 * quantity_count; ++q) {
-        const auto value = TotalAt(totals, q);
-        if (__builtin_add_overflow(group.sums[q], value, &group.sums[q])) {
-          const auto* field = v1::Quantities::descriptor()->field(q % quantity_count);
-          return absl::OutOfRangeError(absl::StrCat(
-              q < quantity_count ? "planned." : "achieved.", field->name(),
-              ": the sum exceeds the 64-bit integer range"));
-        }
-      }
+      const absl::string_view totals = stmt.ColumnBlobView(keys);
+      if (group.sums.empty()) group.sums.resize(2 * quantity_count);
+      RETURN_IF_ERROR(AddPacked(totals, 0, quantity_count, "planned", group.sums.data()));
+      RETURN_IF_ERROR(AddPacked(totals, quantity_count, quantity_count, "achieved",
+                                group.sums.data() + quantity_count));
+    }
+    if (!windowed) return absl::OkStatus();
+    ASSIGN_OR_RETURN(SqliteStatement reports,
+                     db->Prepare(absl::StrCat("SELECT ", keys_sql,
+                                              "reported FROM progress_reports JOIN projects ON "
+                                              "projects.seq = progress_reports.project_seq WHERE "
+                                              "month_day BETWEEN ? AND ? AND ",
+                                              where.sql)));
+    reports.BindInt64(1, window_first);
+    reports.BindInt64(2, window_last);
+    Bind(&reports, 3, where.args);
+    while (true) {
+      ASSIGN_OR_RETURN(const bool row, reports.Step());
+      if (!row) break;
+      read_key(reports);
+      std::vector<int64_t>& sums = groups[key].window_sums;
+      if (sums.empty()) sums.resize(quantity_count);
+      RETURN_IF_ERROR(
+          AddPacked(reports.ColumnBlobView(keys), 0, quantity_count, "window_achieved", sums.data()));
+    }
+    ASSIGN_OR_RETURN(SqliteStatement entries,
+                     db->Prepare(absl::StrCat("SELECT ", keys_sql,
+                                              "entered_phase FROM project_phase_entries JOIN "
+                                              "projects ON projects.seq = "
+                                              "project_phase_entries.project_seq WHERE enter_day "
+                                              "BETWEEN ? AND ? AND ",
+                                              where.sql)));
+    entries.BindInt64(1, window_first);
+    entries.BindInt64(2, window_last);
+    Bind(&entries, 3, where.args);
+    while (true) {
+      ASSIGN_OR_RETURN(const bool row, entries.Step());
+      if (!row) break;
+      read_key(entries);
+      ++groups[key].phase_entries[static_cast<int>(entries.ColumnInt64(keys))];
     }
     return absl::OkStatus();
   }));
-  if (groups.empty() && keys == 0) groups[{}].sums.resize(2 * quantity_count);
-  for (const auto& [key, totals] : groups) {
+  if (groups.empty() && keys == 0) groups[{}];
+  for (auto& [key, totals] : groups) {
     v1::ProjectGroup* group = response->add_groups();
     for (int k = 0; k < keys; ++k) dimensions[k].set(key[k], group);
     group->set_project_count(totals.count);
+    totals.sums.resize(2 * quantity_count);
     SetQuantities(totals.sums.data(), group->mutable_planned());
     SetQuantities(totals.sums.data() + quantity_count, group->mutable_achieved());
+    if (!windowed) continue;
+    totals.window_sums.resize(quantity_count);
+    SetQuantities(totals.window_sums.data(), group->mutable_window_achieved());
+    for (const auto& [phase, count] : totals.phase_entries) {
+      v1::PhaseEntries* entered = group->add_window_phase_entries();
+      entered->set_phase(static_cast<v1::ProjectPhase>(phase));
+      entered->set_count(count);
+    }
   }
   return absl::OkStatus();
 }
@@ -226,8 +296,22 @@ absl::Status ProjectStore::Rewrite(const Identity& caller, absl::string_view met
   project.set_etag(VersionEtag(before.row.seq, version));
   RETURN_IF_ERROR(
       ProjectRows().Update(writer_, before.row.seq, version, DerivedValues(project), project));
+  RETURN_IF_ERROR(RecordPhaseEntries(before.row.seq, before.project.phase_history_size(), project));
   RETURN_IF_ERROR(RecordChange(caller, method, before.row.id, before.project, project));
   *written = std::move(project);
+  return absl::OkStatus();
+}
+
+absl::Status ProjectStore::RecordPhaseEntries(int64_t seq, int known,
+                                              const v1::Project& project) {
+  for (int i = known; i < project.phase_history_size(); ++i) {
+    const v1::PhaseChange& change = project.phase_history(i);
+    ASSIGN_OR_RETURN(SqliteStatement insert, writer_->Prepare(kInsertPhaseEntrySql));
+    insert.BindInt64(1, seq);
+    insert.BindInt64(2, change.phase());
+    insert.BindInt64(3, DayNumber(ChinaDayOf(absl::FromUnixSeconds(change.enter_time().seconds()))));
+    RETURN_IF_ERROR(insert.Run());
+  }
   return absl::OkStatus();
 }
 
@@ -275,6 +359,7 @@ absl::StatusOr<v1::Project> ProjectStore::Create(const Identity& caller,
       StampCreated(name, now, caller.principal, seq, &project);
       RETURN_IF_ERROR(ProjectRows().Insert(writer_, seq, id, request.request_id(),
                                            DerivedValues(project), project));
+      RETURN_IF_ERROR(RecordPhaseEntries(seq, 0, project));
       RETURN_IF_ERROR(RecordChange(caller, "CreateProject", id, v1::Project(), project));
       result = project;
       return absl::OkStatus();
@@ -368,8 +453,16 @@ absl::StatusOr<v1::ProgressReport> ProjectStore::ReportProgress(
     report.set_name(absl::StrCat(project.name(), "/progressReports/", GenerateResourceId()));
     report.set_reporter(caller.principal);
     *report.mutable_create_time() = TimestampOf(now);
+    absl::CivilMonth month;
+    if (!absl::ParseCivilTime(report.period(), &month)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("progress_report.period: \"", report.period(), "\" is not YYYY-MM"));
+    }
     RETURN_IF_ERROR(InsertChildRow(writer_, "progress_reports", "project_id", id,
-                                   request.request_id(), report));
+                                   request.request_id(), report,
+                                   {{"project_seq", stored.row.seq},
+                                    {"month_day", DayNumber(absl::CivilDay(month))},
+                                    {"reported", PackQuantities(report.achieved())}}));
     v1::Project written;
     RETURN_IF_ERROR(Rewrite(caller, "ReportProgress", stored, std::move(project), &written));
     result = std::move(report);

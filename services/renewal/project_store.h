@@ -79,6 +79,10 @@ class ProjectStore {
   // Loads project `id` for a change by `caller`: it must be deleted exactly
   // when `deleted` (else NOT_FOUND or FAILED_PRECONDITION), and the caller
   // must have the right to change it.
+  // Records the phases `project` entered after its first `known` entries
+  // (row `seq`), for windows on phase entries.
+  absl::Status RecordPhaseEntries(int64_t seq, int known, const v1::Project& project)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   absl::StatusOr<StoredProject> LoadForChange(const Identity& caller, absl::string_view id,
                                               bool deleted)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);

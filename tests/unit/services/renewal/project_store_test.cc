@@ -589,6 +589,62 @@ TEST_F(RenewalStoreTest, SummariesAreExactGroupedAndFiltered) {
   EXPECT_EQ(store_->Summarize(total, &summary).code(), absl::StatusCode::kOutOfRange);
 }
 
+// A 2024 target counts what happened in 2024: reports for months of 2024
+// and phases entered in 2024, whenever the projects were created.
+TEST_F(RenewalStoreTest, WindowsCountEventsNotRecords) {
+  SetToday(2023, 11, 1);
+  ASSERT_TRUE(Create(Housing("安居苑"), "anjuyuan").ok());
+  ASSERT_TRUE(SetPhase("anjuyuan", v1::APPROVED).ok());
+  ASSERT_TRUE(Report("anjuyuan", "2023-10", 5, 100, 1'000'000).ok());
+  SetToday(2024, 3, 1);
+  ASSERT_TRUE(SetPhase("anjuyuan", v1::UNDER_CONSTRUCTION).ok());  // started in 2024
+  ASSERT_TRUE(Report("anjuyuan", "2024-02", 20, 300, 4'000'000).ok());
+  ASSERT_TRUE(Create(Housing("温馨苑"), "wenxinyuan").ok());
+  ASSERT_TRUE(SetPhase("wenxinyuan", v1::APPROVED).ok());
+  SetToday(2025, 1, 10);
+  // Reported in January 2025 for December 2024: it counts for 2024.
+  ASSERT_TRUE(Report("anjuyuan", "2024-12", 60, 500, 2'000'000).ok());
+  ASSERT_TRUE(Report("anjuyuan", "2025-01", 70, 50, 1).ok());
+  ASSERT_TRUE(SetPhase("wenxinyuan", v1::UNDER_CONSTRUCTION).ok());  // started in 2025
+
+  v1::SummarizeProjectsRequest request;
+  *request.mutable_window_start() = MakeDate(2024, 1, 1);
+  *request.mutable_window_end() = MakeDate(2024, 12, 31);
+  v1::SummarizeProjectsResponse response;
+  ASSERT_TRUE(store_->Summarize(request, &response).ok());
+  ASSERT_EQ(response.groups_size(), 1);
+  const v1::ProjectGroup& total = response.groups(0);
+  EXPECT_EQ(total.project_count(), 2);
+  EXPECT_EQ(total.achieved().households(), 950);  // every report, whenever
+  EXPECT_EQ(total.window_achieved().households(), 800);
+  EXPECT_EQ(total.window_achieved().investment_yuan(), 6'000'000);
+  // 2024: wenxinyuan created (PLANNING) and APPROVED; anjuyuan UNDER_CONSTRUCTION.
+  ASSERT_EQ(total.window_phase_entries_size(), 3);
+  EXPECT_EQ(total.window_phase_entries(0).phase(), v1::PLANNING);
+  EXPECT_EQ(total.window_phase_entries(1).phase(), v1::APPROVED);
+  EXPECT_EQ(total.window_phase_entries(2).phase(), v1::UNDER_CONSTRUCTION);
+  EXPECT_EQ(total.window_phase_entries(2).count(), 1);
+
+  // Grouped and filtered, the windows follow the groups.
+  request.add_group_by(v1::BY_PHASE);
+  response.Clear();
+  ASSERT_TRUE(store_->Summarize(request, &response).ok());
+  ASSERT_EQ(response.groups_size(), 1);  // both are UNDER_CONSTRUCTION today
+  EXPECT_EQ(response.groups(0).window_achieved().households(), 800);
+
+  // Without a window nothing is windowed; a half window is refused.
+  v1::SummarizeProjectsRequest plain;
+  response.Clear();
+  ASSERT_TRUE(store_->Summarize(plain, &response).ok());
+  EXPECT_FALSE(response.groups(0).has_window_achieved());
+  request.clear_window_end();
+  EXPECT_EQ(store_->Summarize(request, &response).code(), absl::StatusCode::kInvalidArgument);
+  *request.mutable_window_end() = MakeDate(2023, 12, 31);
+  absl::Status reversed = store_->Summarize(request, &response);
+  EXPECT_EQ(reversed.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(reversed.message(), "window_start: 2024-01-01 is after window_end 2023-12-31");
+}
+
 TEST_F(RenewalStoreTest, ConcurrentWritersNeitherLoseUpdatesNorBothWinAnEtag) {
   auto created = Create(Housing("并发"), "race");
   ASSERT_TRUE(created.ok());
