@@ -92,7 +92,11 @@ std::string SchemaSql(int version) {
       // funnel and for the time-in-stage rule.
       "CREATE TABLE IF NOT EXISTS lead_stage_stays (lead_seq INTEGER NOT NULL, "
       "stay_stage INTEGER NOT NULL, stay_days INTEGER NOT NULL);"
-      "CREATE INDEX IF NOT EXISTS lead_stage_stays_stage ON lead_stage_stays(stay_stage, stay_days);",
+      "CREATE INDEX IF NOT EXISTS lead_stage_stays_stage ON lead_stage_stays(stay_stage, stay_days);"
+      // Every stage each lead entered and the day: windows count them.
+      "CREATE TABLE IF NOT EXISTS lead_stage_entries (lead_seq INTEGER NOT NULL, "
+      "entered_stage INTEGER NOT NULL, enter_day INTEGER NOT NULL);"
+      "CREATE INDEX IF NOT EXISTS lead_stage_entries_day ON lead_stage_entries(enter_day);",
       "PRAGMA user_version = ", version, ";");
 }
 

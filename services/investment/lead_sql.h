@@ -28,6 +28,11 @@ const ResourceRows& LeadRows();
 // The values of the derived columns, in binding order.
 std::vector<SqlArg> DerivedValues(const v1::Lead& lead);
 
+// Inserts that a lead (bind lead_seq, entered_stage, enter_day) entered a
+// stage on a day.
+inline constexpr char kInsertStageEntrySql[] =
+    "INSERT INTO lead_stage_entries (lead_seq, entered_stage, enter_day) VALUES (?, ?, ?)";
+
 // The clause selecting what `filter` selects; INVALID_ARGUMENT naming the
 // filter's field when a value breaks its rules.
 absl::StatusOr<SqlWhere> FilterSql(const v1::LeadFilter& filter, bool show_deleted);

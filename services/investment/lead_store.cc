@@ -31,7 +31,8 @@ using google::protobuf::util::TimeUtil;
 
 constexpr char kCollection[] = "leads";
 // Layout of the tables; PRAGMA user_version holds it.
-constexpr int kSchemaVersion = 1;
+// Version 2 added the stage entries that windows read.
+constexpr int kSchemaVersion = 2;
 // How long computed stage medians are reused.
 constexpr absl::Duration kMediansLifetime = absl::Minutes(1);
 
@@ -285,6 +286,20 @@ absl::Status LeadStore::Summarize(const v1::SummarizeLeadsRequest& request,
     return absl::InvalidArgumentError(
         absl::StrCat("funds_year: must be 1900 to 2200, got ", request.funds_year()));
   }
+  RETURN_IF_ERROR(CheckDate("window_start", request.window_start()));
+  RETURN_IF_ERROR(CheckDate("window_end", request.window_end()));
+  if (IsEmptyDate(request.window_start()) != IsEmptyDate(request.window_end())) {
+    return absl::InvalidArgumentError(
+        "window_start: set both window_start and window_end, or neither");
+  }
+  const bool windowed = !IsEmptyDate(request.window_start());
+  const int64_t window_first = windowed ? DayNumber(*ToCivilDay(request.window_start())) : 0;
+  const int64_t window_last = windowed ? DayNumber(*ToCivilDay(request.window_end())) : 0;
+  if (window_first > window_last) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("window_start: ", FormatDate(request.window_start()), " is after window_end ",
+                     FormatDate(request.window_end())));
+  }
   ASSIGN_OR_RETURN(const std::vector<LeadDimension> dimensions,
                    (ResolveGroupings<v1::LeadGrouping, LeadDimension>(
                        request.group_by(),
@@ -301,6 +316,7 @@ absl::Status LeadStore::Summarize(const v1::SummarizeLeadsRequest& request,
   int64_t current[v1::LOST + 1] = {};
   std::vector<std::vector<int64_t>> stays(v1::OPERATING + 1);
   int64_t monthly[13] = {};
+  absl::btree_map<std::vector<SqlArg>, absl::btree_map<int, int64_t>> stage_entries;
   RETURN_IF_ERROR(readers_->With([&](SqliteDb* db) -> absl::Status {
     ASSIGN_OR_RETURN(SqliteStatement stmt, db->Prepare(groups_sql));
     Bind(&stmt, 1, where.args);
@@ -339,6 +355,45 @@ absl::Status LeadStore::Summarize(const v1::SummarizeLeadsRequest& request,
         stays[stage].push_back(stay_stmt.ColumnInt64(1));
       }
     }
+    if (windowed) {
+      const std::string keys_sql = absl::StrJoin(
+          std::vector<std::string>(columns.begin(), columns.begin() + keys), ", ");
+      const std::string select = keys == 0 ? "SELECT " : absl::StrCat("SELECT ", keys_sql, ", ");
+      ASSIGN_OR_RETURN(
+          SqliteStatement arrived,
+          db->Prepare(absl::StrCat(select,
+                                   "amount_yuan FROM funds_entries JOIN leads ON leads.seq = "
+                                   "funds_entries.lead_seq WHERE arrival_day BETWEEN ? AND ? AND ",
+                                   where.sql)));
+      arrived.BindInt64(1, window_first);
+      arrived.BindInt64(2, window_last);
+      Bind(&arrived, 3, where.args);
+      while (true) {
+        ASSIGN_OR_RETURN(const bool row, arrived.Step());
+        if (!row) break;
+        for (int k = 0; k < keys; ++k) key[k] = ColumnArg(arrived, k, dimensions[k].text);
+        v1::LeadGroup& group = groups[key];
+        int64_t sum = group.window_arrived_yuan();
+        RETURN_IF_ERROR(AddChecked(arrived.ColumnInt64(keys), &sum, "window_arrived_yuan"));
+        group.set_window_arrived_yuan(sum);
+      }
+      ASSIGN_OR_RETURN(
+          SqliteStatement entries,
+          db->Prepare(absl::StrCat(select,
+                                   "entered_stage FROM lead_stage_entries JOIN leads ON leads.seq "
+                                   "= lead_stage_entries.lead_seq WHERE enter_day BETWEEN ? AND ? "
+                                   "AND ",
+                                   where.sql)));
+      entries.BindInt64(1, window_first);
+      entries.BindInt64(2, window_last);
+      Bind(&entries, 3, where.args);
+      while (true) {
+        ASSIGN_OR_RETURN(const bool row, entries.Step());
+        if (!row) break;
+        for (int k = 0; k < keys; ++k) key[k] = ColumnArg(entries, k, dimensions[k].text);
+        ++stage_entries[key][static_cast<int>(entries.ColumnInt64(keys))];
+      }
+    }
     if (request.funds_year() == 0) return absl::OkStatus();
     const int64_t first = DayNumber(absl::CivilDay(request.funds_year(), 1, 1));
     const int64_t last = DayNumber(absl::CivilDay(request.funds_year(), 12, 31));
@@ -362,6 +417,11 @@ absl::Status LeadStore::Summarize(const v1::SummarizeLeadsRequest& request,
   if (groups.empty() && keys == 0) groups[{}];
   for (auto& [key, group] : groups) {
     for (int k = 0; k < keys; ++k) dimensions[k].set(key[k], &group);
+    for (const auto& [stage, count] : stage_entries[key]) {
+      v1::StageEntries* entered = group.add_window_stage_entries();
+      entered->set_stage(static_cast<v1::Stage>(stage));
+      entered->set_count(count);
+    }
     *response->add_groups() = std::move(group);
   }
   for (int s = v1::LEAD; s <= v1::OPERATING; ++s) {
@@ -449,6 +509,17 @@ absl::Status LeadStore::IndexName(int64_t seq, const std::string& old_name,
   return absl::OkStatus();
 }
 
+absl::Status LeadStore::RecordStageEntries(int64_t seq, int known, const v1::Lead& lead) {
+  for (int i = known; i < lead.stage_history_size(); ++i) {
+    ASSIGN_OR_RETURN(SqliteStatement insert, writer_->Prepare(kInsertStageEntrySql));
+    insert.BindInt64(1, seq);
+    insert.BindInt64(2, lead.stage_history(i).stage());
+    insert.BindInt64(3, DayOfTime(lead.stage_history(i).enter_time()));
+    RETURN_IF_ERROR(insert.Run());
+  }
+  return absl::OkStatus();
+}
+
 absl::Status LeadStore::Rewrite(const Identity& caller, absl::string_view method,
                                 const StoredLead& before, v1::Lead* lead) {
   const int64_t version = before.row.version + 1;
@@ -461,6 +532,7 @@ absl::Status LeadStore::Rewrite(const Identity& caller, absl::string_view method
   RETURN_IF_ERROR(LeadRows().Update(writer_, before.row.seq, version, DerivedValues(*lead), *lead));
   RETURN_IF_ERROR(IndexName(before.row.seq, before.lead.company().normalized_name(),
                             lead->company().normalized_name()));
+  RETURN_IF_ERROR(RecordStageEntries(before.row.seq, before.lead.stage_history_size(), *lead));
   if (lead->stage() != before.lead.stage() && !before.lead.stage_history().empty()) {
     // The stage left: how long the lead stayed, for medians.
     const auto& left = *before.lead.stage_history().rbegin();
@@ -567,6 +639,7 @@ absl::StatusOr<v1::Lead> LeadStore::Create(const Identity& caller,
       RETURN_IF_ERROR(
           LeadRows().Insert(writer_, seq, id, request.request_id(), DerivedValues(lead), lead));
       RETURN_IF_ERROR(IndexName(seq, "", lead.company().normalized_name()));
+      RETURN_IF_ERROR(RecordStageEntries(seq, 0, lead));
       return changes_.Record(writer_, id, TimeUtil::TimestampToMicroseconds(lead.create_time()),
                              caller.principal, "CreateLead", v1::Lead(), lead);
     }));

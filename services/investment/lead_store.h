@@ -139,6 +139,10 @@ class LeadStore {
   // ALREADY_EXISTS naming the lead other than row `seq` that has `uscc`.
   absl::Status CheckUsccFree(absl::string_view uscc, int64_t seq)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Records the stages `lead` entered after its first `known` entries (row
+  // `seq`), for windows on stage entries.
+  absl::Status RecordStageEntries(int64_t seq, int known, const v1::Lead& lead)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Replaces the name bigrams of row `seq` and their counts.
   absl::Status IndexName(int64_t seq, const std::string& old_name, const std::string& new_name)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);

@@ -242,6 +242,40 @@ TEST_F(LeadStoreTest, ThePipelineTheLedgerAndTheWeeklySummary) {
   }(), &summary), StatusIs(absl::StatusCode::kInvalidArgument, "group_by[1]: BY_STAGE is named twice"));
 }
 
+// A 2024 target counts what happened in 2024: funds that arrived then and
+// key enterprises that reached REGISTERED then, whenever the leads began.
+TEST_F(LeadStoreTest, WindowsCountEventsNotRecords) {
+  now_ = absl::FromCivil(absl::CivilSecond(2023, 11, 1, 10, 0, 0), ChinaTimeZone());
+  v1::Lead key = Lead("中国太平洋保险股份有限公司");
+  key.set_key_enterprise(true);
+  ASSERT_THAT(Create(key, "cpic"), IsOk());
+  ASSERT_THAT(Create(Lead("湖北长江文创有限公司"), "changjiang"), IsOk());
+  now_ = absl::FromCivil(absl::CivilSecond(2024, 5, 1, 10, 0, 0), ChinaTimeZone());
+  Register("cpic", "91110000802100433B");
+  ASSERT_THAT(Funds("cpic", 50'000'000, absl::CivilDay(2024, 4, 20)), IsOk());
+  now_ = absl::FromCivil(absl::CivilSecond(2025, 1, 5, 10, 0, 0), ChinaTimeZone());
+  ASSERT_THAT(Funds("cpic", 7'000'000, absl::CivilDay(2024, 12, 30)), IsOk());  // late, for 2024
+  ASSERT_THAT(Funds("cpic", 1'000'000, absl::CivilDay(2025, 1, 2)), IsOk());
+
+  v1::SummarizeLeadsRequest request;
+  request.mutable_filter()->set_key_enterprise(true);
+  *request.mutable_window_start() = FromCivilDay(absl::CivilDay(2024, 1, 1));
+  *request.mutable_window_end() = FromCivilDay(absl::CivilDay(2024, 12, 31));
+  v1::SummarizeLeadsResponse summary;
+  ASSERT_THAT(store_->Summarize(request, &summary), IsOk());
+  ASSERT_EQ(summary.groups_size(), 1);
+  EXPECT_EQ(summary.groups(0).lead_count(), 1);
+  EXPECT_EQ(summary.groups(0).arrived_investment_yuan(), 58'000'000);
+  EXPECT_EQ(summary.groups(0).window_arrived_yuan(), 57'000'000);
+  ASSERT_EQ(summary.groups(0).window_stage_entries_size(), 1);  // created in 2023
+  EXPECT_EQ(summary.groups(0).window_stage_entries(0).stage(), v1::REGISTERED);
+  EXPECT_EQ(summary.groups(0).window_stage_entries(0).count(), 1);
+
+  request.clear_window_end();
+  EXPECT_THAT(store_->Summarize(request, &summary),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("window_start")));
+}
+
 TEST_F(LeadStoreTest, ListsFilterOrderAndPage) {
   for (int i = 0; i < 5; ++i) {
     v1::Lead lead = Lead(absl::StrCat("公司", std::string(1, static_cast<char>('a' + i)), "号"));
