@@ -27,6 +27,14 @@ grpc::GenericStub* Backends::StubFor(const std::string& service) {
       .get();
 }
 
+std::shared_ptr<grpc::Channel> Backends::ChannelFor(const std::string& service) {
+  auto it = backends_.find(service);
+  if (it == backends_.end()) return nullptr;
+  Backend& backend = *it->second;
+  return backend.channels[backend.next.fetch_add(1, std::memory_order_relaxed) %
+                          backend.channels.size()];
+}
+
 std::vector<std::shared_ptr<grpc::Channel>> Backends::Channels() const {
   std::vector<std::shared_ptr<grpc::Channel>> all;
   for (const auto& [service, backend] : backends_) {

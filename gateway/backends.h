@@ -24,6 +24,10 @@ class Backends {
   // A stub for `service`, round-robin over its channels; null if unknown.
   grpc::GenericStub* StubFor(const std::string& service);
 
+  // A channel to `service`, round-robin over its channels, for typed stubs;
+  // null if unknown.
+  std::shared_ptr<grpc::Channel> ChannelFor(const std::string& service);
+
   // The channels of every backend, e.g. for readiness checks.
   std::vector<std::shared_ptr<grpc::Channel>> Channels() const;
 

@@ -48,6 +48,8 @@ ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(20),
 ABSL_FLAG(int, http_threads, 16, "Threads serving HTTP connections.");
 ABSL_FLAG(std::string, principals_path, "",
           "Who may call: a jiangan.gateway.v1.PrincipalsFile in JSON. Required.");
+ABSL_FLAG(int, portfolio_workers, 4,
+          "Threads computing district targets' actuals (they wait on the services).");
 ABSL_FLAG(std::string, identity_key_file, "",
           "Key (32+ bytes) the gateway signs callers' identities with for the services. "
           "Required; the services hold the same key.");
@@ -124,10 +126,14 @@ int main(int argc, char** argv) {
   jiangan::gateway::ForwardingService renewal_api(renewal, &forwarder);
   jiangan::gateway::ForwardingService investment_api(investment, &forwarder);
   jiangan::gateway::ForwardingService facilities_api(facilities, &forwarder);
-  auto portfolio_api =
-      jiangan::gateway::PortfolioService::FromFile(
-          absl::GetFlag(FLAGS_targets_path), authenticator->get(),
-          jiangan::HmacSha256Hex(*identity_key, "page-tokens"));
+  // Targets' actuals wait on the services: their own executor.
+  jiangan::Executor portfolio_executor(absl::GetFlag(FLAGS_portfolio_workers), 1024);
+  const jiangan::gateway::TargetActuals actuals(&backends, &signer);
+  jiangan::gateway::PortfolioOptions portfolio_options;
+  portfolio_options.page_token_key = jiangan::HmacSha256Hex(*identity_key, "page-tokens");
+  auto portfolio_api = jiangan::gateway::PortfolioService::FromFile(
+      absl::GetFlag(FLAGS_targets_path), authenticator->get(), &actuals, &portfolio_executor,
+      std::move(portfolio_options));
   if (!portfolio_api.ok()) return Fail(portfolio_api.status());
 
   // The JSON API calls the gateway's own gRPC port, known only once serving.

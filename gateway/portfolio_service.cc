@@ -2,7 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/base/pagination.h"
+#include "common/base/civil_date.h"
 #include "common/base/resource_name.h"
 #include "common/base/status.h"
 #include "common/base/status_macros.h"
@@ -13,38 +13,70 @@ namespace jiangan::gateway {
 namespace v1 = portfolio::v1;
 
 absl::StatusOr<std::unique_ptr<PortfolioService>> PortfolioService::FromFile(
-    const std::string& path, const CallerAuthority* authority, std::string page_token_key) {
+    const std::string& path, const CallerAuthority* authority, const TargetActuals* actuals,
+    Executor* executor, PortfolioOptions options) {
   ASSIGN_OR_RETURN(v1::ListTargetsResponse targets, LoadTargetCatalog(path));
-  return std::unique_ptr<PortfolioService>(new PortfolioService(std::move(targets), authority, std::move(page_token_key)));
+  return std::unique_ptr<PortfolioService>(new PortfolioService(
+      std::move(targets), authority, actuals, executor, std::move(options)));
 }
 
-grpc::ServerUnaryReactor* PortfolioService::GetTarget(
-    grpc::CallbackServerContext* context, const v1::GetTargetRequest* request,
-    v1::Target* response) {
-  return calls_.Serve(context, ReadAccess("GetTarget"),
-                      [=, this](const Identity&) { return Get(*request, response); });
+grpc::ServerUnaryReactor* PortfolioService::GetTarget(grpc::CallbackServerContext* context,
+                                                      const v1::GetTargetRequest* request,
+                                                      v1::Target* response) {
+  return calls_.Serve(context, ReadAccess("GetTarget"), [=, this](const Identity& caller) {
+    return Get(caller, *request, response);
+  });
 }
 
-grpc::ServerUnaryReactor* PortfolioService::ListTargets(
-    grpc::CallbackServerContext* context, const v1::ListTargetsRequest* request,
-    v1::ListTargetsResponse* response) {
-  return calls_.Serve(context, ReadAccess("ListTargets"),
-                      [=, this](const Identity&) { return List(*request, response); });
+grpc::ServerUnaryReactor* PortfolioService::ListTargets(grpc::CallbackServerContext* context,
+                                                        const v1::ListTargetsRequest* request,
+                                                        v1::ListTargetsResponse* response) {
+  return calls_.Serve(context, ReadAccess("ListTargets"), [=, this](const Identity& caller) {
+    return List(caller, *request, response);
+  });
 }
 
-absl::Status PortfolioService::Get(const v1::GetTargetRequest& request,
+void PortfolioService::Present(const Identity& caller, v1::Target* target) const {
+  if (target->measurement() != v1::COMPUTED) {
+    target->set_health_reason("reported by hand: no value reported yet");
+    return;
+  }
+  absl::StatusOr<std::string> actual =
+      actuals_->Compute(*target, caller, absl::Now() + options_.service_deadline);
+  if (!actual.ok()) {
+    // One service down leaves the other targets readable.
+    target->set_health_reason(absl::StrCat("not known: ", actual.status().message()));
+    return;
+  }
+  target->set_actual_value(*actual);
+  absl::StatusOr<TargetProgress> progress =
+      AssessProgress(*target, *actual, ChinaDayOf(absl::Now()), options_.thresholds);
+  if (!progress.ok()) {
+    target->set_health_reason(std::string(progress.status().message()));
+    return;
+  }
+  target->set_percent_of_target(progress->percent_of_target);
+  target->set_pace_percent(progress->pace_percent);
+  target->set_health(progress->health == TargetHealth::kGreen   ? v1::GREEN
+                     : progress->health == TargetHealth::kAmber ? v1::AMBER
+                                                                : v1::RED);
+  target->set_health_reason(progress->reason);
+}
+
+absl::Status PortfolioService::Get(const Identity& caller, const v1::GetTargetRequest& request,
                                    v1::Target* response) const {
   RETURN_IF_ERROR(ParseResourceName(request.name(), "targets", "name").status());
   for (const v1::Target& target : targets_.targets()) {
     if (target.name() == request.name()) {
       *response = target;
+      Present(caller, response);
       return absl::OkStatus();
     }
   }
   return absl::NotFoundError(absl::StrCat(request.name(), " does not exist"));
 }
 
-absl::Status PortfolioService::List(const v1::ListTargetsRequest& request,
+absl::Status PortfolioService::List(const Identity& caller, const v1::ListTargetsRequest& request,
                                     v1::ListTargetsResponse* response) const {
   ASSIGN_OR_RETURN(const int size, ResolvePageSize(request.page_size()));
   const uint64_t query = QueryFingerprint(request);
@@ -54,7 +86,9 @@ absl::Status PortfolioService::List(const v1::ListTargetsRequest& request,
   if (!cursor.empty() && !absl::SimpleAtoi(cursor, &position)) position = 0;
   const int64_t total = targets_.targets_size();
   for (; position < total && response->targets_size() < size; ++position) {
-    *response->add_targets() = targets_.targets(static_cast<int>(position));
+    v1::Target* target = response->add_targets();
+    *target = targets_.targets(static_cast<int>(position));
+    Present(caller, target);
   }
   if (position < total) {
     response->set_next_page_token(page_tokens_.Encode(absl::StrCat(position), query));

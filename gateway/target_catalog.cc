@@ -8,6 +8,7 @@
 #include "common/base/file_util.h"
 #include "common/base/resource_name.h"
 #include "common/base/status_macros.h"
+#include "gateway/target_actuals.h"
 
 namespace jiangan::gateway {
 namespace {
@@ -55,7 +56,7 @@ absl::Status CheckTarget(const v1::Target& target) {
       }
       if (target.rule().empty()) return missing("rule");
       if (target.rule_text().empty()) return missing("rule_text");
-      return absl::OkStatus();
+      return ParseTargetRule(target.rule()).status();
     }
     case v1::REPORTED:
       if (!target.measured_by().empty() || !target.rule().empty()) {

@@ -7,6 +7,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "gateway/target_actuals.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/child_process.h"
@@ -70,8 +71,11 @@ class BrokenCatalogTest : public ::testing::Test {
 
 TEST_F(BrokenCatalogTest, EachRuleNamesTheField) {
   EXPECT_TRUE(Load(Target(R"("measurement":"REPORTED")")).ok());
-  EXPECT_TRUE(Load(Target(R"("measurement":"COMPUTED","measuredBy":"renewal","rule":"r","ruleText":"t")"))
+  EXPECT_TRUE(Load(Target(R"("measurement":"COMPUTED","measuredBy":"renewal",)"
+                          R"("rule":"renewal.reported:households","ruleText":"t")"))
                   .ok());
+  EXPECT_THAT(Load(Target(R"("measurement":"COMPUTED","measuredBy":"renewal","rule":"r","ruleText":"t")")),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("rule: \"r\" is not a rule")));
   EXPECT_THAT(Load(Target(R"("measurement":"COMPUTED","measuredBy":"weather","rule":"r","ruleText":"t")")),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("measured_by")));
   EXPECT_THAT(Load(Target(R"("measurement":"COMPUTED","measuredBy":"renewal")")),
@@ -93,6 +97,29 @@ TEST_F(BrokenCatalogTest, EachRuleNamesTheField) {
   EXPECT_THAT(Load(R"({"name":"bad name","displayName":"B","year":2024,"targetValue":"3",)"
                    R"("unit":"个","sourceQuote":"q","bound":"EXACT","measurement":"REPORTED"})"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("name")));
+}
+
+TEST(TargetRuleTest, ParsesEveryForm) {
+  auto land = ParseTargetRule("renewal.reported:land_area_centimu/100");
+  ASSERT_TRUE(land.ok()) << land.status();
+  EXPECT_EQ(land->field, "land_area_centimu");
+  EXPECT_EQ(land->divisor, 100);
+  auto started = ParseTargetRule("renewal.entered:UNDER_CONSTRUCTION:OLD_COMMUNITY_RENOVATION");
+  ASSERT_TRUE(started.ok());
+  EXPECT_EQ(started->kinds.size(), 1u);
+  EXPECT_TRUE(ParseTargetRule("investment.arrived").ok());
+  EXPECT_TRUE(ParseTargetRule("investment.entered:REGISTERED:key_enterprise").ok());
+  auto seats = ParseTargetRule("facilities.added:PRIMARY_SCHOOL,KINDERGARTEN");
+  ASSERT_TRUE(seats.ok());
+  EXPECT_EQ(seats->kinds.size(), 2u);
+  for (const char* bad :
+       {"renewal.reported:acres", "renewal.reported:households/0", "renewal.entered:DONE:OTHER",
+        "investment.entered:REGISTERED:rich", "facilities.opened:CASTLE", "facilities.added",
+        "weather.rain"}) {
+    EXPECT_THAT(ParseTargetRule(bad).status(),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(bad)))
+        << bad;
+  }
 }
 
 }  // namespace

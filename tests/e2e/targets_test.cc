@@ -1,0 +1,122 @@
+// The district's targets end to end: actuals computed from the services'
+// records as they stand, through the real gateway, Redis and services.
+#include <csignal>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "jiangan/portfolio/v1/portfolio.pb.h"
+#include "tests/support/http_client.h"
+#include "tests/support/system_under_test.h"
+
+namespace jiangan {
+namespace {
+
+namespace v1 = portfolio::v1;
+
+class TargetsSystemTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    absl::Status started = system_.Start();
+    ASSERT_TRUE(started.ok()) << started;
+  }
+
+  testing::HttpResult Http(const std::string& method, const std::string& path,
+                           const std::string& body = "") {
+    auto result = testing::HttpRequestTo(system_.gateway().http_port, method, path, body,
+                                         system_.credentials().Bearer("admin"));
+    EXPECT_TRUE(result.ok()) << result.status();
+    return result.ok() ? *result : testing::HttpResult{};
+  }
+
+  v1::Target Target(const std::string& id) {
+    const testing::HttpResult reply = Http("GET", "/v1/targets/" + id);
+    EXPECT_EQ(reply.status, 200) << reply.body;
+    v1::Target target;
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(reply.body, &target).ok()) << reply.body;
+    return target;
+  }
+
+  testing::SystemUnderTest system_;
+};
+
+TEST_F(TargetsSystemTest, ActualsMoveWhenRecordsChange) {
+  // Nothing recorded: every computed 2024 target stands at zero, and 2024 is over.
+  v1::Target signed_sqm = Target("expropriation-signed");
+  EXPECT_EQ(signed_sqm.actual_value(), "0");
+  EXPECT_EQ(signed_sqm.health(), v1::RED);
+  EXPECT_DOUBLE_EQ(signed_sqm.pace_percent(), 100);
+
+  // Renewal: 59,000 m² signed in June 2024.
+  auto project = Http("POST", "/v1/projects?project_id=phase-7",
+                      R"({"displayName":"汉口滨江国际商务区七期征收","kind":"EXPROPRIATION",)"
+                      R"("phase":"UNDER_CONSTRUCTION","leadDepartment":"区征收服务中心"})");
+  ASSERT_EQ(project.status, 200) << project.body;
+  auto report = Http("POST", "/v1/projects/phase-7:reportProgress",
+                     R"({"period":"2024-06","percentComplete":10,)"
+                     R"("achieved":{"expropriationSignedSqm":"59000"}})");
+  ASSERT_EQ(report.status, 200) << report.body;
+  signed_sqm = Target("expropriation-signed");
+  EXPECT_EQ(signed_sqm.actual_value(), "59000");
+  EXPECT_DOUBLE_EQ(signed_sqm.percent_of_target(), 10);
+  EXPECT_EQ(signed_sqm.health(), v1::RED);
+  EXPECT_EQ(signed_sqm.health_reason(),
+            "10.0% of the target against a pace of 100.0%: 90.0 points behind");
+
+  // Facilities: 11,000 parking spaces added in 2024.
+  auto lot = Http("POST", "/v1/facilities?facility_id=riverside-lot",
+                  R"({"displayName":"滨江停车场","kind":"PARKING","status":"IN_SERVICE",)"
+                  R"("ownerDepartment":"区城管执法局"})");
+  ASSERT_EQ(lot.status, 200) << lot.body;
+  auto spaces = Http("POST", "/v1/facilities/riverside-lot:recordCapacity",
+                     R"({"readingDate":{"year":2024,"month":5,"day":1},"capacity":"11000"})");
+  ASSERT_EQ(spaces.status, 200) << spaces.body;
+  const v1::Target parking = Target("parking-spaces");
+  EXPECT_EQ(parking.actual_value(), "11000");
+  EXPECT_EQ(parking.health(), v1::GREEN);
+  EXPECT_EQ(parking.health_reason(), "reached: 100.0% of the target");
+
+  // Investment: funds that arrived in 2024.
+  auto lead = Http("POST", "/v1/leads?lead_id=sumec",
+                   R"({"displayName":"苏美达华中区域总部","industry":"HEADQUARTERS_ECONOMY",)"
+                   R"("company":{"name":"苏美达（华中）有限公司"},"ownerDepartment":"区投资促进局"})");
+  ASSERT_EQ(lead.status, 200) << lead.body;
+  auto registered = Http(
+      "PATCH",
+      "/v1/leads/sumec?update_mask=stage,agreement_date,signed_investment_yuan,company.uscc,"
+      "registration_date",
+      R"({"stage":"REGISTERED","agreementDate":{"year":2024,"month":3,"day":1},)"
+      R"("signedInvestmentYuan":"300000000","company":{"name":"苏美达（华中）有限公司",)"
+      R"("uscc":"91350100M000100Y43"},"registrationDate":{"year":2024,"month":4,"day":2}})");
+  ASSERT_EQ(registered.status, 200) << registered.body;
+  auto funds = Http("POST", "/v1/leads/sumec:recordFunds",
+                    R"({"arrivalDate":{"year":2024,"month":5,"day":20},"amountYuan":"120000000"})");
+  ASSERT_EQ(funds.status, 200) << funds.body;
+  EXPECT_EQ(Target("industrial-funds-arrived").actual_value(), "120000000");
+
+  // A target no service holds waits for a hand-made report.
+  const v1::Target gdp = Target("gdp-growth");
+  EXPECT_TRUE(gdp.actual_value().empty());
+  EXPECT_EQ(gdp.health(), v1::TARGET_HEALTH_UNSPECIFIED);
+  EXPECT_EQ(gdp.health_reason(), "reported by hand: no value reported yet");
+
+  // The list shows every target of the catalog, with the same figures.
+  v1::ListTargetsResponse page;
+  auto listed = Http("GET", "/v1/targets?page_size=100");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(listed.body, &page).ok());
+  EXPECT_EQ(page.targets_size(), 60);
+  EXPECT_TRUE(absl::StrContains(listed.body, "\"actualValue\":\"11000\"")) << listed.body;
+
+  // A service down leaves its targets unknown, and the rest readable.
+  ASSERT_TRUE(system_.service("facilities").process->SignalAndWait(SIGKILL, absl::Seconds(5)).ok());
+  const v1::Target unknown = Target("parking-spaces");
+  EXPECT_EQ(unknown.health(), v1::TARGET_HEALTH_UNSPECIFIED);
+  EXPECT_TRUE(absl::StartsWith(unknown.health_reason(), "not known: facilities:"))
+      << unknown.health_reason();
+  EXPECT_EQ(Target("expropriation-signed").actual_value(), "59000");
+}
+
+}  // namespace
+}  // namespace jiangan
