@@ -1,5 +1,7 @@
 #include "gateway/portfolio_service.h"
 
+#include <algorithm>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/civil_date.h"
@@ -24,7 +26,7 @@ grpc::ServerUnaryReactor* PortfolioService::GetTarget(grpc::CallbackServerContex
                                                       const v1::GetTargetRequest* request,
                                                       v1::Target* response) {
   return calls_.Serve(context, ReadAccess("GetTarget"), [=, this](const Identity& caller) {
-    return Get(caller, *request, response);
+    return Get(caller, DeadlineOf(*context), *request, response);
   });
 }
 
@@ -32,17 +34,24 @@ grpc::ServerUnaryReactor* PortfolioService::ListTargets(grpc::CallbackServerCont
                                                         const v1::ListTargetsRequest* request,
                                                         v1::ListTargetsResponse* response) {
   return calls_.Serve(context, ReadAccess("ListTargets"), [=, this](const Identity& caller) {
-    return List(caller, *request, response);
+    return List(caller, DeadlineOf(*context), *request, response);
   });
 }
 
-void PortfolioService::Present(const Identity& caller, v1::Target* target) const {
+absl::Time PortfolioService::DeadlineOf(const grpc::CallbackServerContext& context) const {
+  // The caller's deadline holds for the services too; a call without one
+  // gets the services' own limit.
+  return std::min(absl::FromChrono(context.deadline()), absl::Now() + options_.service_deadline);
+}
+
+void PortfolioService::Present(const Identity& caller, absl::Time deadline,
+                               v1::Target* target) const {
   if (target->measurement() != v1::COMPUTED) {
     target->set_health_reason("reported by hand: no value reported yet");
     return;
   }
   absl::StatusOr<std::string> actual =
-      actuals_->Compute(*target, caller, absl::Now() + options_.service_deadline);
+      actuals_->Compute(*target, caller, deadline);
   if (!actual.ok()) {
     // One service down leaves the other targets readable.
     target->set_health_reason(absl::StrCat("not known: ", actual.status().message()));
@@ -63,20 +72,22 @@ void PortfolioService::Present(const Identity& caller, v1::Target* target) const
   target->set_health_reason(progress->reason);
 }
 
-absl::Status PortfolioService::Get(const Identity& caller, const v1::GetTargetRequest& request,
+absl::Status PortfolioService::Get(const Identity& caller, absl::Time deadline,
+                                   const v1::GetTargetRequest& request,
                                    v1::Target* response) const {
   RETURN_IF_ERROR(ParseResourceName(request.name(), "targets", "name").status());
   for (const v1::Target& target : targets_.targets()) {
     if (target.name() == request.name()) {
       *response = target;
-      Present(caller, response);
+      Present(caller, deadline, response);
       return absl::OkStatus();
     }
   }
   return absl::NotFoundError(absl::StrCat(request.name(), " does not exist"));
 }
 
-absl::Status PortfolioService::List(const Identity& caller, const v1::ListTargetsRequest& request,
+absl::Status PortfolioService::List(const Identity& caller, absl::Time deadline,
+                                    const v1::ListTargetsRequest& request,
                                     v1::ListTargetsResponse* response) const {
   ASSIGN_OR_RETURN(const int size, ResolvePageSize(request.page_size()));
   const uint64_t query = QueryFingerprint(request);
@@ -88,7 +99,7 @@ absl::Status PortfolioService::List(const Identity& caller, const v1::ListTarget
   for (; position < total && response->targets_size() < size; ++position) {
     v1::Target* target = response->add_targets();
     *target = targets_.targets(static_cast<int>(position));
-    Present(caller, target);
+    Present(caller, deadline, target);
   }
   if (position < total) {
     response->set_next_page_token(page_tokens_.Encode(absl::StrCat(position), query));

@@ -24,7 +24,7 @@ struct PortfolioOptions {
   // Signs page tokens.
   std::string page_token_key;
   ProgressThresholds thresholds;
-  // How long the services may take for one target's actual.
+  // How long the services may take for a call without a deadline.
   absl::Duration service_deadline = absl::Seconds(5);
 };
 
@@ -53,12 +53,17 @@ class PortfolioService final : public portfolio::v1::PortfolioService::CallbackS
         page_tokens_(options_.page_token_key),
         calls_(authority, executor) {}
 
-  absl::Status Get(const Identity& caller, const portfolio::v1::GetTargetRequest& request,
+  absl::Status Get(const Identity& caller, absl::Time deadline,
+                   const portfolio::v1::GetTargetRequest& request,
                    portfolio::v1::Target* response) const;
-  absl::Status List(const Identity& caller, const portfolio::v1::ListTargetsRequest& request,
+  absl::Status List(const Identity& caller, absl::Time deadline,
+                    const portfolio::v1::ListTargetsRequest& request,
                     portfolio::v1::ListTargetsResponse* response) const;
-  // Fills the target's actual and progress as of now, asked as `caller`.
-  void Present(const Identity& caller, portfolio::v1::Target* target) const;
+  // When the services must have answered for a call with `context`.
+  absl::Time DeadlineOf(const grpc::CallbackServerContext& context) const;
+  // Fills the target's actual and progress as of now, asked as `caller` of
+  // the services, who must answer by `deadline`.
+  void Present(const Identity& caller, absl::Time deadline, portfolio::v1::Target* target) const;
 
   // Immutable after construction, so handlers read it without locks.
   const portfolio::v1::ListTargetsResponse targets_;
