@@ -50,16 +50,20 @@ void PortfolioService::Present(const Identity& caller, absl::Time deadline,
     target->set_health_reason("reported by hand: no value reported yet");
     return;
   }
-  absl::StatusOr<std::string> actual =
-      actuals_->Compute(*target, caller, deadline);
+  absl::StatusOr<TargetActual> actual = actuals_->Compute(*target, caller, deadline);
   if (!actual.ok()) {
     // One service down leaves the other targets readable.
     target->set_health_reason(absl::StrCat("not known: ", actual.status().message()));
     return;
   }
-  target->set_actual_value(*actual);
+  target->set_actual_value(actual->total);
+  for (const auto& [sub_district, value] : actual->by_sub_district) {
+    v1::SubDistrictActual* share = target->add_breakdown();
+    share->set_sub_district(sub_district);
+    share->set_actual_value(value);
+  }
   absl::StatusOr<TargetProgress> progress =
-      AssessProgress(*target, *actual, ChinaDayOf(absl::Now()), options_.thresholds);
+      AssessProgress(*target, actual->total, ChinaDayOf(absl::Now()), options_.thresholds);
   if (!progress.ok()) {
     target->set_health_reason(std::string(progress.status().message()));
     return;

@@ -124,9 +124,9 @@ absl::StatusOr<TargetRule> ParseTargetRule(absl::string_view rule) {
   return BadRule(rule, "is not a rule this gateway knows; see target_actuals.h");
 }
 
-absl::StatusOr<std::string> TargetActuals::Compute(const portfolio::v1::Target& target,
-                                                   const Identity& caller,
-                                                   absl::Time deadline) const {
+absl::StatusOr<TargetActual> TargetActuals::Compute(const portfolio::v1::Target& target,
+                                                    const Identity& caller,
+                                                    absl::Time deadline) const {
   ASSIGN_OR_RETURN(const TargetRule rule, ParseTargetRule(target.rule()));
   const std::string service = absl::StrCat("jiangan.", target.measured_by(), ".v1.",
                                            target.measured_by() == "renewal"      ? "Renewal"
@@ -143,23 +143,29 @@ absl::StatusOr<std::string> TargetActuals::Compute(const portfolio::v1::Target& 
     case TargetRule::Source::kRenewalEntered: {
       renewal_v1::SummarizeProjectsRequest request;
       SetYear(target.year(), request.mutable_window_start(), request.mutable_window_end());
+      request.add_group_by(renewal_v1::BY_SUB_DISTRICT);
       for (int kind : rule.kinds) request.mutable_filter()->add_kinds(static_cast<renewal_v1::ProjectKind>(kind));
       renewal_v1::SummarizeProjectsResponse response;
       RETURN_IF_ERROR(FromGrpc(renewal_v1::RenewalService::NewStub(channel)->SummarizeProjects(
                                    context.get(), request, &response),
                                "renewal"));
       int64_t total = 0;
+      TargetActual actual;
       for (const renewal_v1::ProjectGroup& group : response.groups()) {
+        int64_t value = 0;
         if (rule.source == TargetRule::Source::kRenewalReported) {
           const auto* field = renewal_v1::Quantities::descriptor()->FindFieldByName(rule.field);
-          total += group.window_achieved().GetReflection()->GetInt64(group.window_achieved(), field);
+          value = group.window_achieved().GetReflection()->GetInt64(group.window_achieved(), field);
         } else {
           for (const renewal_v1::PhaseEntries& entries : group.window_phase_entries()) {
-            if (entries.phase() == rule.entered) total += entries.count();
+            if (entries.phase() == rule.entered) value += entries.count();
           }
         }
+        total += value;
+        actual.by_sub_district.emplace_back(group.sub_district(), Decimal(value, rule.divisor));
       }
-      return Decimal(total, rule.divisor);
+      actual.total = Decimal(total, rule.divisor);
+      return actual;
     }
     case TargetRule::Source::kInvestmentArrived:
     case TargetRule::Source::kInvestmentEntered: {
@@ -181,12 +187,13 @@ absl::StatusOr<std::string> TargetActuals::Compute(const portfolio::v1::Target& 
           }
         }
       }
-      return Decimal(total, 1);
+      return TargetActual{Decimal(total, 1), {}};
     }
     case TargetRule::Source::kFacilitiesAdded:
     case TargetRule::Source::kFacilitiesOpened: {
       facilities_v1::SummarizeFacilitiesRequest request;
       SetYear(target.year(), request.mutable_period_start(), request.mutable_period_end());
+      request.add_group_by(facilities_v1::BY_SUB_DISTRICT);
       for (int kind : rule.kinds) {
         request.mutable_filter()->add_kinds(static_cast<facilities_v1::FacilityKind>(kind));
       }
@@ -195,16 +202,21 @@ absl::StatusOr<std::string> TargetActuals::Compute(const portfolio::v1::Target& 
                                    ->SummarizeFacilities(context.get(), request, &response),
                                "facilities"));
       int64_t total = 0;
+      TargetActual actual;
       for (const facilities_v1::FacilityGroup& group : response.groups()) {
+        int64_t value = 0;
         if (rule.source == TargetRule::Source::kFacilitiesOpened) {
-          total += group.opened_count();
+          value = group.opened_count();
         } else {
           for (const facilities_v1::CapacityTotal& capacity : group.capacities()) {
-            total += capacity.added();
+            value += capacity.added();
           }
         }
+        total += value;
+        actual.by_sub_district.emplace_back(group.sub_district(), Decimal(value, 1));
       }
-      return Decimal(total, 1);
+      actual.total = Decimal(total, 1);
+      return actual;
     }
   }
   return absl::InternalError("unreachable");

@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -47,6 +48,13 @@ struct TargetRule {
 // INVALID_ARGUMENT naming `rule` and what is wrong with it.
 absl::StatusOr<TargetRule> ParseTargetRule(absl::string_view rule);
 
+// A target's actual, and by sub-district where the records carry one.
+struct TargetActual {
+  std::string total;
+  // (sub-district, actual), in sub-district order; empty for investment.
+  std::vector<std::pair<std::string, std::string>> by_sub_district;
+};
+
 class TargetActuals {
  public:
   // `backends` and `signer` must outlive this object.
@@ -56,8 +64,8 @@ class TargetActuals {
   // The actual of COMPUTED `target` for its year, as a decimal in its unit,
   // asked of its service as `caller` within `deadline`; the service's status
   // when it cannot answer.
-  absl::StatusOr<std::string> Compute(const portfolio::v1::Target& target, const Identity& caller,
-                                      absl::Time deadline) const;
+  absl::StatusOr<TargetActual> Compute(const portfolio::v1::Target& target,
+                                       const Identity& caller, absl::Time deadline) const;
 
  private:
   Backends* const backends_;

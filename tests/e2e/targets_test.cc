@@ -63,11 +63,14 @@ TEST_F(TargetsSystemTest, ActualsMoveWhenRecordsChange) {
   EXPECT_EQ(signed_sqm.health(), v1::RED);
   EXPECT_EQ(signed_sqm.health_reason(),
             "10.0% of the target against a pace of 100.0%: 90.0 points behind");
+  ASSERT_EQ(signed_sqm.breakdown_size(), 1);  // the project names no sub-district
+  EXPECT_EQ(signed_sqm.breakdown(0).sub_district(), "");
+  EXPECT_EQ(signed_sqm.breakdown(0).actual_value(), "59000");
 
   // Facilities: 11,000 parking spaces added in 2024.
   auto lot = Http("POST", "/v1/facilities?facility_id=riverside-lot",
                   R"({"displayName":"滨江停车场","kind":"PARKING","status":"IN_SERVICE",)"
-                  R"("ownerDepartment":"区城管执法局"})");
+                  R"("ownerDepartment":"区城管执法局","subDistrict":"大智街道"})");
   ASSERT_EQ(lot.status, 200) << lot.body;
   auto spaces = Http("POST", "/v1/facilities/riverside-lot:recordCapacity",
                      R"({"readingDate":{"year":2024,"month":5,"day":1},"capacity":"11000"})");
@@ -76,6 +79,9 @@ TEST_F(TargetsSystemTest, ActualsMoveWhenRecordsChange) {
   EXPECT_EQ(parking.actual_value(), "11000");
   EXPECT_EQ(parking.health(), v1::GREEN);
   EXPECT_EQ(parking.health_reason(), "reached: 100.0% of the target");
+  ASSERT_EQ(parking.breakdown_size(), 1);
+  EXPECT_EQ(parking.breakdown(0).sub_district(), "大智街道");
+  EXPECT_EQ(parking.breakdown(0).actual_value(), "11000");
 
   // Investment: funds that arrived in 2024.
   auto lead = Http("POST", "/v1/leads?lead_id=sumec",
