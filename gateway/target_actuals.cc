@@ -9,6 +9,7 @@
 #include "common/base/civil_date.h"
 #include "common/base/status.h"
 #include "common/base/status_macros.h"
+#include "common/runtime/api_catalog.h"
 #include "jiangan/facilities/v1/facilities.grpc.pb.h"
 #include "jiangan/investment/v1/investment.grpc.pb.h"
 #include "jiangan/renewal/v1/renewal.grpc.pb.h"
@@ -128,14 +129,14 @@ absl::StatusOr<TargetActual> TargetActuals::Compute(const portfolio::v1::Target&
                                                     const Identity& caller,
                                                     absl::Time deadline) const {
   ASSIGN_OR_RETURN(const TargetRule rule, ParseTargetRule(target.rule()));
-  const std::string service = absl::StrCat("jiangan.", target.measured_by(), ".v1.",
-                                           target.measured_by() == "renewal"      ? "Renewal"
-                                           : target.measured_by() == "investment" ? "Investment"
-                                                                                  : "Facilities",
-                                           "Service");
-  std::shared_ptr<grpc::Channel> channel = backends_->ChannelFor(service);
+  const ApiCatalog& apis = Apis();
+  const google::protobuf::ServiceDescriptor* service =
+      target.measured_by() == "renewal"      ? apis.renewal
+      : target.measured_by() == "investment" ? apis.investment
+                                             : apis.facilities;
+  std::shared_ptr<grpc::Channel> channel = backends_->ChannelFor(service->full_name());
   if (channel == nullptr) {
-    return absl::FailedPreconditionError(absl::StrCat(service, " is not configured"));
+    return absl::FailedPreconditionError(absl::StrCat(service->full_name(), " is not configured"));
   }
   auto context = ContextFor(*signer_, caller, deadline);
   switch (rule.source) {

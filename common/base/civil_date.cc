@@ -64,6 +64,25 @@ absl::Status CheckPastDate(absl::string_view field, const type::v1::Date& date,
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::optional<DayWindow>> ParseDayWindow(absl::string_view start_field,
+                                                        const type::v1::Date& start,
+                                                        absl::string_view end_field,
+                                                        const type::v1::Date& end) {
+  RETURN_IF_ERROR(CheckDate(start_field, start));
+  RETURN_IF_ERROR(CheckDate(end_field, end));
+  if (IsEmptyDate(start) != IsEmptyDate(end)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(start_field, ": set both ", start_field, " and ", end_field, ", or neither"));
+  }
+  if (IsEmptyDate(start)) return std::nullopt;
+  const DayWindow window{*ToCivilDay(start), *ToCivilDay(end)};
+  if (window.first > window.last) {
+    return absl::InvalidArgumentError(absl::StrCat(start_field, ": ", FormatDate(start),
+                                                   " is after ", end_field, " ", FormatDate(end)));
+  }
+  return window;
+}
+
 std::optional<absl::CivilDay> ToCivilDay(const type::v1::Date& date) {
   if (IsEmptyDate(date)) return std::nullopt;
   return absl::CivilDay(date.year(), date.month(), date.day());

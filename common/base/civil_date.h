@@ -9,6 +9,7 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
@@ -34,6 +35,21 @@ absl::Status CheckDate(absl::string_view field, const type::v1::Date& date);
 // CheckDate, and not after `today`: "…: 2031-01-01 is in the future".
 absl::Status CheckPastDate(absl::string_view field, const type::v1::Date& date,
                            absl::CivilDay today);
+
+// A window of whole days, both ends included.
+struct DayWindow {
+  absl::CivilDay first;
+  absl::CivilDay last;
+};
+
+// The window `start`..`end` of a request (fields `start_field`,
+// `end_field`): nullopt when both are empty; INVALID_ARGUMENT naming the
+// field when a date is not one, only one end is set, or the start is after
+// the end.
+absl::StatusOr<std::optional<DayWindow>> ParseDayWindow(absl::string_view start_field,
+                                                        const type::v1::Date& start,
+                                                        absl::string_view end_field,
+                                                        const type::v1::Date& end);
 
 // The civil day of a date that passed CheckDate; nullopt when empty.
 std::optional<absl::CivilDay> ToCivilDay(const type::v1::Date& date);

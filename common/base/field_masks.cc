@@ -1,5 +1,6 @@
 #include "common/base/field_masks.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -59,6 +60,10 @@ void MergeMasked(const google::protobuf::Message& patch, const google::protobuf:
   options.set_replace_message_fields(true);
   options.set_replace_repeated_fields(true);
   FieldMaskUtil::MergeMessageTo(patch, mask, options, target);
+}
+
+bool MaskNames(const google::protobuf::FieldMask& mask, absl::string_view path) {
+  return std::find(mask.paths().begin(), mask.paths().end(), path) != mask.paths().end();
 }
 
 }  // namespace jiangan

@@ -7,6 +7,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/message.h"
@@ -26,6 +27,9 @@ absl::Status CheckUpdateMask(const google::protobuf::FieldMask& mask,
 // Clears every output-only field of `message`, so what a caller sent in
 // them is ignored.
 void ClearOutputOnly(const OutputOnlyFields& output_only, google::protobuf::Message* message);
+
+// Whether `mask` names `path` itself.
+bool MaskNames(const google::protobuf::FieldMask& mask, absl::string_view path);
 
 // Copies the fields `mask` names from `patch` into `target`, replacing
 // (not merging) message and repeated fields, as AIP-134 wants.

@@ -56,10 +56,6 @@ Resource Restored(const Resource& stored) {
   return next;
 }
 
-// Adds `value` to `*sum` unless that overflows int64: then OUT_OF_RANGE
-// naming `field`, so that a summary is exact or refused, never wrapped.
-absl::Status AddChecked(int64_t value, int64_t* sum, absl::string_view field);
-
 }  // namespace jiangan
 
 #endif  // JIANGAN_COMMON_BASE_RESOURCE_VERSIONS_H_

@@ -83,6 +83,20 @@ absl::StatusOr<std::optional<StoredRow>> ResourceRows::Find(
                    stmt.ColumnInt64(3) != 0};
 }
 
+absl::StatusOr<StoredRow> ResourceRows::FindExisting(SqliteDb* db, absl::string_view collection,
+                                                     absl::string_view id, bool deleted,
+                                                     google::protobuf::Message* resource) const {
+  ASSIGN_OR_RETURN(const std::optional<StoredRow> row, Find(db, "id", id, resource));
+  if (!row.has_value() || (row->deleted && !deleted)) {
+    return absl::NotFoundError(absl::StrCat(collection, "/", id, " does not exist"));
+  }
+  if (!row->deleted && deleted) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("name: ", collection, "/", id, " is not deleted"));
+  }
+  return *row;
+}
+
 absl::Status ResourceRows::CheckIdFree(SqliteDb* db, absl::string_view id,
                                        absl::string_view name) const {
   ASSIGN_OR_RETURN(SqliteStatement stmt,

@@ -59,6 +59,14 @@ class ResourceRows {
                                                 absl::string_view key,
                                                 google::protobuf::Message* resource) const;
 
+  // The row `id` of `collection` as a Get or a change sees it, with its
+  // resource parsed into `resource`: NOT_FOUND when there is none, or it is
+  // soft-deleted and `deleted` is false; FAILED_PRECONDITION when `deleted`
+  // (an undelete) and it is not deleted.
+  absl::StatusOr<StoredRow> FindExisting(SqliteDb* db, absl::string_view collection,
+                                          absl::string_view id, bool deleted,
+                                          google::protobuf::Message* resource) const;
+
   // ALREADY_EXISTS naming `name` when a row has `id`, deleted or not.
   absl::Status CheckIdFree(SqliteDb* db, absl::string_view id, absl::string_view name) const;
 

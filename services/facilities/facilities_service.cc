@@ -1,17 +1,16 @@
 #include "services/facilities/facilities_service.h"
 
-#include <algorithm>
 #include <string>
+
+#include "common/base/field_masks.h"
 
 namespace jiangan::facilities {
 namespace {
 
 // The renewal project an update sets, or "" when it leaves the link alone.
 std::string ChangedProject(const v1::UpdateFacilityRequest& request) {
-  const auto& paths = request.update_mask().paths();
-  return std::find(paths.begin(), paths.end(), "renewal_project") != paths.end()
-             ? request.facility().renewal_project()
-             : std::string();
+  return MaskNames(request.update_mask(), "renewal_project") ? request.facility().renewal_project()
+                                                             : std::string();
 }
 
 }  // namespace

@@ -45,10 +45,12 @@ inline constexpr char kInsertPlaceSql[] =
 // cheaper than filtering every R*Tree entry.
 std::string CoverageSitesSql(absl::string_view kinds_in);
 
-// The capacity readings of one facility (bind facility_seq), with their
-// seq, day and capacity, for recomputing their changes.
+// The capacity readings of one facility (bind facility_seq): seq, day,
+// capacity and stored change, for recomputing the changes.
 inline constexpr char kReadingsOfFacilitySql[] =
-    "SELECT seq, reading_day, capacity, payload FROM capacity_readings WHERE facility_seq = ?";
+    "SELECT seq, reading_day, capacity, change FROM capacity_readings WHERE facility_seq = ?";
+// One reading's payload (bind seq).
+inline constexpr char kReadingPayloadSql[] = "SELECT payload FROM capacity_readings WHERE seq = ?";
 // Sets a reading's change (bind change, seq).
 inline constexpr char kSetReadingChangeSql[] =
     "UPDATE capacity_readings SET change = ? WHERE seq = ?";

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/base/civil_date.h"
+#include "common/base/exact_sum.h"
 #include "common/base/field_masks.h"
 #include "common/base/fingerprint.h"
 #include "common/base/resource_name.h"
@@ -37,14 +38,6 @@ constexpr double kMaxRadiusMeters = 20000;
 
 absl::StatusOr<std::string> ParseFacilityName(absl::string_view name, absl::string_view field) {
   return ParseResourceName(name, kCollection, field);
-}
-
-absl::Status NotFound(absl::string_view id) {
-  return absl::NotFoundError(absl::StrCat(kCollection, "/", id, " does not exist"));
-}
-
-bool MaskNames(const google::protobuf::FieldMask& mask, absl::string_view path) {
-  return std::find(mask.paths().begin(), mask.paths().end(), path) != mask.paths().end();
 }
 
 absl::Status CheckPoint(absl::string_view field, bool has, const type::v1::LatLng& point) {
@@ -83,10 +76,9 @@ absl::StatusOr<std::unique_ptr<FacilityStore>> FacilityStore::Open(SqliteDb* db,
 absl::StatusOr<v1::Facility> FacilityStore::Get(const v1::GetFacilityRequest& request) const {
   ASSIGN_OR_RETURN(const std::string id, ParseFacilityName(request.name(), "name"));
   v1::Facility facility;
-  ASSIGN_OR_RETURN(const std::optional<StoredRow> row, readers_->With([&](SqliteDb* db) {
-    return FacilityRows().Find(db, "id", id, &facility);
+  RETURN_IF_ERROR(readers_->With([&](SqliteDb* db) {
+    return FacilityRows().FindExisting(db, kCollection, id, /*deleted=*/false, &facility).status();
   }));
-  if (!row.has_value() || row->deleted) return NotFound(id);
   return facility;
 }
 
@@ -258,23 +250,13 @@ absl::StatusOr<v1::ReportCoverageResponse> FacilityStore::ReportCoverage(
 absl::Status FacilityStore::Summarize(const v1::SummarizeFacilitiesRequest& request,
                                       v1::SummarizeFacilitiesResponse* response) const {
   ASSIGN_OR_RETURN(const SqlWhere where, FilterSql(request.filter(), /*show_deleted=*/false));
-  RETURN_IF_ERROR(CheckDate("period_start", request.period_start()));
-  RETURN_IF_ERROR(CheckDate("period_end", request.period_end()));
-  if (IsEmptyDate(request.period_start()) != IsEmptyDate(request.period_end())) {
-    return absl::InvalidArgumentError(
-        "period_start: set both period_start and period_end, or neither for this year");
-  }
-  absl::CivilDay first(ChinaDayOf(options_.now()).year(), 1, 1);
-  absl::CivilDay last(first.year(), 12, 31);
-  if (!IsEmptyDate(request.period_start())) {
-    first = *ToCivilDay(request.period_start());
-    last = *ToCivilDay(request.period_end());
-    if (first > last) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("period_start: ", FormatDate(request.period_start()), " is after period_end ",
-                       FormatDate(request.period_end())));
-    }
-  }
+  ASSIGN_OR_RETURN(const std::optional<DayWindow> period,
+                   ParseDayWindow("period_start", request.period_start(), "period_end",
+                                  request.period_end()));
+  // No period: the current calendar year.
+  const int year = ChinaDayOf(options_.now()).year();
+  const absl::CivilDay first = period.has_value() ? period->first : absl::CivilDay(year, 1, 1);
+  const absl::CivilDay last = period.has_value() ? period->last : absl::CivilDay(year, 12, 31);
   *response->mutable_period_start() = FromCivilDay(first);
   *response->mutable_period_end() = FromCivilDay(last);
   ASSIGN_OR_RETURN(const std::vector<FacilityDimension> dimensions,
@@ -368,16 +350,9 @@ absl::Status FacilityStore::Summarize(const v1::SummarizeFacilitiesRequest& requ
 absl::StatusOr<FacilityStore::StoredFacility> FacilityStore::LoadForChange(
     const Identity& caller, absl::string_view id, bool deleted) {
   StoredFacility stored;
-  ASSIGN_OR_RETURN(const std::optional<StoredRow> row,
-                   FacilityRows().Find(writer_, "id", id, &stored.facility));
-  if (!row.has_value() || (row->deleted && !deleted)) return NotFound(id);
-  if (!row->deleted && deleted) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("name: ", stored.facility.name(), " is not deleted"));
-  }
-  RETURN_IF_ERROR(
-      CheckCanChange(caller, stored.facility.owner_department(), stored.facility.name()));
-  stored.row = *row;
+  ASSIGN_OR_RETURN(stored.row,
+                   FacilityRows().FindExisting(writer_, kCollection, id, deleted, &stored.facility));
+  RETURN_IF_ERROR(CheckCanChange(caller, stored.facility.owner_department(), stored.facility.name()));
   return stored;
 }
 
@@ -520,29 +495,35 @@ absl::StatusOr<bool> FacilityStore::RestateReadings(int64_t seq, v1::CapacityRea
   ASSIGN_OR_RETURN(SqliteStatement stmt, writer_->Prepare(kReadingsOfFacilitySql));
   stmt.BindInt64(1, seq);
   std::vector<ReadingPoint> points;
-  std::vector<std::string> payloads;
+  std::vector<int64_t> stored_changes;
   while (true) {
     ASSIGN_OR_RETURN(const bool row, stmt.Step());
     if (!row) break;
     points.push_back({stmt.ColumnInt64(1), stmt.ColumnInt64(0), stmt.ColumnInt64(2)});
-    payloads.push_back(stmt.ColumnBlob(3));
+    stored_changes.push_back(stmt.ColumnInt64(3));
   }
   if (points.empty()) return false;
   const std::vector<int64_t> changes = CapacityChanges(points);
   size_t newest = 0;
   for (size_t i = 0; i < points.size(); ++i) {
-    ASSIGN_OR_RETURN(SqliteStatement set, writer_->Prepare(kSetReadingChangeSql));
-    set.BindInt64(1, changes[i]);
-    set.BindInt64(2, points[i].seq);
-    RETURN_IF_ERROR(set.Run());
+    // Only the readings a back-dated one moved are written again.
+    if (changes[i] != stored_changes[i]) {
+      ASSIGN_OR_RETURN(SqliteStatement set, writer_->Prepare(kSetReadingChangeSql));
+      set.BindInt64(1, changes[i]);
+      set.BindInt64(2, points[i].seq);
+      RETURN_IF_ERROR(set.Run());
+    }
     if (std::make_pair(points[i].day, points[i].seq) >
         std::make_pair(points[newest].day, points[newest].seq)) {
       newest = i;
     }
   }
-  if (!latest->ParseFromString(payloads[newest])) {
+  ASSIGN_OR_RETURN(SqliteStatement payload, writer_->Prepare(kReadingPayloadSql));
+  payload.BindInt64(1, points[newest].seq);
+  ASSIGN_OR_RETURN(const bool found, payload.Step());
+  if (!found || !latest->ParseFromString(payload.ColumnBlob(0))) {
     return absl::DataLossError(absl::StrCat("capacity reading row ", points[newest].seq,
-                                            " does not parse"));
+                                            " is missing or does not parse"));
   }
   return true;
 }

@@ -9,6 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "common/base/civil_date.h"
+#include "common/base/exact_sum.h"
 #include "common/base/field_masks.h"
 #include "common/base/fingerprint.h"
 #include "common/base/personal_information.h"
@@ -38,10 +39,6 @@ constexpr absl::Duration kMediansLifetime = absl::Minutes(1);
 
 absl::StatusOr<std::string> ParseLeadName(absl::string_view name, absl::string_view field) {
   return ParseResourceName(name, kCollection, field);
-}
-
-absl::Status NotFound(absl::string_view id) {
-  return absl::NotFoundError(absl::StrCat(kCollection, "/", id, " does not exist"));
 }
 
 int64_t DayOfTime(const google::protobuf::Timestamp& time) {
@@ -137,10 +134,9 @@ absl::StatusOr<v1::Lead> LeadStore::Get(const Identity& caller,
                                         const v1::GetLeadRequest& request) const {
   ASSIGN_OR_RETURN(const std::string id, ParseLeadName(request.name(), "name"));
   v1::Lead lead;
-  ASSIGN_OR_RETURN(const std::optional<StoredRow> row, readers_->With([&](SqliteDb* db) {
-    return LeadRows().Find(db, "id", id, &lead);
+  RETURN_IF_ERROR(readers_->With([&](SqliteDb* db) {
+    return LeadRows().FindExisting(db, kCollection, id, /*deleted=*/false, &lead).status();
   }));
-  if (!row.has_value() || row->deleted) return NotFound(id);
   return Presented(caller, options_.now(), std::move(lead));
 }
 
@@ -286,20 +282,12 @@ absl::Status LeadStore::Summarize(const v1::SummarizeLeadsRequest& request,
     return absl::InvalidArgumentError(
         absl::StrCat("funds_year: must be 1900 to 2200, got ", request.funds_year()));
   }
-  RETURN_IF_ERROR(CheckDate("window_start", request.window_start()));
-  RETURN_IF_ERROR(CheckDate("window_end", request.window_end()));
-  if (IsEmptyDate(request.window_start()) != IsEmptyDate(request.window_end())) {
-    return absl::InvalidArgumentError(
-        "window_start: set both window_start and window_end, or neither");
-  }
-  const bool windowed = !IsEmptyDate(request.window_start());
-  const int64_t window_first = windowed ? DayNumber(*ToCivilDay(request.window_start())) : 0;
-  const int64_t window_last = windowed ? DayNumber(*ToCivilDay(request.window_end())) : 0;
-  if (window_first > window_last) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("window_start: ", FormatDate(request.window_start()), " is after window_end ",
-                     FormatDate(request.window_end())));
-  }
+  ASSIGN_OR_RETURN(const std::optional<DayWindow> window,
+                   ParseDayWindow("window_start", request.window_start(), "window_end",
+                                  request.window_end()));
+  const bool windowed = window.has_value();
+  const int64_t window_first = windowed ? DayNumber(window->first) : 0;
+  const int64_t window_last = windowed ? DayNumber(window->last) : 0;
   ASSIGN_OR_RETURN(const std::vector<LeadDimension> dimensions,
                    (ResolveGroupings<v1::LeadGrouping, LeadDimension>(
                        request.group_by(),
@@ -456,15 +444,9 @@ absl::StatusOr<LeadStore::StoredLead> LeadStore::LoadForChange(const Identity& c
                                                               absl::string_view id,
                                                               bool deleted) {
   StoredLead stored;
-  ASSIGN_OR_RETURN(const std::optional<StoredRow> row,
-                   LeadRows().Find(writer_, "id", id, &stored.lead));
-  if (!row.has_value() || (row->deleted && !deleted)) return NotFound(id);
-  if (!row->deleted && deleted) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("name: ", stored.lead.name(), " is not deleted"));
-  }
+  ASSIGN_OR_RETURN(stored.row,
+                   LeadRows().FindExisting(writer_, kCollection, id, deleted, &stored.lead));
   RETURN_IF_ERROR(CheckCanChange(caller, stored.lead.owner_department(), stored.lead.name()));
-  stored.row = *row;
   return stored;
 }
 

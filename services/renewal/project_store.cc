@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "common/base/civil_date.h"
+#include "common/base/exact_sum.h"
 #include "common/base/field_masks.h"
 #include "common/base/fingerprint.h"
 #include "common/base/status_macros.h"
@@ -64,10 +65,6 @@ void SetQuantities(const int64_t* values, v1::Quantities* quantities) {
 }
 
 
-absl::Status NotFound(absl::string_view id) {
-  return absl::NotFoundError(absl::StrCat(kCollection, "/", id, " does not exist"));
-}
-
 }  // namespace
 
 struct ProjectStore::StoredProject {
@@ -118,9 +115,8 @@ absl::StatusOr<v1::Project> ProjectStore::Get(const v1::GetProjectRequest& reque
   const int64_t today = Today();
   return readers_->With([&](SqliteDb* db) -> absl::StatusOr<v1::Project> {
     v1::Project project;
-    ASSIGN_OR_RETURN(const std::optional<StoredRow> row,
-                     ProjectRows().Find(db, "id", id, &project));
-    if (!row.has_value() || row->deleted) return NotFound(id);
+    RETURN_IF_ERROR(
+        ProjectRows().FindExisting(db, kCollection, id, /*deleted=*/false, &project).status());
     Present(&project, today);
     return project;
   });
@@ -176,19 +172,12 @@ absl::Status ProjectStore::Summarize(const v1::SummarizeProjectsRequest& request
       (ResolveGroupings<v1::ProjectGrouping, Dimension>(
           request.group_by(), [](v1::ProjectGrouping g) { return v1::ProjectGrouping_Name(g); },
           [today](v1::ProjectGrouping g) { return DimensionOf(g, today); })));
-  RETURN_IF_ERROR(CheckDate("window_start", request.window_start()));
-  RETURN_IF_ERROR(CheckDate("window_end", request.window_end()));
-  if (IsEmptyDate(request.window_start()) != IsEmptyDate(request.window_end())) {
-    return absl::InvalidArgumentError("window_start: set both window_start and window_end, or neither");
-  }
-  const bool windowed = !IsEmptyDate(request.window_start());
-  const int64_t window_first = windowed ? DayNumber(*ToCivilDay(request.window_start())) : 0;
-  const int64_t window_last = windowed ? DayNumber(*ToCivilDay(request.window_end())) : 0;
-  if (window_first > window_last) {
-    return absl::InvalidArgumentError(absl::StrCat("window_start: ", FormatDate(request.window_start()),
-                                                   " is after window_end ",
-                                                   FormatDate(request.window_end())));
-  }
+  ASSIGN_OR_RETURN(const std::optional<DayWindow> window,
+                   ParseDayWindow("window_start", request.window_start(), "window_end",
+                                  request.window_end()));
+  const bool windowed = window.has_value();
+  const int64_t window_first = windowed ? DayNumber(window->first) : 0;
+  const int64_t window_last = windowed ? DayNumber(window->last) : 0;
   // SQLite's SUM() over two dozen columns costs several times the scan, so
   // the rows' packed totals are summed here, exactly, every addition checked
   // for overflow.
@@ -319,16 +308,9 @@ absl::StatusOr<ProjectStore::StoredProject> ProjectStore::LoadForChange(const Id
                                                                        absl::string_view id,
                                                                        bool deleted) {
   StoredProject stored;
-  ASSIGN_OR_RETURN(const std::optional<StoredRow> row,
-                   ProjectRows().Find(writer_, "id", id, &stored.project));
-  if (!row.has_value() || (row->deleted && !deleted)) return NotFound(id);
-  if (!row->deleted && deleted) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("name: ", stored.project.name(), " is not deleted"));
-  }
-  RETURN_IF_ERROR(
-      CheckCanChange(caller, stored.project.lead_department(), stored.project.name()));
-  stored.row = *row;
+  ASSIGN_OR_RETURN(stored.row,
+                   ProjectRows().FindExisting(writer_, kCollection, id, deleted, &stored.project));
+  RETURN_IF_ERROR(CheckCanChange(caller, stored.project.lead_department(), stored.project.name()));
   return stored;
 }
 
