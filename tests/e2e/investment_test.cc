@@ -46,7 +46,7 @@ class InvestmentSystemTest : public ::testing::Test {
     v1::GetLeadRequest get;
     get.set_name(name);
     v1::Lead lead;
-    for (int i = 0; i < 100; ++i) {
+    for (int i = 0; i < 500; ++i) {
       auto context = As(caller);
       EXPECT_TRUE(gateway_->GetLead(context.get(), get, &lead).ok());
       if (testing::CacheHeader(*context) == "hit") return lead;

@@ -56,9 +56,10 @@ class RenewalSystemTest : public ::testing::Test {
     return project;
   }
 
-  // Reads through the gateway until the gateway has put the project in Redis.
+  // Reads through the gateway until the gateway has put the project in Redis
+  // (filled in the background: allow for a loaded machine, up to 5 s).
   void WarmCache(const std::string& name) {
-    for (int i = 0; i < 100; ++i) {
+    for (int i = 0; i < 500; ++i) {
       v1::GetProjectRequest get;
       get.set_name(name);
       v1::Project project;
