@@ -1,5 +1,7 @@
 #include "gateway/backends.h"
 
+#include "absl/strings/str_cat.h"
+
 namespace jiangan::gateway {
 
 void Backends::Add(const std::string& service, const std::string& address,
@@ -27,9 +29,11 @@ grpc::GenericStub* Backends::StubFor(const std::string& service) {
       .get();
 }
 
-std::shared_ptr<grpc::Channel> Backends::ChannelFor(const std::string& service) {
+absl::StatusOr<std::shared_ptr<grpc::Channel>> Backends::ChannelFor(const std::string& service) {
   auto it = backends_.find(service);
-  if (it == backends_.end()) return nullptr;
+  if (it == backends_.end()) {
+    return absl::FailedPreconditionError(absl::StrCat(service, " is not configured"));
+  }
   Backend& backend = *it->second;
   return backend.channels[backend.next.fetch_add(1, std::memory_order_relaxed) %
                           backend.channels.size()];

@@ -12,6 +12,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 
 namespace jiangan::gateway {
 
@@ -25,8 +26,8 @@ class Backends {
   grpc::GenericStub* StubFor(const std::string& service);
 
   // A channel to `service`, round-robin over its channels, for typed stubs;
-  // null if unknown.
-  std::shared_ptr<grpc::Channel> ChannelFor(const std::string& service);
+  // FAILED_PRECONDITION if no address is configured for it.
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> ChannelFor(const std::string& service);
 
   // The channels of every backend, e.g. for readiness checks.
   std::vector<std::shared_ptr<grpc::Channel>> Channels() const;

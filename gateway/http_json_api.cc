@@ -173,7 +173,7 @@ absl::Status ApplyBody(absl::string_view body, Message* target) {
 
 HttpJsonApi::HttpJsonApi(std::shared_ptr<grpc::Channel> channel,
                          const std::vector<const google::protobuf::ServiceDescriptor*>& services)
-    : stub_(std::move(channel)) {
+    : stub_(std::move(channel)), services_(services) {
   // Collections first (from List methods), then the methods on each.
   absl::flat_hash_map<const Descriptor*, std::string> collection_of;
   for (const auto* service : services) {
@@ -304,9 +304,18 @@ HttpResponse HttpJsonApi::HandleCustom(const Collection& collection,
     // GET /v1/projects:summarize -> SummarizeProjects.
     candidates = {absl::StrCat(UpperCamel(verb), UpperCamel(segments[1])), UpperCamel(verb)};
   }
+  // The collection's own API first, then the others: another service may
+  // own children of its resources (a target's reported values).
+  std::vector<const google::protobuf::ServiceDescriptor*> owners = {service};
+  for (const auto* other : services_) {
+    if (other != service) owners.push_back(other);
+  }
   const MethodDescriptor* method = nullptr;
-  for (const std::string& candidate : candidates) {
-    if ((method = service->FindMethodByName(candidate)) != nullptr) break;
+  for (const auto* owner : owners) {
+    for (const std::string& candidate : candidates) {
+      if ((method = owner->FindMethodByName(candidate)) != nullptr) break;
+    }
+    if (method != nullptr) break;
   }
   if (method == nullptr) {
     return JsonError(grpc::NOT_FOUND, absl::StrCat("no route for ", http.path));

@@ -18,6 +18,9 @@
 //   POST   /v1/xs/{id}:verb        -> {Verb}{X} or {Verb}   (body: what it creates,
 //                                     else the request), name or parent = xs/{id}
 //   GET    /v1/xs/{id}/children    -> List{X}{Children} or List{Children}
+// A custom method or child collection is looked up in the collection's own
+// API first, then in the others (e.g. POST /v1/targets/{id}:recordTargetValue
+// and GET /v1/targets/{id}/values reach the target values service).
 // Query parameters set request fields: "filter.kinds=A,B" nests and repeats.
 // Errors are JSON {"error":{"code","status","message"}} with the HTTP status
 // google.rpc maps each code to.
@@ -66,6 +69,7 @@ class HttpJsonApi {
                     const google::protobuf::Message& request, const HttpRequest& http);
 
   grpc::GenericStub stub_;
+  const std::vector<const google::protobuf::ServiceDescriptor*> services_;
   absl::flat_hash_map<std::string, Collection> collections_;
 };
 

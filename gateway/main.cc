@@ -24,6 +24,7 @@
 #include "gateway/forwarding_service.h"
 #include "gateway/http_json_api.h"
 #include "gateway/portfolio_service.h"
+#include "gateway/reported_values.h"
 #include "gateway/response_cache.h"
 
 ABSL_FLAG(std::string, host, "0.0.0.0", "Address to listen on for gRPC and HTTP.");
@@ -32,6 +33,8 @@ ABSL_FLAG(int, http_port, 8080, "HTTP port: JSON API, /healthz, /metrics.");
 ABSL_FLAG(std::string, renewal_address, "localhost:50051", "Renewal service.");
 ABSL_FLAG(std::string, investment_address, "localhost:50052", "Investment service.");
 ABSL_FLAG(std::string, facilities_address, "localhost:50053", "Facilities service.");
+ABSL_FLAG(std::string, target_values_address, "localhost:50054",
+          "Target values service (reported values of the district's targets).");
 ABSL_FLAG(int, backend_channels, 2, "HTTP/2 connections to each service.");
 ABSL_FLAG(std::string, redis_address, "localhost:6380",
           "Redis host:port for the read cache; empty turns caching off.");
@@ -88,12 +91,14 @@ int main(int argc, char** argv) {
   const auto* renewal = apis.renewal;
   const auto* investment = apis.investment;
   const auto* facilities = apis.facilities;
+  const auto* target_values = apis.target_values;
 
   jiangan::gateway::Backends backends;
   const int channels = absl::GetFlag(FLAGS_backend_channels);
   backends.Add(renewal->full_name(), absl::GetFlag(FLAGS_renewal_address), channels);
   backends.Add(investment->full_name(), absl::GetFlag(FLAGS_investment_address), channels);
   backends.Add(facilities->full_name(), absl::GetFlag(FLAGS_facilities_address), channels);
+  backends.Add(target_values->full_name(), absl::GetFlag(FLAGS_target_values_address), channels);
 
   jiangan::ServerOptions options;
   options.component = "gateway";
@@ -126,13 +131,16 @@ int main(int argc, char** argv) {
   jiangan::gateway::ForwardingService renewal_api(renewal, &forwarder);
   jiangan::gateway::ForwardingService investment_api(investment, &forwarder);
   jiangan::gateway::ForwardingService facilities_api(facilities, &forwarder);
+  jiangan::gateway::ForwardingService target_values_api(target_values, &forwarder);
   // Targets' actuals wait on the services: their own executor.
   jiangan::Executor portfolio_executor(absl::GetFlag(FLAGS_portfolio_workers), 1024);
   const jiangan::gateway::TargetActuals actuals(&backends, &signer);
+  const jiangan::gateway::ReportedValues reported(&backends, &signer);
   jiangan::gateway::PortfolioOptions portfolio_options;
   portfolio_options.page_token_key = jiangan::HmacSha256Hex(*identity_key, "page-tokens");
   auto portfolio_api = jiangan::gateway::PortfolioService::FromFile(
-      absl::GetFlag(FLAGS_targets_path), authenticator->get(), &actuals, &portfolio_executor,
+      absl::GetFlag(FLAGS_targets_path), authenticator->get(), &actuals, &reported,
+      &portfolio_executor,
       std::move(portfolio_options));
   if (!portfolio_api.ok()) return Fail(portfolio_api.status());
 
@@ -140,7 +148,7 @@ int main(int argc, char** argv) {
   std::unique_ptr<jiangan::gateway::HttpJsonApi> json_api;
   std::atomic<jiangan::gateway::HttpJsonApi*> json_api_ready{nullptr};
   absl::Status started = runtime.Start(
-      {&renewal_api, &investment_api, &facilities_api, portfolio_api->get()},
+      {&renewal_api, &investment_api, &facilities_api, &target_values_api, portfolio_api->get()},
       [&json_api_ready](const jiangan::HttpRequest& request) -> jiangan::HttpResponse {
         jiangan::gateway::HttpJsonApi* api = json_api_ready.load();
         if (api == nullptr) return {503, "text/plain", "starting\n"};

@@ -2,24 +2,41 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/civil_date.h"
 #include "common/base/resource_name.h"
 #include "common/base/status.h"
 #include "common/base/status_macros.h"
-#include "gateway/target_catalog.h"
+#include "common/targets/target_catalog.h"
+#include "gateway/target_filter.h"
 
 namespace jiangan::gateway {
+namespace {
 
 namespace v1 = portfolio::v1;
 
+// The day a target's actual is read for: today, within the target's year.
+absl::CivilDay ReadDay(const v1::Target& target, absl::CivilDay today) {
+  return std::clamp(today, absl::CivilDay(target.year(), 1, 1),
+                    absl::CivilDay(target.year(), 12, 31));
+}
+
+// The last day of `month` of `year`, or `as_of` in its own month.
+absl::CivilDay MonthEnd(int year, int month, absl::CivilDay as_of) {
+  const absl::CivilDay end = absl::CivilDay(absl::CivilMonth(year, month) + 1) - 1;
+  return std::min(end, as_of);
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<PortfolioService>> PortfolioService::FromFile(
     const std::string& path, const CallerAuthority* authority, const TargetActuals* actuals,
-    Executor* executor, PortfolioOptions options) {
+    const ReportedValues* reported, Executor* executor, PortfolioOptions options) {
   ASSIGN_OR_RETURN(v1::ListTargetsResponse targets, LoadTargetCatalog(path));
   return std::unique_ptr<PortfolioService>(new PortfolioService(
-      std::move(targets), authority, actuals, executor, std::move(options)));
+      std::move(targets), authority, actuals, reported, executor, std::move(options)));
 }
 
 grpc::ServerUnaryReactor* PortfolioService::GetTarget(grpc::CallbackServerContext* context,
@@ -44,26 +61,10 @@ absl::Time PortfolioService::DeadlineOf(const grpc::CallbackServerContext& conte
   return std::min(absl::FromChrono(context.deadline()), absl::Now() + options_.service_deadline);
 }
 
-void PortfolioService::Present(const Identity& caller, absl::Time deadline,
-                               v1::Target* target) const {
-  if (target->measurement() != v1::COMPUTED) {
-    target->set_health_reason("reported by hand: no value reported yet");
-    return;
-  }
-  absl::StatusOr<TargetActual> actual = actuals_->Compute(*target, caller, deadline);
-  if (!actual.ok()) {
-    // One service down leaves the other targets readable.
-    target->set_health_reason(absl::StrCat("not known: ", actual.status().message()));
-    return;
-  }
-  target->set_actual_value(actual->total);
-  for (const auto& [sub_district, value] : actual->by_sub_district) {
-    v1::SubDistrictActual* share = target->add_breakdown();
-    share->set_sub_district(sub_district);
-    share->set_actual_value(value);
-  }
+void PortfolioService::Assess(const std::string& actual, absl::CivilDay as_of,
+                              v1::Target* target) const {
   absl::StatusOr<TargetProgress> progress =
-      AssessProgress(*target, actual->total, ChinaDayOf(absl::Now()), options_.thresholds);
+      AssessProgress(*target, actual, as_of, options_.thresholds);
   if (!progress.ok()) {
     target->set_health_reason(std::string(progress.status().message()));
     return;
@@ -76,16 +77,90 @@ void PortfolioService::Present(const Identity& caller, absl::Time deadline,
   target->set_health_reason(progress->reason);
 }
 
+void PortfolioService::PresentComputed(const Reading& reading, bool trend,
+                                       v1::Target* target) const {
+  const absl::CivilDay as_of = ReadDay(*target, reading.today);
+  absl::StatusOr<TargetActual> actual =
+      actuals_->Compute(*target, reading.caller, reading.deadline, as_of);
+  if (!actual.ok()) {
+    // One service down leaves the other targets readable.
+    target->set_health_reason(absl::StrCat("not known: ", actual.status().message()));
+    return;
+  }
+  target->set_actual_value(actual->total);
+  *target->mutable_as_of() = FromCivilDay(as_of);
+  for (const auto& [sub_district, value] : actual->by_sub_district) {
+    v1::SubDistrictActual* share = target->add_breakdown();
+    share->set_sub_district(sub_district);
+    share->set_actual_value(value);
+  }
+  Assess(actual->total, as_of, target);
+  if (!trend) return;
+  for (int month = 1; month < as_of.month(); ++month) {
+    absl::StatusOr<TargetActual> then = actuals_->Compute(
+        *target, reading.caller, reading.deadline, MonthEnd(target->year(), month, as_of));
+    if (!then.ok()) {
+      target->clear_trend();
+      return;
+    }
+    v1::MonthActual* point = target->add_trend();
+    point->set_month(month);
+    point->set_actual_value(then->total);
+  }
+  v1::MonthActual* last = target->add_trend();
+  last->set_month(as_of.month());
+  last->set_actual_value(actual->total);
+}
+
+void PortfolioService::PresentReported(const Reading& reading,
+                                       const absl::StatusOr<absl::Span<const TargetValue>>& values,
+                                       bool trend, v1::Target* target) const {
+  if (!values.ok()) {
+    target->set_health_reason(absl::StrCat("not known: ", values.status().message()));
+    return;
+  }
+  const absl::CivilDay read_day = ReadDay(*target, reading.today);
+  const TargetValue* standing = StandingValue(*values, read_day);
+  if (standing == nullptr) {
+    target->set_health_reason("reported by hand: no value reported yet");
+    return;
+  }
+  const absl::CivilDay as_of = *ToCivilDay(standing->as_of());
+  target->set_actual_value(standing->value());
+  *target->mutable_as_of() = standing->as_of();
+  target->set_reported_value(standing->name());
+  target->set_evidence(standing->evidence());
+  // A value is judged against the pace of the day it stands for: a
+  // September figure is not behind in December for being September's.
+  Assess(standing->value(), as_of, target);
+  if (!trend) return;
+  for (int month = 1; month <= read_day.month(); ++month) {
+    const TargetValue* then = StandingValue(*values, MonthEnd(target->year(), month, read_day));
+    if (then == nullptr) continue;
+    v1::MonthActual* point = target->add_trend();
+    point->set_month(month);
+    point->set_actual_value(then->value());
+  }
+}
+
 absl::Status PortfolioService::Get(const Identity& caller, absl::Time deadline,
                                    const v1::GetTargetRequest& request,
                                    v1::Target* response) const {
   RETURN_IF_ERROR(ParseResourceName(request.name(), "targets", "name").status());
   for (const v1::Target& target : targets_.targets()) {
-    if (target.name() == request.name()) {
-      *response = target;
-      Present(caller, deadline, response);
+    if (target.name() != request.name()) continue;
+    *response = target;
+    const Reading reading{caller, deadline, ChinaDayOf(absl::Now())};
+    if (target.measurement() == v1::COMPUTED) {
+      PresentComputed(reading, /*trend=*/true, response);
       return absl::OkStatus();
     }
+    absl::StatusOr<std::vector<TargetValue>> values =
+        reported_->Fetch(target.name(), caller, deadline);
+    absl::StatusOr<absl::Span<const TargetValue>> span =
+        values.ok() ? absl::StatusOr<absl::Span<const TargetValue>>(*values) : values.status();
+    PresentReported(reading, span, /*trend=*/true, response);
+    return absl::OkStatus();
   }
   return absl::NotFoundError(absl::StrCat(request.name(), " does not exist"));
 }
@@ -94,16 +169,38 @@ absl::Status PortfolioService::List(const Identity& caller, absl::Time deadline,
                                     const v1::ListTargetsRequest& request,
                                     v1::ListTargetsResponse* response) const {
   ASSIGN_OR_RETURN(const int size, ResolvePageSize(request.page_size()));
+  RETURN_IF_ERROR(CheckTargetFilter(request.filter()));
   const uint64_t query = QueryFingerprint(request);
   ASSIGN_OR_RETURN(const std::string cursor, page_tokens_.Decode(request.page_token(), query));
   // The cursor is the position the page starts at; signed, so it parses.
   int64_t position = 0;
   if (!cursor.empty() && !absl::SimpleAtoi(cursor, &position)) position = 0;
+
+  // Every reported value at once, grouped by target: one question for the
+  // whole page.
+  absl::StatusOr<std::vector<TargetValue>> values = reported_->Fetch("targets/-", caller, deadline);
+  absl::flat_hash_map<std::string, std::vector<TargetValue>> by_target;
+  if (values.ok()) {
+    for (TargetValue& value : *values) by_target[TargetOfValue(value)].push_back(std::move(value));
+  }
+  const Reading reading{caller, deadline, ChinaDayOf(absl::Now())};
   const int64_t total = targets_.targets_size();
   for (; position < total && response->targets_size() < size; ++position) {
-    v1::Target* target = response->add_targets();
-    *target = targets_.targets(static_cast<int>(position));
-    Present(caller, deadline, target);
+    const v1::Target& target = targets_.targets(static_cast<int>(position));
+    if (!MatchesCatalogFields(request.filter(), target)) continue;
+    v1::Target presented = target;
+    if (target.measurement() == v1::COMPUTED) {
+      PresentComputed(reading, /*trend=*/false, &presented);
+    } else if (!values.ok()) {
+      PresentReported(reading, values.status(), /*trend=*/false, &presented);
+    } else {
+      auto it = by_target.find(target.name());
+      PresentReported(reading,
+                      it == by_target.end() ? absl::Span<const TargetValue>()
+                                            : absl::Span<const TargetValue>(it->second),
+                      /*trend=*/false, &presented);
+    }
+    if (MatchesHealth(request.filter(), presented)) *response->add_targets() = std::move(presented);
   }
   if (position < total) {
     response->set_next_page_token(page_tokens_.Encode(absl::StrCat(position), query));

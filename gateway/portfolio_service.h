@@ -1,7 +1,8 @@
 // The gateway's own API, jiangan.portfolio.v1: the district's targets from
-// the catalog (target_catalog.h), each shown with its actual, computed from
-// its service's records as the caller reads it (target_actuals.h), and how
-// far it is (target_progress.h).
+// the catalog (common/targets/target_catalog.h), each shown with its actual,
+// computed from its service's records as the caller reads it
+// (target_actuals.h) or reported by hand (reported_values.h), and how far it
+// is (target_progress.h).
 #ifndef JIANGAN_GATEWAY_PORTFOLIO_SERVICE_H_
 #define JIANGAN_GATEWAY_PORTFOLIO_SERVICE_H_
 
@@ -14,6 +15,7 @@
 #include "common/identity/identity.h"
 #include "common/runtime/executor.h"
 #include "common/runtime/verified_call.h"
+#include "gateway/reported_values.h"
 #include "gateway/target_actuals.h"
 #include "gateway/target_progress.h"
 #include "jiangan/portfolio/v1/portfolio.grpc.pb.h"
@@ -31,11 +33,11 @@ struct PortfolioOptions {
 class PortfolioService final : public portfolio::v1::PortfolioService::CallbackService {
  public:
   // Reads the catalog at `path`. Callers are identified by `authority`;
-  // actuals come from `actuals`; calls run on `executor`, as they wait for
-  // the services. All three must outlive the service.
+  // actuals come from `actuals` and `reported`; calls run on `executor`, as
+  // they wait for the services. All must outlive the service.
   static absl::StatusOr<std::unique_ptr<PortfolioService>> FromFile(
       const std::string& path, const CallerAuthority* authority, const TargetActuals* actuals,
-      Executor* executor, PortfolioOptions options);
+      const ReportedValues* reported, Executor* executor, PortfolioOptions options);
 
   grpc::ServerUnaryReactor* GetTarget(grpc::CallbackServerContext* context,
                                       const portfolio::v1::GetTargetRequest* request,
@@ -46,9 +48,11 @@ class PortfolioService final : public portfolio::v1::PortfolioService::CallbackS
 
  private:
   PortfolioService(portfolio::v1::ListTargetsResponse targets, const CallerAuthority* authority,
-                   const TargetActuals* actuals, Executor* executor, PortfolioOptions options)
+                   const TargetActuals* actuals, const ReportedValues* reported,
+                   Executor* executor, PortfolioOptions options)
       : targets_(std::move(targets)),
         actuals_(actuals),
+        reported_(reported),
         options_(std::move(options)),
         page_tokens_(options_.page_token_key),
         calls_(authority, executor) {}
@@ -61,13 +65,29 @@ class PortfolioService final : public portfolio::v1::PortfolioService::CallbackS
                     portfolio::v1::ListTargetsResponse* response) const;
   // When the services must have answered for a call with `context`.
   absl::Time DeadlineOf(const grpc::CallbackServerContext& context) const;
-  // Fills the target's actual and progress as of now, asked as `caller` of
-  // the services, who must answer by `deadline`.
-  void Present(const Identity& caller, absl::Time deadline, portfolio::v1::Target* target) const;
+  // What a call asks of the services: who asks, by when, and for which day.
+  struct Reading {
+    const Identity& caller;
+    absl::Time deadline;
+    absl::CivilDay today;
+  };
+  // Fills COMPUTED `target`'s actual, progress and (with `trend`) its
+  // month-end actuals, asked of its service.
+  void PresentComputed(const Reading& reading, bool trend, portfolio::v1::Target* target) const;
+  // Fills REPORTED `target`'s standing value, progress and (with `trend`)
+  // month-end values from its `values`, oldest record first; `values` is the
+  // service's error when it could not answer.
+  void PresentReported(const Reading& reading,
+                       const absl::StatusOr<absl::Span<const TargetValue>>& values, bool trend,
+                       portfolio::v1::Target* target) const;
+  // Sets progress and health of `target` for `actual` as of `as_of`.
+  void Assess(const std::string& actual, absl::CivilDay as_of,
+              portfolio::v1::Target* target) const;
 
   // Immutable after construction, so handlers read it without locks.
   const portfolio::v1::ListTargetsResponse targets_;
   const TargetActuals* const actuals_;
+  const ReportedValues* const reported_;
   const PortfolioOptions options_;
   const SignedPageTokens page_tokens_;
   const VerifiedCalls calls_;

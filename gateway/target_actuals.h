@@ -2,16 +2,7 @@
 // summary over the target's year (a window on events: work reported for
 // the year's months, phases and stages entered in the year, capacity added
 // and facilities opened in it). The gateway asks the services, as the
-// caller; it reads no one's tables.
-//
-// Rules (Target.rule):
-//   renewal.reported:FIELD[/DIVISOR]   Σ window_achieved.FIELD (÷ DIVISOR)
-//   renewal.entered:PHASE:KIND         projects of KIND that entered PHASE
-//   investment.arrived                 funds arrived in the year (yuan)
-//   investment.entered:STAGE:FLAG      leads with FLAG (key_enterprise,
-//                                      head_enterprise) that entered STAGE
-//   facilities.added:KIND[,KIND...]    capacity added to facilities of KINDs
-//   facilities.opened:KIND[,KIND...]   facilities of KINDs first in service
+// caller; it reads no one's tables. Rules: common/targets/target_rule.h.
 #ifndef JIANGAN_GATEWAY_TARGET_ACTUALS_H_
 #define JIANGAN_GATEWAY_TARGET_ACTUALS_H_
 
@@ -22,31 +13,14 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/identity/identity.h"
+#include "common/targets/target_rule.h"
 #include "gateway/backends.h"
 #include "jiangan/portfolio/v1/portfolio.pb.h"
 
 namespace jiangan::gateway {
-
-struct TargetRule {
-  enum class Source {
-    kRenewalReported,
-    kRenewalEntered,
-    kInvestmentArrived,
-    kInvestmentEntered,
-    kFacilitiesAdded,
-    kFacilitiesOpened,
-  };
-  Source source = Source::kRenewalReported;
-  std::string field;    // a Quantities field, or a lead flag
-  int64_t divisor = 1;  // renewal.reported only
-  int entered = 0;      // the ProjectPhase or Stage entered
-  std::vector<int> kinds;  // ProjectKind or FacilityKind values
-};
-
-// INVALID_ARGUMENT naming `rule` and what is wrong with it.
-absl::StatusOr<TargetRule> ParseTargetRule(absl::string_view rule);
 
 // A target's actual, and by sub-district where the records carry one.
 struct TargetActual {
@@ -61,11 +35,12 @@ class TargetActuals {
   TargetActuals(Backends* backends, const IdentitySigner* signer)
       : backends_(backends), signer_(signer) {}
 
-  // The actual of COMPUTED `target` for its year, as a decimal in its unit,
-  // asked of its service as `caller` within `deadline`; the service's status
-  // when it cannot answer.
+  // The actual of COMPUTED `target` over its year up to and including
+  // `through`, as a decimal in its unit, asked of its service as `caller`
+  // within `deadline`; the service's status when it cannot answer.
   absl::StatusOr<TargetActual> Compute(const portfolio::v1::Target& target,
-                                       const Identity& caller, absl::Time deadline) const;
+                                       const Identity& caller, absl::Time deadline,
+                                       absl::CivilDay through) const;
 
  private:
   Backends* const backends_;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the whole system on this machine: Redis, the three services and the
+# Runs the whole system on this machine: Redis, the four services and the
 # gateway, with data under .local/ (kept between runs), loaded with the
 # district's 2024 portfolio. Ctrl-C stops everything cleanly.
 # Ports can be changed through the environment, e.g. GATEWAY_HTTP_PORT=9080.
@@ -14,11 +14,13 @@ GATEWAY_HTTP_PORT=${GATEWAY_HTTP_PORT:-8080}
 RENEWAL_PORT=${RENEWAL_PORT:-50051}
 INVESTMENT_PORT=${INVESTMENT_PORT:-50052}
 FACILITIES_PORT=${FACILITIES_PORT:-50053}
+TARGET_VALUES_PORT=${TARGET_VALUES_PORT:-50054}
 REDIS_PORT=${REDIS_PORT:-6380}
 # Admin ports of the services (/healthz, /metrics).
 RENEWAL_HTTP_PORT=${RENEWAL_HTTP_PORT:-8081}
 INVESTMENT_HTTP_PORT=${INVESTMENT_HTTP_PORT:-8082}
 FACILITIES_HTTP_PORT=${FACILITIES_HTTP_PORT:-8083}
+TARGET_VALUES_HTTP_PORT=${TARGET_VALUES_HTTP_PORT:-8084}
 
 LOCAL=.local
 mkdir -p "$LOCAL/data" "$LOCAL/logs" "$LOCAL/redis"
@@ -31,7 +33,7 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 for port in $GATEWAY_GRPC_PORT $GATEWAY_HTTP_PORT $RENEWAL_PORT $INVESTMENT_PORT \
             $FACILITIES_PORT $REDIS_PORT $RENEWAL_HTTP_PORT $INVESTMENT_HTTP_PORT \
-            $FACILITIES_HTTP_PORT; do
+            $FACILITIES_HTTP_PORT $TARGET_VALUES_PORT $TARGET_VALUES_HTTP_PORT; do
   if port_open "$port"; then
     echo "Port $port is already in use; stop what uses it or choose another port." >&2
     exit 1
@@ -70,12 +72,14 @@ start() {
 
 start redis "$REDIS_PORT" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 \
   --save "" --appendonly no --dir "$LOCAL/redis"
-for service in renewal investment facilities; do
+for service in renewal investment facilities target_values; do
   upper=${service^^}
   grpc_var=${upper}_PORT http_var=${upper}_HTTP_PORT
   extra=()
   # Facilities checks the renewal projects its facilities name.
   [ "$service" = facilities ] && extra=(--renewal_address="127.0.0.1:$RENEWAL_PORT")
+  # The target values service takes values of the catalog's REPORTED targets.
+  [ "$service" = target_values ] && extra=(--targets_path=seed/2024/targets.json)
   start "$service" "${!grpc_var}" "build/services/$service/${service}_server" \
     --host=127.0.0.1 --grpc_port="${!grpc_var}" --http_port="${!http_var}" \
     --db_path="$LOCAL/data/$service.db" --identity_key_file="$LOCAL/identity.key" "${extra[@]}"
@@ -85,6 +89,7 @@ start gateway "$GATEWAY_GRPC_PORT" build/gateway/gateway_server \
   --renewal_address="127.0.0.1:$RENEWAL_PORT" \
   --investment_address="127.0.0.1:$INVESTMENT_PORT" \
   --facilities_address="127.0.0.1:$FACILITIES_PORT" \
+  --target_values_address="127.0.0.1:$TARGET_VALUES_PORT" \
   --redis_address="127.0.0.1:$REDIS_PORT" --targets_path=seed/2024/targets.json \
   --principals_path="$LOCAL/principals.json" --identity_key_file="$LOCAL/identity.key"
 
@@ -102,6 +107,7 @@ Jiang'an Portfolio is running (logs in $LOCAL/logs, data in $LOCAL/data).
   renewal        127.0.0.1:$RENEWAL_PORT   metrics http://127.0.0.1:$RENEWAL_HTTP_PORT/metrics
   investment     127.0.0.1:$INVESTMENT_PORT   metrics http://127.0.0.1:$INVESTMENT_HTTP_PORT/metrics
   facilities     127.0.0.1:$FACILITIES_PORT   metrics http://127.0.0.1:$FACILITIES_HTTP_PORT/metrics
+  target values  127.0.0.1:$TARGET_VALUES_PORT   metrics http://127.0.0.1:$TARGET_VALUES_HTTP_PORT/metrics
   redis          127.0.0.1:$REDIS_PORT
 
 Callers (tokens in $LOCAL/tokens.env): admin, an editor of 区住房和城市更新局, a viewer.
@@ -110,6 +116,9 @@ Try:
   curl -H "Authorization: Bearer $VIEWER_TOKEN" 'http://127.0.0.1:$GATEWAY_HTTP_PORT/v1/leads:summarize?group_by=BY_INDUSTRY&funds_year=2024'
   curl -H "Authorization: Bearer $VIEWER_TOKEN" 'http://127.0.0.1:$GATEWAY_HTTP_PORT/v1/facilities:summarize?group_by=BY_KIND'
   curl -H "Authorization: Bearer $VIEWER_TOKEN" http://127.0.0.1:$GATEWAY_HTTP_PORT/v1/targets/expropriation-signed
+  curl -H "Authorization: Bearer $VIEWER_TOKEN" 'http://127.0.0.1:$GATEWAY_HTTP_PORT/v1/targets?filter.healths=RED&page_size=100'
+  curl -X POST -H "Authorization: Bearer $ADMIN_TOKEN" http://127.0.0.1:$GATEWAY_HTTP_PORT/v1/targets/gdp-growth:recordTargetValue \
+    -d '{"value":"6.1","asOf":{"year":2024,"month":6,"day":30},"evidence":"区统计局二季度快报"}'
   build/tools/jiangan_cli --target=127.0.0.1:$GATEWAY_GRPC_PORT --authorization="Bearer $VIEWER_TOKEN" \\
     call jiangan.renewal.v1.RenewalService/SummarizeProjects '{"groupBy":["BY_KIND"]}'
 

@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
 namespace jiangan {
@@ -73,6 +74,20 @@ absl::Status CheckRequestId(absl::string_view request_id) {
         "request_id: must be at most 100 characters, got ", request_id.size()));
   }
   return absl::OkStatus();
+}
+
+bool IsDecimal(absl::string_view text, bool signed_ok) {
+  if (signed_ok && !text.empty() && text.front() == '-') text.remove_prefix(1);
+  if (text.empty() || text.front() == '.' || text.back() == '.') return false;
+  int points = 0;
+  for (char c : text) {
+    if (c == '.') {
+      ++points;
+    } else if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) {
+      return false;
+    }
+  }
+  return points <= 1;
 }
 
 }  // namespace jiangan

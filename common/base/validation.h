@@ -35,6 +35,10 @@ absl::Status CheckNotNegative(absl::string_view field, int64_t value);
 // An idempotency key (AIP-155) of at most 100 characters; empty is allowed.
 absl::Status CheckRequestId(absl::string_view request_id);
 
+// "590000", "4.5" (and, when `signed_ok`, "-0.5"): digits with at most
+// one point, not at either end; no exponent, no spaces.
+bool IsDecimal(absl::string_view text, bool signed_ok = false);
+
 // Latitude in -90..90 and longitude in -180..180, both finite.
 absl::Status CheckLatLng(absl::string_view field, double latitude, double longitude);
 

@@ -18,21 +18,24 @@ absl::Status ListChildRows(SqliteDb* db, const SignedPageTokens& tokens,
   if (!cursor.empty() && !absl::SimpleAtoi(cursor, &after)) {
     return absl::InvalidArgumentError("page_token: is not valid");
   }
-  ASSIGN_OR_RETURN(SqliteStatement exists,
-                   db->Prepare(absl::StrCat("SELECT 1 FROM ", query.parent_table, " WHERE id = ?",
-                                            query.deleted_parent_ok ? "" : " AND deleted = 0")));
-  exists.BindText(1, query.parent_id);
-  ASSIGN_OR_RETURN(const bool found, exists.Step());
-  if (!found) {
-    return absl::NotFoundError(
-        absl::StrCat(query.parent_collection, "/", query.parent_id, " does not exist"));
+  if (!query.all_parents && !query.parent_table.empty()) {
+    ASSIGN_OR_RETURN(SqliteStatement exists,
+                     db->Prepare(absl::StrCat("SELECT 1 FROM ", query.parent_table, " WHERE id = ?",
+                                              query.deleted_parent_ok ? "" : " AND deleted = 0")));
+    exists.BindText(1, query.parent_id);
+    ASSIGN_OR_RETURN(const bool found, exists.Step());
+    if (!found) {
+      return absl::NotFoundError(
+          absl::StrCat(query.parent_collection, "/", query.parent_id, " does not exist"));
+    }
   }
+  const std::string owner =
+      query.all_parents ? "" : absl::StrCat(query.owner_column, " = ?2 AND ");
   ASSIGN_OR_RETURN(SqliteStatement stmt,
                    db->Prepare(absl::StrCat("SELECT seq, ", query.columns, " FROM ", query.table,
-                                            " WHERE ", query.owner_column,
-                                            " = ? AND seq > ? ORDER BY seq LIMIT ?")));
-  stmt.BindText(1, query.parent_id);
-  stmt.BindInt64(2, after);
+                                            " WHERE ", owner, "seq > ?1 ORDER BY seq LIMIT ?3")));
+  stmt.BindInt64(1, after);
+  if (!query.all_parents) stmt.BindText(2, query.parent_id);
   stmt.BindInt64(3, size + 1);
   int count = 0;
   int64_t last_seq = 0;

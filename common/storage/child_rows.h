@@ -23,6 +23,8 @@ namespace jiangan {
 struct ChildRowsQuery {
   // The parent: its collection (for NOT_FOUND messages), table and id. A
   // parent that is soft-deleted counts as missing unless `deleted_parent_ok`.
+  // An empty `parent_table` means the caller has checked the parent itself
+  // (a parent that is not a row, e.g. a target of the catalog).
   absl::string_view parent_collection;  // "projects"
   absl::string_view parent_table;       // "projects"; has columns id, deleted
   absl::string_view parent_id;
@@ -32,6 +34,9 @@ struct ChildRowsQuery {
   absl::string_view table;
   absl::string_view owner_column;
   absl::string_view columns = "payload";
+  // Lists the children of every parent (AIP-159's `-` parent), in one
+  // sequence; `parent_id` is then not read.
+  bool all_parents = false;
 };
 
 // Hands each row of the page (selected as "seq, " + query.columns) to `add`

@@ -45,19 +45,7 @@ ResourceRows::ResourceRows(std::string table, std::string payload_table,
 std::string ResourceRows::SchemaSql() const { return create_sql_; }
 
 absl::Status ResourceRows::CheckLayout(SqliteDb* db, int version) const {
-  ASSIGN_OR_RETURN(SqliteStatement stored_version, db->Prepare("PRAGMA user_version"));
-  ASSIGN_OR_RETURN(SqliteStatement tables,
-                   db->Prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND "
-                               "name = ?"));
-  tables.BindText(1, table_);
-  RETURN_IF_ERROR(stored_version.Step().status());
-  RETURN_IF_ERROR(tables.Step().status());
-  if (stored_version.ColumnInt64(0) != version && tables.ColumnInt64(0) != 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        db->path(), " holds ", table_, " in layout ", stored_version.ColumnInt64(0), ", not ",
-        version, "; move it away and load the seed again"));
-  }
-  return absl::OkStatus();
+  return CheckTableLayout(db, table_, version);
 }
 
 absl::Status ResourceRows::Decode(const SqliteStatement& row,

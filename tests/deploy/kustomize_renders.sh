@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# The Kubernetes base renders, and holds the four servers and Redis with gRPC
+# The Kubernetes base renders, and holds the five servers and Redis with gRPC
 # probes. Skipped (exit 77) where kubectl is not installed.
 set -euo pipefail
 base="$1/deploy/k8s/base"
 command -v kubectl >/dev/null || { echo "kubectl not installed: skipped"; exit 77; }
 rendered=$(kubectl kustomize "$base")
 for workload in "StatefulSet/renewal" "StatefulSet/investment" "StatefulSet/facilities" \
-                "Deployment/gateway" "Deployment/redis"; do
+                "StatefulSet/target-values" "Deployment/gateway" "Deployment/redis"; do
   # Each document's top-level kind and its metadata name, as "Kind/name".
   printf '%s\n' "$rendered" | awk '
       /^---/ { kind = ""; meta = 0 }
@@ -17,5 +17,5 @@ for workload in "StatefulSet/renewal" "StatefulSet/investment" "StatefulSet/faci
     || { echo "missing $workload"; exit 1; }
 done
 probes=$(printf '%s\n' "$rendered" | grep -c "grpc:" || true)
-[ "$probes" -ge 7 ] || { echo "expected gRPC probes on every server, found $probes"; exit 1; }
-echo "kustomize base renders: 5 workloads, $probes gRPC probes"
+[ "$probes" -ge 9 ] || { echo "expected gRPC probes on every server, found $probes"; exit 1; }
+echo "kustomize base renders: 6 workloads, $probes gRPC probes"

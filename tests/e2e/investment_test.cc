@@ -6,6 +6,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <cstdlib>
+#include <tuple>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -17,6 +18,7 @@
 #include "jiangan/investment/v1/investment.grpc.pb.h"
 #include "jiangan/portfolio/v1/portfolio.grpc.pb.h"
 #include "jiangan/renewal/v1/renewal.grpc.pb.h"
+#include "jiangan/target_values/v1/target_values.pb.h"
 #include "tests/support/http_client.h"
 #include "tests/support/system_under_test.h"
 
@@ -198,13 +200,18 @@ TEST_F(InvestmentSystemTest, EveryServiceRefusesCallsWithoutAValidIdentity) {
       {"altered", altered},
       {"old", gateway_signer.Sign(admin, absl::Now() - absl::Minutes(10))},
   };
-  const std::vector<std::pair<std::string, std::string>> calls = {
-      {"renewal", "/jiangan.renewal.v1.RenewalService/ListProjects"},
-      {"investment", "/jiangan.investment.v1.InvestmentService/ListLeads"},
-      {"investment", "/jiangan.investment.v1.InvestmentService/SummarizeLeads"},
-      {"facilities", "/jiangan.facilities.v1.FacilitiesService/ListFacilities"},
+  target_values::v1::ListTargetValuesRequest all_values;
+  all_values.set_parent("targets/-");
+  // (service, method, request message), each a read that needs no data.
+  const std::vector<std::tuple<std::string, std::string, std::string>> calls = {
+      {"renewal", "/jiangan.renewal.v1.RenewalService/ListProjects", ""},
+      {"investment", "/jiangan.investment.v1.InvestmentService/ListLeads", ""},
+      {"investment", "/jiangan.investment.v1.InvestmentService/SummarizeLeads", ""},
+      {"facilities", "/jiangan.facilities.v1.FacilitiesService/ListFacilities", ""},
+      {"target_values", "/jiangan.target_values.v1.TargetValuesService/ListTargetValues",
+       all_values.SerializeAsString()},
   };
-  for (const auto& [service, method] : calls) {
+  for (const auto& [service, method, message] : calls) {
     grpc::GenericStub stub(grpc::CreateChannel(
         absl::StrCat("127.0.0.1:", system_.service(service).grpc_port),
         grpc::InsecureChannelCredentials()));
@@ -212,8 +219,8 @@ TEST_F(InvestmentSystemTest, EveryServiceRefusesCallsWithoutAValidIdentity) {
       grpc::ClientContext context;
       context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
       for (const auto& [key, value] : metadata) context.AddMetadata(key, value);
-      grpc::Slice empty(std::string{});  // an empty request message
-      grpc::ByteBuffer request(&empty, 1), response;
+      grpc::Slice bytes(message);
+      grpc::ByteBuffer request(&bytes, 1), response;
       grpc::Status result;
       absl::Notification done;
       stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &response,

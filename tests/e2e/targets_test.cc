@@ -124,5 +124,109 @@ TEST_F(TargetsSystemTest, ActualsMoveWhenRecordsChange) {
   EXPECT_EQ(Target("expropriation-signed").actual_value(), "59000");
 }
 
+TEST_F(TargetsSystemTest, ValuesReportedByHandStandAndShowTheirEvidence) {
+  const std::string q1 =
+      R"({"value":"5.8","asOf":{"year":2024,"month":3,"day":31},"evidence":"区统计局一季度快报"})";
+  // Only an ADMIN may record a value for which the report names no department.
+  auto refused = testing::HttpRequestTo(system_.gateway().http_port, "POST",
+                                        "/v1/targets/gdp-growth:recordTargetValue", q1,
+                                        system_.credentials().Bearer("housing-editor"));
+  ASSERT_TRUE(refused.ok());
+  EXPECT_EQ(refused->status, 403) << refused->body;
+  EXPECT_TRUE(absl::StrContains(refused->body, "only an ADMIN")) << refused->body;
+
+  auto first = Http("POST", "/v1/targets/gdp-growth:recordTargetValue?request_id=q1", q1);
+  ASSERT_EQ(first.status, 200) << first.body;
+  // A retry is the same value, not a second one.
+  auto retried = Http("POST", "/v1/targets/gdp-growth:recordTargetValue?request_id=q1", q1);
+  ASSERT_EQ(retried.status, 200) << retried.body;
+  EXPECT_EQ(retried.body, first.body);
+  auto q2 = Http("POST", "/v1/targets/gdp-growth:recordTargetValue",
+                 R"({"value":"6.1","asOf":{"year":2024,"month":6,"day":30},)"
+                 R"("evidence":"区统计局二季度快报"})");
+  ASSERT_EQ(q2.status, 200) << q2.body;
+
+  // The latest day stands, judged as a level (a rate) "about" 7%.
+  v1::Target gdp = Target("gdp-growth");
+  EXPECT_EQ(gdp.actual_value(), "6.1");
+  EXPECT_EQ(gdp.as_of().month(), 6);
+  EXPECT_EQ(gdp.evidence(), "区统计局二季度快报");
+  EXPECT_TRUE(absl::StartsWith(gdp.reported_value(), "targets/gdp-growth/values/"));
+  EXPECT_DOUBLE_EQ(gdp.percent_of_target(), 87.1);
+  EXPECT_EQ(gdp.health(), v1::AMBER);
+  // Month ends from the first report on: March to May 5.8, then 6.1.
+  ASSERT_EQ(gdp.trend_size(), 10);
+  EXPECT_EQ(gdp.trend(0).month(), 3);
+  EXPECT_EQ(gdp.trend(0).actual_value(), "5.8");
+  EXPECT_EQ(gdp.trend(3).month(), 6);
+  EXPECT_EQ(gdp.trend(3).actual_value(), "6.1");
+  EXPECT_EQ(gdp.trend(9).month(), 12);
+
+  auto values = Http("GET", "/v1/targets/gdp-growth/values");
+  ASSERT_EQ(values.status, 200) << values.body;
+  EXPECT_TRUE(absl::StrContains(values.body, "区统计局一季度快报")) << values.body;
+  EXPECT_TRUE(absl::StrContains(values.body, "区统计局二季度快报")) << values.body;
+
+  // A computed target takes no typed value, and a bad value is refused by field.
+  auto computed = Http("POST", "/v1/targets/expropriation-signed:recordTargetValue", q1);
+  EXPECT_EQ(computed.status, 400) << computed.body;
+  EXPECT_TRUE(absl::StrContains(computed.body, "FAILED_PRECONDITION")) << computed.body;
+  EXPECT_TRUE(absl::StrContains(computed.body, "renewal.reported:expropriation_signed_sqm"));
+  auto future = Http("POST", "/v1/targets/gdp-growth:recordTargetValue",
+                     R"({"value":"7","asOf":{"year":2025,"month":1,"day":1},"evidence":"x"})");
+  EXPECT_EQ(future.status, 400) << future.body;
+  EXPECT_TRUE(absl::StrContains(future.body, "target_value.as_of")) << future.body;
+  EXPECT_EQ(Target("gdp-growth").actual_value(), "6.1");
+
+  // The list shows the standing value too, and filters select.
+  v1::ListTargetsResponse reported;
+  auto listed = Http("GET", "/v1/targets?page_size=100&filter.measurements=REPORTED");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(listed.body, &reported).ok());
+  EXPECT_EQ(reported.targets_size(), 38);
+  EXPECT_EQ(reported.targets(0).name(), "targets/gdp-growth");
+  EXPECT_EQ(reported.targets(0).actual_value(), "6.1");
+  EXPECT_EQ(reported.targets(0).trend_size(), 0);
+  v1::ListTargetsResponse amber;
+  listed = Http("GET", "/v1/targets?page_size=100&filter.healths=AMBER");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(listed.body, &amber).ok());
+  ASSERT_EQ(amber.targets_size(), 1);
+  EXPECT_EQ(amber.targets(0).name(), "targets/gdp-growth");
+  v1::ListTargetsResponse facilities;
+  listed = Http("GET", "/v1/targets?page_size=100&filter.measured_by=facilities");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(listed.body, &facilities).ok());
+  EXPECT_EQ(facilities.targets_size(), 9);
+  for (const v1::Target& target : facilities.targets()) EXPECT_EQ(target.measured_by(), "facilities");
+  auto bad = Http("GET", "/v1/targets?filter.measured_by=weather");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_TRUE(absl::StrContains(bad.body, "filter.measured_by")) << bad.body;
+}
+
+TEST_F(TargetsSystemTest, AComputedTargetShowsItsActualAtEachMonthEnd) {
+  auto project = Http("POST", "/v1/projects?project_id=phase-8",
+                      R"({"displayName":"二七片区征收","kind":"EXPROPRIATION",)"
+                      R"("phase":"UNDER_CONSTRUCTION","leadDepartment":"区征收服务中心"})");
+  ASSERT_EQ(project.status, 200) << project.body;
+  for (const char* report : {R"({"period":"2024-03","percentComplete":10,)"
+                             R"("achieved":{"expropriationSignedSqm":"100000"}})",
+                             R"({"period":"2024-09","percentComplete":40,)"
+                             R"("achieved":{"expropriationSignedSqm":"200000"}})"}) {
+    auto reported = Http("POST", "/v1/projects/phase-8:reportProgress", report);
+    ASSERT_EQ(reported.status, 200) << reported.body;
+  }
+  const v1::Target signed_sqm = Target("expropriation-signed");
+  EXPECT_EQ(signed_sqm.actual_value(), "300000");
+  EXPECT_EQ(signed_sqm.as_of().month(), 12);
+  EXPECT_EQ(signed_sqm.as_of().day(), 31);
+  ASSERT_EQ(signed_sqm.trend_size(), 12);
+  EXPECT_EQ(signed_sqm.trend(1).actual_value(), "0");
+  EXPECT_EQ(signed_sqm.trend(2).actual_value(), "100000");
+  EXPECT_EQ(signed_sqm.trend(7).actual_value(), "100000");
+  EXPECT_EQ(signed_sqm.trend(8).actual_value(), "300000");
+  EXPECT_EQ(signed_sqm.trend(11).actual_value(), "300000");
+}
+
 }  // namespace
 }  // namespace jiangan

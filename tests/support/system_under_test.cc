@@ -3,6 +3,12 @@
 #include "absl/strings/str_cat.h"
 
 namespace jiangan::testing {
+namespace {
+
+// The district's catalog, read by the gateway and the target values service.
+constexpr char kTargetsPath[] = JIANGAN_SOURCE_DIR "/seed/2024/targets.json";
+
+}  // namespace
 
 absl::Status SystemUnderTest::StartServer(const std::string& binary, const std::string& name,
                                           std::vector<std::string> flags, Endpoint* endpoint) {
@@ -34,12 +40,14 @@ absl::Status SystemUnderTest::Start() {
   const std::pair<std::string, std::string> binaries[] = {
       {"renewal", JIANGAN_RENEWAL_SERVER},
       {"investment", JIANGAN_INVESTMENT_SERVER},
-      {"facilities", JIANGAN_FACILITIES_SERVER}};
+      {"facilities", JIANGAN_FACILITIES_SERVER},
+      {"target_values", JIANGAN_TARGET_VALUES_SERVER}};
   for (const auto& [name, binary] : binaries) {
     // Every service verifies identities with the gateway's key.
     std::vector<std::string> flags = {absl::StrCat("--db_path=", DatabasePath(name)),
                                       absl::StrCat("--identity_key_file=", credentials_.key_path())};
     if (name == "facilities") flags.push_back(absl::StrCat("--renewal_address=", address("renewal")));
+    if (name == "target_values") flags.push_back(absl::StrCat("--targets_path=", kTargetsPath));
     absl::Status started = StartServer(binary, name, flags, &services_[name]);
     if (!started.ok()) return started;
   }
@@ -48,10 +56,11 @@ absl::Status SystemUnderTest::Start() {
       {absl::StrCat("--renewal_address=", address("renewal")),
        absl::StrCat("--investment_address=", address("investment")),
        absl::StrCat("--facilities_address=", address("facilities")),
+       absl::StrCat("--target_values_address=", address("target_values")),
        absl::StrCat("--redis_address=127.0.0.1:", redis_.port()),
        absl::StrCat("--principals_path=", credentials_.principals_path()),
        absl::StrCat("--identity_key_file=", credentials_.key_path()),
-       absl::StrCat("--targets_path=", JIANGAN_SOURCE_DIR, "/seed/2024/targets.json")},
+       absl::StrCat("--targets_path=", kTargetsPath)},
       &gateway_);
 }
 

@@ -1,4 +1,4 @@
-// The whole system on free loopback ports: a real redis-server, the three
+// The whole system on free loopback ports: a real redis-server, the four
 // service binaries and the gateway binary, each with its data in a fresh
 // temporary directory.
 #ifndef JIANGAN_TESTS_SUPPORT_SYSTEM_UNDER_TEST_H_
@@ -36,7 +36,7 @@ class SystemUnderTest {
   const TestCredentials& credentials() const { return credentials_; }
   Endpoint& gateway() { return gateway_; }
   const Endpoint& gateway() const { return gateway_; }
-  // "renewal", "investment" or "facilities".
+  // "renewal", "investment", "facilities" or "target_values".
   Endpoint& service(const std::string& name) { return services_.at(name); }
   std::shared_ptr<grpc::Channel> GatewayChannel() const;
   // A context for a call through the gateway as `caller` (one of

@@ -39,6 +39,18 @@ TEST(ValidationTest, NumbersAndCoordinates) {
   EXPECT_FALSE(CheckLatLng("p", std::numeric_limits<double>::quiet_NaN(), 0).ok());
 }
 
+TEST(ValidationTest, DecimalsAreDigitsWithOnePointAndASignWhereAllowed) {
+  for (const char* good : {"6.1", "18500000000", "0", "100"}) {
+    EXPECT_TRUE(IsDecimal(good)) << good;
+    EXPECT_TRUE(IsDecimal(good, /*signed_ok=*/true)) << good;
+  }
+  EXPECT_FALSE(IsDecimal("-0.5"));
+  EXPECT_TRUE(IsDecimal("-0.5", /*signed_ok=*/true));
+  for (const char* bad : {"", "-", ".5", "5.", "1.2.3", "1e5", "+3", "6.1%", " 6", "--1"}) {
+    EXPECT_FALSE(IsDecimal(bad, /*signed_ok=*/true)) << bad;
+  }
+}
+
 TEST(ValidationTest, FirstErrorKeepsOrder) {
   EXPECT_TRUE(FirstError({absl::OkStatus(), absl::OkStatus()}).ok());
   EXPECT_EQ(FirstError({absl::OkStatus(), absl::InvalidArgumentError("a"),

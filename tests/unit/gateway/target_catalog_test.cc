@@ -1,6 +1,6 @@
 // The district's target catalog: every quantified target of the report,
 // each quoted verbatim from it, and the catalog's rules.
-#include "gateway/target_catalog.h"
+#include "common/targets/target_catalog.h"
 
 #include <fstream>
 #include <sstream>

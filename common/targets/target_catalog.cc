@@ -1,33 +1,19 @@
-#include "gateway/target_catalog.h"
+#include "common/targets/target_catalog.h"
 
 #include <algorithm>
 
 #include "absl/container/flat_hash_set.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/file_util.h"
 #include "common/base/resource_name.h"
 #include "common/base/status_macros.h"
-#include "gateway/target_actuals.h"
+#include "common/base/validation.h"
+#include "common/targets/target_rule.h"
 
-namespace jiangan::gateway {
+namespace jiangan {
 namespace {
 
 namespace v1 = portfolio::v1;
-
-// "590000" or "4.5": digits with at most one point, not at either end.
-bool IsDecimal(const std::string& text) {
-  if (text.empty() || text.front() == '.' || text.back() == '.') return false;
-  int points = 0;
-  for (char c : text) {
-    if (c == '.') {
-      ++points;
-    } else if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) {
-      return false;
-    }
-  }
-  return points <= 1;
-}
 
 absl::Status CheckTarget(const v1::Target& target) {
   RETURN_IF_ERROR(ParseResourceName(target.name(), "targets", "name").status());
@@ -89,4 +75,4 @@ absl::StatusOr<v1::ListTargetsResponse> LoadTargetCatalog(const std::string& pat
   return catalog;
 }
 
-}  // namespace jiangan::gateway
+}  // namespace jiangan

@@ -2,16 +2,17 @@
 // work report, each with its unit, bound, source sentence and how its
 // actual is known, read from a JSON file (seed/2024/targets.json) and
 // checked whole at start-up, so that a wrong entry stops the gateway with a
-// message rather than showing leaders a wrong figure.
-#ifndef JIANGAN_GATEWAY_TARGET_CATALOG_H_
-#define JIANGAN_GATEWAY_TARGET_CATALOG_H_
+// message rather than showing leaders a wrong figure. The gateway presents
+// the targets; the target values service takes the values of REPORTED ones.
+#ifndef JIANGAN_COMMON_TARGETS_TARGET_CATALOG_H_
+#define JIANGAN_COMMON_TARGETS_TARGET_CATALOG_H_
 
 #include <string>
 
 #include "absl/status/statusor.h"
 #include "jiangan/portfolio/v1/portfolio.pb.h"
 
-namespace jiangan::gateway {
+namespace jiangan {
 
 // The services whose records a COMPUTED target may be measured by.
 inline constexpr const char* kMeasuringServices[] = {"renewal", "investment", "facilities"};
@@ -23,6 +24,6 @@ inline constexpr const char* kMeasuringServices[] = {"renewal", "investment", "f
 // without a known service and a rule, or a REPORTED one with either.
 absl::StatusOr<portfolio::v1::ListTargetsResponse> LoadTargetCatalog(const std::string& path);
 
-}  // namespace jiangan::gateway
+}  // namespace jiangan
 
-#endif  // JIANGAN_GATEWAY_TARGET_CATALOG_H_
+#endif  // JIANGAN_COMMON_TARGETS_TARGET_CATALOG_H_

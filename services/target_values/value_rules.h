@@ -1,0 +1,33 @@
+// The rules of a reported target value, without I/O: which targets take
+// values, who may record them, and what a value must be.
+#ifndef JIANGAN_SERVICES_TARGET_VALUES_VALUE_RULES_H_
+#define JIANGAN_SERVICES_TARGET_VALUES_VALUE_RULES_H_
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/civil_time.h"
+#include "common/identity/identity.h"
+#include "jiangan/portfolio/v1/portfolio.pb.h"
+#include "jiangan/target_values/v1/target_values.pb.h"
+
+namespace jiangan::target_values {
+
+namespace v1 = ::jiangan::target_values::v1;
+
+// FAILED_PRECONDITION naming its rule unless `target` is REPORTED: a
+// COMPUTED target's value comes from the records, never by hand.
+absl::Status CheckReported(const portfolio::v1::Target& target);
+
+// PERMISSION_DENIED unless `caller` is an ADMIN, or an EDITOR of the
+// department the report names responsible for `target`.
+absl::Status CheckMayRecord(const Identity& caller, const portfolio::v1::Target& target);
+
+// INVALID_ARGUMENT naming the field and the rule unless `value` has a
+// decimal value, an as-of day in `target`'s year and not after `today`, and
+// evidence of at most 1000 characters.
+absl::Status ValidateTargetValue(const v1::TargetValue& value,
+                                 const portfolio::v1::Target& target, absl::CivilDay today);
+
+}  // namespace jiangan::target_values
+
+#endif  // JIANGAN_SERVICES_TARGET_VALUES_VALUE_RULES_H_

@@ -1,0 +1,102 @@
+#include "services/target_values/value_store.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "common/base/civil_date.h"
+#include "common/base/resource_name.h"
+#include "common/base/status_macros.h"
+#include "common/base/validation.h"
+#include "common/storage/child_rows.h"
+#include "services/target_values/value_rules.h"
+#include "services/target_values/value_sql.h"
+
+namespace jiangan::target_values {
+namespace {
+
+constexpr int kSchemaVersion = 1;
+constexpr char kCollection[] = "targets";
+
+absl::flat_hash_map<std::string, portfolio::v1::Target> ById(
+    const portfolio::v1::ListTargetsResponse& catalog) {
+  absl::flat_hash_map<std::string, portfolio::v1::Target> by_id;
+  for (const portfolio::v1::Target& target : catalog.targets()) {
+    by_id[target.name().substr(sizeof(kCollection))] = target;
+  }
+  return by_id;
+}
+
+}  // namespace
+
+ValueStore::ValueStore(SqliteDb* writer, const portfolio::v1::ListTargetsResponse& catalog,
+                       ValueStoreOptions options)
+    : writer_(writer),
+      options_(std::move(options)),
+      page_tokens_(options_.page_token_key),
+      targets_(ById(catalog)),
+      readers_(std::make_unique<SqliteReaderPool>()) {}
+
+absl::StatusOr<std::unique_ptr<ValueStore>> ValueStore::Open(
+    SqliteDb* db, const portfolio::v1::ListTargetsResponse& catalog, ValueStoreOptions options) {
+  std::unique_ptr<ValueStore> store(new ValueStore(db, catalog, std::move(options)));
+  RETURN_IF_ERROR(CheckTableLayout(db, kValuesTable, kSchemaVersion));
+  RETURN_IF_ERROR(db->Exec(SchemaSql(kSchemaVersion)));
+  RETURN_IF_ERROR(store->readers_->Open(db->path(),
+                                        std::max(1, store->options_.reader_connections),
+                                        [](SqliteDb*) { return absl::OkStatus(); }));
+  return store;
+}
+
+absl::StatusOr<const portfolio::v1::Target*> ValueStore::FindTarget(
+    absl::string_view parent) const {
+  ASSIGN_OR_RETURN(const std::string id, ParseResourceName(parent, kCollection, "parent"));
+  auto it = targets_.find(id);
+  if (it == targets_.end()) {
+    return absl::NotFoundError(absl::StrCat(parent, " is not a target of the catalog"));
+  }
+  return &it->second;
+}
+
+absl::StatusOr<v1::TargetValue> ValueStore::Record(const Identity& caller,
+                                                   const v1::RecordTargetValueRequest& request) {
+  ASSIGN_OR_RETURN(const portfolio::v1::Target* target, FindTarget(request.parent()));
+  RETURN_IF_ERROR(CheckReported(*target));
+  RETURN_IF_ERROR(CheckMayRecord(caller, *target));
+  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  const absl::Time now = options_.now();
+  v1::TargetValue value = request.target_value();
+  RETURN_IF_ERROR(ValidateTargetValue(value, *target, ChinaDayOf(now)));
+  const std::string id = target->name().substr(sizeof(kCollection));
+  value.set_name(absl::StrCat(target->name(), "/values/", GenerateResourceId()));
+  value.set_recorder(caller.principal);
+  value.set_recorder_department(caller.department);
+  *value.mutable_create_time() = TimestampOf(now);
+  absl::MutexLock lock(&write_mu_);
+  RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(const bool earlier, FindChildByRequestId(writer_, kValuesTable, kTargetColumn,
+                                                              id, request.request_id(), &value));
+    if (earlier) return absl::OkStatus();
+    return InsertChildRow(writer_, kValuesTable, kTargetColumn, id, request.request_id(), value);
+  }));
+  return value;
+}
+
+absl::Status ValueStore::List(const v1::ListTargetValuesRequest& request,
+                              v1::ListTargetValuesResponse* response) const {
+  ChildRowsQuery query{kCollection, /*parent_table=*/"", "", false, kValuesTable, kTargetColumn};
+  std::string id;
+  if (request.parent() == "targets/-") {
+    query.all_parents = true;
+  } else {
+    ASSIGN_OR_RETURN(const portfolio::v1::Target* target, FindTarget(request.parent()));
+    id = target->name().substr(sizeof(kCollection));
+    query.parent_id = id;
+  }
+  return readers_->With([&](SqliteDb* db) {
+    return ListChildPayloads(db, page_tokens_, request, request.page_size(), request.page_token(),
+                             query, response->mutable_target_values(),
+                             response->mutable_next_page_token());
+  });
+}
+
+}  // namespace jiangan::target_values

@@ -1,0 +1,67 @@
+// Where reported target values are kept: an append-only SQLite table,
+// written by one writer under a lock and read by a pool of readers. The
+// targets themselves come from the catalog the store is opened with.
+#ifndef JIANGAN_SERVICES_TARGET_VALUES_VALUE_STORE_H_
+#define JIANGAN_SERVICES_TARGET_VALUES_VALUE_STORE_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "common/base/pagination.h"
+#include "common/identity/identity.h"
+#include "common/storage/sqlite_db.h"
+#include "common/storage/sqlite_reader_pool.h"
+#include "jiangan/portfolio/v1/portfolio.pb.h"
+#include "jiangan/target_values/v1/target_values.pb.h"
+
+namespace jiangan::target_values {
+
+struct ValueStoreOptions {
+  // Signs page tokens.
+  std::string page_token_key;
+  int reader_connections = 2;
+  // The clock; tests set it.
+  std::function<absl::Time()> now = [] { return absl::Now(); };
+};
+
+class ValueStore {
+ public:
+  // Opens the store on `db` (which must outlive it) for the targets of
+  // `catalog`; FAILED_PRECONDITION for a file of another layout.
+  static absl::StatusOr<std::unique_ptr<ValueStore>> Open(
+      SqliteDb* db, const portfolio::v1::ListTargetsResponse& catalog, ValueStoreOptions options);
+
+  // Records a value of a REPORTED target for `caller`, once per request_id.
+  absl::StatusOr<v1::TargetValue> Record(const Identity& caller,
+                                         const v1::RecordTargetValueRequest& request)
+      ABSL_LOCKS_EXCLUDED(write_mu_);
+
+  // A page of the values of one target, or of every target, oldest first.
+  absl::Status List(const v1::ListTargetValuesRequest& request,
+                    v1::ListTargetValuesResponse* response) const;
+
+ private:
+  ValueStore(SqliteDb* writer, const portfolio::v1::ListTargetsResponse& catalog,
+             ValueStoreOptions options);
+
+  // The catalog's target named by `parent` (field `parent`): INVALID_ARGUMENT
+  // for a malformed name, NOT_FOUND for one the catalog does not have.
+  absl::StatusOr<const portfolio::v1::Target*> FindTarget(absl::string_view parent) const;
+
+  SqliteDb* const writer_;
+  const ValueStoreOptions options_;
+  const SignedPageTokens page_tokens_;
+  // Target id -> target; immutable after construction.
+  const absl::flat_hash_map<std::string, portfolio::v1::Target> targets_;
+  std::unique_ptr<SqliteReaderPool> readers_;
+  absl::Mutex write_mu_;
+};
+
+}  // namespace jiangan::target_values
+
+#endif  // JIANGAN_SERVICES_TARGET_VALUES_VALUE_STORE_H_
