@@ -1,10 +1,13 @@
 #include "gateway/http_json_api.h"
 
+
 #include <algorithm>
 #include <map>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/notification.h"
@@ -15,6 +18,7 @@
 #include "gateway/method_plan.h"
 #include "google/protobuf/field_mask.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "jiangan/type/v1/file.pb.h"
 
 namespace jiangan::gateway {
 namespace {
@@ -167,6 +171,25 @@ absl::Status ApplyBody(absl::string_view body, Message* target) {
     return absl::InvalidArgumentError(absl::StrCat("body: ", parsed.message().as_string()));
   }
   return absl::OkStatus();
+}
+
+// A jiangan.type.v1.File served as the file itself, to be saved under its
+// name (RFC 6266: an ASCII fallback, and the UTF-8 name percent-encoded).
+HttpResponse ServeFile(const Message& message) {
+  const auto& file = static_cast<const type::v1::File&>(message);
+  std::string encoded;
+  std::string fallback;
+  for (unsigned char c : file.filename()) {
+    const bool plain = absl::ascii_isalnum(c) || c == '.' || c == '-' || c == '_';
+    encoded += plain ? std::string(1, static_cast<char>(c)) : absl::StrFormat("%%%02X", c);
+    if (plain) fallback += static_cast<char>(c);
+  }
+  if (fallback.empty() || fallback.front() == '.') fallback = absl::StrCat("download", fallback);
+  HttpResponse response{200, file.content_type(), file.content()};
+  response.headers.emplace_back(
+      "Content-Disposition",
+      absl::StrCat("attachment; filename=\"", fallback, "\"; filename*=UTF-8''", encoded));
+  return response;
 }
 
 }  // namespace
@@ -388,6 +411,7 @@ HttpResponse HttpJsonApi::Call(const MethodDescriptor* method, const Message& re
   if (!response->ParseFromString(ByteBufferToString(response_bytes))) {
     return JsonError(grpc::INTERNAL, "the service's response does not parse");
   }
+  if (method->output_type() == type::v1::File::descriptor()) return ServeFile(*response);
   std::string json;
   google::protobuf::util::JsonPrintOptions options;
   auto printed = google::protobuf::util::MessageToJsonString(*response, &json, options);

@@ -11,6 +11,7 @@
 #include "common/base/status_macros.h"
 #include "common/targets/target_catalog.h"
 #include "gateway/target_filter.h"
+#include "gateway/target_report.h"
 
 namespace jiangan::gateway {
 namespace {
@@ -44,6 +45,14 @@ grpc::ServerUnaryReactor* PortfolioService::GetTarget(grpc::CallbackServerContex
                                                       v1::Target* response) {
   return calls_.Serve(context, ReadAccess("GetTarget"), [=, this](const Identity& caller) {
     return Get(caller, DeadlineOf(*context), *request, response);
+  });
+}
+
+grpc::ServerUnaryReactor* PortfolioService::ExportTargets(grpc::CallbackServerContext* context,
+                                                          const v1::ExportTargetsRequest* request,
+                                                          type::v1::File* response) {
+  return calls_.Serve(context, ReadAccess("ExportTargets"), [=, this](const Identity& caller) {
+    return Export(caller, DeadlineOf(*context), *request, response);
   });
 }
 
@@ -165,17 +174,11 @@ absl::Status PortfolioService::Get(const Identity& caller, absl::Time deadline,
   return absl::NotFoundError(absl::StrCat(request.name(), " does not exist"));
 }
 
-absl::Status PortfolioService::List(const Identity& caller, absl::Time deadline,
-                                    const v1::ListTargetsRequest& request,
-                                    v1::ListTargetsResponse* response) const {
-  ASSIGN_OR_RETURN(const int size, ResolvePageSize(request.page_size()));
-  RETURN_IF_ERROR(CheckTargetFilter(request.filter()));
-  const uint64_t query = QueryFingerprint(request);
-  ASSIGN_OR_RETURN(const std::string cursor, page_tokens_.Decode(request.page_token(), query));
-  // The cursor is the position the page starts at; signed, so it parses.
-  int64_t position = 0;
-  if (!cursor.empty() && !absl::SimpleAtoi(cursor, &position)) position = 0;
-
+absl::Status PortfolioService::Collect(const Identity& caller, absl::Time deadline,
+                                       const v1::TargetFilter& filter, int size,
+                                       int64_t* position,
+                                       google::protobuf::RepeatedPtrField<v1::Target>* out) const {
+  RETURN_IF_ERROR(CheckTargetFilter(filter));
   // Every reported value at once, grouped by target: one question for the
   // whole page.
   absl::StatusOr<std::vector<TargetValue>> values = reported_->Fetch("targets/-", caller, deadline);
@@ -185,9 +188,9 @@ absl::Status PortfolioService::List(const Identity& caller, absl::Time deadline,
   }
   const Reading reading{caller, deadline, ChinaDayOf(absl::Now())};
   const int64_t total = targets_.targets_size();
-  for (; position < total && response->targets_size() < size; ++position) {
-    const v1::Target& target = targets_.targets(static_cast<int>(position));
-    if (!MatchesCatalogFields(request.filter(), target)) continue;
+  for (; *position < total && out->size() < size; ++*position) {
+    const v1::Target& target = targets_.targets(static_cast<int>(*position));
+    if (!MatchesCatalogFields(filter, target)) continue;
     v1::Target presented = target;
     if (target.measurement() == v1::COMPUTED) {
       PresentComputed(reading, /*trend=*/false, &presented);
@@ -200,11 +203,51 @@ absl::Status PortfolioService::List(const Identity& caller, absl::Time deadline,
                                             : absl::Span<const TargetValue>(it->second),
                       /*trend=*/false, &presented);
     }
-    if (MatchesHealth(request.filter(), presented)) *response->add_targets() = std::move(presented);
+    if (MatchesHealth(filter, presented)) *out->Add() = std::move(presented);
   }
-  if (position < total) {
+  return absl::OkStatus();
+}
+
+absl::Status PortfolioService::List(const Identity& caller, absl::Time deadline,
+                                    const v1::ListTargetsRequest& request,
+                                    v1::ListTargetsResponse* response) const {
+  ASSIGN_OR_RETURN(const int size, ResolvePageSize(request.page_size()));
+  const uint64_t query = QueryFingerprint(request);
+  ASSIGN_OR_RETURN(const std::string cursor, page_tokens_.Decode(request.page_token(), query));
+  // The cursor is the position the page starts at; signed, so it parses.
+  int64_t position = 0;
+  if (!cursor.empty() && !absl::SimpleAtoi(cursor, &position)) position = 0;
+  RETURN_IF_ERROR(
+      Collect(caller, deadline, request.filter(), size, &position, response->mutable_targets()));
+  if (position < targets_.targets_size()) {
     response->set_next_page_token(page_tokens_.Encode(absl::StrCat(position), query));
   }
+  return absl::OkStatus();
+}
+
+absl::Status PortfolioService::Export(const Identity& caller, absl::Time deadline,
+                                      const v1::ExportTargetsRequest& request,
+                                      type::v1::File* response) const {
+  if (!v1::ExportFormat_IsValid(request.format())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("format: must be XLSX or CSV, got ", request.format()));
+  }
+  google::protobuf::RepeatedPtrField<v1::Target> targets;
+  int64_t position = 0;
+  RETURN_IF_ERROR(
+      Collect(caller, deadline, request.filter(), targets_.targets_size(), &position, &targets));
+  const std::string stem =
+      absl::StrCat("江岸区目标完成情况-", FormatDate(FromCivilDay(ChinaDayOf(absl::Now()))));
+  if (request.format() == v1::CSV) {
+    response->set_filename(absl::StrCat(stem, ".csv"));
+    response->set_content_type("text/csv; charset=utf-8");
+    response->set_content(TargetsCsv(targets));
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(std::string workbook, TargetsXlsx(targets));
+  response->set_filename(absl::StrCat(stem, ".xlsx"));
+  response->set_content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  response->set_content(std::move(workbook));
   return absl::OkStatus();
 }
 

@@ -45,6 +45,9 @@ class PortfolioService final : public portfolio::v1::PortfolioService::CallbackS
   grpc::ServerUnaryReactor* ListTargets(grpc::CallbackServerContext* context,
                                         const portfolio::v1::ListTargetsRequest* request,
                                         portfolio::v1::ListTargetsResponse* response) override;
+  grpc::ServerUnaryReactor* ExportTargets(grpc::CallbackServerContext* context,
+                                          const portfolio::v1::ExportTargetsRequest* request,
+                                          type::v1::File* response) override;
 
  private:
   PortfolioService(portfolio::v1::ListTargetsResponse targets, const CallerAuthority* authority,
@@ -63,6 +66,15 @@ class PortfolioService final : public portfolio::v1::PortfolioService::CallbackS
   absl::Status List(const Identity& caller, absl::Time deadline,
                     const portfolio::v1::ListTargetsRequest& request,
                     portfolio::v1::ListTargetsResponse* response) const;
+  absl::Status Export(const Identity& caller, absl::Time deadline,
+                      const portfolio::v1::ExportTargetsRequest& request,
+                      type::v1::File* response) const;
+  // Presents the targets from catalog position `*position` on that `filter`
+  // selects, until `out` holds `size`; `*position` ends past the last one
+  // looked at.
+  absl::Status Collect(const Identity& caller, absl::Time deadline,
+                       const portfolio::v1::TargetFilter& filter, int size, int64_t* position,
+                       google::protobuf::RepeatedPtrField<portfolio::v1::Target>* out) const;
   // When the services must have answered for a call with `context`.
   absl::Time DeadlineOf(const grpc::CallbackServerContext& context) const;
   // What a call asks of the services: who asks, by when, and for which day.

@@ -63,8 +63,9 @@ void WriteResponse(int fd, const HttpResponse& response, bool keep_alive) {
       "HTTP/1.1 ", response.status, " ", Reason(response.status),
       "\r\nContent-Type: ", response.content_type,
       "\r\nContent-Length: ", response.body.size(),
-      "\r\nConnection: ", keep_alive ? "keep-alive" : "close", "\r\n\r\n",
-      response.body);
+      "\r\nConnection: ", keep_alive ? "keep-alive" : "close", "\r\n");
+  for (const auto& [name, value] : response.headers) absl::StrAppend(&out, name, ": ", value, "\r\n");
+  absl::StrAppend(&out, "\r\n", response.body);
   WriteAll(fd, out);
 }
 

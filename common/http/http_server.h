@@ -31,6 +31,9 @@ struct HttpResponse {
   int status = 200;
   std::string content_type = "text/plain; charset=utf-8";
   std::string body;
+  // Further headers, e.g. {"Content-Disposition", "attachment; ..."}; the
+  // handler keeps CR and LF out of them.
+  std::vector<std::pair<std::string, std::string>> headers = {};
 };
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;

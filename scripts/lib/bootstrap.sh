@@ -4,7 +4,8 @@
 # Everything the build, the local run and the tests use.
 JIANGAN_PACKAGES=(g++ cmake ninja-build pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libabsl-dev libhiredis-dev libsqlite3-dev libssl-dev libgtest-dev libgmock-dev redis-server)
+  libabsl-dev libhiredis-dev libsqlite3-dev libssl-dev libgtest-dev libgmock-dev redis-server
+  libxlsxwriter-dev python3)
 
 # Installs the named Debian packages that are missing: as root with apt-get,
 # otherwise prints the one command to run and exits.

@@ -1,12 +1,18 @@
 // The district's targets end to end: actuals computed from the services'
 // records as they stand, through the real gateway, Redis and services.
+#include <algorithm>
 #include <csignal>
+#include <cstdlib>
+#include <fstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/base/file_util.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "jiangan/portfolio/v1/portfolio.pb.h"
+#include "tests/support/child_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/system_under_test.h"
 
@@ -226,6 +232,60 @@ TEST_F(TargetsSystemTest, AComputedTargetShowsItsActualAtEachMonthEnd) {
   EXPECT_EQ(signed_sqm.trend(7).actual_value(), "100000");
   EXPECT_EQ(signed_sqm.trend(8).actual_value(), "300000");
   EXPECT_EQ(signed_sqm.trend(11).actual_value(), "300000");
+}
+
+TEST_F(TargetsSystemTest, TheWeeklyReportDownloadsAsAWorkbookAndAsCsv) {
+  auto project = Http("POST", "/v1/projects?project_id=phase-9",
+                      R"({"displayName":"汉口滨江国际商务区九期征收","kind":"EXPROPRIATION",)"
+                      R"("phase":"UNDER_CONSTRUCTION","leadDepartment":"区征收服务中心"})");
+  ASSERT_EQ(project.status, 200) << project.body;
+  auto report = Http("POST", "/v1/projects/phase-9:reportProgress",
+                     R"({"period":"2024-06","percentComplete":10,)"
+                     R"("achieved":{"expropriationSignedSqm":"59000"}})");
+  ASSERT_EQ(report.status, 200) << report.body;
+
+  auto csv = Http("GET", "/v1/targets:export?format=CSV&filter.measured_by=renewal");
+  ASSERT_EQ(csv.status, 200) << csv.body;
+  EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
+  EXPECT_TRUE(absl::StartsWith(csv.headers["content-disposition"], "attachment; filename="))
+      << csv.headers["content-disposition"];
+  EXPECT_TRUE(absl::StrContains(csv.headers["content-disposition"], ".csv"));
+  EXPECT_TRUE(absl::StartsWith(csv.body, "\xEF\xBB\xBF序号,目标,"));
+  EXPECT_TRUE(absl::StrContains(csv.body, ",590000,59000,10.0,100.0,严重滞后,")) << csv.body;
+  // Only renewal's targets: 10 of them, after the header.
+  EXPECT_EQ(std::count(csv.body.begin(), csv.body.end(), '\n'), 11);
+
+  auto xlsx = Http("GET", "/v1/targets:export");
+  ASSERT_EQ(xlsx.status, 200) << xlsx.body;
+  EXPECT_EQ(xlsx.content_type, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  const std::string dir = testing::MakeTempDir();
+  {
+    std::ofstream out(dir + "/report.xlsx", std::ios::binary);
+    out << xlsx.body;
+  }
+  const std::string command =
+      absl::StrCat("python3 ", JIANGAN_SOURCE_DIR, "/tests/e2e/read_workbook.py ", dir,
+                   "/report.xlsx > ", dir, "/cells.txt 2>&1");
+  ASSERT_EQ(std::system(command.c_str()), 0) << ReadFileToString(dir + "/cells.txt").value_or("");
+  const std::vector<std::string> rows =
+      absl::StrSplit(ReadFileToString(dir + "/cells.txt").value_or(""), '\n', absl::SkipEmpty());
+  ASSERT_EQ(rows.size(), 62u);  // the sheet's name, the header, 60 targets
+  EXPECT_EQ(rows[0], "目标完成情况");
+  EXPECT_TRUE(absl::StartsWith(rows[1], "序号[DDEBF7]\t目标[DDEBF7]")) << rows[1];
+  bool found = false;
+  for (const std::string& row : rows) {
+    const std::vector<std::string> cells = absl::StrSplit(row, '\t');
+    if (cells.size() < 8 || cells[1] != "全年完成征收签约59万平方米") continue;
+    found = true;
+    EXPECT_EQ(cells[3], "590000");  // numbers as numbers
+    EXPECT_EQ(cells[4], "59000");
+    EXPECT_EQ(cells[7], "严重滞后[FFC7CE]");
+  }
+  EXPECT_TRUE(found);
+  EXPECT_TRUE(absl::StrContains(rows[2], "未知[D9D9D9]")) << rows[2];
+
+  auto bad = Http("GET", "/v1/targets:export?format=PDF");
+  EXPECT_EQ(bad.status, 400) << bad.body;
 }
 
 }  // namespace

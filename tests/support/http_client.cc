@@ -46,10 +46,14 @@ absl::StatusOr<HttpResult> HttpRequestTo(int port, const std::string& method,
   if (status_line.size() < 2 || !absl::SimpleAtoi(status_line[1], &result.status)) {
     return absl::DataLossError(absl::StrCat("bad status line: ", lines[0]));
   }
-  for (const std::string& line : lines) {
-    if (absl::StartsWithIgnoreCase(line, "content-type:")) {
-      result.content_type = std::string(absl::StripAsciiWhitespace(line.substr(13)));
-    }
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const size_t colon = lines[i].find(':');
+    if (colon == std::string::npos) continue;
+    result.headers[absl::AsciiStrToLower(lines[i].substr(0, colon))] =
+        std::string(absl::StripAsciiWhitespace(lines[i].substr(colon + 1)));
+  }
+  if (auto it = result.headers.find("content-type"); it != result.headers.end()) {
+    result.content_type = it->second;
   }
   result.body = response.substr(head_end + 4);
   return result;

@@ -2,6 +2,7 @@
 #ifndef JIANGAN_TESTS_SUPPORT_HTTP_CLIENT_H_
 #define JIANGAN_TESTS_SUPPORT_HTTP_CLIENT_H_
 
+#include <map>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -11,6 +12,8 @@ namespace jiangan::testing {
 struct HttpResult {
   int status = 0;
   std::string content_type;
+  // Every header, by its name in lower case.
+  std::map<std::string, std::string> headers;
   std::string body;
 };
 
