@@ -48,6 +48,15 @@ grpc::ServerUnaryReactor* PortfolioService::GetTarget(grpc::CallbackServerContex
   });
 }
 
+grpc::ServerUnaryReactor* PortfolioService::ListTargetContributions(
+    grpc::CallbackServerContext* context, const v1::ListTargetContributionsRequest* request,
+    v1::ListTargetContributionsResponse* response) {
+  return calls_.Serve(context, ReadAccess("ListTargetContributions"),
+                      [=, this](const Identity& caller) {
+                        return ListContributions(caller, DeadlineOf(*context), *request, response);
+                      });
+}
+
 grpc::ServerUnaryReactor* PortfolioService::ExportTargets(grpc::CallbackServerContext* context,
                                                           const v1::ExportTargetsRequest* request,
                                                           type::v1::File* response) {
@@ -152,26 +161,66 @@ void PortfolioService::PresentReported(const Reading& reading,
   }
 }
 
+absl::StatusOr<const v1::Target*> PortfolioService::FindTarget(const std::string& name,
+                                                              absl::string_view field) const {
+  RETURN_IF_ERROR(ParseResourceName(name, "targets", field).status());
+  for (const v1::Target& target : targets_.targets()) {
+    if (target.name() == name) return &target;
+  }
+  return absl::NotFoundError(absl::StrCat(name, " does not exist"));
+}
+
 absl::Status PortfolioService::Get(const Identity& caller, absl::Time deadline,
                                    const v1::GetTargetRequest& request,
                                    v1::Target* response) const {
-  RETURN_IF_ERROR(ParseResourceName(request.name(), "targets", "name").status());
-  for (const v1::Target& target : targets_.targets()) {
-    if (target.name() != request.name()) continue;
-    *response = target;
-    const Reading reading{caller, deadline, ChinaDayOf(absl::Now())};
-    if (target.measurement() == v1::COMPUTED) {
-      PresentComputed(reading, /*trend=*/true, response);
-      return absl::OkStatus();
-    }
-    absl::StatusOr<std::vector<TargetValue>> values =
-        reported_->Fetch(target.name(), caller, deadline);
-    absl::StatusOr<absl::Span<const TargetValue>> span =
-        values.ok() ? absl::StatusOr<absl::Span<const TargetValue>>(*values) : values.status();
-    PresentReported(reading, span, /*trend=*/true, response);
+  ASSIGN_OR_RETURN(const v1::Target* target, FindTarget(request.name(), "name"));
+  *response = *target;
+  const Reading reading{caller, deadline, ChinaDayOf(absl::Now())};
+  if (target->measurement() == v1::COMPUTED) {
+    PresentComputed(reading, /*trend=*/true, response);
     return absl::OkStatus();
   }
-  return absl::NotFoundError(absl::StrCat(request.name(), " does not exist"));
+  absl::StatusOr<std::vector<TargetValue>> values =
+      reported_->Fetch(target->name(), caller, deadline);
+  absl::StatusOr<absl::Span<const TargetValue>> span =
+      values.ok() ? absl::StatusOr<absl::Span<const TargetValue>>(*values) : values.status();
+  PresentReported(reading, span, /*trend=*/true, response);
+  return absl::OkStatus();
+}
+
+absl::Status PortfolioService::ListContributions(
+    const Identity& caller, absl::Time deadline, const v1::ListTargetContributionsRequest& request,
+    v1::ListTargetContributionsResponse* response) const {
+  ASSIGN_OR_RETURN(const int size, ResolvePageSize(request.page_size()));
+  ASSIGN_OR_RETURN(const v1::Target* target, FindTarget(request.parent(), "parent"));
+  const uint64_t query = QueryFingerprint(request);
+  ASSIGN_OR_RETURN(const std::string cursor, page_tokens_.Decode(request.page_token(), query));
+  int64_t position = 0;
+  if (!cursor.empty() && !absl::SimpleAtoi(cursor, &position)) position = 0;
+  std::vector<Contribution> all;
+  if (target->measurement() == v1::COMPUTED) {
+    ASSIGN_OR_RETURN(all, actuals_->Contributions(*target, caller, deadline,
+                                                  ReadDay(*target, ChinaDayOf(absl::Now()))));
+  } else {
+    ASSIGN_OR_RETURN(const std::vector<TargetValue> values,
+                     reported_->Fetch(target->name(), caller, deadline));
+    for (auto it = values.rbegin(); it != values.rend(); ++it) {
+      all.push_back({it->name(), it->value()});
+    }
+  }
+  // Pages are positions in an order computed anew per call: a record whose
+  // part changes between pages may move across the boundary.
+  const int64_t total = static_cast<int64_t>(all.size());
+  for (; position < total && response->contributions_size() < size; ++position) {
+    v1::TargetContribution* contribution = response->add_contributions();
+    contribution->set_record(all[position].record);
+    contribution->set_value(all[position].value);
+  }
+  response->set_total_size(static_cast<int32_t>(total));
+  if (position < total) {
+    response->set_next_page_token(page_tokens_.Encode(absl::StrCat(position), query));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status PortfolioService::Collect(const Identity& caller, absl::Time deadline,

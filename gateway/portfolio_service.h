@@ -45,6 +45,10 @@ class PortfolioService final : public portfolio::v1::PortfolioService::CallbackS
   grpc::ServerUnaryReactor* ListTargets(grpc::CallbackServerContext* context,
                                         const portfolio::v1::ListTargetsRequest* request,
                                         portfolio::v1::ListTargetsResponse* response) override;
+  grpc::ServerUnaryReactor* ListTargetContributions(
+      grpc::CallbackServerContext* context,
+      const portfolio::v1::ListTargetContributionsRequest* request,
+      portfolio::v1::ListTargetContributionsResponse* response) override;
   grpc::ServerUnaryReactor* ExportTargets(grpc::CallbackServerContext* context,
                                           const portfolio::v1::ExportTargetsRequest* request,
                                           type::v1::File* response) override;
@@ -66,6 +70,13 @@ class PortfolioService final : public portfolio::v1::PortfolioService::CallbackS
   absl::Status List(const Identity& caller, absl::Time deadline,
                     const portfolio::v1::ListTargetsRequest& request,
                     portfolio::v1::ListTargetsResponse* response) const;
+  absl::Status ListContributions(const Identity& caller, absl::Time deadline,
+                                 const portfolio::v1::ListTargetContributionsRequest& request,
+                                 portfolio::v1::ListTargetContributionsResponse* response) const;
+  // The catalog's target named `name` (request field `field`):
+  // INVALID_ARGUMENT for a malformed name, NOT_FOUND for an unknown one.
+  absl::StatusOr<const portfolio::v1::Target*> FindTarget(const std::string& name,
+                                                          absl::string_view field) const;
   absl::Status Export(const Identity& caller, absl::Time deadline,
                       const portfolio::v1::ExportTargetsRequest& request,
                       type::v1::File* response) const;

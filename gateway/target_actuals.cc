@@ -38,11 +38,15 @@ std::string Decimal(int64_t value, int64_t divisor) {
 
 }  // namespace
 
-absl::StatusOr<TargetActual> TargetActuals::Compute(const portfolio::v1::Target& target,
-                                                    const Identity& caller,
-                                                    absl::Time deadline,
-                                                    absl::CivilDay through) const {
-  ASSIGN_OR_RETURN(const TargetRule rule, ParseTargetRule(target.rule()));
+absl::StatusOr<TargetActuals::Parts> TargetActuals::Measure(const portfolio::v1::Target& target,
+                                                            const Identity& caller,
+                                                            absl::Time deadline,
+                                                            absl::CivilDay through,
+                                                            Breakdown breakdown) const {
+  Parts parts;
+  ASSIGN_OR_RETURN(parts.rule, ParseTargetRule(target.rule()));
+  const TargetRule& rule = parts.rule;
+  const bool by_record = breakdown == Breakdown::kRecord;
   const ApiCatalog& apis = Apis();
   const google::protobuf::ServiceDescriptor* service =
       target.measured_by() == "renewal"      ? apis.renewal
@@ -56,14 +60,12 @@ absl::StatusOr<TargetActual> TargetActuals::Compute(const portfolio::v1::Target&
     case TargetRule::Source::kRenewalEntered: {
       renewal_v1::SummarizeProjectsRequest request;
       SetWindow(target.year(), through, request.mutable_window_start(), request.mutable_window_end());
-      request.add_group_by(renewal_v1::BY_SUB_DISTRICT);
+      request.add_group_by(by_record ? renewal_v1::BY_PROJECT : renewal_v1::BY_SUB_DISTRICT);
       for (int kind : rule.kinds) request.mutable_filter()->add_kinds(static_cast<renewal_v1::ProjectKind>(kind));
       renewal_v1::SummarizeProjectsResponse response;
       RETURN_IF_ERROR(FromGrpc(renewal_v1::RenewalService::NewStub(channel)->SummarizeProjects(
                                    context.get(), request, &response),
                                "renewal"));
-      int64_t total = 0;
-      TargetActual actual;
       for (const renewal_v1::ProjectGroup& group : response.groups()) {
         int64_t value = 0;
         if (rule.source == TargetRule::Source::kRenewalReported) {
@@ -74,39 +76,40 @@ absl::StatusOr<TargetActual> TargetActuals::Compute(const portfolio::v1::Target&
             if (entries.phase() == rule.entered) value += entries.count();
           }
         }
-        total += value;
-        actual.by_sub_district.emplace_back(group.sub_district(), Decimal(value, rule.divisor));
+        parts.groups.emplace_back(by_record ? group.project() : group.sub_district(), value);
       }
-      actual.total = Decimal(total, rule.divisor);
-      return actual;
+      return parts;
     }
     case TargetRule::Source::kInvestmentArrived:
     case TargetRule::Source::kInvestmentEntered: {
       investment_v1::SummarizeLeadsRequest request;
       SetWindow(target.year(), through, request.mutable_window_start(), request.mutable_window_end());
+      // Leads carry no sub-district: without records, one group.
+      if (by_record) request.add_group_by(investment_v1::BY_LEAD);
       if (rule.field == "key_enterprise") request.mutable_filter()->set_key_enterprise(true);
       if (rule.field == "head_enterprise") request.mutable_filter()->set_head_enterprise(true);
       investment_v1::SummarizeLeadsResponse response;
       RETURN_IF_ERROR(FromGrpc(investment_v1::InvestmentService::NewStub(channel)->SummarizeLeads(
                                    context.get(), request, &response),
                                "investment"));
-      int64_t total = 0;
       for (const investment_v1::LeadGroup& group : response.groups()) {
+        int64_t value = 0;
         if (rule.source == TargetRule::Source::kInvestmentArrived) {
-          total += group.window_arrived_yuan();
+          value = group.window_arrived_yuan();
         } else {
           for (const investment_v1::StageEntries& entries : group.window_stage_entries()) {
-            if (entries.stage() == rule.entered) total += entries.count();
+            if (entries.stage() == rule.entered) value += entries.count();
           }
         }
+        parts.groups.emplace_back(group.lead(), value);
       }
-      return TargetActual{Decimal(total, 1), {}};
+      return parts;
     }
     case TargetRule::Source::kFacilitiesAdded:
     case TargetRule::Source::kFacilitiesOpened: {
       facilities_v1::SummarizeFacilitiesRequest request;
       SetWindow(target.year(), through, request.mutable_period_start(), request.mutable_period_end());
-      request.add_group_by(facilities_v1::BY_SUB_DISTRICT);
+      request.add_group_by(by_record ? facilities_v1::BY_FACILITY : facilities_v1::BY_SUB_DISTRICT);
       for (int kind : rule.kinds) {
         request.mutable_filter()->add_kinds(static_cast<facilities_v1::FacilityKind>(kind));
       }
@@ -114,8 +117,6 @@ absl::StatusOr<TargetActual> TargetActuals::Compute(const portfolio::v1::Target&
       RETURN_IF_ERROR(FromGrpc(facilities_v1::FacilitiesService::NewStub(channel)
                                    ->SummarizeFacilities(context.get(), request, &response),
                                "facilities"));
-      int64_t total = 0;
-      TargetActual actual;
       for (const facilities_v1::FacilityGroup& group : response.groups()) {
         int64_t value = 0;
         if (rule.source == TargetRule::Source::kFacilitiesOpened) {
@@ -125,14 +126,46 @@ absl::StatusOr<TargetActual> TargetActuals::Compute(const portfolio::v1::Target&
             value += capacity.added();
           }
         }
-        total += value;
-        actual.by_sub_district.emplace_back(group.sub_district(), Decimal(value, 1));
+        parts.groups.emplace_back(by_record ? group.facility() : group.sub_district(), value);
       }
-      actual.total = Decimal(total, 1);
-      return actual;
+      return parts;
     }
   }
   return absl::InternalError("unreachable");
+}
+
+absl::StatusOr<TargetActual> TargetActuals::Compute(const portfolio::v1::Target& target,
+                                                    const Identity& caller, absl::Time deadline,
+                                                    absl::CivilDay through) const {
+  ASSIGN_OR_RETURN(const Parts parts,
+                   Measure(target, caller, deadline, through, Breakdown::kSubDistrict));
+  int64_t total = 0;
+  TargetActual actual;
+  for (const auto& [sub_district, value] : parts.groups) {
+    total += value;
+    // Investment's one group has no sub-district to show.
+    if (target.measured_by() != "investment") {
+      actual.by_sub_district.emplace_back(sub_district, Decimal(value, parts.rule.divisor));
+    }
+  }
+  actual.total = Decimal(total, parts.rule.divisor);
+  return actual;
+}
+
+absl::StatusOr<std::vector<Contribution>> TargetActuals::Contributions(
+    const portfolio::v1::Target& target, const Identity& caller, absl::Time deadline,
+    absl::CivilDay through) const {
+  ASSIGN_OR_RETURN(Parts parts, Measure(target, caller, deadline, through, Breakdown::kRecord));
+  // Largest first, then by name: what a leader looks at first.
+  std::sort(parts.groups.begin(), parts.groups.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  std::vector<Contribution> contributions;
+  for (const auto& [record, value] : parts.groups) {
+    if (value == 0) continue;
+    contributions.push_back({record, Decimal(value, parts.rule.divisor)});
+  }
+  return contributions;
 }
 
 }  // namespace jiangan::gateway

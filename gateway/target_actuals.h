@@ -29,6 +29,14 @@ struct TargetActual {
   std::vector<std::pair<std::string, std::string>> by_sub_district;
 };
 
+// A record's part in a target's actual: `record` is its resource name
+// (`projects/{id}`, `leads/{id}`, `facilities/{id}`), `value` a decimal in
+// the target's unit.
+struct Contribution {
+  std::string record;
+  std::string value;
+};
+
 class TargetActuals {
  public:
   // `backends` and `signer` must outlive this object.
@@ -42,7 +50,25 @@ class TargetActuals {
                                        const Identity& caller, absl::Time deadline,
                                        absl::CivilDay through) const;
 
+  // The records behind Compute()'s actual, each with its part, largest
+  // first; records whose part is zero are left out.
+  absl::StatusOr<std::vector<Contribution>> Contributions(const portfolio::v1::Target& target,
+                                                          const Identity& caller,
+                                                          absl::Time deadline,
+                                                          absl::CivilDay through) const;
+
  private:
+  enum class Breakdown { kSubDistrict, kRecord };
+  // The rule's figure per group: per sub-district (investment: one group),
+  // or per record; raw integers, before the rule's divisor.
+  struct Parts {
+    TargetRule rule;
+    std::vector<std::pair<std::string, int64_t>> groups;
+  };
+  absl::StatusOr<Parts> Measure(const portfolio::v1::Target& target, const Identity& caller,
+                                absl::Time deadline, absl::CivilDay through,
+                                Breakdown breakdown) const;
+
   Backends* const backends_;
   const IdentitySigner* const signer_;
 };

@@ -139,6 +139,10 @@ absl::StatusOr<FacilityDimension> DimensionOf(v1::FacilityGrouping grouping) {
       return FacilityDimension{"service_year", false, [=](const SqlArg& v, v1::FacilityGroup* g) {
                                  g->set_service_year(static_cast<int32_t>(number(v)));
                                }};
+    case v1::BY_FACILITY:
+      return FacilityDimension{"facilities.id", true, [=](const SqlArg& v, v1::FacilityGroup* g) {
+                                 g->set_facility(absl::StrCat("facilities/", std::get<std::string>(v)));
+                               }};
     default:
       return absl::InvalidArgumentError(absl::StrCat(
           static_cast<int>(grouping), " is not a FacilityGrouping other than UNSPECIFIED"));

@@ -228,6 +228,10 @@ absl::StatusOr<LeadDimension> DimensionOf(v1::LeadGrouping grouping) {
       return LeadDimension{"major_project", false, [=](const SqlArg& v, v1::LeadGroup* g) {
                              g->set_major_project(number(v) != 0);
                            }};
+    case v1::BY_LEAD:
+      return LeadDimension{"leads.id", true, [=](const SqlArg& v, v1::LeadGroup* g) {
+                             g->set_lead(absl::StrCat("leads/", text(v)));
+                           }};
     default:
       return absl::InvalidArgumentError(absl::StrCat(
           static_cast<int>(grouping), " is not a LeadGrouping other than UNSPECIFIED"));

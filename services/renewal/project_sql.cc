@@ -242,6 +242,10 @@ absl::StatusOr<Dimension> DimensionOf(v1::ProjectGrouping grouping, int64_t toda
       return Dimension{"completion_year", false, [=](const SqlArg& v, v1::ProjectGroup* g) {
                          g->set_completion_year(static_cast<int32_t>(number(v)));
                        }};
+    case v1::BY_PROJECT:
+      return Dimension{"projects.id", true, [=](const SqlArg& v, v1::ProjectGroup* g) {
+                         g->set_project(absl::StrCat("projects/", text(v)));
+                       }};
     default:
       return absl::InvalidArgumentError(absl::StrCat(
           static_cast<int>(grouping), " is not a ProjectGrouping other than UNSPECIFIED"));

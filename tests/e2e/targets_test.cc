@@ -288,5 +288,76 @@ TEST_F(TargetsSystemTest, TheWeeklyReportDownloadsAsAWorkbookAndAsCsv) {
   EXPECT_EQ(bad.status, 400) << bad.body;
 }
 
+TEST_F(TargetsSystemTest, ALeaderDrillsFromATargetToTheRecordsBehindIt) {
+  // Three projects: two signed in 2024, one only in 2023.
+  for (const char* id : {"erqi", "huangpu", "dazhi"}) {
+    auto project = Http("POST", absl::StrCat("/v1/projects?project_id=", id),
+                        absl::StrCat(R"({"displayName":")", id, R"(征收","kind":"EXPROPRIATION",)",
+                                     R"("phase":"UNDER_CONSTRUCTION","leadDepartment":"区征收服务中心"})"));
+    ASSERT_EQ(project.status, 200) << project.body;
+  }
+  const std::pair<const char*, const char*> reports[] = {
+      {"erqi", R"({"period":"2024-04","percentComplete":10,"achieved":{"expropriationSignedSqm":"30000"}})"},
+      {"huangpu", R"({"period":"2024-05","percentComplete":10,"achieved":{"expropriationSignedSqm":"120000"}})"},
+      {"erqi", R"({"period":"2024-08","percentComplete":20,"achieved":{"expropriationSignedSqm":"20000"}})"},
+      {"dazhi", R"({"period":"2023-11","percentComplete":30,"achieved":{"expropriationSignedSqm":"99000"}})"}};
+  for (const auto& [id, body] : reports) {
+    auto reported = Http("POST", absl::StrCat("/v1/projects/", id, ":reportProgress"), body);
+    ASSERT_EQ(reported.status, 200) << reported.body;
+  }
+  auto page = Http("GET", "/v1/targets/expropriation-signed/contributions?page_size=1");
+  ASSERT_EQ(page.status, 200) << page.body;
+  v1::ListTargetContributionsResponse first;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(page.body, &first).ok()) << page.body;
+  ASSERT_EQ(first.contributions_size(), 1);
+  EXPECT_EQ(first.contributions(0).record(), "projects/huangpu");
+  EXPECT_EQ(first.contributions(0).value(), "120000");
+  EXPECT_EQ(first.total_size(), 2);  // dazhi signed nothing in 2024
+  ASSERT_FALSE(first.next_page_token().empty());
+  page = Http("GET", "/v1/targets/expropriation-signed/contributions?page_size=1&page_token=" +
+                         first.next_page_token());
+  ASSERT_EQ(page.status, 200) << page.body;
+  v1::ListTargetContributionsResponse second;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(page.body, &second).ok()) << page.body;
+  ASSERT_EQ(second.contributions_size(), 1);
+  EXPECT_EQ(second.contributions(0).record(), "projects/erqi");
+  EXPECT_EQ(second.contributions(0).value(), "50000");
+  EXPECT_TRUE(second.next_page_token().empty());
+  // The record itself is one call away.
+  EXPECT_EQ(Http("GET", "/v1/" + second.contributions(0).record()).status, 200);
+
+  // Facilities and leads drill down the same way.
+  auto lot = Http("POST", "/v1/facilities?facility_id=erqi-lot",
+                  R"({"displayName":"二七停车场","kind":"PARKING","status":"IN_SERVICE",)"
+                  R"("ownerDepartment":"区城管执法局"})");
+  ASSERT_EQ(lot.status, 200) << lot.body;
+  ASSERT_EQ(Http("POST", "/v1/facilities/erqi-lot:recordCapacity",
+                 R"({"readingDate":{"year":2024,"month":5,"day":1},"capacity":"400"})")
+                .status,
+            200);
+  auto parking = Http("GET", "/v1/targets/parking-spaces/contributions");
+  ASSERT_EQ(parking.status, 200) << parking.body;
+  EXPECT_TRUE(absl::StrContains(parking.body, R"("record":"facilities/erqi-lot","value":"400")"))
+      << parking.body;
+
+  // A reported target's records are its values, latest recorded first.
+  for (const char* value : {"5.8", "6.1"}) {
+    ASSERT_EQ(Http("POST", "/v1/targets/gdp-growth:recordTargetValue",
+                   absl::StrCat(R"({"value":")", value,
+                                R"(","asOf":{"year":2024,"month":6,"day":30},"evidence":"快报"})"))
+                  .status,
+              200);
+  }
+  v1::ListTargetContributionsResponse gdp;
+  auto values = Http("GET", "/v1/targets/gdp-growth/contributions");
+  ASSERT_EQ(values.status, 200) << values.body;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(values.body, &gdp).ok());
+  ASSERT_EQ(gdp.contributions_size(), 2);
+  EXPECT_EQ(gdp.contributions(0).value(), "6.1");
+  EXPECT_TRUE(absl::StartsWith(gdp.contributions(0).record(), "targets/gdp-growth/values/"));
+
+  EXPECT_EQ(Http("GET", "/v1/targets/no-such-target/contributions").status, 404);
+}
+
 }  // namespace
 }  // namespace jiangan
