@@ -8,6 +8,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -20,6 +21,7 @@
 #include "common/runtime/server_runtime.h"
 #include "gateway/authenticator.h"
 #include "gateway/backends.h"
+#include "gateway/dashboard_pages.h"
 #include "gateway/forwarder.h"
 #include "gateway/forwarding_service.h"
 #include "gateway/http_json_api.h"
@@ -29,7 +31,7 @@
 
 ABSL_FLAG(std::string, host, "0.0.0.0", "Address to listen on for gRPC and HTTP.");
 ABSL_FLAG(int, grpc_port, 50050, "gRPC port for department clients.");
-ABSL_FLAG(int, http_port, 8080, "HTTP port: JSON API, /healthz, /metrics.");
+ABSL_FLAG(int, http_port, 8080, "HTTP port: the dashboard (/), JSON API, /healthz, /metrics.");
 ABSL_FLAG(std::string, renewal_address, "localhost:50051", "Renewal service.");
 ABSL_FLAG(std::string, investment_address, "localhost:50052", "Investment service.");
 ABSL_FLAG(std::string, facilities_address, "localhost:50053", "Facilities service.");
@@ -150,6 +152,10 @@ int main(int argc, char** argv) {
   absl::Status started = runtime.Start(
       {&renewal_api, &investment_api, &facilities_api, &target_values_api, portfolio_api->get()},
       [&json_api_ready](const jiangan::HttpRequest& request) -> jiangan::HttpResponse {
+        // The leaders' dashboard is the gateway's HTTP root.
+        if (!absl::StartsWith(request.path, "/v1/")) {
+          if (auto page = jiangan::gateway::ServeDashboard(request)) return *std::move(page);
+        }
         jiangan::gateway::HttpJsonApi* api = json_api_ready.load();
         if (api == nullptr) return {503, "text/plain", "starting\n"};
         return api->Handle(request);

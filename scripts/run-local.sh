@@ -103,6 +103,7 @@ cat <<INFO
 
 Jiang'an Portfolio is running (logs in $LOCAL/logs, data in $LOCAL/data).
   gateway gRPC   127.0.0.1:$GATEWAY_GRPC_PORT   (all APIs; server reflection on)
+  dashboard      http://127.0.0.1:$GATEWAY_HTTP_PORT/   (sign in with a token below)
   gateway HTTP   http://127.0.0.1:$GATEWAY_HTTP_PORT   (/v1/..., /healthz, /metrics)
   renewal        127.0.0.1:$RENEWAL_PORT   metrics http://127.0.0.1:$RENEWAL_HTTP_PORT/metrics
   investment     127.0.0.1:$INVESTMENT_PORT   metrics http://127.0.0.1:$INVESTMENT_HTTP_PORT/metrics

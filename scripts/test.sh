@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/bootstrap.sh
-ensure_packages "${JIANGAN_PACKAGES[@]}"
+ensure_packages "${JIANGAN_PACKAGES[@]}" "${JIANGAN_TEST_PACKAGES[@]}"
 build_project
 ctest --test-dir build --output-on-failure -j "$(nproc)" --timeout 300

@@ -5,7 +5,11 @@
 JIANGAN_PACKAGES=(g++ cmake ninja-build pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libhiredis-dev libsqlite3-dev libssl-dev libgtest-dev libgmock-dev redis-server
-  libxlsxwriter-dev python3)
+  libxlsxwriter-dev)
+# What the tests need besides: Python (reads back the Excel report, drives
+# the browser), headless Chromium with its driver, and CJK fonts so that the
+# dashboard's screenshots show Chinese.
+JIANGAN_TEST_PACKAGES=(python3 chromium chromium-driver fonts-noto-cjk)
 
 # Installs the named Debian packages that are missing: as root with apt-get,
 # otherwise prints the one command to run and exits.

@@ -1,0 +1,21 @@
+// The leaders' dashboard on the gateway's HTTP port: one page, its script
+// and its style, compiled into the binary. The page talks only to this
+// origin's JSON API with the token the user signs in with; it loads nothing
+// from anywhere else (the district network is closed), which its Content
+// Security Policy also enforces.
+#ifndef JIANGAN_GATEWAY_DASHBOARD_PAGES_H_
+#define JIANGAN_GATEWAY_DASHBOARD_PAGES_H_
+
+#include <optional>
+
+#include "common/http/http_server.h"
+
+namespace jiangan::gateway {
+
+// The dashboard's answer to `request` ("/" is the page); nullopt for a path
+// that is not one of its files.
+std::optional<HttpResponse> ServeDashboard(const HttpRequest& request);
+
+}  // namespace jiangan::gateway
+
+#endif  // JIANGAN_GATEWAY_DASHBOARD_PAGES_H_

@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""Drives the leaders' dashboard in Debian's headless Chromium, as a person
+would: signs in (a wrong token first), reads the targets and their health,
+filters, opens a target, drills down to a project, looks at the map, and
+checks that the page loaded nothing from anywhere but the gateway.
+
+W3C WebDriver through chromedriver, over the standard library only.
+Exit status 0 when every check holds; screenshots go to --screenshots.
+
+  dashboard_check.py --base-url http://127.0.0.1:8080 --token T --screenshots DIR
+"""
+import argparse
+import base64
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+ELEMENT = "element-6066-11e4-a52e-4f735466cecf"
+
+
+class Driver:
+    def __init__(self, port):
+        self.base = f"http://127.0.0.1:{port}"
+        self.session = None
+
+    def call(self, method, path, body=None):
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.base + path, data=data, method=method,
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return json.loads(response.read() or b"{}").get("value")
+        except urllib.error.HTTPError as error:
+            raise RuntimeError(f"{method} {path}: {error.read().decode()[:500]}") from None
+
+    def start(self):
+        capabilities = {"capabilities": {"alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu",
+                         "--disable-dev-shm-usage", "--window-size=1400,1800",
+                         "--lang=zh-CN"],
+            },
+        }}}
+        self.session = self.call("POST", "/session", capabilities)["sessionId"]
+
+    def s(self, path):
+        return f"/session/{self.session}{path}"
+
+    def go(self, url):
+        self.call("POST", self.s("/url"), {"url": url})
+
+    def find(self, css):
+        return self.call("POST", self.s("/element"), {"using": "css selector", "value": css})[ELEMENT]
+
+    def type(self, css, text):
+        self.call("POST", self.s(f"/element/{self.find(css)}/value"), {"text": text})
+
+    def click(self, css):
+        self.call("POST", self.s(f"/element/{self.find(css)}/click"), {})
+
+    def js(self, script, *args):
+        return self.call("POST", self.s("/execute/sync"), {"script": script, "args": list(args)})
+
+    def wait(self, script, what, timeout=15):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            value = self.js(script)
+            if value:
+                return value
+            time.sleep(0.1)
+        raise AssertionError(f"timed out waiting for {what}")
+
+    def screenshot(self, path):
+        with open(path, "wb") as out:
+            out.write(base64.b64decode(self.call("GET", self.s("/screenshot"))))
+
+    def quit(self):
+        if self.session:
+            try:
+                self.call("DELETE", self.s(""))
+            except Exception:  # the browser may already be gone
+                pass
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def check(condition, message):
+    if not condition:
+        raise AssertionError(message)
+    print("ok:", message)
+
+
+def run(driver, base_url, token, screenshots):
+    driver.go(base_url + "/")
+    driver.wait("return document.readyState === 'complete'", "the page")
+    check(driver.js("return document.getElementById('app').hidden"), "nothing is shown before signing in")
+    check(driver.js("return document.querySelectorAll('#targets tbody tr').length") == 0,
+          "no targets before signing in")
+
+    driver.type("#token", "not-a-token")
+    driver.click("#sign-in-form button")
+    message = driver.wait("return document.getElementById('sign-in-error').textContent",
+                          "the refusal")
+    check("令牌无效" in message, f"a wrong token is refused in Chinese: {message}")
+    check(driver.js("return document.getElementById('app').hidden"), "still nothing shown")
+
+    driver.type("#token", token)
+    driver.click("#sign-in-form button")
+    driver.wait("return document.querySelectorAll('#targets tbody tr').length === 60", "60 targets")
+    driver.wait("return document.querySelectorAll('#map .project').length > 0", "the map")
+    driver.screenshot(os.path.join(screenshots, "1-targets.png"))
+    labels = driver.js("return [...document.querySelectorAll('#targets .badge')].map(b => b.textContent)")
+    check(len(labels) == 60 and set(labels) <= {"正常", "滞后", "严重滞后", "未知"},
+          f"every target shows its health: {sorted(set(labels))}")
+    check("正常" in labels and "严重滞后" in labels and "未知" in labels,
+          "on pace, far behind and unknown targets are told apart")
+    row = driver.js("""return [...document.querySelectorAll('#targets tbody tr')]
+        .find(r => r.dataset.name === 'targets/expropriation-signed').textContent""")
+    check("590,000" in row and "严重滞后" in row, f"征收签约 shows actual against target: {row}")
+
+    driver.js("const s = document.getElementById('filter-health'); s.value = 'RED';"
+              "s.dispatchEvent(new Event('change'))")
+    driver.wait("""const rows = document.querySelectorAll('#targets tbody tr');
+        return rows.length > 0 && rows.length < 60""", "the RED filter")
+    labels = driver.js("return [...document.querySelectorAll('#targets .badge')].map(b => b.textContent)")
+    check(set(labels) == {"严重滞后"}, f"the filter keeps only far-behind targets ({len(labels)})")
+
+    driver.js("""[...document.querySelectorAll('#targets tbody tr')]
+        .find(r => r.dataset.name === 'targets/expropriation-signed').click()""")
+    driver.wait("return !document.getElementById('detail').hidden && "
+                "document.querySelectorAll('#contributions li button').length > 0", "the drill-down")
+    reason = driver.js("return document.getElementById('detail-reason').textContent")
+    check("落后" in reason, f"the detail says why in Chinese: {reason}")
+    check(driver.js("return document.querySelectorAll('#trend polyline').length") == 1,
+          "the month-end trend is drawn")
+    items = driver.js("return [...document.querySelectorAll('#contributions li')].map(l => l.textContent)")
+    check(any("projects/erqi" in item for item in items), f"the records behind it: {items}")
+    driver.js("document.querySelector('#contributions li button').click()")
+    title = driver.wait("return !document.getElementById('record').hidden && "
+                        "document.getElementById('record-title').textContent", "the project")
+    check(title == "二七片区征收", f"the drill-down reaches the project: {title}")
+    driver.screenshot(os.path.join(screenshots, "2-drill-down.png"))
+
+    places = driver.js("return [document.querySelectorAll('#map .project').length,"
+                       "document.querySelectorAll('#map .facility').length]")
+    check(places == [1, 1], f"the map places the project and the car park: {places}")
+    driver.js("document.getElementById('map').scrollIntoView()")
+    driver.screenshot(os.path.join(screenshots, "3-map.png"))
+
+    foreign = driver.js("""return performance.getEntriesByType('resource').map(e => e.name)
+        .filter(n => !n.startsWith(location.origin))""")
+    check(foreign == [], f"nothing loaded from elsewhere: {foreign}")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base-url", required=True)
+    parser.add_argument("--token", required=True)
+    parser.add_argument("--screenshots", required=True)
+    args = parser.parse_args()
+    os.makedirs(args.screenshots, exist_ok=True)
+    port = free_port()
+    chromedriver = subprocess.Popen(["chromedriver", f"--port={port}"],
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    driver = Driver(port)
+    try:
+        for _ in range(100):
+            try:
+                driver.call("GET", "/status")
+                break
+            except Exception:
+                time.sleep(0.1)
+        driver.start()
+        run(driver, args.base_url, args.token, args.screenshots)
+        print("dashboard: every check passed")
+        return 0
+    except AssertionError as failure:
+        print("FAILED:", failure)
+        try:
+            driver.screenshot(os.path.join(args.screenshots, "failure.png"))
+        except Exception:
+            pass
+        return 1
+    finally:
+        driver.quit()
+        chromedriver.terminate()
+        chromedriver.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
