@@ -129,10 +129,8 @@ void Forwarder::InvalidateThenFinish(const MethodPlan& plan, const grpc::ByteBuf
   if (parsed_request && parsed_response) {
     names = WrittenNames(*parsed_request, *parsed_response);
   }
-  if (names.empty()) {
-    reactor->Finish(grpc::Status::OK);
-    return;
-  }
+  // Any write may move a district target: their answers go too.
+  names.push_back(kTargetAnswersName);
   // The response is held back until every touched name is invalidated, so a
   // read that follows it cannot see the old value.
   auto remaining = std::make_shared<std::atomic<size_t>>(names.size());

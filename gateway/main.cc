@@ -141,7 +141,7 @@ int main(int argc, char** argv) {
   jiangan::gateway::PortfolioOptions portfolio_options;
   portfolio_options.page_token_key = jiangan::HmacSha256Hex(*identity_key, "page-tokens");
   auto portfolio_api = jiangan::gateway::PortfolioService::FromFile(
-      absl::GetFlag(FLAGS_targets_path), authenticator->get(), &actuals, &reported,
+      absl::GetFlag(FLAGS_targets_path), authenticator->get(), &actuals, &reported, cache.get(),
       &portfolio_executor,
       std::move(portfolio_options));
   if (!portfolio_api.ok()) return Fail(portfolio_api.status());

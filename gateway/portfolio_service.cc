@@ -5,6 +5,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "common/base/civil_date.h"
 #include "common/base/resource_name.h"
 #include "common/base/status.h"
@@ -34,17 +35,20 @@ absl::CivilDay MonthEnd(int year, int month, absl::CivilDay as_of) {
 
 absl::StatusOr<std::unique_ptr<PortfolioService>> PortfolioService::FromFile(
     const std::string& path, const CallerAuthority* authority, const TargetActuals* actuals,
-    const ReportedValues* reported, Executor* executor, PortfolioOptions options) {
+    const ReportedValues* reported, ResponseCache* cache, Executor* executor,
+    PortfolioOptions options) {
   ASSIGN_OR_RETURN(v1::ListTargetsResponse targets, LoadTargetCatalog(path));
   return std::unique_ptr<PortfolioService>(new PortfolioService(
-      std::move(targets), authority, actuals, reported, executor, std::move(options)));
+      std::move(targets), authority, actuals, reported, cache, executor, std::move(options)));
 }
 
 grpc::ServerUnaryReactor* PortfolioService::GetTarget(grpc::CallbackServerContext* context,
                                                       const v1::GetTargetRequest* request,
                                                       v1::Target* response) {
   return calls_.Serve(context, ReadAccess("GetTarget"), [=, this](const Identity& caller) {
-    return Get(caller, DeadlineOf(*context), *request, response);
+    return Answer(context, "GetTarget", *request, response, [&](bool* complete) {
+      return Get(caller, DeadlineOf(*context), *request, response, complete);
+    });
   });
 }
 
@@ -53,7 +57,11 @@ grpc::ServerUnaryReactor* PortfolioService::ListTargetContributions(
     v1::ListTargetContributionsResponse* response) {
   return calls_.Serve(context, ReadAccess("ListTargetContributions"),
                       [=, this](const Identity& caller) {
-                        return ListContributions(caller, DeadlineOf(*context), *request, response);
+                        return Answer(context, "ListTargetContributions", *request, response,
+                                      [&](bool*) {
+                                        return ListContributions(caller, DeadlineOf(*context),
+                                                                 *request, response);
+                                      });
                       });
 }
 
@@ -61,7 +69,9 @@ grpc::ServerUnaryReactor* PortfolioService::ExportTargets(grpc::CallbackServerCo
                                                           const v1::ExportTargetsRequest* request,
                                                           type::v1::File* response) {
   return calls_.Serve(context, ReadAccess("ExportTargets"), [=, this](const Identity& caller) {
-    return Export(caller, DeadlineOf(*context), *request, response);
+    return Answer(context, "ExportTargets", *request, response, [&](bool* complete) {
+      return Export(caller, DeadlineOf(*context), *request, response, complete);
+    });
   });
 }
 
@@ -69,7 +79,9 @@ grpc::ServerUnaryReactor* PortfolioService::ListTargets(grpc::CallbackServerCont
                                                         const v1::ListTargetsRequest* request,
                                                         v1::ListTargetsResponse* response) {
   return calls_.Serve(context, ReadAccess("ListTargets"), [=, this](const Identity& caller) {
-    return List(caller, DeadlineOf(*context), *request, response);
+    return Answer(context, "ListTargets", *request, response, [&](bool* complete) {
+      return List(caller, DeadlineOf(*context), *request, response, complete);
+    });
   });
 }
 
@@ -77,6 +89,39 @@ absl::Time PortfolioService::DeadlineOf(const grpc::CallbackServerContext& conte
   // The caller's deadline holds for the services too; a call without one
   // gets the services' own limit.
   return std::min(absl::FromChrono(context.deadline()), absl::Now() + options_.service_deadline);
+}
+
+absl::Status PortfolioService::Answer(
+    grpc::CallbackServerContext* context, absl::string_view method,
+    const google::protobuf::Message& request, google::protobuf::Message* response,
+    const std::function<absl::Status(bool* complete)>& compute) const {
+  bool complete = true;
+  if (cache_ == nullptr) return compute(&complete);
+  std::string view = absl::StrCat(method, "|", FormatDate(FromCivilDay(ChinaDayOf(absl::Now()))),
+                                  "|", request.SerializeAsString());
+  std::optional<std::string> cached;
+  std::string generation;
+  absl::Notification looked_up;
+  // This runs on the portfolio's own executor, which may wait.
+  cache_->Lookup(kTargetAnswersName, view,
+                 [&](std::optional<std::string> value, std::string read_generation) {
+                   cached = std::move(value);
+                   generation = std::move(read_generation);
+                   looked_up.Notify();
+                 });
+  looked_up.WaitForNotification();
+  if (cached.has_value() && response->ParseFromString(*cached)) {
+    context->AddInitialMetadata("x-jiangan-cache", "hit");
+    return absl::OkStatus();
+  }
+  context->AddInitialMetadata("x-jiangan-cache", "miss");
+  response->Clear();
+  RETURN_IF_ERROR(compute(&complete));
+  if (complete) {
+    cache_->Fill(kTargetAnswersName, std::move(view), std::move(generation),
+                 response->SerializeAsString());
+  }
+  return absl::OkStatus();
 }
 
 void PortfolioService::Assess(const std::string& actual, absl::CivilDay as_of,
@@ -102,6 +147,7 @@ void PortfolioService::PresentComputed(const Reading& reading, bool trend,
       actuals_->Compute(*target, reading.caller, reading.deadline, as_of);
   if (!actual.ok()) {
     // One service down leaves the other targets readable.
+    *reading.complete = false;
     target->set_health_reason(absl::StrCat("not known: ", actual.status().message()));
     return;
   }
@@ -118,6 +164,7 @@ void PortfolioService::PresentComputed(const Reading& reading, bool trend,
     absl::StatusOr<TargetActual> then = actuals_->Compute(
         *target, reading.caller, reading.deadline, MonthEnd(target->year(), month, as_of));
     if (!then.ok()) {
+      *reading.complete = false;
       target->clear_trend();
       return;
     }
@@ -134,6 +181,7 @@ void PortfolioService::PresentReported(const Reading& reading,
                                        const absl::StatusOr<absl::Span<const TargetValue>>& values,
                                        bool trend, v1::Target* target) const {
   if (!values.ok()) {
+    *reading.complete = false;
     target->set_health_reason(absl::StrCat("not known: ", values.status().message()));
     return;
   }
@@ -171,11 +219,11 @@ absl::StatusOr<const v1::Target*> PortfolioService::FindTarget(const std::string
 }
 
 absl::Status PortfolioService::Get(const Identity& caller, absl::Time deadline,
-                                   const v1::GetTargetRequest& request,
-                                   v1::Target* response) const {
+                                   const v1::GetTargetRequest& request, v1::Target* response,
+                                   bool* complete) const {
   ASSIGN_OR_RETURN(const v1::Target* target, FindTarget(request.name(), "name"));
   *response = *target;
-  const Reading reading{caller, deadline, ChinaDayOf(absl::Now())};
+  const Reading reading{caller, deadline, ChinaDayOf(absl::Now()), complete};
   if (target->measurement() == v1::COMPUTED) {
     PresentComputed(reading, /*trend=*/true, response);
     return absl::OkStatus();
@@ -226,7 +274,8 @@ absl::Status PortfolioService::ListContributions(
 absl::Status PortfolioService::Collect(const Identity& caller, absl::Time deadline,
                                        const v1::TargetFilter& filter, int size,
                                        int64_t* position,
-                                       google::protobuf::RepeatedPtrField<v1::Target>* out) const {
+                                       google::protobuf::RepeatedPtrField<v1::Target>* out,
+                                       bool* complete) const {
   RETURN_IF_ERROR(CheckTargetFilter(filter));
   // Every reported value at once, grouped by target: one question for the
   // whole page.
@@ -235,7 +284,7 @@ absl::Status PortfolioService::Collect(const Identity& caller, absl::Time deadli
   if (values.ok()) {
     for (TargetValue& value : *values) by_target[TargetOfValue(value)].push_back(std::move(value));
   }
-  const Reading reading{caller, deadline, ChinaDayOf(absl::Now())};
+  const Reading reading{caller, deadline, ChinaDayOf(absl::Now()), complete};
   const int64_t total = targets_.targets_size();
   for (; *position < total && out->size() < size; ++*position) {
     const v1::Target& target = targets_.targets(static_cast<int>(*position));
@@ -259,7 +308,7 @@ absl::Status PortfolioService::Collect(const Identity& caller, absl::Time deadli
 
 absl::Status PortfolioService::List(const Identity& caller, absl::Time deadline,
                                     const v1::ListTargetsRequest& request,
-                                    v1::ListTargetsResponse* response) const {
+                                    v1::ListTargetsResponse* response, bool* complete) const {
   ASSIGN_OR_RETURN(const int size, ResolvePageSize(request.page_size()));
   const uint64_t query = QueryFingerprint(request);
   ASSIGN_OR_RETURN(const std::string cursor, page_tokens_.Decode(request.page_token(), query));
@@ -267,7 +316,8 @@ absl::Status PortfolioService::List(const Identity& caller, absl::Time deadline,
   int64_t position = 0;
   if (!cursor.empty() && !absl::SimpleAtoi(cursor, &position)) position = 0;
   RETURN_IF_ERROR(
-      Collect(caller, deadline, request.filter(), size, &position, response->mutable_targets()));
+      Collect(caller, deadline, request.filter(), size, &position, response->mutable_targets(),
+              complete));
   if (position < targets_.targets_size()) {
     response->set_next_page_token(page_tokens_.Encode(absl::StrCat(position), query));
   }
@@ -276,7 +326,7 @@ absl::Status PortfolioService::List(const Identity& caller, absl::Time deadline,
 
 absl::Status PortfolioService::Export(const Identity& caller, absl::Time deadline,
                                       const v1::ExportTargetsRequest& request,
-                                      type::v1::File* response) const {
+                                      type::v1::File* response, bool* complete) const {
   if (!v1::ExportFormat_IsValid(request.format())) {
     return absl::InvalidArgumentError(
         absl::StrCat("format: must be XLSX or CSV, got ", request.format()));
@@ -284,7 +334,8 @@ absl::Status PortfolioService::Export(const Identity& caller, absl::Time deadlin
   google::protobuf::RepeatedPtrField<v1::Target> targets;
   int64_t position = 0;
   RETURN_IF_ERROR(
-      Collect(caller, deadline, request.filter(), targets_.targets_size(), &position, &targets));
+      Collect(caller, deadline, request.filter(), targets_.targets_size(), &position, &targets,
+              complete));
   const std::string stem =
       absl::StrCat("江岸区目标完成情况-", FormatDate(FromCivilDay(ChinaDayOf(absl::Now()))));
   if (request.format() == v1::CSV) {

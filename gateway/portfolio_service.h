@@ -6,6 +6,7 @@
 #ifndef JIANGAN_GATEWAY_PORTFOLIO_SERVICE_H_
 #define JIANGAN_GATEWAY_PORTFOLIO_SERVICE_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -16,6 +17,7 @@
 #include "common/runtime/executor.h"
 #include "common/runtime/verified_call.h"
 #include "gateway/reported_values.h"
+#include "gateway/response_cache.h"
 #include "gateway/target_actuals.h"
 #include "gateway/target_progress.h"
 #include "jiangan/portfolio/v1/portfolio.grpc.pb.h"
@@ -33,11 +35,13 @@ struct PortfolioOptions {
 class PortfolioService final : public portfolio::v1::PortfolioService::CallbackService {
  public:
   // Reads the catalog at `path`. Callers are identified by `authority`;
-  // actuals come from `actuals` and `reported`; calls run on `executor`, as
-  // they wait for the services. All must outlive the service.
+  // actuals come from `actuals` and `reported`; answers are kept in `cache`
+  // (null: not kept); calls run on `executor`, as they wait for the
+  // services. All must outlive the service.
   static absl::StatusOr<std::unique_ptr<PortfolioService>> FromFile(
       const std::string& path, const CallerAuthority* authority, const TargetActuals* actuals,
-      const ReportedValues* reported, Executor* executor, PortfolioOptions options);
+      const ReportedValues* reported, ResponseCache* cache, Executor* executor,
+      PortfolioOptions options);
 
   grpc::ServerUnaryReactor* GetTarget(grpc::CallbackServerContext* context,
                                       const portfolio::v1::GetTargetRequest* request,
@@ -56,20 +60,23 @@ class PortfolioService final : public portfolio::v1::PortfolioService::CallbackS
  private:
   PortfolioService(portfolio::v1::ListTargetsResponse targets, const CallerAuthority* authority,
                    const TargetActuals* actuals, const ReportedValues* reported,
-                   Executor* executor, PortfolioOptions options)
+                   ResponseCache* cache, Executor* executor, PortfolioOptions options)
       : targets_(std::move(targets)),
+        cache_(cache),
         actuals_(actuals),
         reported_(reported),
         options_(std::move(options)),
         page_tokens_(options_.page_token_key),
         calls_(authority, executor) {}
 
+  // Each answer's `complete` is set to false when a service could not
+  // answer part of it.
   absl::Status Get(const Identity& caller, absl::Time deadline,
                    const portfolio::v1::GetTargetRequest& request,
-                   portfolio::v1::Target* response) const;
+                   portfolio::v1::Target* response, bool* complete) const;
   absl::Status List(const Identity& caller, absl::Time deadline,
                     const portfolio::v1::ListTargetsRequest& request,
-                    portfolio::v1::ListTargetsResponse* response) const;
+                    portfolio::v1::ListTargetsResponse* response, bool* complete) const;
   absl::Status ListContributions(const Identity& caller, absl::Time deadline,
                                  const portfolio::v1::ListTargetContributionsRequest& request,
                                  portfolio::v1::ListTargetContributionsResponse* response) const;
@@ -79,13 +86,24 @@ class PortfolioService final : public portfolio::v1::PortfolioService::CallbackS
                                                           absl::string_view field) const;
   absl::Status Export(const Identity& caller, absl::Time deadline,
                       const portfolio::v1::ExportTargetsRequest& request,
-                      type::v1::File* response) const;
+                      type::v1::File* response, bool* complete) const;
   // Presents the targets from catalog position `*position` on that `filter`
   // selects, until `out` holds `size`; `*position` ends past the last one
   // looked at.
   absl::Status Collect(const Identity& caller, absl::Time deadline,
                        const portfolio::v1::TargetFilter& filter, int size, int64_t* position,
-                       google::protobuf::RepeatedPtrField<portfolio::v1::Target>* out) const;
+                       google::protobuf::RepeatedPtrField<portfolio::v1::Target>* out,
+                       bool* complete) const;
+  // The answer to `request` of `method` from the cache of target answers,
+  // else `compute(bool* complete)`'s, which is kept when complete. Every
+  // answer lives under one cache name (kTargetAnswersName), one field per
+  // method, request and China day (the pace moves daily), so the write that
+  // the forwarder invalidates it on drops them all before it is
+  // acknowledged.
+  absl::Status Answer(grpc::CallbackServerContext* context, absl::string_view method,
+                      const google::protobuf::Message& request,
+                      google::protobuf::Message* response,
+                      const std::function<absl::Status(bool* complete)>& compute) const;
   // When the services must have answered for a call with `context`.
   absl::Time DeadlineOf(const grpc::CallbackServerContext& context) const;
   // What a call asks of the services: who asks, by when, and for which day.
@@ -93,6 +111,9 @@ class PortfolioService final : public portfolio::v1::PortfolioService::CallbackS
     const Identity& caller;
     absl::Time deadline;
     absl::CivilDay today;
+    // Set to false when a service could not answer: such an answer is not
+    // kept in the cache.
+    bool* complete;
   };
   // Fills COMPUTED `target`'s actual, progress and (with `trend`) its
   // month-end actuals, asked of its service.
@@ -109,6 +130,7 @@ class PortfolioService final : public portfolio::v1::PortfolioService::CallbackS
 
   // Immutable after construction, so handlers read it without locks.
   const portfolio::v1::ListTargetsResponse targets_;
+  ResponseCache* const cache_;  // null: no caching
   const TargetActuals* const actuals_;
   const ReportedValues* const reported_;
   const PortfolioOptions options_;

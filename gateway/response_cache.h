@@ -30,6 +30,12 @@
 
 namespace jiangan::gateway {
 
+// The one cache name under which the district's target answers are kept:
+// they are computed from every service's records, so every successful write
+// invalidates it. (Resource names always hold a '/', so it names no
+// resource.)
+inline constexpr char kTargetAnswersName[] = "targets";
+
 class ResponseCache {
  public:
   // Redis I/O runs on `executor`. All pointers must outlive the cache.

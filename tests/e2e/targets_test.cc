@@ -8,10 +8,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "common/base/file_util.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
-#include "jiangan/portfolio/v1/portfolio.pb.h"
+#include "jiangan/portfolio/v1/portfolio.grpc.pb.h"
 #include "tests/support/child_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/system_under_test.h"
@@ -357,6 +358,77 @@ TEST_F(TargetsSystemTest, ALeaderDrillsFromATargetToTheRecordsBehindIt) {
   EXPECT_TRUE(absl::StartsWith(gdp.contributions(0).record(), "targets/gdp-growth/values/"));
 
   EXPECT_EQ(Http("GET", "/v1/targets/no-such-target/contributions").status, 404);
+}
+
+TEST_F(TargetsSystemTest, AnswersComeFromTheCacheUntilAWriteChangesThem) {
+  auto portfolio = v1::PortfolioService::NewStub(system_.GatewayChannel());
+  v1::ListTargetsRequest all;
+  all.set_page_size(100);
+  // Reads as `caller` and returns the answer and its x-jiangan-cache header.
+  auto list = [&](const std::string& caller = "viewer") {
+    v1::ListTargetsResponse response;
+    auto context = system_.CallAs(caller);
+    grpc::Status status = portfolio->ListTargets(context.get(), all, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return std::make_pair(response, testing::CacheHeader(*context));
+  };
+  auto signed_sqm = [](const v1::ListTargetsResponse& page) {
+    for (const v1::Target& target : page.targets()) {
+      if (target.name() == "targets/expropriation-signed") return target.actual_value();
+    }
+    return std::string("missing");
+  };
+  auto wait_for_hit = [&] {
+    // Fills land in the background: give the first one a moment.
+    for (int i = 0; i < 50; ++i) {
+      if (list().second == "hit") return true;
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    return false;
+  };
+  EXPECT_EQ(list().second, "miss");
+  ASSERT_TRUE(wait_for_hit());
+  // The same answer for another caller: targets carry nothing personal.
+  EXPECT_EQ(list("admin").second, "hit");
+
+  // A write through the gateway drops the answers before it is acknowledged.
+  auto project = Http("POST", "/v1/projects?project_id=phase-10",
+                      R"({"displayName":"十期征收","kind":"EXPROPRIATION",)"
+                      R"("phase":"UNDER_CONSTRUCTION","leadDepartment":"区征收服务中心"})");
+  ASSERT_EQ(project.status, 200) << project.body;
+  ASSERT_TRUE(wait_for_hit());
+  ASSERT_EQ(Http("POST", "/v1/projects/phase-10:reportProgress",
+                 R"({"period":"2024-07","percentComplete":10,)"
+                 R"("achieved":{"expropriationSignedSqm":"4321"}})")
+                .status,
+            200);
+  auto [after, header] = list();
+  EXPECT_EQ(header, "miss");
+  EXPECT_EQ(signed_sqm(after), "4321");
+  ASSERT_TRUE(wait_for_hit());
+
+  // So does a value reported by hand.
+  ASSERT_EQ(Http("POST", "/v1/targets/gdp-growth:recordTargetValue",
+                 R"({"value":"6.1","asOf":{"year":2024,"month":6,"day":30},"evidence":"快报"})")
+                .status,
+            200);
+  auto [reported, reported_header] = list();
+  EXPECT_EQ(reported_header, "miss");
+  EXPECT_EQ(reported.targets(0).actual_value(), "6.1");
+
+  // An answer with a service down is not kept: it would hide the figures
+  // once the service is back.
+  ASSERT_TRUE(system_.service("facilities").process->SignalAndWait(SIGKILL, absl::Seconds(5)).ok());
+  ASSERT_EQ(Http("POST", "/v1/projects/phase-10:reportProgress",
+                 R"({"period":"2024-08","percentComplete":20,)"
+                 R"("achieved":{"expropriationSignedSqm":"1"}})")
+                .status,
+            200);
+  EXPECT_EQ(list().second, "miss");
+  absl::SleepFor(absl::Milliseconds(500));
+  auto [partial, partial_header] = list();
+  EXPECT_EQ(partial_header, "miss");
+  EXPECT_EQ(signed_sqm(partial), "4322");
 }
 
 }  // namespace
