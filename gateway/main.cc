@@ -1,7 +1,6 @@
 // The gateway: the one entry to Jiang'an Portfolio. Serves every service's
 // gRPC API on one port (forwarding to the services and caching reads in
 // Redis), the district-level portfolio API, and HTTP/JSON for internal tools.
-#include <atomic>
 #include <memory>
 #include <vector>
 
@@ -12,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/notification.h"
 #include "common/runtime/api_catalog.h"
 #include "common/runtime/executor.h"
 #include "common/base/hmac.h"
@@ -146,26 +146,28 @@ int main(int argc, char** argv) {
       std::move(portfolio_options));
   if (!portfolio_api.ok()) return Fail(portfolio_api.status());
 
-  // The JSON API calls the gateway's own gRPC port, known only once serving.
+  // The JSON API calls the gateway's own gRPC port, known only once serving;
+  // a request that arrives first waits for it rather than failing.
   std::unique_ptr<jiangan::gateway::HttpJsonApi> json_api;
-  std::atomic<jiangan::gateway::HttpJsonApi*> json_api_ready{nullptr};
+  absl::Notification json_api_ready;
   absl::Status started = runtime.Start(
       {&renewal_api, &investment_api, &facilities_api, &target_values_api, portfolio_api->get()},
-      [&json_api_ready](const jiangan::HttpRequest& request) -> jiangan::HttpResponse {
+      [&json_api_ready, &json_api](const jiangan::HttpRequest& request) -> jiangan::HttpResponse {
         // The leaders' dashboard is the gateway's HTTP root.
         if (!absl::StartsWith(request.path, "/v1/")) {
           if (auto page = jiangan::gateway::ServeDashboard(request)) return *std::move(page);
         }
-        jiangan::gateway::HttpJsonApi* api = json_api_ready.load();
-        if (api == nullptr) return {503, "text/plain", "starting\n"};
-        return api->Handle(request);
+        if (!json_api_ready.WaitForNotificationWithTimeout(absl::Seconds(10))) {
+          return {503, "text/plain", "starting\n"};
+        }
+        return json_api->Handle(request);
       });
   if (!started.ok()) return Fail(started);
   json_api = std::make_unique<jiangan::gateway::HttpJsonApi>(
       grpc::CreateChannel(absl::StrCat("127.0.0.1:", runtime.grpc_port()),
                           grpc::InsecureChannelCredentials()),
       apis.All());
-  json_api_ready.store(json_api.get());
+  json_api_ready.Notify();
 
   runtime.WaitForShutdownSignalAndDrain();
   cache_executor.Shutdown();

@@ -12,21 +12,34 @@ constexpr char kTargetsPath[] = JIANGAN_SOURCE_DIR "/seed/2024/targets.json";
 
 absl::Status SystemUnderTest::StartServer(const std::string& binary, const std::string& name,
                                           std::vector<std::string> flags, Endpoint* endpoint) {
-  endpoint->grpc_port = PickFreePort();
-  endpoint->http_port = PickFreePort();
-  std::vector<std::string> argv = {binary, "--host=127.0.0.1",
-                                   absl::StrCat("--grpc_port=", endpoint->grpc_port),
-                                   absl::StrCat("--http_port=", endpoint->http_port)};
-  argv.insert(argv.end(), flags.begin(), flags.end());
-  auto process = ChildProcess::Start(argv, absl::StrCat(dir_, "/", name, ".log"));
-  if (!process.ok()) return process.status();
-  endpoint->process = *std::move(process);
-  if (!WaitForPort(endpoint->grpc_port, absl::Seconds(15)) ||
-      !WaitForPort(endpoint->http_port, absl::Seconds(5))) {
-    return absl::UnavailableError(
-        absl::StrCat(name, " did not start: ", endpoint->process->ReadLog()));
+  // A port free when picked may be taken by another test before the server
+  // binds it; a server that exits for that is started again on other ports.
+  constexpr int kAttempts = 3;
+  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
+    endpoint->grpc_port = PickFreePort();
+    endpoint->http_port = PickFreePort();
+    std::vector<std::string> argv = {binary, "--host=127.0.0.1",
+                                     absl::StrCat("--grpc_port=", endpoint->grpc_port),
+                                     absl::StrCat("--http_port=", endpoint->http_port)};
+    argv.insert(argv.end(), flags.begin(), flags.end());
+    auto process = ChildProcess::Start(argv, absl::StrCat(dir_, "/", name, ".log"));
+    if (!process.ok()) return process.status();
+    endpoint->process = *std::move(process);
+    const absl::Time deadline = absl::Now() + absl::Seconds(20);
+    bool up = false;
+    while (endpoint->process->Running() && absl::Now() < deadline) {
+      if (WaitForPort(endpoint->grpc_port, absl::Milliseconds(100)) &&
+          WaitForPort(endpoint->http_port, absl::Milliseconds(100))) {
+        up = true;
+        break;
+      }
+    }
+    // Answering ports and a live process: ours, not another test's server.
+    if (up && endpoint->process->Running()) return absl::OkStatus();
+    if (endpoint->process->Running() || attempt == kAttempts) break;
   }
-  return absl::OkStatus();
+  return absl::UnavailableError(
+      absl::StrCat(name, " did not start: ", endpoint->process->ReadLog()));
 }
 
 absl::Status SystemUnderTest::Start() {
