@@ -1,9 +1,9 @@
 #include "gateway/portfolio_service.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "common/base/civil_date.h"
@@ -177,16 +177,16 @@ void PortfolioService::PresentComputed(const Reading& reading, bool trend,
   last->set_actual_value(actual->total);
 }
 
-void PortfolioService::PresentReported(const Reading& reading,
-                                       const absl::StatusOr<absl::Span<const TargetValue>>& values,
-                                       bool trend, v1::Target* target) const {
-  if (!values.ok()) {
+void PortfolioService::PresentReported(const Reading& reading, const absl::Status& fetched,
+                                       absl::Span<const TargetValue> values, bool trend,
+                                       v1::Target* target) const {
+  if (!fetched.ok()) {
     *reading.complete = false;
-    target->set_health_reason(absl::StrCat("not known: ", values.status().message()));
+    target->set_health_reason(absl::StrCat("not known: ", fetched.message()));
     return;
   }
   const absl::CivilDay read_day = ReadDay(*target, reading.today);
-  const TargetValue* standing = StandingValue(*values, read_day);
+  const TargetValue* standing = StandingValue(values, read_day);
   if (standing == nullptr) {
     target->set_health_reason("reported by hand: no value reported yet");
     return;
@@ -201,7 +201,7 @@ void PortfolioService::PresentReported(const Reading& reading,
   Assess(standing->value(), as_of, target);
   if (!trend) return;
   for (int month = 1; month <= read_day.month(); ++month) {
-    const TargetValue* then = StandingValue(*values, MonthEnd(target->year(), month, read_day));
+    const TargetValue* then = StandingValue(values, MonthEnd(target->year(), month, read_day));
     if (then == nullptr) continue;
     v1::MonthActual* point = target->add_trend();
     point->set_month(month);
@@ -230,9 +230,9 @@ absl::Status PortfolioService::Get(const Identity& caller, absl::Time deadline,
   }
   absl::StatusOr<std::vector<TargetValue>> values =
       reported_->Fetch(target->name(), caller, deadline);
-  absl::StatusOr<absl::Span<const TargetValue>> span =
-      values.ok() ? absl::StatusOr<absl::Span<const TargetValue>>(*values) : values.status();
-  PresentReported(reading, span, /*trend=*/true, response);
+  PresentReported(reading, values.status(),
+                  values.ok() ? absl::Span<const TargetValue>(*values) : absl::Span<const TargetValue>(),
+                  /*trend=*/true, response);
   return absl::OkStatus();
 }
 
@@ -242,9 +242,8 @@ absl::Status PortfolioService::ListContributions(
   ASSIGN_OR_RETURN(const int size, ResolvePageSize(request.page_size()));
   ASSIGN_OR_RETURN(const v1::Target* target, FindTarget(request.parent(), "parent"));
   const uint64_t query = QueryFingerprint(request);
-  ASSIGN_OR_RETURN(const std::string cursor, page_tokens_.Decode(request.page_token(), query));
-  int64_t position = 0;
-  if (!cursor.empty() && !absl::SimpleAtoi(cursor, &position)) position = 0;
+  // The cursor is the position the page starts at.
+  ASSIGN_OR_RETURN(int64_t position, page_tokens_.DecodeNumber(request.page_token(), query));
   std::vector<Contribution> all;
   if (target->measurement() == v1::COMPUTED) {
     ASSIGN_OR_RETURN(all, actuals_->Contributions(*target, caller, deadline,
@@ -266,7 +265,7 @@ absl::Status PortfolioService::ListContributions(
   }
   response->set_total_size(static_cast<int32_t>(total));
   if (position < total) {
-    response->set_next_page_token(page_tokens_.Encode(absl::StrCat(position), query));
+    response->set_next_page_token(page_tokens_.EncodeNumber(position, query));
   }
   return absl::OkStatus();
 }
@@ -277,13 +276,18 @@ absl::Status PortfolioService::Collect(const Identity& caller, absl::Time deadli
                                        google::protobuf::RepeatedPtrField<v1::Target>* out,
                                        bool* complete) const {
   RETURN_IF_ERROR(CheckTargetFilter(filter));
-  // Every reported value at once, grouped by target: one question for the
-  // whole page.
-  absl::StatusOr<std::vector<TargetValue>> values = reported_->Fetch("targets/-", caller, deadline);
+  // Every reported value at once, grouped by target, asked when the page
+  // first meets a REPORTED target: one question for the whole page, none
+  // for a page of computed targets.
+  std::optional<absl::Status> fetched;
   absl::flat_hash_map<std::string, std::vector<TargetValue>> by_target;
-  if (values.ok()) {
+  auto fetch_reported = [&] {
+    absl::StatusOr<std::vector<TargetValue>> values =
+        reported_->Fetch("targets/-", caller, deadline);
+    fetched = values.status();
+    if (!values.ok()) return;
     for (TargetValue& value : *values) by_target[TargetOfValue(value)].push_back(std::move(value));
-  }
+  };
   const Reading reading{caller, deadline, ChinaDayOf(absl::Now()), complete};
   const int64_t total = targets_.targets_size();
   for (; *position < total && out->size() < size; ++*position) {
@@ -292,11 +296,10 @@ absl::Status PortfolioService::Collect(const Identity& caller, absl::Time deadli
     v1::Target presented = target;
     if (target.measurement() == v1::COMPUTED) {
       PresentComputed(reading, /*trend=*/false, &presented);
-    } else if (!values.ok()) {
-      PresentReported(reading, values.status(), /*trend=*/false, &presented);
     } else {
+      if (!fetched.has_value()) fetch_reported();
       auto it = by_target.find(target.name());
-      PresentReported(reading,
+      PresentReported(reading, *fetched,
                       it == by_target.end() ? absl::Span<const TargetValue>()
                                             : absl::Span<const TargetValue>(it->second),
                       /*trend=*/false, &presented);
@@ -311,15 +314,13 @@ absl::Status PortfolioService::List(const Identity& caller, absl::Time deadline,
                                     v1::ListTargetsResponse* response, bool* complete) const {
   ASSIGN_OR_RETURN(const int size, ResolvePageSize(request.page_size()));
   const uint64_t query = QueryFingerprint(request);
-  ASSIGN_OR_RETURN(const std::string cursor, page_tokens_.Decode(request.page_token(), query));
-  // The cursor is the position the page starts at; signed, so it parses.
-  int64_t position = 0;
-  if (!cursor.empty() && !absl::SimpleAtoi(cursor, &position)) position = 0;
+  // The cursor is the position the page starts at.
+  ASSIGN_OR_RETURN(int64_t position, page_tokens_.DecodeNumber(request.page_token(), query));
   RETURN_IF_ERROR(
       Collect(caller, deadline, request.filter(), size, &position, response->mutable_targets(),
               complete));
   if (position < targets_.targets_size()) {
-    response->set_next_page_token(page_tokens_.Encode(absl::StrCat(position), query));
+    response->set_next_page_token(page_tokens_.EncodeNumber(position, query));
   }
   return absl::OkStatus();
 }

@@ -119,10 +119,10 @@ class PortfolioService final : public portfolio::v1::PortfolioService::CallbackS
   // month-end actuals, asked of its service.
   void PresentComputed(const Reading& reading, bool trend, portfolio::v1::Target* target) const;
   // Fills REPORTED `target`'s standing value, progress and (with `trend`)
-  // month-end values from its `values`, oldest record first; `values` is the
-  // service's error when it could not answer.
-  void PresentReported(const Reading& reading,
-                       const absl::StatusOr<absl::Span<const TargetValue>>& values, bool trend,
+  // month-end values from its `values`, oldest record first; `fetched` is
+  // the service's error when it could not answer.
+  void PresentReported(const Reading& reading, const absl::Status& fetched,
+                       absl::Span<const TargetValue> values, bool trend,
                        portfolio::v1::Target* target) const;
   // Sets progress and health of `target` for `actual` as of `as_of`.
   void Assess(const std::string& actual, absl::CivilDay as_of,

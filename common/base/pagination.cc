@@ -73,4 +73,19 @@ absl::StatusOr<std::string> SignedPageTokens::Decode(absl::string_view token,
   return cursor;
 }
 
+std::string SignedPageTokens::EncodeNumber(int64_t cursor, uint64_t query_fingerprint) const {
+  return Encode(absl::StrCat(cursor), query_fingerprint);
+}
+
+absl::StatusOr<int64_t> SignedPageTokens::DecodeNumber(absl::string_view token,
+                                                       uint64_t query_fingerprint) const {
+  absl::StatusOr<std::string> cursor = Decode(token, query_fingerprint);
+  if (!cursor.ok()) return cursor.status();
+  int64_t number = 0;
+  if (!cursor->empty() && !absl::SimpleAtoi(*cursor, &number)) {
+    return absl::InvalidArgumentError("page_token: is not valid");
+  }
+  return number;
+}
+
 }  // namespace jiangan

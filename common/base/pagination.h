@@ -42,6 +42,12 @@ class SignedPageTokens {
   absl::StatusOr<std::string> Decode(absl::string_view token,
                                      uint64_t query_fingerprint) const;
 
+  // The same for cursors that are one number (a row's seq, a position in a
+  // list): 0 for an empty token; INVALID_ARGUMENT naming `page_token` for a
+  // token that does not hold a number.
+  std::string EncodeNumber(int64_t cursor, uint64_t query_fingerprint) const;
+  absl::StatusOr<int64_t> DecodeNumber(absl::string_view token, uint64_t query_fingerprint) const;
+
  private:
   const std::string key_;
 };

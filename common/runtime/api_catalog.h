@@ -18,10 +18,6 @@ struct ApiCatalog {
   const google::protobuf::ServiceDescriptor* target_values;
   const google::protobuf::ServiceDescriptor* portfolio;
 
-  // The APIs of the services behind the gateway, which it forwards.
-  std::vector<const google::protobuf::ServiceDescriptor*> Forwarded() const {
-    return {renewal, investment, facilities, target_values};
-  }
   std::vector<const google::protobuf::ServiceDescriptor*> All() const {
     return {renewal, investment, facilities, target_values, portfolio};
   }

@@ -1,6 +1,5 @@
 #include "common/storage/child_rows.h"
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/status_macros.h"
 
@@ -13,11 +12,7 @@ absl::Status ListChildRows(SqliteDb* db, const SignedPageTokens& tokens,
                            std::string* next_page_token) {
   ASSIGN_OR_RETURN(const int size, ResolvePageSize(page_size));
   const uint64_t fingerprint = QueryFingerprint(request);
-  ASSIGN_OR_RETURN(const std::string cursor, tokens.Decode(page_token, fingerprint));
-  int64_t after = 0;
-  if (!cursor.empty() && !absl::SimpleAtoi(cursor, &after)) {
-    return absl::InvalidArgumentError("page_token: is not valid");
-  }
+  ASSIGN_OR_RETURN(const int64_t after, tokens.DecodeNumber(page_token, fingerprint));
   if (!query.all_parents && !query.parent_table.empty()) {
     ASSIGN_OR_RETURN(SqliteStatement exists,
                      db->Prepare(absl::StrCat("SELECT 1 FROM ", query.parent_table, " WHERE id = ?",
@@ -48,7 +43,7 @@ absl::Status ListChildRows(SqliteDb* db, const SignedPageTokens& tokens,
     }
     last_seq = stmt.ColumnInt64(0);
   }
-  if (count > size) *next_page_token = tokens.Encode(absl::StrCat(last_seq), fingerprint);
+  if (count > size) *next_page_token = tokens.EncodeNumber(last_seq, fingerprint);
   return absl::OkStatus();
 }
 

@@ -17,13 +17,11 @@ namespace {
 constexpr int kSchemaVersion = 1;
 constexpr char kCollection[] = "targets";
 
-absl::flat_hash_map<std::string, portfolio::v1::Target> ById(
+absl::flat_hash_map<std::string, portfolio::v1::Target> ByName(
     const portfolio::v1::ListTargetsResponse& catalog) {
-  absl::flat_hash_map<std::string, portfolio::v1::Target> by_id;
-  for (const portfolio::v1::Target& target : catalog.targets()) {
-    by_id[target.name().substr(sizeof(kCollection))] = target;
-  }
-  return by_id;
+  absl::flat_hash_map<std::string, portfolio::v1::Target> by_name;
+  for (const portfolio::v1::Target& target : catalog.targets()) by_name[target.name()] = target;
+  return by_name;
 }
 
 }  // namespace
@@ -33,7 +31,7 @@ ValueStore::ValueStore(SqliteDb* writer, const portfolio::v1::ListTargetsRespons
     : writer_(writer),
       options_(std::move(options)),
       page_tokens_(options_.page_token_key),
-      targets_(ById(catalog)),
+      targets_(ByName(catalog)),
       readers_(std::make_unique<SqliteReaderPool>()) {}
 
 absl::StatusOr<std::unique_ptr<ValueStore>> ValueStore::Open(
@@ -47,26 +45,26 @@ absl::StatusOr<std::unique_ptr<ValueStore>> ValueStore::Open(
   return store;
 }
 
-absl::StatusOr<const portfolio::v1::Target*> ValueStore::FindTarget(
-    absl::string_view parent) const {
-  ASSIGN_OR_RETURN(const std::string id, ParseResourceName(parent, kCollection, "parent"));
-  auto it = targets_.find(id);
+absl::StatusOr<ValueStore::Parent> ValueStore::FindTarget(absl::string_view parent) const {
+  ASSIGN_OR_RETURN(std::string id, ParseResourceName(parent, kCollection, "parent"));
+  auto it = targets_.find(parent);
   if (it == targets_.end()) {
     return absl::NotFoundError(absl::StrCat(parent, " is not a target of the catalog"));
   }
-  return &it->second;
+  return Parent{&it->second, std::move(id)};
 }
 
 absl::StatusOr<v1::TargetValue> ValueStore::Record(const Identity& caller,
                                                    const v1::RecordTargetValueRequest& request) {
-  ASSIGN_OR_RETURN(const portfolio::v1::Target* target, FindTarget(request.parent()));
+  ASSIGN_OR_RETURN(const Parent found, FindTarget(request.parent()));
+  const portfolio::v1::Target* target = found.target;
+  const std::string& id = found.id;
   RETURN_IF_ERROR(CheckReported(*target));
   RETURN_IF_ERROR(CheckMayRecord(caller, *target));
   RETURN_IF_ERROR(CheckRequestId(request.request_id()));
   const absl::Time now = options_.now();
   v1::TargetValue value = request.target_value();
   RETURN_IF_ERROR(ValidateTargetValue(value, *target, ChinaDayOf(now)));
-  const std::string id = target->name().substr(sizeof(kCollection));
   value.set_name(absl::StrCat(target->name(), "/values/", GenerateResourceId()));
   value.set_recorder(caller.principal);
   value.set_recorder_department(caller.department);
@@ -88,8 +86,8 @@ absl::Status ValueStore::List(const v1::ListTargetValuesRequest& request,
   if (request.parent() == "targets/-") {
     query.all_parents = true;
   } else {
-    ASSIGN_OR_RETURN(const portfolio::v1::Target* target, FindTarget(request.parent()));
-    id = target->name().substr(sizeof(kCollection));
+    ASSIGN_OR_RETURN(Parent found, FindTarget(request.parent()));
+    id = std::move(found.id);
     query.parent_id = id;
   }
   return readers_->With([&](SqliteDb* db) {

@@ -49,14 +49,19 @@ class ValueStore {
   ValueStore(SqliteDb* writer, const portfolio::v1::ListTargetsResponse& catalog,
              ValueStoreOptions options);
 
-  // The catalog's target named by `parent` (field `parent`): INVALID_ARGUMENT
-  // for a malformed name, NOT_FOUND for one the catalog does not have.
-  absl::StatusOr<const portfolio::v1::Target*> FindTarget(absl::string_view parent) const;
+  // The catalog's target named by `parent` (field `parent`), and its id:
+  // INVALID_ARGUMENT for a malformed name, NOT_FOUND for one the catalog
+  // does not have.
+  struct Parent {
+    const portfolio::v1::Target* target;
+    std::string id;
+  };
+  absl::StatusOr<Parent> FindTarget(absl::string_view parent) const;
 
   SqliteDb* const writer_;
   const ValueStoreOptions options_;
   const SignedPageTokens page_tokens_;
-  // Target id -> target; immutable after construction.
+  // Target name -> target; immutable after construction.
   const absl::flat_hash_map<std::string, portfolio::v1::Target> targets_;
   std::unique_ptr<SqliteReaderPool> readers_;
   absl::Mutex write_mu_;
