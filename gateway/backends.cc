@@ -5,13 +5,15 @@
 namespace jiangan::gateway {
 
 void Backends::Add(const std::string& service, const std::string& address,
-                   int channels) {
+                   int channels, int max_message_bytes) {
   auto backend = std::make_unique<Backend>();
   for (int i = 0; i < std::max(1, channels); ++i) {
     grpc::ChannelArguments args;
     // A distinct argument per channel keeps gRPC from sharing one connection.
     args.SetInt("jiangan.channel_index", i);
     args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+    args.SetMaxReceiveMessageSize(max_message_bytes);
+    args.SetMaxSendMessageSize(max_message_bytes);
     auto channel =
         grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
     backend->stubs.push_back(std::make_unique<grpc::GenericStub>(channel));

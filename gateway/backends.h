@@ -20,7 +20,9 @@ class Backends {
  public:
   // Opens `channels` HTTP/2 connections to `address` for `service` (e.g.
   // "jiangan.renewal.v1.RenewalService"); several spread load over streams.
-  void Add(const std::string& service, const std::string& address, int channels);
+  // Messages either way may be up to `max_message_bytes`.
+  void Add(const std::string& service, const std::string& address, int channels,
+           int max_message_bytes = 4 << 20);
 
   // A stub for `service`, round-robin over its channels; null if unknown.
   grpc::GenericStub* StubFor(const std::string& service);

@@ -41,7 +41,7 @@ grpc::ServerUnaryReactor* Forwarder::Handle(grpc::CallbackServerContext* context
                                             const grpc::ByteBuffer* request,
                                             grpc::ByteBuffer* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<Identity> authenticated = authenticator_->Authenticate(context->client_metadata());
+  absl::StatusOr<Identity> authenticated = callers_->Identify(context->client_metadata());
   if (!authenticated.ok()) {
     reactor->Finish(ToGrpcStatus(authenticated.status()));
     return reactor;
@@ -54,7 +54,7 @@ grpc::ServerUnaryReactor* Forwarder::Handle(grpc::CallbackServerContext* context
       std::string view = CallerView(plan, caller);
       cache_->Lookup(name, view, [this, context, caller, &plan, request, response, reactor, name,
                                   view](std::optional<std::string> cached,
-                                        std::string generation) mutable {
+                                        FillTicket ticket) mutable {
         if (cached.has_value()) {
           *response = StringToByteBuffer(*cached);
           context->AddInitialMetadata("x-jiangan-cache", "hit");
@@ -64,9 +64,9 @@ grpc::ServerUnaryReactor* Forwarder::Handle(grpc::CallbackServerContext* context
         context->AddInitialMetadata("x-jiangan-cache", "miss");
         Forward(context, caller, plan, request, response,
                 [this, reactor, response, name = std::move(name), view = std::move(view),
-                 generation = std::move(generation)](grpc::Status status) mutable {
+                 ticket = std::move(ticket)](grpc::Status status) mutable {
                   if (status.ok()) {
-                    cache_->Fill(std::move(name), std::move(view), std::move(generation),
+                    cache_->Fill(std::move(name), std::move(view), std::move(ticket),
                                  ByteBufferToString(*response));
                   }
                   reactor->Finish(status);

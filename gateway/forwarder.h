@@ -10,7 +10,6 @@
 
 #include "absl/time/time.h"
 #include "common/identity/identity.h"
-#include "gateway/authenticator.h"
 #include "gateway/backends.h"
 #include "gateway/method_plan.h"
 #include "gateway/response_cache.h"
@@ -21,9 +20,10 @@ class Forwarder {
  public:
   // `cache` may be null (no caching). Pointers must outlive the forwarder.
   // Calls that arrive without a deadline get `default_deadline`.
-  Forwarder(const Authenticator* authenticator, const IdentitySigner* signer,
+  // `callers` says who a caller is (and may refuse it, e.g. over its rate).
+  Forwarder(const CallerAuthority* callers, const IdentitySigner* signer,
             Backends* backends, ResponseCache* cache, absl::Duration default_deadline)
-      : authenticator_(authenticator),
+      : callers_(callers),
         signer_(signer),
         backends_(backends),
         cache_(cache),
@@ -42,7 +42,7 @@ class Forwarder {
                             const grpc::ByteBuffer* response,
                             grpc::ServerUnaryReactor* reactor);
 
-  const Authenticator* const authenticator_;
+  const CallerAuthority* const callers_;
   const IdentitySigner* const signer_;
   Backends* const backends_;
   ResponseCache* const cache_;

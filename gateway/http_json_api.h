@@ -1,29 +1,13 @@
-// The gateway's HTTP/JSON face for internal tools. Requests are transcoded to
-// the gateway's own gRPC API (proto3 JSON mapping) and sent to its gRPC port
-// over loopback, so HTTP callers get exactly the same routing, caching and
-// errors as gRPC callers.
-//
-// Routes are derived from the services' descriptors by AIP convention: a
-// List{Xs} method whose response has a repeated field `xs` of resource type X
-// makes the collection "xs"; then
-//   GET    /v1/xs                  -> List{Xs}   (query: page_size, page_token, ...)
-//   GET    /v1/xs/{id}             -> Get{X}
-//   POST   /v1/xs                  -> Create{X}  (body: the X; query: x_id, request_id)
-//   PATCH  /v1/xs/{id}?update_mask -> Update{X}  (body: the X)
-//   DELETE /v1/xs/{id}             -> Delete{X}
-// and, for the other methods (AIP-136 custom methods, child collections):
-//   GET    /v1/xs:verb             -> {Verb}{Xs} or {Verb}, for reads (List*,
-//                                     Summarize*, ...); POST with the request as
-//                                     the body also works, for big requests
-//   POST   /v1/xs/{id}:verb        -> {Verb}{X} or {Verb}   (body: what it creates,
-//                                     else the request), name or parent = xs/{id}
-//   GET    /v1/xs/{id}/children    -> List{X}{Children} or List{Children}
-// A custom method or child collection is looked up in the collection's own
-// API first, then in the others (e.g. POST /v1/targets/{id}:recordTargetValue
-// and GET /v1/targets/{id}/values reach the target values service).
-// Query parameters set request fields: "filter.kinds=A,B" nests and repeats.
-// Errors are JSON {"error":{"code","status","message"}} with the HTTP status
-// google.rpc maps each code to.
+// The gateway's HTTP/JSON face for internal tools: a request is routed by
+// the google.api.http annotations on the APIs' methods (HttpRoutes; the
+// document at /openapi.json lists them), transcoded to the method's request
+// (proto3 JSON mapping: the query sets fields, "filter.kinds=A,B" nests and
+// repeats; the body sets the field the rule names; path variables set
+// resource names) and sent to the gateway's own gRPC services in process,
+// so HTTP callers get exactly the routing, caching, limits and errors of
+// gRPC callers. Errors are JSON {"error":{"code","status","message"}} with
+// the HTTP status google.rpc maps each code to; a jiangan.type.v1.File
+// response is served as the file.
 #ifndef JIANGAN_GATEWAY_HTTP_JSON_API_H_
 #define JIANGAN_GATEWAY_HTTP_JSON_API_H_
 
@@ -33,44 +17,27 @@
 #include <string>
 #include <vector>
 
-#include "absl/container/flat_hash_map.h"
-#include "common/http/http_server.h"
+#include "common/http/http_message.h"
+#include "gateway/http_routes.h"
 #include "google/protobuf/descriptor.h"
 
 namespace jiangan::gateway {
 
 class HttpJsonApi {
  public:
-  // `channel` reaches the gateway's own gRPC port.
-  HttpJsonApi(std::shared_ptr<grpc::Channel> channel,
-              const std::vector<const google::protobuf::ServiceDescriptor*>& services);
+  // `channel` reaches the gateway's own gRPC services.
+  HttpJsonApi(std::shared_ptr<grpc::Channel> channel, HttpRoutes routes);
 
-  HttpResponse Handle(const HttpRequest& request);
-
-  // The collections served, e.g. {"facilities", "leads", "projects", "targets"}.
-  std::vector<std::string> Collections() const;
+  // Answers through `reply`, later, from a gRPC thread (or at once for a
+  // request that does not route or transcode). Does not block.
+  void Handle(const HttpRequest& request, HttpReply reply);
 
  private:
-  struct Collection {
-    const google::protobuf::MethodDescriptor* list = nullptr;
-    const google::protobuf::MethodDescriptor* get = nullptr;
-    const google::protobuf::MethodDescriptor* create = nullptr;
-    const google::protobuf::MethodDescriptor* update = nullptr;
-    const google::protobuf::MethodDescriptor* remove = nullptr;  // soft delete (AIP-164)
-    std::string singular;  // "Project", from Get{X}
-  };
-
-  // Custom methods (AIP-136) and child collections of `collection`;
-  // `segments` is the path without its ":verb".
-  HttpResponse HandleCustom(const Collection& collection, const std::vector<std::string>& segments,
-                            const std::string& verb, const HttpRequest& http);
-
-  HttpResponse Call(const google::protobuf::MethodDescriptor* method,
-                    const google::protobuf::Message& request, const HttpRequest& http);
+  void Call(const google::protobuf::MethodDescriptor* method,
+            const google::protobuf::Message& request, const HttpRequest& http, HttpReply reply);
 
   grpc::GenericStub stub_;
-  const std::vector<const google::protobuf::ServiceDescriptor*> services_;
-  absl::flat_hash_map<std::string, Collection> collections_;
+  const HttpRoutes routes_;
 };
 
 }  // namespace jiangan::gateway

@@ -11,7 +11,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/synchronization/notification.h"
 #include "common/runtime/api_catalog.h"
 #include "common/runtime/executor.h"
 #include "common/base/hmac.h"
@@ -25,7 +24,11 @@
 #include "gateway/forwarder.h"
 #include "gateway/forwarding_service.h"
 #include "gateway/http_json_api.h"
+#include "gateway/invalidation_subscriber.h"
+#include "gateway/near_cache.h"
+#include "gateway/http_routes.h"
 #include "gateway/portfolio_service.h"
+#include "gateway/rate_limiter.h"
 #include "gateway/reported_values.h"
 #include "gateway/response_cache.h"
 
@@ -44,15 +47,31 @@ ABSL_FLAG(absl::Duration, cache_ttl, absl::Minutes(5), "How long a cached read l
 ABSL_FLAG(absl::Duration, redis_timeout, absl::Milliseconds(50),
           "Connect and command timeout for Redis.");
 ABSL_FLAG(int, cache_workers, 8, "Threads that talk to Redis.");
+ABSL_FLAG(int64_t, near_cache_entries, 100000,
+          "Cached responses also kept in process, in front of Redis (kept coherent across "
+          "gateway replicas through Redis pub/sub); 0 turns the near cache off.");
+ABSL_FLAG(absl::Duration, near_cache_ttl, absl::Seconds(30),
+          "How long a response stays in the near cache at most.");
 ABSL_FLAG(std::string, targets_path, "seed/2024/targets.json",
           "The district's targets: a ListTargetsResponse in JSON.");
 ABSL_FLAG(absl::Duration, default_deadline, absl::Seconds(30),
           "Deadline for forwarded calls whose caller set none.");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(20),
           "How long in-flight RPCs may run after SIGTERM.");
-ABSL_FLAG(int, http_threads, 16, "Threads serving HTTP connections.");
+ABSL_FLAG(int, http_threads, 2, "Event loops (threads) serving HTTP connections.");
+ABSL_FLAG(int64_t, http_max_body_bytes, 4 << 20,
+          "Largest HTTP request body accepted; larger ones get 413.");
+ABSL_FLAG(absl::Duration, http_request_timeout, absl::Seconds(30),
+          "An HTTP request must arrive whole within this; an HTTP/1.1 connection may idle "
+          "this long between requests.");
 ABSL_FLAG(std::string, principals_path, "",
           "Who may call: a jiangan.gateway.v1.PrincipalsFile in JSON. Required.");
+ABSL_FLAG(double, rate_limit_per_second, 1000,
+          "Calls a second each caller (principal) may make through this gateway; 0 turns "
+          "limits off. Over it: RESOURCE_EXHAUSTED (HTTP 429) with a retry delay.");
+ABSL_FLAG(double, rate_limit_burst, 2000, "Calls a caller may make at once, above its rate.");
+ABSL_FLAG(int64_t, grpc_max_message_bytes, 4 << 20,
+          "Largest gRPC message the gateway accepts or forwards (RESOURCE_EXHAUSTED above).");
 ABSL_FLAG(int, portfolio_workers, 4,
           "Threads computing district targets' actuals (they wait on the services).");
 ABSL_FLAG(std::string, identity_key_file, "",
@@ -97,10 +116,15 @@ int main(int argc, char** argv) {
 
   jiangan::gateway::Backends backends;
   const int channels = absl::GetFlag(FLAGS_backend_channels);
-  backends.Add(renewal->full_name(), absl::GetFlag(FLAGS_renewal_address), channels);
-  backends.Add(investment->full_name(), absl::GetFlag(FLAGS_investment_address), channels);
-  backends.Add(facilities->full_name(), absl::GetFlag(FLAGS_facilities_address), channels);
-  backends.Add(target_values->full_name(), absl::GetFlag(FLAGS_target_values_address), channels);
+  const int max_message_bytes = static_cast<int>(absl::GetFlag(FLAGS_grpc_max_message_bytes));
+  backends.Add(renewal->full_name(), absl::GetFlag(FLAGS_renewal_address), channels,
+               max_message_bytes);
+  backends.Add(investment->full_name(), absl::GetFlag(FLAGS_investment_address), channels,
+               max_message_bytes);
+  backends.Add(facilities->full_name(), absl::GetFlag(FLAGS_facilities_address), channels,
+               max_message_bytes);
+  backends.Add(target_values->full_name(), absl::GetFlag(FLAGS_target_values_address), channels,
+               max_message_bytes);
 
   jiangan::ServerOptions options;
   options.component = "gateway";
@@ -108,13 +132,18 @@ int main(int argc, char** argv) {
       absl::StrCat(absl::GetFlag(FLAGS_host), ":", absl::GetFlag(FLAGS_grpc_port));
   options.http_host = absl::GetFlag(FLAGS_host);
   options.http_port = absl::GetFlag(FLAGS_http_port);
-  options.http_threads = absl::GetFlag(FLAGS_http_threads);
+  options.http.threads = absl::GetFlag(FLAGS_http_threads);
+  options.http.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_http_max_body_bytes));
+  options.http.request_timeout = absl::GetFlag(FLAGS_http_request_timeout);
   options.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
+  options.max_message_bytes = max_message_bytes;
   jiangan::ServerRuntime runtime(options);
 
   std::unique_ptr<jiangan::RedisPool> redis;
   jiangan::Executor cache_executor(absl::GetFlag(FLAGS_cache_workers), 8192);
   std::unique_ptr<jiangan::gateway::ResponseCache> cache;
+  std::unique_ptr<jiangan::gateway::NearCache> near_cache;
+  std::unique_ptr<jiangan::gateway::InvalidationSubscriber> invalidations;
   if (const std::string address = absl::GetFlag(FLAGS_redis_address); !address.empty()) {
     std::pair<std::string, std::string> host_port =
         absl::StrSplit(address, absl::MaxSplits(':', 1));
@@ -125,10 +154,23 @@ int main(int argc, char** argv) {
     }
     redis = std::make_unique<jiangan::RedisPool>(host_port.first, port,
                                                  absl::GetFlag(FLAGS_redis_timeout));
+    if (const int64_t entries = absl::GetFlag(FLAGS_near_cache_entries); entries > 0) {
+      near_cache = std::make_unique<jiangan::gateway::NearCache>(
+          static_cast<size_t>(entries), absl::GetFlag(FLAGS_near_cache_ttl));
+      invalidations = std::make_unique<jiangan::gateway::InvalidationSubscriber>(
+          // A pong a second late under load costs a flush, not a stale read.
+          host_port.first, port, std::max(absl::GetFlag(FLAGS_redis_timeout), absl::Seconds(1)),
+          near_cache.get(),
+          runtime.metrics());
+    }
     cache = std::make_unique<jiangan::gateway::ResponseCache>(
-        redis.get(), &cache_executor, runtime.metrics(), absl::GetFlag(FLAGS_cache_ttl));
+        redis.get(), &cache_executor, runtime.metrics(), absl::GetFlag(FLAGS_cache_ttl),
+        near_cache.get());
   }
-  jiangan::gateway::Forwarder forwarder(authenticator->get(), &signer, &backends, cache.get(),
+  const jiangan::gateway::RateLimiter callers(authenticator->get(),
+                                              absl::GetFlag(FLAGS_rate_limit_per_second),
+                                              absl::GetFlag(FLAGS_rate_limit_burst));
+  jiangan::gateway::Forwarder forwarder(&callers, &signer, &backends, cache.get(),
                                         absl::GetFlag(FLAGS_default_deadline));
   jiangan::gateway::ForwardingService renewal_api(renewal, &forwarder);
   jiangan::gateway::ForwardingService investment_api(investment, &forwarder);
@@ -141,33 +183,34 @@ int main(int argc, char** argv) {
   jiangan::gateway::PortfolioOptions portfolio_options;
   portfolio_options.page_token_key = jiangan::HmacSha256Hex(*identity_key, "page-tokens");
   auto portfolio_api = jiangan::gateway::PortfolioService::FromFile(
-      absl::GetFlag(FLAGS_targets_path), authenticator->get(), &actuals, &reported, cache.get(),
+      absl::GetFlag(FLAGS_targets_path), &callers, &actuals, &reported, cache.get(),
       &portfolio_executor,
       std::move(portfolio_options));
   if (!portfolio_api.ok()) return Fail(portfolio_api.status());
 
-  // The JSON API calls the gateway's own gRPC port, known only once serving;
-  // a request that arrives first waits for it rather than failing.
+  absl::StatusOr<jiangan::gateway::HttpRoutes> routes =
+      jiangan::gateway::HttpRoutes::FromServices(apis.All());
+  if (!routes.ok()) return Fail(routes.status());
+  // The JSON API calls the gateway's own gRPC services in process; the
+  // runtime makes its HTTP handler once they serve.
   std::unique_ptr<jiangan::gateway::HttpJsonApi> json_api;
-  absl::Notification json_api_ready;
   absl::Status started = runtime.Start(
       {&renewal_api, &investment_api, &facilities_api, &target_values_api, portfolio_api->get()},
-      [&json_api_ready, &json_api](const jiangan::HttpRequest& request) -> jiangan::HttpResponse {
-        // The leaders' dashboard is the gateway's HTTP root.
-        if (!absl::StartsWith(request.path, "/v1/")) {
-          if (auto page = jiangan::gateway::ServeDashboard(request)) return *std::move(page);
-        }
-        if (!json_api_ready.WaitForNotificationWithTimeout(absl::Seconds(10))) {
-          return {503, "text/plain", "starting\n"};
-        }
-        return json_api->Handle(request);
+      [&runtime, &json_api, &routes]() -> jiangan::HttpHandler {
+        json_api = std::make_unique<jiangan::gateway::HttpJsonApi>(runtime.InProcessChannel(),
+                                                                   *std::move(routes));
+        return [api = json_api.get()](jiangan::HttpRequest request, jiangan::HttpReply reply) {
+          // The leaders' dashboard is the gateway's HTTP root.
+          if (!absl::StartsWith(request.path, "/v1/")) {
+            if (auto page = jiangan::gateway::ServeDashboard(request)) {
+              std::move(reply)(*std::move(page));
+              return;
+            }
+          }
+          api->Handle(request, std::move(reply));
+        };
       });
   if (!started.ok()) return Fail(started);
-  json_api = std::make_unique<jiangan::gateway::HttpJsonApi>(
-      grpc::CreateChannel(absl::StrCat("127.0.0.1:", runtime.grpc_port()),
-                          grpc::InsecureChannelCredentials()),
-      apis.All());
-  json_api_ready.Notify();
 
   runtime.WaitForShutdownSignalAndDrain();
   cache_executor.Shutdown();

@@ -100,13 +100,13 @@ absl::Status PortfolioService::Answer(
   std::string view = absl::StrCat(method, "|", FormatDate(FromCivilDay(ChinaDayOf(absl::Now()))),
                                   "|", request.SerializeAsString());
   std::optional<std::string> cached;
-  std::string generation;
+  FillTicket ticket;
   absl::Notification looked_up;
   // This runs on the portfolio's own executor, which may wait.
   cache_->Lookup(kTargetAnswersName, view,
-                 [&](std::optional<std::string> value, std::string read_generation) {
+                 [&](std::optional<std::string> value, FillTicket read_ticket) {
                    cached = std::move(value);
-                   generation = std::move(read_generation);
+                   ticket = std::move(read_ticket);
                    looked_up.Notify();
                  });
   looked_up.WaitForNotification();
@@ -118,7 +118,7 @@ absl::Status PortfolioService::Answer(
   response->Clear();
   RETURN_IF_ERROR(compute(&complete));
   if (complete) {
-    cache_->Fill(kTargetAnswersName, std::move(view), std::move(generation),
+    cache_->Fill(kTargetAnswersName, std::move(view), std::move(ticket),
                  response->SerializeAsString());
   }
   return absl::OkStatus();

@@ -1,6 +1,7 @@
 #include "gateway/redis_client.h"
 
 #include <hiredis/hiredis.h>
+#include <poll.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -83,13 +84,7 @@ absl::StatusOr<std::vector<RedisReply>> RedisClient::Pipeline(
   absl::Status error = absl::OkStatus();
   for (size_t i = 0; i < commands.size(); ++i) {
     void* raw = nullptr;
-    if (redisGetReply(context_, &raw) != REDIS_OK || raw == nullptr) {
-      absl::Status broken = absl::UnavailableError(
-          absl::StrCat("redis ", host_, ":", port_, ": ", context_->errstr));
-      Disconnect();
-      next_attempt_ = absl::Now() + std::max(timeout_, absl::Milliseconds(100));
-      return broken;
-    }
+    if (redisGetReply(context_, &raw) != REDIS_OK || raw == nullptr) return Broken();
     auto* reply = static_cast<redisReply*>(raw);
     if (reply->type == REDIS_REPLY_ERROR && error.ok()) {
       error = absl::InternalError(absl::StrCat("redis: ", std::string(reply->str, reply->len)));
@@ -99,6 +94,47 @@ absl::StatusOr<std::vector<RedisReply>> RedisClient::Pipeline(
   }
   if (!error.ok()) return error;
   return replies;
+}
+
+absl::Status RedisClient::Broken() {
+  absl::Status broken =
+      absl::UnavailableError(absl::StrCat("redis ", host_, ":", port_, ": ", context_->errstr));
+  Disconnect();
+  next_attempt_ = absl::Now() + std::max(timeout_, absl::Milliseconds(100));
+  return broken;
+}
+
+absl::Status RedisClient::Send(const std::vector<std::string>& argv) {
+  if (absl::Status connected = EnsureConnected(); !connected.ok()) return connected;
+  std::vector<const char*> args;
+  std::vector<size_t> lengths;
+  for (const std::string& arg : argv) {
+    args.push_back(arg.data());
+    lengths.push_back(arg.size());
+  }
+  redisAppendCommandArgv(context_, static_cast<int>(args.size()), args.data(), lengths.data());
+  for (int done = 0; !done;) {
+    if (redisBufferWrite(context_, &done) != REDIS_OK) return Broken();
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<RedisReply>> RedisClient::Receive(absl::Duration wait) {
+  if (absl::Status connected = EnsureConnected(); !connected.ok()) return connected;
+  void* raw = nullptr;
+  if (redisGetReplyFromReader(context_, &raw) != REDIS_OK) return Broken();
+  if (raw == nullptr) {
+    pollfd ready{context_->fd, POLLIN, 0};
+    const int polled = ::poll(&ready, 1, static_cast<int>(absl::ToInt64Milliseconds(wait)));
+    if (polled == 0) return std::nullopt;
+    if (polled < 0 || redisBufferRead(context_) != REDIS_OK) return Broken();
+    if (redisGetReplyFromReader(context_, &raw) != REDIS_OK) return Broken();
+    if (raw == nullptr) return std::nullopt;  // part of a reply so far
+  }
+  auto* reply = static_cast<redisReply*>(raw);
+  RedisReply converted = Convert(reply);
+  freeReplyObject(reply);
+  return converted;
 }
 
 absl::StatusOr<RedisReply> RedisClient::Command(const std::vector<std::string>& argv) {

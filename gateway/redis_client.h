@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,9 +41,17 @@ class RedisClient {
 
   absl::StatusOr<RedisReply> Command(const std::vector<std::string>& argv);
 
+  // For a subscribed connection (pub/sub pushes replies unasked): sends a
+  // command without waiting for its reply, and takes the next reply that
+  // arrives within `wait` (nullopt if none did). Errors as Pipeline's.
+  absl::Status Send(const std::vector<std::string>& argv);
+  absl::StatusOr<std::optional<RedisReply>> Receive(absl::Duration wait);
+
  private:
   absl::Status EnsureConnected();
   void Disconnect();
+  // Drops the connection after an I/O error, saying so.
+  absl::Status Broken();
 
   const std::string host_;
   const int port_;

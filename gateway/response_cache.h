@@ -9,6 +9,9 @@
 // before fetching from the service is still current. So a slow read that
 // raced with a write cannot put the old value back.
 //
+// In front of Redis, an optional NearCache keeps responses in process (see
+// near_cache.h): a hit there is answered on the caller's thread.
+//
 // Redis being down never fails a request: lookups miss. Invalidations that
 // could not reach Redis are remembered and replayed before the cache is
 // trusted again; if too many pile up, the cache is bypassed for one TTL, by
@@ -26,6 +29,7 @@
 #include "absl/time/time.h"
 #include "common/runtime/executor.h"
 #include "common/runtime/metrics.h"
+#include "gateway/near_cache.h"
 #include "gateway/redis_client.h"
 
 namespace jiangan::gateway {
@@ -36,33 +40,43 @@ namespace jiangan::gateway {
 // resource.)
 inline constexpr char kTargetAnswersName[] = "targets";
 
+// What a lookup saw, to be handed to Fill after fetching a fresh value.
+struct FillTicket {
+  std::string generation;  // the resource's generation in Redis
+  uint64_t near = 0;       // NearCache::Ticket
+};
+
 class ResponseCache {
  public:
-  // Redis I/O runs on `executor`. All pointers must outlive the cache.
-  ResponseCache(RedisPool* redis, Executor* executor, Metrics* metrics,
-                absl::Duration ttl);
+  // Redis I/O runs on `executor`. `near` may be null. All pointers must
+  // outlive the cache.
+  ResponseCache(RedisPool* redis, Executor* executor, Metrics* metrics, absl::Duration ttl,
+                NearCache* near = nullptr);
 
   // Redis key of the hash that holds the cached responses for
   // `resource_name`, one field per caller view ("" when shared).
   static std::string ValueKey(absl::string_view resource_name);
+  // Redis key of the counter each invalidation of `resource_name` bumps.
+  static std::string GenerationKey(absl::string_view resource_name);
 
-  // Calls `done(value, generation)` on an executor thread, or inline if the
-  // executor is saturated: `value` is the cached response or nullopt, and
-  // `generation` must be handed to Fill after fetching a fresh value.
+  // Calls `done(value, ticket)`: inline on a near-cache hit or when the
+  // executor is saturated, else on an executor thread. `value` is the cached
+  // response or nullopt, and `ticket` must be handed to Fill after fetching
+  // a fresh value.
   using LookupDone =
-      absl::AnyInvocable<void(std::optional<std::string> value, std::string generation) &&>;
+      absl::AnyInvocable<void(std::optional<std::string> value, FillTicket ticket) &&>;
   void Lookup(std::string resource_name, std::string view, LookupDone done);
 
   // Stores `value` for `view` unless `resource_name` was written since
-  // `generation` was read. Fire and forget.
-  void Fill(std::string resource_name, std::string view, std::string generation,
-            std::string value);
+  // `ticket` was taken. Fire and forget.
+  void Fill(std::string resource_name, std::string view, FillTicket ticket, std::string value);
 
-  // Drops every cached view and bumps the generation, then calls `done`.
+  // Drops every cached view and bumps the generation, tells the other
+  // replicas (kInvalidationChannel), drops the name from the near cache,
+  // then calls `done`.
   void Invalidate(std::string resource_name, absl::AnyInvocable<void() &&> done);
 
  private:
-  static std::string GenerationKey(absl::string_view resource_name);
   // Replays remembered invalidations; false if Redis is still unreachable.
   bool FlushPending();
   bool Trusted();
@@ -73,6 +87,7 @@ class ResponseCache {
   Executor* const executor_;
   Metrics* const metrics_;
   const absl::Duration ttl_;
+  NearCache* const near_;
 
   absl::Mutex mu_;
   absl::flat_hash_set<std::string> pending_ ABSL_GUARDED_BY(mu_);

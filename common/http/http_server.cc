@@ -1,304 +1,344 @@
 #include "common/http/http_server.h"
 
+#define H2O_USE_LIBUV 0
 #include <arpa/inet.h>
+#include <h2o.h>
+#include <h2o/multithread.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
-#include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstring>
+#include <thread>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
+#include "absl/synchronization/mutex.h"
 #include "common/base/logging.h"
 
 namespace jiangan {
 namespace {
 
-constexpr size_t kMaxHeadBytes = 64 * 1024;
-constexpr size_t kMaxBodyBytes = 4 * 1024 * 1024;
-constexpr int kIdleTimeoutSeconds = 30;
+// One request being answered: from the handler's call until its reply is
+// back on the loop. The request itself may go first (the client left).
+struct Pending;
 
-const char* Reason(int status) {
-  switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 409: return "Conflict";
-    case 411: return "Length Required";
-    case 412: return "Precondition Failed";
-    case 413: return "Payload Too Large";
-    case 429: return "Too Many Requests";
-    case 431: return "Request Header Fields Too Large";
-    case 499: return "Client Closed Request";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 503: return "Service Unavailable";
-    case 504: return "Gateway Timeout";
-    default: return "Status";
-  }
+// Kept in the request's memory pool, so h2o tells us when the request goes.
+struct RequestLink {
+  Pending* pending;  // null once answered
+};
+
+struct Pending {
+  h2o_req_t* req;  // null once the request is gone
+  RequestLink* link;
+};
+
+void OnRequestGone(void* link) {
+  auto* request_link = static_cast<RequestLink*>(link);
+  if (request_link->pending != nullptr) request_link->pending->req = nullptr;
 }
 
-bool WriteAll(int fd, absl::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
+// A message to a loop from any thread: a reply, or an order to drain or stop.
+struct Mail;
+struct MailHeader {
+  h2o_multithread_message_t super;  // first: h2o links messages through it
+  Mail* mail;
+};
+struct Mail {
+  enum class Kind { kReply, kDrain, kStop };
+  MailHeader header{};  // zeroed: h2o asserts a new message is unlinked
+  Kind kind = Kind::kReply;
+  Pending* pending = nullptr;
+  HttpResponse response;
+};
+
+h2o_iovec_t Copy(h2o_mem_pool_t* pool, absl::string_view text) {
+  return h2o_strdup(pool, text.data(), text.size());
 }
 
-void WriteResponse(int fd, const HttpResponse& response, bool keep_alive) {
-  std::string out = absl::StrCat(
-      "HTTP/1.1 ", response.status, " ", Reason(response.status),
-      "\r\nContent-Type: ", response.content_type,
-      "\r\nContent-Length: ", response.body.size(),
-      "\r\nConnection: ", keep_alive ? "keep-alive" : "close", "\r\n");
-  for (const auto& [name, value] : response.headers) absl::StrAppend(&out, name, ": ", value, "\r\n");
-  absl::StrAppend(&out, "\r\n", response.body);
-  WriteAll(fd, out);
+void Send(h2o_req_t* req, const HttpResponse& response) {
+  req->res.status = response.status;
+  req->res.reason = ReasonPhrase(response.status);
+  const h2o_iovec_t type = Copy(&req->pool, response.content_type);
+  h2o_add_header(&req->pool, &req->res.headers, H2O_TOKEN_CONTENT_TYPE, nullptr, type.base,
+                 type.len);
+  for (const auto& [name, value] : response.headers) {
+    const h2o_iovec_t lower_name = Copy(&req->pool, absl::AsciiStrToLower(name));
+    const h2o_iovec_t copied_value = Copy(&req->pool, value);
+    h2o_add_header_by_str(&req->pool, &req->res.headers, lower_name.base, lower_name.len,
+                          /*maybe_token=*/1, nullptr, copied_value.base, copied_value.len);
+  }
+  // h2o_send_inline leaves the length unset (so HTTP/1.1 would be chunked).
+  req->res.content_length = response.body.size();
+  h2o_send_inline(req, response.body.data(), response.body.size());
 }
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-}  // namespace
-
-absl::StatusOr<std::string> PercentDecode(absl::string_view text, bool plus_is_space) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '%') {
-      if (i + 2 >= text.size()) {
-        return absl::InvalidArgumentError("truncated percent escape");
-      }
-      int high = HexValue(text[i + 1]);
-      int low = HexValue(text[i + 2]);
-      if (high < 0 || low < 0) return absl::InvalidArgumentError("bad percent escape");
-      out.push_back(static_cast<char>(high * 16 + low));
-      i += 2;
-    } else if (text[i] == '+' && plus_is_space) {
-      out.push_back(' ');
-    } else {
-      out.push_back(text[i]);
-    }
-  }
-  return out;
-}
-
-absl::Status ParseHttpHead(absl::string_view head, HttpRequest* request) {
-  std::vector<absl::string_view> lines = absl::StrSplit(head, "\r\n");
-  if (lines.empty()) return absl::InvalidArgumentError("empty request");
-  std::vector<absl::string_view> start = absl::StrSplit(lines[0], ' ');
-  if (start.size() != 3 || !absl::StartsWith(start[2], "HTTP/1.")) {
-    return absl::InvalidArgumentError("malformed request line");
-  }
-  request->method = std::string(start[0]);
-  absl::string_view target = start[1];
-  absl::string_view path = target;
-  absl::string_view query;
-  if (size_t mark = target.find('?'); mark != absl::string_view::npos) {
-    path = target.substr(0, mark);
-    query = target.substr(mark + 1);
-  }
-  auto decoded_path = PercentDecode(path, /*plus_is_space=*/false);
-  if (!decoded_path.ok()) return decoded_path.status();
-  request->path = *std::move(decoded_path);
-  for (absl::string_view pair : absl::StrSplit(query, '&', absl::SkipEmpty())) {
-    std::pair<absl::string_view, absl::string_view> kv =
-        absl::StrSplit(pair, absl::MaxSplits('=', 1));
-    auto key = PercentDecode(kv.first, true);
-    auto value = PercentDecode(kv.second, true);
-    if (!key.ok() || !value.ok()) return absl::InvalidArgumentError("malformed query");
-    request->query[*key] = *value;
-  }
-  for (size_t i = 1; i < lines.size(); ++i) {
-    if (lines[i].empty()) continue;
-    size_t colon = lines[i].find(':');
-    if (colon == absl::string_view::npos) {
-      return absl::InvalidArgumentError("malformed header line");
-    }
-    request->headers[absl::AsciiStrToLower(lines[i].substr(0, colon))] =
-        std::string(absl::StripAsciiWhitespace(lines[i].substr(colon + 1)));
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(const std::string& host,
-                                                              int port, int threads,
-                                                              HttpHandler handler) {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+absl::StatusOr<int> Listen(const std::string& host, int port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) return absl::InternalError(absl::StrCat("socket: ", strerror(errno)));
   int one = 1;
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+  ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));  // inherited on accept
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
   if (::inet_pton(AF_INET, host == "localhost" ? "127.0.0.1" : host.c_str(),
-                  &addr.sin_addr) != 1) {
+                  &address.sin_addr) != 1) {
     ::close(fd);
     return absl::InvalidArgumentError(absl::StrCat("not an IPv4 address: ", host));
   }
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0 ||
-      ::listen(fd, 256) != 0) {
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0 ||
+      ::listen(fd, SOMAXCONN) != 0) {
     absl::Status status = absl::UnavailableError(
         absl::StrCat("cannot listen on ", host, ":", port, ": ", strerror(errno)));
     ::close(fd);
     return status;
   }
-  socklen_t len = sizeof(addr);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  std::unique_ptr<HttpServer> server(
-      new HttpServer(fd, ntohs(addr.sin_port), std::move(handler)));
-  for (int i = 0; i < threads; ++i) {
-    server->workers_.emplace_back([s = server.get()] { s->WorkerLoop(); });
-  }
-  server->acceptor_ = std::thread([s = server.get()] { s->AcceptLoop(); });
-  return server;
+  return fd;
 }
 
-HttpServer::HttpServer(int listen_fd, int port, HttpHandler handler)
-    : listen_fd_(listen_fd), port_(port), handler_(std::move(handler)) {}
+int BoundPort(int fd) {
+  sockaddr_in address{};
+  socklen_t length = sizeof(address);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  return ntohs(address.sin_port);
+}
+
+uint64_t Milliseconds(absl::Duration duration) {
+  return static_cast<uint64_t>(absl::ToInt64Milliseconds(duration));
+}
+
+}  // namespace
+
+class HttpServer::Loop {
+ public:
+  Loop(const HttpServerOptions& options, HttpHandler handler, int listen_fd)
+      : handler_(std::move(handler)) {
+    h2o_config_init(&config_);
+    config_.max_request_entity_size = options.max_body_bytes;
+    config_.http1.req_timeout = Milliseconds(options.request_timeout);
+    config_.http2.idle_timeout = Milliseconds(options.idle_timeout);
+    h2o_hostconf_t* host = h2o_config_register_host(&config_, h2o_iovec_init(H2O_STRLIT("default")),
+                                                    65535);
+    h2o_pathconf_t* path = h2o_config_register_path(host, "/", 0);
+    auto* handler_slot = reinterpret_cast<HandlerSlot*>(h2o_create_handler(path, sizeof(HandlerSlot)));
+    handler_slot->loop = this;
+    handler_slot->super.on_req = &Loop::OnRequest;
+
+    h2o_context_init(&context_, h2o_evloop_create(), &config_);
+    accept_.ctx = &context_;
+    accept_.hosts = config_.hosts;
+    queue_ = h2o_multithread_create_queue(context_.loop);
+    receiver_.loop = this;
+    h2o_multithread_register_receiver(queue_, &receiver_.super, &Loop::OnMail);
+    listener_ = h2o_evloop_socket_create(context_.loop, listen_fd, H2O_SOCKET_FLAG_DONT_READ);
+    listener_->data = this;
+    h2o_socket_read_start(listener_, &Loop::OnAccept);
+    thread_ = std::thread([this] { Run(); });
+  }
+
+  // The loop's context and sockets are left to the process's end: h2o 2.2
+  // cannot close a context with connections still open.
+  ~Loop() = default;
+
+  // Any thread. Answers `pending` on the loop (at once when already on it).
+  void Reply(Pending* pending, HttpResponse response) {
+    if (current_ == this) {
+      Answer(pending, response);
+      return;
+    }
+    auto* mail = new Mail;
+    mail->pending = pending;
+    mail->response = std::move(response);
+    Post(mail);
+  }
+
+  void Drain() { Post(NewOrder(Mail::Kind::kDrain)); }
+  bool Idle() const { return in_flight_.load() == 0; }
+
+  void StopAndJoin() {
+    Post(NewOrder(Mail::Kind::kStop));
+    {
+      absl::MutexLock lock(&mail_mu_);
+      mail_open_ = false;
+    }
+    thread_.join();
+  }
+
+ private:
+  struct HandlerSlot {
+    h2o_handler_t super;  // first: h2o allocates and calls it as a handler
+    Loop* loop;
+  };
+  struct ReceiverSlot {
+    h2o_multithread_receiver_t super;  // first
+    Loop* loop;
+  };
+
+  static Mail* NewOrder(Mail::Kind kind) {
+    auto* mail = new Mail;
+    mail->kind = kind;
+    return mail;
+  }
+
+  void Post(Mail* mail) {
+    mail->header.mail = mail;
+    absl::MutexLock lock(&mail_mu_);
+    if (!mail_open_) {
+      delete mail;  // stopped: nobody is left to answer
+      return;
+    }
+    h2o_multithread_send_message(&receiver_.super, &mail->header.super);
+  }
+
+  void Run() {
+    current_ = this;
+    while (!stopping_) h2o_evloop_run(context_.loop, INT32_MAX);
+    current_ = nullptr;
+  }
+
+  static void OnAccept(h2o_socket_t* listener, const char* error) {
+    if (error != nullptr) return;
+    auto* loop = static_cast<Loop*>(listener->data);
+    if (h2o_socket_t* socket = h2o_evloop_socket_accept(listener); socket != nullptr) {
+      h2o_accept(&loop->accept_, socket);
+    }
+  }
+
+  static int OnRequest(h2o_handler_t* self, h2o_req_t* req) {
+    Loop* loop = reinterpret_cast<HandlerSlot*>(self)->loop;
+    auto* pending = new Pending{req, nullptr};
+    auto* link = static_cast<RequestLink*>(
+        h2o_mem_alloc_shared(&req->pool, sizeof(RequestLink), &OnRequestGone));
+    link->pending = pending;
+    pending->link = link;
+    loop->in_flight_.fetch_add(1);
+
+    HttpRequest request;
+    request.method.assign(req->method.base, req->method.len);
+    if (absl::Status parsed =
+            ParseRequestTarget(absl::string_view(req->path.base, req->path.len), &request);
+        !parsed.ok()) {
+      loop->Answer(pending, {400, "text/plain; charset=utf-8", absl::StrCat(parsed.message(), "\n")});
+      return 0;
+    }
+    for (size_t i = 0; i < req->headers.size; ++i) {
+      const h2o_header_t& header = req->headers.entries[i];
+      request.headers[absl::AsciiStrToLower(absl::string_view(header.name->base, header.name->len))] =
+          std::string(header.value.base, header.value.len);
+    }
+    if (req->entity.base != nullptr) request.body.assign(req->entity.base, req->entity.len);
+    try {
+      loop->handler_(std::move(request), [loop, pending](HttpResponse response) {
+        loop->Reply(pending, std::move(response));
+      });
+    } catch (const std::exception& e) {
+      Log(LogLevel::kError, "http_handler_threw", {{"what", e.what()}});
+      if (pending->link != nullptr && pending->req != nullptr) {
+        loop->Answer(pending, {500, "text/plain; charset=utf-8", "internal error\n"});
+      }
+    }
+    return 0;
+  }
+
+  static void OnMail(h2o_multithread_receiver_t* receiver, h2o_linklist_t* messages) {
+    Loop* loop = reinterpret_cast<ReceiverSlot*>(receiver)->loop;
+    while (!h2o_linklist_is_empty(messages)) {
+      auto* message = H2O_STRUCT_FROM_MEMBER(h2o_multithread_message_t, link, messages->next);
+      h2o_linklist_unlink(&message->link);
+      Mail* mail = reinterpret_cast<MailHeader*>(message)->mail;
+      switch (mail->kind) {
+        case Mail::Kind::kReply: loop->Answer(mail->pending, mail->response); break;
+        case Mail::Kind::kDrain: loop->StopAccepting(); break;
+        case Mail::Kind::kStop: loop->stopping_ = true; break;
+      }
+      delete mail;
+    }
+  }
+
+  // On the loop.
+  void Answer(Pending* pending, const HttpResponse& response) {
+    if (pending->req != nullptr) {
+      pending->link->pending = nullptr;
+      Send(pending->req, response);
+    }
+    delete pending;
+    in_flight_.fetch_sub(1);
+  }
+
+  void StopAccepting() {
+    if (listener_ == nullptr) return;
+    h2o_socket_read_stop(listener_);
+    h2o_socket_close(listener_);
+    listener_ = nullptr;
+    // HTTP/1.1 connections close once idle; HTTP/2 ones get GOAWAY.
+    h2o_context_request_shutdown(&context_);
+  }
+
+  static thread_local Loop* current_;
+
+  const HttpHandler handler_;
+  h2o_globalconf_t config_{};
+  h2o_context_t context_{};
+  h2o_accept_ctx_t accept_{};
+  ReceiverSlot receiver_{};
+  h2o_multithread_queue_t* queue_ = nullptr;
+  h2o_socket_t* listener_ = nullptr;  // loop thread only
+  bool stopping_ = false;             // loop thread only
+  std::atomic<int> in_flight_{0};
+  absl::Mutex mail_mu_;
+  bool mail_open_ ABSL_GUARDED_BY(mail_mu_) = true;
+  std::thread thread_;
+};
+
+thread_local HttpServer::Loop* HttpServer::Loop::current_ = nullptr;
+
+absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(HttpServerOptions options,
+                                                              HttpHandler handler) {
+  // A client that leaves mid-answer must not kill the process.
+  std::signal(SIGPIPE, SIG_IGN);
+  // Each connection holds a descriptor: allow as many as the system lets us.
+  if (rlimit limit{}; ::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+  const int threads = std::max(1, options.threads);
+  std::vector<int> fds;
+  int port = options.port;
+  for (int i = 0; i < threads; ++i) {
+    absl::StatusOr<int> fd = Listen(options.host, port);
+    if (!fd.ok()) {
+      for (int open : fds) ::close(open);
+      return fd.status();
+    }
+    fds.push_back(*fd);
+    port = BoundPort(*fd);
+  }
+  std::vector<std::unique_ptr<Loop>> loops;
+  for (int fd : fds) loops.push_back(std::make_unique<Loop>(options, handler, fd));
+  return std::unique_ptr<HttpServer>(new HttpServer(port, std::move(loops)));
+}
+
+HttpServer::HttpServer(int port, std::vector<std::unique_ptr<Loop>> loops)
+    : port_(port), loops_(std::move(loops)) {}
 
 HttpServer::~HttpServer() { Stop(); }
 
 void HttpServer::Stop() {
-  {
-    absl::MutexLock lock(&mu_);
-    if (stopping_) return;
-    stopping_ = true;
-    // Wakes workers blocked in recv on kept-alive connections.
-    for (int fd : open_) ::shutdown(fd, SHUT_RDWR);
-    for (int fd : pending_) ::close(fd);
-    pending_.clear();
+  if (stopped_) return;
+  stopped_ = true;
+  for (auto& loop : loops_) loop->Drain();
+  const absl::Time give_up = absl::Now() + absl::Seconds(5);
+  for (auto& loop : loops_) {
+    while (!loop->Idle() && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(5));
   }
-  ::shutdown(listen_fd_, SHUT_RDWR);
-  if (acceptor_.joinable()) acceptor_.join();
-  for (auto& worker : workers_) worker.join();
-  ::close(listen_fd_);
-}
-
-void HttpServer::AcceptLoop() {
-  while (true) {
-    pollfd pfd{listen_fd_, POLLIN, 0};
-    int ready = ::poll(&pfd, 1, 200);
-    {
-      absl::MutexLock lock(&mu_);
-      if (stopping_) return;
-    }
-    if (ready <= 0) continue;
-    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) continue;
-    int one = 1;
-    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-    timeval timeout{kIdleTimeoutSeconds, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
-    absl::MutexLock lock(&mu_);
-    pending_.push_back(fd);
-  }
-}
-
-void HttpServer::WorkerLoop() {
-  while (true) {
-    int fd = -1;
-    {
-      absl::MutexLock lock(&mu_);
-      mu_.Await(absl::Condition(
-          +[](HttpServer* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mu_) {
-            return self->stopping_ || !self->pending_.empty();
-          },
-          this));
-      if (stopping_) return;
-      fd = pending_.front();
-      pending_.erase(pending_.begin());
-      open_.insert(fd);
-    }
-    Serve(fd);
-    absl::MutexLock lock(&mu_);
-    open_.erase(fd);
-    ::close(fd);
-  }
-}
-
-void HttpServer::Serve(int fd) {
-  std::string buffer;
-  char chunk[16 * 1024];
-  while (true) {
-    // Read the head.
-    size_t head_end;
-    while ((head_end = buffer.find("\r\n\r\n")) == std::string::npos) {
-      if (buffer.size() > kMaxHeadBytes) {
-        WriteResponse(fd, {431, "text/plain", "request head too large\n"}, false);
-        return;
-      }
-      ssize_t n = ::recv(fd, chunk, sizeof(chunk), 0);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return;
-      buffer.append(chunk, static_cast<size_t>(n));
-    }
-    HttpRequest request;
-    if (absl::Status parsed = ParseHttpHead(absl::string_view(buffer).substr(0, head_end),
-                                            &request);
-        !parsed.ok()) {
-      WriteResponse(fd, {400, "text/plain", std::string(parsed.message()) + "\n"}, false);
-      return;
-    }
-    buffer.erase(0, head_end + 4);
-    if (request.headers.contains("transfer-encoding")) {
-      WriteResponse(fd, {411, "text/plain", "send the body with Content-Length\n"}, false);
-      return;
-    }
-    size_t length = 0;
-    if (auto it = request.headers.find("content-length"); it != request.headers.end()) {
-      if (!absl::SimpleAtoi(it->second, &length)) {
-        WriteResponse(fd, {400, "text/plain", "bad Content-Length\n"}, false);
-        return;
-      }
-    }
-    if (length > kMaxBodyBytes) {
-      WriteResponse(fd, {413, "text/plain", "body too large\n"}, false);
-      return;
-    }
-    while (buffer.size() < length) {
-      ssize_t n = ::recv(fd, chunk, sizeof(chunk), 0);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return;
-      buffer.append(chunk, static_cast<size_t>(n));
-    }
-    request.body = buffer.substr(0, length);
-    buffer.erase(0, length);
-    bool keep_alive = true;
-    if (auto it = request.headers.find("connection"); it != request.headers.end()) {
-      keep_alive = !absl::EqualsIgnoreCase(it->second, "close");
-    }
-    HttpResponse response;
-    try {
-      response = handler_(request);
-    } catch (const std::exception& e) {
-      Log(LogLevel::kError, "http_handler_threw", {{"what", e.what()}});
-      response = {500, "text/plain", "internal error\n"};
-    }
-    {
-      absl::MutexLock lock(&mu_);
-      if (stopping_) keep_alive = false;
-    }
-    WriteResponse(fd, response, keep_alive);
-    if (!keep_alive) return;
-  }
+  for (auto& loop : loops_) loop->StopAndJoin();
 }
 
 }  // namespace jiangan

@@ -1,77 +1,62 @@
-// A small HTTP/1.1 server for the admin endpoints (/healthz, /metrics) and
-// the gateway's JSON API. Keep-alive, Content-Length bodies, no TLS: it sits
-// behind the cluster's ingress. A fixed pool of threads serves connections,
-// so a handler may block.
+// The HTTP server of every process (admin endpoints: /healthz, /metrics) and
+// of the gateway's JSON API and dashboard, on libh2o's event loop
+// (Debian's libh2o-evloop): HTTP/1.1 with keep-alive and HTTP/2 (cleartext,
+// by prior knowledge or Upgrade), no TLS (it sits behind the cluster's
+// ingress). A connection costs a socket and a few kilobytes, not a thread,
+// so thousands of idle ones do not hold up a request.
+//
+// Each of `threads` event loops runs on its own thread with its own
+// listening socket on the same port (SO_REUSEPORT: the kernel spreads
+// connections). Handlers run on the loops and must not block; they answer
+// through HttpReply, from any thread.
 #ifndef JIANGAN_COMMON_HTTP_HTTP_SERVER_H_
 #define JIANGAN_COMMON_HTTP_HTTP_SERVER_H_
 
-#include <functional>
+#include <cstddef>
 #include <memory>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include "absl/container/btree_map.h"
-#include "absl/container/flat_hash_set.h"
-#include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "common/http/http_message.h"
 
 namespace jiangan {
 
-struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string path;    // percent-decoded, without the query
-  absl::btree_map<std::string, std::string> query;    // decoded
-  absl::btree_map<std::string, std::string> headers;  // names in lowercase
-  std::string body;
+struct HttpServerOptions {
+  std::string host = "0.0.0.0";  // an IPv4 address, or "localhost"
+  int port = 0;                  // 0 picks a free one
+  int threads = 1;               // event loops
+  // Larger bodies are refused with 413 before they are read whole.
+  size_t max_body_bytes = 4 << 20;
+  // A request's head and body must arrive within this (slow clients are
+  // cut off), and an HTTP/1.1 connection may sit idle this long between
+  // requests.
+  absl::Duration request_timeout = absl::Seconds(30);
+  // An HTTP/2 connection with no stream open is closed after this.
+  absl::Duration idle_timeout = absl::Seconds(60);
 };
-
-struct HttpResponse {
-  int status = 200;
-  std::string content_type = "text/plain; charset=utf-8";
-  std::string body;
-  // Further headers, e.g. {"Content-Disposition", "attachment; ..."}; the
-  // handler keeps CR and LF out of them.
-  std::vector<std::pair<std::string, std::string>> headers = {};
-};
-
-using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
-
-// Parses the head of a request ("GET /a?b=c HTTP/1.1\r\nHost: x\r\n...") into
-// `request`; the body is read separately. Exposed for tests.
-absl::Status ParseHttpHead(absl::string_view head, HttpRequest* request);
-
-// Decodes %XX escapes (and '+' as space when `plus_is_space`).
-absl::StatusOr<std::string> PercentDecode(absl::string_view text, bool plus_is_space);
 
 class HttpServer {
  public:
-  // Listens on `host:port` (port 0 picks a free one).
-  static absl::StatusOr<std::unique_ptr<HttpServer>> Start(const std::string& host,
-                                                          int port, int threads,
+  static absl::StatusOr<std::unique_ptr<HttpServer>> Start(HttpServerOptions options,
                                                           HttpHandler handler);
   ~HttpServer();
 
   int port() const { return port_; }
-  // Stops accepting, closes open connections and joins the threads.
+
+  // Stops accepting, lets the answers already being made go out (up to a
+  // few seconds), then closes every connection and stops the loops. Replies
+  // that come later are dropped.
   void Stop();
 
  private:
-  HttpServer(int listen_fd, int port, HttpHandler handler);
-  void AcceptLoop();
-  void WorkerLoop();
-  void Serve(int fd);
+  class Loop;
+  HttpServer(int port, std::vector<std::unique_ptr<Loop>> loops);
 
-  const int listen_fd_;
   const int port_;
-  const HttpHandler handler_;
-  absl::Mutex mu_;
-  std::vector<int> pending_ ABSL_GUARDED_BY(mu_);
-  absl::flat_hash_set<int> open_ ABSL_GUARDED_BY(mu_);
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::thread acceptor_;
-  std::vector<std::thread> workers_;
+  std::vector<std::unique_ptr<Loop>> loops_;
+  bool stopped_ = false;
 };
 
 }  // namespace jiangan

@@ -29,8 +29,7 @@ ServerRuntime::~ServerRuntime() {
 }
 
 absl::Status ServerRuntime::Start(const std::vector<grpc::Service*>& services,
-                                  HttpHandler http_handler) {
-  http_handler_ = std::move(http_handler);
+                                  std::function<HttpHandler()> make_http_handler) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
@@ -38,6 +37,8 @@ absl::Status ServerRuntime::Start(const std::vector<grpc::Service*>& services,
   builder.AddListeningPort(options_.grpc_address, grpc::InsecureServerCredentials(),
                            &grpc_port_);
   for (grpc::Service* service : services) builder.RegisterService(service);
+  builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  builder.SetMaxSendMessageSize(options_.max_message_bytes);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(std::make_unique<RpcObserverFactory>(&metrics_, options_.slow_rpc));
@@ -49,9 +50,13 @@ absl::Status ServerRuntime::Start(const std::vector<grpc::Service*>& services,
   }
   server_->GetHealthCheckService()->SetServingStatus(true);
 
-  auto http = HttpServer::Start(options_.http_host, options_.http_port,
-                                options_.http_threads,
-                                [this](const HttpRequest& r) { return ServeAdmin(r); });
+  if (make_http_handler) http_handler_ = make_http_handler();
+  HttpServerOptions http_options = options_.http;
+  http_options.host = options_.http_host;
+  http_options.port = options_.http_port;
+  auto http = HttpServer::Start(http_options, [this](HttpRequest request, HttpReply reply) {
+    ServeHttp(std::move(request), std::move(reply));
+  });
   if (!http.ok()) return http.status();
   http_ = *std::move(http);
   Log(LogLevel::kInfo, "serving",
@@ -59,16 +64,17 @@ absl::Status ServerRuntime::Start(const std::vector<grpc::Service*>& services,
   return absl::OkStatus();
 }
 
-HttpResponse ServerRuntime::ServeAdmin(const HttpRequest& request) const {
+void ServerRuntime::ServeHttp(HttpRequest request, HttpReply reply) const {
   if (request.path == "/healthz") {
-    if (draining_.load()) return {503, "text/plain", "draining\n"};
-    return {200, "text/plain", "ok\n"};
+    std::move(reply)(draining_.load() ? HttpResponse{503, "text/plain", "draining\n"}
+                                      : HttpResponse{200, "text/plain", "ok\n"});
+  } else if (request.path == "/metrics") {
+    std::move(reply)({200, "text/plain; version=0.0.4", metrics_.RenderPrometheus()});
+  } else if (http_handler_) {
+    http_handler_(std::move(request), std::move(reply));
+  } else {
+    std::move(reply)({404, "text/plain", "not found\n"});
   }
-  if (request.path == "/metrics") {
-    return {200, "text/plain; version=0.0.4", metrics_.RenderPrometheus()};
-  }
-  if (http_handler_) return http_handler_(request);
-  return {404, "text/plain", "not found\n"};
 }
 
 void ServerRuntime::WaitForShutdownSignalAndDrain() {

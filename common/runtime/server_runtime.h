@@ -7,6 +7,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,10 +22,15 @@ namespace jiangan {
 struct ServerOptions {
   std::string component;         // e.g. "renewal"; names logs
   std::string grpc_address;      // e.g. "0.0.0.0:50051"; port 0 picks one
+  // The HTTP port: /healthz, /metrics and whatever the server adds. Its
+  // host and port are overridden by http_host and http_port.
+  HttpServerOptions http;
   std::string http_host = "0.0.0.0";
   int http_port = 0;             // 0 picks one
-  int http_threads = 4;
   absl::Duration drain_timeout = absl::Seconds(20);
+  // Largest gRPC message received or sent; a larger one fails the call with
+  // RESOURCE_EXHAUSTED.
+  int max_message_bytes = 4 << 20;
   absl::Duration slow_rpc = absl::Milliseconds(500);
 };
 
@@ -41,12 +47,20 @@ class ServerRuntime {
   Metrics* metrics() { return &metrics_; }
 
   // Starts the gRPC server with `services` (not owned; they must outlive this
-  // runtime) and the HTTP server. HTTP paths other than /healthz and /metrics
-  // go to `http_handler` when given, else 404.
+  // runtime), then the HTTP server. HTTP paths other than /healthz and
+  // /metrics go to the handler `make_http_handler` returns, when given (it is
+  // called once gRPC serves, so that the handler may call this server
+  // through InProcessChannel), else 404.
   absl::Status Start(const std::vector<grpc::Service*>& services,
-                     HttpHandler http_handler = nullptr);
+                     std::function<HttpHandler()> make_http_handler = nullptr);
 
   int grpc_port() const { return grpc_port_; }
+  // A channel to this server's own services that stays in the process (no
+  // socket, no port): the gateway's HTTP face calls its gRPC API through it.
+  // Valid after Start.
+  std::shared_ptr<grpc::Channel> InProcessChannel() const {
+    return server_->InProcessChannel(grpc::ChannelArguments());
+  }
   int http_port() const { return http_ ? http_->port() : 0; }
 
   // Blocks until SIGTERM or SIGINT, then drains: reports NOT_SERVING, stops
@@ -55,7 +69,7 @@ class ServerRuntime {
   void WaitForShutdownSignalAndDrain();
 
  private:
-  HttpResponse ServeAdmin(const HttpRequest& request) const;
+  void ServeHttp(HttpRequest request, HttpReply reply) const;
 
   const ServerOptions options_;
   Metrics metrics_;

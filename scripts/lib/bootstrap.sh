@@ -1,15 +1,20 @@
 # Sourced by the scripts: installs what the project needs from Debian 12 and
 # builds it. Nothing is downloaded from anywhere else.
 
-# Everything the build, the local run and the tests use.
+# Everything the build, the local run and the tests use. grpc-gateway's
+# packages bring google/api/annotations.proto (the REST mapping) and the
+# OpenAPI generator.
 JIANGAN_PACKAGES=(g++ cmake ninja-build pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libhiredis-dev libsqlite3-dev libssl-dev libgtest-dev libgmock-dev redis-server
-  libxlsxwriter-dev)
+  libxlsxwriter-dev libh2o-evloop-dev
+  golang-github-grpc-ecosystem-grpc-gateway-dev golang-grpc-gateway)
 # What the tests need besides: Python (reads back the Excel report, drives
-# the browser), headless Chromium with its driver, and CJK fonts so that the
-# dashboard's screenshots show Chinese.
-JIANGAN_TEST_PACKAGES=(python3 chromium chromium-driver fonts-noto-cjk)
+# the browser), headless Chromium with its driver, CJK fonts so that the
+# dashboard's screenshots show Chinese, curl (speaks HTTP/2 to the gateway),
+# and clang with its sanitizer runtimes and libFuzzer for the sanitized run.
+JIANGAN_TEST_PACKAGES=(python3 chromium chromium-driver fonts-noto-cjk curl
+  clang libclang-rt-14-dev libfuzzer-14-dev)
 
 # Installs the named Debian packages that are missing: as root with apt-get,
 # otherwise prints the one command to run and exits.
@@ -36,4 +41,11 @@ build_project() {
   [ "${CI:-}" = "true" ] && werror=ON
   cmake -S . -B build -G Ninja -DJIANGAN_WERROR="$werror" >/dev/null
   cmake --build build -j "$(nproc)"
+}
+
+# Configures and builds into build-sanitize/ with clang under AddressSanitizer
+# and UndefinedBehaviorSanitizer, with the libFuzzer targets.
+build_sanitized() {
+  CC=clang CXX=clang++ cmake -S . -B build-sanitize -G Ninja -DJIANGAN_SANITIZE=ON >/dev/null
+  cmake --build build-sanitize -j "$(nproc)"
 }

@@ -390,7 +390,8 @@ TEST_F(RenewalSystemTest, InternalToolsReachEveryMethodOverHttpJson) {
   EXPECT_EQ(restored.status, 200) << restored.body;
 
   EXPECT_EQ(http("viewer", "GET", "/v1/projects:nonsense").status, 404);
-  // A read may be POSTed with its request as the body; a write never GETs.
+  // A summary may be POSTed with its request as the body (its HTTP rule
+  // says so); a write never GETs.
   auto posted = http("viewer", "POST", "/v1/projects:summarize", R"({"groupBy":["BY_KIND"]})");
   EXPECT_EQ(posted.status, 200) << posted.body;
   EXPECT_EQ(http("viewer", "GET", "/v1/projects/wenxinyuan:undelete").status, 501);

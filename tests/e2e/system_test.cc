@@ -34,8 +34,12 @@ using jiangan::testing::HttpRequestTo;
 
 class SystemTest : public ::testing::Test {
  protected:
+  // These tests watch Redis itself, so the gateway's near cache (in front of
+  // Redis) is off here; NearCacheSystemTest has it on.
+  virtual std::vector<std::string> GatewayFlags() const { return {"--near_cache_entries=0"}; }
+
   void SetUp() override {
-    absl::Status started = system_.Start();
+    absl::Status started = system_.Start(GatewayFlags());
     ASSERT_TRUE(started.ok()) << started;
     channel_ = system_.GatewayChannel();
     renewal_ = renewal_v1::RenewalService::NewStub(channel_);
@@ -92,6 +96,16 @@ class SystemTest : public ::testing::Test {
     auto reply = redis_->Command({"HGET", gateway::ResponseCache::ValueKey(name), ""});
     if (!reply.ok() || reply->type != RedisReply::Type::kString) return std::nullopt;
     return reply->str;
+  }
+
+  // Moves project `name` to APPROVED through the gateway.
+  grpc::Status Approve(const std::string& name) {
+    renewal_v1::UpdateProjectRequest update;
+    update.mutable_project()->set_name(name);
+    update.mutable_project()->set_phase(renewal_v1::APPROVED);
+    update.mutable_update_mask()->add_paths("phase");
+    renewal_v1::Project updated;
+    return renewal_->UpdateProject(Context().get(), update, &updated);
   }
 
   // Fills happen just after the response; wait for Redis to show one.
@@ -220,12 +234,7 @@ TEST_F(SystemTest, SecondGetIsServedFromRedisAndAWriteInvalidatesIt) {
   EXPECT_EQ(second.description(), "planted in redis by the test");
 
   // A write through the gateway removes the entry before it returns...
-  renewal_v1::UpdateProjectRequest update;
-  update.mutable_project()->set_name(project.name());
-  update.mutable_project()->set_phase(renewal_v1::APPROVED);
-  update.mutable_update_mask()->add_paths("phase");
-  renewal_v1::Project updated;
-  ASSERT_TRUE(renewal_->UpdateProject(Context().get(), update, &updated).ok());
+  ASSERT_TRUE(Approve(project.name()).ok());
   EXPECT_EQ(CachedInRedis(project.name()), std::nullopt);
   // ...so the next read is the new value, from the service.
   renewal_v1::Project third;
@@ -278,12 +287,7 @@ TEST_F(SystemTest, WriteDuringRedisHangNeverLeavesAStaleRead) {
   ASSERT_TRUE(GetProject(project.name(), &got).ok());
   ASSERT_TRUE(EventuallyCached(project.name()).has_value());
   system_.redis().process()->Signal(SIGSTOP);
-  renewal_v1::UpdateProjectRequest update;
-  update.mutable_project()->set_name(project.name());
-  update.mutable_project()->set_phase(renewal_v1::APPROVED);
-  update.mutable_update_mask()->add_paths("phase");
-  renewal_v1::Project updated;
-  ASSERT_TRUE(renewal_->UpdateProject(Context().get(), update, &updated).ok());
+  ASSERT_TRUE(Approve(project.name()).ok());
   system_.redis().process()->Signal(SIGCONT);  // Redis is back with the old entry
   for (int i = 0; i < 20; ++i) {
     ASSERT_TRUE(GetProject(project.name(), &got).ok());
@@ -588,6 +592,69 @@ TEST_F(SystemTest, ServiceExitsZeroOnSigtermAndGatewayReportsItUnavailable) {
   auto gateway_exit = system_.gateway().process->SignalAndWait(SIGTERM, absl::Seconds(30));
   ASSERT_TRUE(gateway_exit.ok());
   EXPECT_EQ(*gateway_exit, 0);
+}
+
+}  // namespace
+}  // namespace jiangan
+
+namespace jiangan {
+namespace {
+
+class NearCacheSystemTest : public SystemTest {
+ protected:
+  std::vector<std::string> GatewayFlags() const override { return {}; }
+
+  int64_t NearHits() {
+    auto metrics = HttpRequestTo(system_.gateway().http_port, "GET", "/metrics");
+    if (!metrics.ok()) return -1;
+    const std::string line = "gateway_cache_lookups_total{result=\"near_hit\"} ";
+    const size_t at = metrics->body.find(line);
+    int64_t hits = 0;
+    if (at != std::string::npos) {
+      hits = std::stoll(metrics->body.substr(at + line.size()));
+    }
+    return hits;
+  }
+};
+
+TEST_F(NearCacheSystemTest, ReadsAreAnsweredInProcessUntilAWriteDropsThem) {
+  renewal_v1::Project project = CreateProject("tanghu-village", "淌湖村城中村改造");
+  renewal_v1::Project first;
+  std::string header;
+  ASSERT_TRUE(GetProject(project.name(), &first, &header).ok());
+  EXPECT_EQ(header, "miss");
+  ASSERT_TRUE(EventuallyCached(project.name()).has_value());
+  // Once Redis holds it, the gateway keeps a copy in process.
+  bool near = false;
+  for (int i = 0; i < 200 && !near; ++i) {
+    const int64_t before = NearHits();
+    renewal_v1::Project again;
+    ASSERT_TRUE(GetProject(project.name(), &again, &header).ok());
+    EXPECT_EQ(header, "hit");
+    EXPECT_EQ(again.SerializeAsString(), first.SerializeAsString());
+    near = NearHits() > before;
+    if (!near) absl::SleepFor(absl::Milliseconds(10));
+  }
+  ASSERT_TRUE(near) << "no read was answered from the near cache";
+
+  // A value planted in Redis alone is not what the gateway answers: the
+  // near copy does, without a round trip.
+  renewal_v1::Project planted = first;
+  planted.set_description("planted in redis by the test");
+  ASSERT_TRUE(redis_->Command({"HSET", gateway::ResponseCache::ValueKey(project.name()), "",
+                               planted.SerializeAsString()})
+                  .ok());
+  renewal_v1::Project second;
+  ASSERT_TRUE(GetProject(project.name(), &second, &header).ok());
+  EXPECT_EQ(second.description(), "");
+
+  // A write through the gateway drops both copies before it returns, so the
+  // next read is the new value.
+  ASSERT_TRUE(Approve(project.name()).ok());
+  renewal_v1::Project third;
+  ASSERT_TRUE(GetProject(project.name(), &third, &header).ok());
+  EXPECT_EQ(header, "miss");
+  EXPECT_EQ(third.phase(), renewal_v1::APPROVED);
 }
 
 }  // namespace

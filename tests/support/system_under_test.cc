@@ -42,7 +42,7 @@ absl::Status SystemUnderTest::StartServer(const std::string& binary, const std::
       absl::StrCat(name, " did not start: ", endpoint->process->ReadLog()));
 }
 
-absl::Status SystemUnderTest::Start() {
+absl::Status SystemUnderTest::Start(const std::vector<std::string>& extra_gateway_flags) {
   dir_ = MakeTempDir();
   if (absl::Status written = credentials_.WriteTo(dir_); !written.ok()) return written;
   if (absl::Status started = redis_.Start(); !started.ok()) return started;
@@ -64,17 +64,18 @@ absl::Status SystemUnderTest::Start() {
     absl::Status started = StartServer(binary, name, flags, &services_[name]);
     if (!started.ok()) return started;
   }
-  return StartServer(
-      JIANGAN_GATEWAY_SERVER, "gateway",
-      {absl::StrCat("--renewal_address=", address("renewal")),
-       absl::StrCat("--investment_address=", address("investment")),
-       absl::StrCat("--facilities_address=", address("facilities")),
-       absl::StrCat("--target_values_address=", address("target_values")),
-       absl::StrCat("--redis_address=127.0.0.1:", redis_.port()),
-       absl::StrCat("--principals_path=", credentials_.principals_path()),
-       absl::StrCat("--identity_key_file=", credentials_.key_path()),
-       absl::StrCat("--targets_path=", kTargetsPath)},
-      &gateway_);
+  std::vector<std::string> gateway_flags = {
+      absl::StrCat("--renewal_address=", address("renewal")),
+      absl::StrCat("--investment_address=", address("investment")),
+      absl::StrCat("--facilities_address=", address("facilities")),
+      absl::StrCat("--target_values_address=", address("target_values")),
+      absl::StrCat("--redis_address=127.0.0.1:", redis_.port()),
+      absl::StrCat("--principals_path=", credentials_.principals_path()),
+      absl::StrCat("--identity_key_file=", credentials_.key_path()),
+      absl::StrCat("--targets_path=", kTargetsPath)};
+  gateway_flags.insert(gateway_flags.end(), extra_gateway_flags.begin(),
+                       extra_gateway_flags.end());
+  return StartServer(JIANGAN_GATEWAY_SERVER, "gateway", gateway_flags, &gateway_);
 }
 
 std::string SystemUnderTest::DatabasePath(const std::string& service) const {

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "tests/support/child_process.h"
@@ -29,8 +30,9 @@ std::string CacheHeader(const grpc::ClientContext& context);
 
 class SystemUnderTest {
  public:
-  // Starts everything and waits until each server accepts connections.
-  absl::Status Start();
+  // Starts everything and waits until each server accepts connections. The
+  // gateway also gets `extra_gateway_flags` (e.g. "--rate_limit_per_second=1").
+  absl::Status Start(const std::vector<std::string>& extra_gateway_flags = {});
 
   RedisServer& redis() { return redis_; }
   const TestCredentials& credentials() const { return credentials_; }

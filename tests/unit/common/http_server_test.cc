@@ -8,32 +8,32 @@ namespace {
 
 using jiangan::testing::HttpRequestTo;
 
-TEST(HttpHeadTest, ParsesPathQueryAndHeaders) {
+TEST(RequestTargetTest, DecodesPathAndQuery) {
   HttpRequest request;
-  ASSERT_TRUE(ParseHttpHead("GET /v1/projects%2Fa?page_size=2&name=%E9%BB%91+x HTTP/1.1\r\n"
-                            "Host: x\r\nContent-Length: 0",
-                            &request)
-                  .ok());
-  EXPECT_EQ(request.method, "GET");
+  ASSERT_TRUE(ParseRequestTarget("/v1/projects%2Fa?page_size=2&name=%E9%BB%91+x&flag", &request).ok());
   EXPECT_EQ(request.path, "/v1/projects/a");
   EXPECT_EQ(request.query.at("page_size"), "2");
   EXPECT_EQ(request.query.at("name"), "\xE9\xBB\x91 x");
-  EXPECT_EQ(request.headers.at("content-length"), "0");
+  EXPECT_EQ(request.query.at("flag"), "");
 }
 
-TEST(HttpHeadTest, RefusesMalformedHeads) {
+TEST(RequestTargetTest, RefusesBadTargets) {
   HttpRequest request;
-  EXPECT_FALSE(ParseHttpHead("GET /\r\n", &request).ok());
-  EXPECT_FALSE(ParseHttpHead("GET / SPDY/3\r\n", &request).ok());
-  EXPECT_FALSE(ParseHttpHead("GET /%zz HTTP/1.1", &request).ok());
-  EXPECT_FALSE(ParseHttpHead("GET /%4 HTTP/1.1", &request).ok());
-  EXPECT_FALSE(ParseHttpHead("GET / HTTP/1.1\r\nno colon here", &request).ok());
+  EXPECT_FALSE(ParseRequestTarget("", &request).ok());
+  EXPECT_FALSE(ParseRequestTarget("*", &request).ok());
+  EXPECT_FALSE(ParseRequestTarget("/%zz", &request).ok());
+  EXPECT_FALSE(ParseRequestTarget("/%4", &request).ok());
+  EXPECT_FALSE(ParseRequestTarget("/a?b=%G0", &request).ok());
 }
 
 TEST(HttpServerTest, ServesHandlerAndAnswersBadRequests) {
-  auto server = HttpServer::Start("127.0.0.1", 0, 2, [](const HttpRequest& request) {
+  HttpServerOptions options;
+  options.host = "127.0.0.1";
+  options.threads = 2;
+  options.max_body_bytes = 1024;
+  auto server = HttpServer::Start(options, Immediately([](const HttpRequest& request) {
     return HttpResponse{200, "text/plain", request.method + " " + request.path + " " + request.body};
-  });
+  }));
   ASSERT_TRUE(server.ok()) << server.status();
   auto ok = HttpRequestTo((*server)->port(), "POST", "/echo", "hello");
   ASSERT_TRUE(ok.ok()) << ok.status();
@@ -43,6 +43,10 @@ TEST(HttpServerTest, ServesHandlerAndAnswersBadRequests) {
   auto bad = HttpRequestTo((*server)->port(), "GET", "/%zz");
   ASSERT_TRUE(bad.ok()) << bad.status();
   EXPECT_EQ(bad->status, 400);
+
+  auto too_big = HttpRequestTo((*server)->port(), "POST", "/echo", std::string(4096, 'x'));
+  ASSERT_TRUE(too_big.ok()) << too_big.status();
+  EXPECT_EQ(too_big->status, 413);
   (*server)->Stop();
 }
 

@@ -3,7 +3,10 @@
 
 #include <signal.h>
 
+#include <functional>
+
 #include "absl/synchronization/notification.h"
+#include "gateway/invalidation_subscriber.h"
 #include "gtest/gtest.h"
 #include "tests/support/redis_server.h"
 
@@ -12,7 +15,7 @@ namespace {
 
 struct Looked {
   std::optional<std::string> value;
-  std::string generation;
+  FillTicket generation;
 };
 
 class ResponseCacheTest : public ::testing::Test {
@@ -28,7 +31,7 @@ class ResponseCacheTest : public ::testing::Test {
   Looked Lookup(const std::string& name, const std::string& view = "") {
     Looked looked;
     absl::Notification done;
-    cache_->Lookup(name, view, [&](std::optional<std::string> value, std::string generation) {
+    cache_->Lookup(name, view, [&](std::optional<std::string> value, FillTicket generation) {
       looked = {std::move(value), std::move(generation)};
       done.Notify();
     });
@@ -133,6 +136,82 @@ TEST_F(ResponseCacheTest, InvalidationMissedWhileRedisHungIsReplayedBeforeAnyHit
   absl::SleepFor(absl::Milliseconds(150));  // the pool's reconnect back-off
   EXPECT_FALSE(Lookup("projects/a").value.has_value());
   EXPECT_EQ(Stored("projects/a"), std::nullopt);
+}
+
+// Two gateway replicas, each with a near cache kept coherent through Redis
+// pub/sub, sharing one Redis.
+class NearCacheReplicasTest : public ResponseCacheTest {
+ protected:
+  struct Replica {
+    NearCache near{1000, absl::Minutes(5)};
+    std::unique_ptr<InvalidationSubscriber> subscriber;
+    std::unique_ptr<ResponseCache> cache;
+  };
+
+  void SetUp() override {
+    ResponseCacheTest::SetUp();
+    for (Replica* replica : {&a_, &b_}) {
+      replica->subscriber = std::make_unique<InvalidationSubscriber>(
+          "127.0.0.1", redis_.port(), absl::Milliseconds(200), &replica->near, &metrics_);
+      replica->cache = std::make_unique<ResponseCache>(pool_.get(), &executor_, &metrics_,
+                                                       absl::Minutes(5), &replica->near);
+    }
+    ASSERT_TRUE(Eventually([this] { return a_.near.live() && b_.near.live(); }));
+  }
+
+  static bool Eventually(const std::function<bool()>& condition) {
+    for (int i = 0; i < 400; ++i) {
+      if (condition()) return true;
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+    return false;
+  }
+
+  Looked LookupAt(Replica& replica, const std::string& name) {
+    Looked looked;
+    absl::Notification done;
+    replica.cache->Lookup(name, "", [&](std::optional<std::string> value, FillTicket ticket) {
+      looked = {std::move(value), std::move(ticket)};
+      done.Notify();
+    });
+    done.WaitForNotification();
+    return looked;
+  }
+
+  Replica a_;
+  Replica b_;
+};
+
+TEST_F(NearCacheReplicasTest, AWriteThroughOneReplicaReachesTheOthersNearCache) {
+  a_.cache->Fill("projects/a", "", LookupAt(a_, "projects/a").generation, "old");
+  ASSERT_TRUE(EventuallyStored("projects/a", "old"));
+  // Each replica keeps what it read in process.
+  ASSERT_TRUE(Eventually([this] { return a_.near.Get("projects/a", "", absl::Now()) == "old"; }));
+  EXPECT_EQ(LookupAt(b_, "projects/a").value, "old");  // from Redis, kept near
+  EXPECT_EQ(b_.near.Get("projects/a", "", absl::Now()), "old");
+
+  // A write through replica A: A's own near cache drops it before the
+  // write is acknowledged; B's drops it when Redis tells it.
+  absl::Notification done;
+  a_.cache->Invalidate("projects/a", [&] { done.Notify(); });
+  done.WaitForNotification();
+  EXPECT_EQ(a_.near.Get("projects/a", "", absl::Now()), std::nullopt);
+  EXPECT_TRUE(Eventually(
+      [this] { return !b_.near.Get("projects/a", "", absl::Now()).has_value(); }));
+  EXPECT_FALSE(LookupAt(b_, "projects/a").value.has_value());
+}
+
+TEST_F(NearCacheReplicasTest, WithRedisGoneTheNearCacheServesNothing) {
+  a_.cache->Fill("projects/a", "", LookupAt(a_, "projects/a").generation, "v");
+  ASSERT_TRUE(Eventually([this] { return a_.near.Get("projects/a", "", absl::Now()) == "v"; }));
+  // Redis hangs: no invalidation from another replica could reach us.
+  redis_.process()->Signal(SIGSTOP);
+  EXPECT_TRUE(Eventually([this] { return !a_.near.live(); }));
+  EXPECT_FALSE(LookupAt(a_, "projects/a").value.has_value());
+  redis_.process()->Signal(SIGCONT);
+  // Back: live again, and empty.
+  EXPECT_TRUE(Eventually([this] { return a_.near.live(); }));
+  EXPECT_EQ(a_.near.Get("projects/a", "", absl::Now()), std::nullopt);
 }
 
 }  // namespace
