@@ -12,8 +12,6 @@
 
 namespace jiangan::target_values {
 
-namespace v1 = ::jiangan::target_values::v1;
-
 // FAILED_PRECONDITION naming its rule unless `target` is REPORTED: a
 // COMPUTED target's value comes from the records, never by hand.
 absl::Status CheckReported(const portfolio::v1::Target& target);

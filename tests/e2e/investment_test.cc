@@ -215,7 +215,8 @@ TEST_F(InvestmentSystemTest, EveryServiceRefusesCallsWithoutAValidIdentity) {
     grpc::GenericStub stub(grpc::CreateChannel(
         absl::StrCat("127.0.0.1:", system_.service(service).grpc_port),
         grpc::InsecureChannelCredentials()));
-    auto call = [&](const IdentityMetadata& metadata) {
+    // Named copies: clang 14 cannot capture structured bindings.
+    auto call = [&, method = method, message = message](const IdentityMetadata& metadata) {
       grpc::ClientContext context;
       context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
       for (const auto& [key, value] : metadata) context.AddMetadata(key, value);
