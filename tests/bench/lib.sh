@@ -51,12 +51,20 @@ failures=0
 H2LOAD_CONNECTIONS=16
 H2LOAD_STREAMS=64
 H2LOAD_HEADERS=()  # e.g. (-H 'authorization: Bearer ...')
+# grpc: POSTs of a gRPC frame over HTTP/2; http1: GETs over HTTP/1.1
+# keep-alive (one request at a time per connection; FRAME is unused).
+H2LOAD_MODE=grpc
 
 # h2load of the request frame FRAME on PATH at PORT; extra arguments go to
 # h2load.
 h2load_run() {
   local port=$1 path=$2 frame=$3
   shift 3
+  if [ "$H2LOAD_MODE" = http1 ]; then
+    h2load --h1 -t 1 -c "$H2LOAD_CONNECTIONS" -m 1 "${H2LOAD_HEADERS[@]}" "$@" \
+      "http://127.0.0.1:$port/$path"
+    return
+  fi
   h2load -t 1 -c "$H2LOAD_CONNECTIONS" -m "$H2LOAD_STREAMS" \
     -H 'content-type: application/grpc' -H 'te: trailers' "${H2LOAD_HEADERS[@]}" \
     -d "$frame" "$@" "http://127.0.0.1:$port/$path"

@@ -6,6 +6,9 @@
 #   (c) an uncached GetProject through the gateway (a second gateway, no Redis)
 #   (d) the same read through nginx grpc_pass to the same service (the peer)
 #   (e) the same read straight to the service
+# and, serially (1 connection, 1 stream): (a1) the floor, (b1) the cached read;
+# and over HTTP/1.1 keep-alive (16 connections, h2load --h1): (h) the cached
+# read as JSON, GET /v1/projects/{id}.
 # h2load cannot see gRPC trailers, so each run also checks, from the server
 # side, that every response had grpc-status 0: every HTTP status is 200 and
 # the server's metrics show only OK statuses for the method in the window.
@@ -33,7 +36,7 @@ start renewal build/services/renewal/renewal_server --host=127.0.0.1 --grpc_port
 wait_port "$REDIS"; wait_port "$SERVICE"
 gateway_flags=(--host=127.0.0.1 --renewal_address="127.0.0.1:$SERVICE"
                --targets_path=seed/2024/targets.json --principals_path="$WORK/principals.json"
-               --identity_key_file="$WORK/identity.key")
+               --identity_key_file="$WORK/identity.key" --rate_limit_per_second=0)
 start gateway build/gateway/gateway_server "${gateway_flags[@]}" --grpc_port="$GW" \
   --http_port="$GW_HTTP" --redis_address="127.0.0.1:$REDIS"
 start gateway-nocache build/gateway/gateway_server "${gateway_flags[@]}" --grpc_port="$GW2" \
@@ -80,9 +83,9 @@ identity_headers "$WORK/identity.key"
 measure_ok d "$NGINX" "$METHOD" "$WORK/get.bin" "$SERVICE_HTTP" GetProject
 
 H2LOAD_HEADERS=("${gateway_headers[@]}")
-hits0=$(metric_sum "$GW_HTTP" 'gateway_cache_lookups_total\{result="hit"\}')
+hits0=$(metric_sum "$GW_HTTP" 'gateway_cache_lookups_total\{result="(near_)?hit"\}')
 measure_ok b "$GW" "$METHOD" "$WORK/get.bin" "$GW_HTTP" GetProject
-hits1=$(metric_sum "$GW_HTTP" 'gateway_cache_lookups_total\{result="hit"\}')
+hits1=$(metric_sum "$GW_HTTP" 'gateway_cache_lookups_total\{result="(near_)?hit"\}')
 if [ $((hits1 - hits0)) -lt $(wc -l <"$WORK/b.tsv") ]; then
   echo "(b) reads not served from the cache" >&2
   failures=$((failures + 1))
@@ -90,8 +93,18 @@ fi
 echo "(b) cache hits in the window: $((hits1 - hits0))"
 measure_ok c "$GW2" "$METHOD" "$WORK/get.bin" "$GW2_HTTP" GetProject
 
+H2LOAD_CONNECTIONS=1; H2LOAD_STREAMS=1
+measure_ok b1 "$GW" "$METHOD" "$WORK/get.bin" "$GW_HTTP" GetProject 2000
+H2LOAD_CONNECTIONS=16; H2LOAD_STREAMS=64
+H2LOAD_MODE=http1
+measure_ok h "$GW_HTTP" v1/projects/heinihu-village "" "$GW_HTTP" GetProject
+H2LOAD_MODE=grpc
+
 H2LOAD_HEADERS=()
 measure a "$ECHO" "$METHOD" "$WORK/get.bin"
+H2LOAD_CONNECTIONS=1; H2LOAD_STREAMS=1
+measure a1 "$ECHO" "$METHOD" "$WORK/get.bin" 2000
+H2LOAD_CONNECTIONS=16; H2LOAD_STREAMS=64
 echo_pid=${pids[4]}
 kill -TERM "$echo_pid"; wait "$echo_pid" 2>/dev/null || true
 if ! grep -q "refused=0" "$WORK/echo.log"; then
@@ -102,18 +115,22 @@ fi
 echo
 echo "GetProject, about $DURATION s per run, h2load -t1 -c16 -m64, $(nproc) cores shared with the client"
 printf '%-48s %12s %10s %10s\n' "target" "req/s" "p50 ms" "p99 ms"
-for key in a b c d e; do
+for key in a b c d e a1 b1 h; do
   case $key in
     a) label="(a) bare gRPC echo server (floor)" ;;
-    b) label="(b) gateway, cached in Redis" ;;
+    b) label="(b) gateway, cached (near cache, Redis)" ;;
     c) label="(c) gateway, uncached (pass-through)" ;;
     d) label="(d) nginx grpc_pass to the service (peer)" ;;
     e) label="(e) the service directly" ;;
+    a1) label="(a1) floor, serial 1x1" ;;
+    b1) label="(b1) gateway cached, serial 1x1" ;;
+    h) label="(h) gateway cached, HTTP/1.1 JSON, 16 conns" ;;
   esac
   printf '%-48s %12s %10s %10s\n' "$label" "${RPS[$key]}" "${P50[$key]}" "${P99[$key]}"
 done
 echo
-echo "b/a = $(ratio b a)   c/d = $(ratio c d)   c/e = $(ratio c e)"
+echo "b/a = $(ratio b a)   c/d = $(ratio c d)   c/e = $(ratio c e)   h/b = $(ratio h b)"
+echo "serial p50: b1/a1 = $(awk -v x="${P50[b1]}" -v y="${P50[a1]}" 'BEGIN {printf "%.2f", x / y}')"
 if [ "$failures" -ne 0 ]; then
   echo "CHECK FAILED: $failures run(s) had responses that were not grpc-status 0" >&2
   exit 1

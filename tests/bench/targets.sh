@@ -43,7 +43,7 @@ start gateway build/gateway/gateway_server --host=127.0.0.1 --grpc_port="$GW" --
   --facilities_address="127.0.0.1:${PORT[facilities]}" \
   --target_values_address="127.0.0.1:${PORT[target_values]}" --redis_address="127.0.0.1:$REDIS" \
   --targets_path=seed/2024/targets.json --principals_path="$WORK/principals.json" \
-  --identity_key_file="$WORK/identity.key"
+  --identity_key_file="$WORK/identity.key" --rate_limit_per_second=0
 wait_port "$GW"
 cli=(build/tools/jiangan_cli --target="127.0.0.1:$GW" --authorization="Bearer $ADMIN_TOKEN"
      --timeout=60s)
