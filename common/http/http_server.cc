@@ -19,6 +19,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "common/base/logging.h"
 
 namespace jiangan {
@@ -120,27 +121,15 @@ class HttpServer::Loop {
  public:
   Loop(const HttpServerOptions& options, HttpHandler handler, int listen_fd)
       : handler_(std::move(handler)) {
-    h2o_config_init(&config_);
-    config_.max_request_entity_size = options.max_body_bytes;
-    config_.http1.req_timeout = Milliseconds(options.request_timeout);
-    config_.http2.idle_timeout = Milliseconds(options.idle_timeout);
-    h2o_hostconf_t* host = h2o_config_register_host(&config_, h2o_iovec_init(H2O_STRLIT("default")),
-                                                    65535);
-    h2o_pathconf_t* path = h2o_config_register_path(host, "/", 0);
-    auto* handler_slot = reinterpret_cast<HandlerSlot*>(h2o_create_handler(path, sizeof(HandlerSlot)));
-    handler_slot->loop = this;
-    handler_slot->super.on_req = &Loop::OnRequest;
-
-    h2o_context_init(&context_, h2o_evloop_create(), &config_);
-    accept_.ctx = &context_;
-    accept_.hosts = config_.hosts;
-    queue_ = h2o_multithread_create_queue(context_.loop);
-    receiver_.loop = this;
-    h2o_multithread_register_receiver(queue_, &receiver_.super, &Loop::OnMail);
-    listener_ = h2o_evloop_socket_create(context_.loop, listen_fd, H2O_SOCKET_FLAG_DONT_READ);
-    listener_->data = this;
-    h2o_socket_read_start(listener_, &Loop::OnAccept);
-    thread_ = std::thread([this] { Run(); });
+    // h2o keeps its socket buffers in thread-local free lists and a socket
+    // remembers the list of the thread that made it: everything of a loop
+    // is made on the loop's own thread, or two loops share one list.
+    thread_ = std::thread([this, &options, listen_fd] {
+      SetUp(options, listen_fd);
+      ready_.Notify();
+      Run();
+    });
+    ready_.WaitForNotification();
   }
 
   // The loop's context and sockets are left to the process's end: h2o 2.2
@@ -180,6 +169,30 @@ class HttpServer::Loop {
     h2o_multithread_receiver_t super;  // first
     Loop* loop;
   };
+
+  // On the loop's thread, before it runs.
+  void SetUp(const HttpServerOptions& options, int listen_fd) {
+    h2o_config_init(&config_);
+    config_.max_request_entity_size = options.max_body_bytes;
+    config_.http1.req_timeout = Milliseconds(options.request_timeout);
+    config_.http2.idle_timeout = Milliseconds(options.idle_timeout);
+    h2o_hostconf_t* host = h2o_config_register_host(&config_, h2o_iovec_init(H2O_STRLIT("default")),
+                                                    65535);
+    h2o_pathconf_t* path = h2o_config_register_path(host, "/", 0);
+    auto* handler_slot = reinterpret_cast<HandlerSlot*>(h2o_create_handler(path, sizeof(HandlerSlot)));
+    handler_slot->loop = this;
+    handler_slot->super.on_req = &Loop::OnRequest;
+
+    h2o_context_init(&context_, h2o_evloop_create(), &config_);
+    accept_.ctx = &context_;
+    accept_.hosts = config_.hosts;
+    queue_ = h2o_multithread_create_queue(context_.loop);
+    receiver_.loop = this;
+    h2o_multithread_register_receiver(queue_, &receiver_.super, &Loop::OnMail);
+    listener_ = h2o_evloop_socket_create(context_.loop, listen_fd, H2O_SOCKET_FLAG_DONT_READ);
+    listener_->data = this;
+    h2o_socket_read_start(listener_, &Loop::OnAccept);
+  }
 
   static Mail* NewOrder(Mail::Kind kind) {
     auto* mail = new Mail;
@@ -294,6 +307,7 @@ class HttpServer::Loop {
   std::atomic<int> in_flight_{0};
   absl::Mutex mail_mu_;
   bool mail_open_ ABSL_GUARDED_BY(mail_mu_) = true;
+  absl::Notification ready_;
   std::thread thread_;
 };
 
