@@ -14,6 +14,10 @@ void Backends::Add(const std::string& service, const std::string& address,
     args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
     args.SetMaxReceiveMessageSize(max_message_bytes);
     args.SetMaxSendMessageSize(max_message_bytes);
+    // Every address the name resolves to (each replica behind a Kubernetes
+    // headless service, or an ipv4:a,b list) takes calls in turn; one that
+    // fails drops out until it answers again, and the name is resolved anew.
+    args.SetLoadBalancingPolicyName("round_robin");
     auto channel =
         grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
     backend->stubs.push_back(std::make_unique<grpc::GenericStub>(channel));

@@ -88,7 +88,7 @@ grpc::ServerUnaryReactor* Forwarder::Handle(grpc::CallbackServerContext* context
 
 void Forwarder::Forward(grpc::CallbackServerContext* context, const Identity& caller,
                         const MethodPlan& plan, const grpc::ByteBuffer* request,
-                        grpc::ByteBuffer* response, Done done) {
+                        grpc::ByteBuffer* response, Done done, int attempt) {
   grpc::GenericStub* stub = backends_->StubFor(plan.service);
   if (stub == nullptr) {
     std::move(done)(grpc::Status(grpc::UNIMPLEMENTED,
@@ -114,10 +114,28 @@ void Forwarder::Forward(grpc::CallbackServerContext* context, const Identity& ca
   grpc::ClientContext* raw_context = client_context.release();
   auto shared_done = std::make_shared<Done>(std::move(done));
   stub->UnaryCall(raw_context, plan.path, grpc::StubOptions(), request, response,
-                  [raw_context, shared_done](grpc::Status status) {
+                  [this, raw_context, shared_done, context, caller, &plan, request, response,
+                   attempt](grpc::Status status) {
                     delete raw_context;
+                    if (ShouldRetry(status, attempt, context, plan, *request)) {
+                      Forward(context, caller, plan, request, response,
+                              std::move(*shared_done), attempt + 1);
+                      return;
+                    }
                     std::move(*shared_done)(std::move(status));
                   });
+}
+
+bool Forwarder::ShouldRetry(const grpc::Status& status, int attempt,
+                            grpc::CallbackServerContext* context, const MethodPlan& plan,
+                            const grpc::ByteBuffer& request) const {
+  if (status.error_code() != grpc::StatusCode::UNAVAILABLE || attempt >= kMaxAttempts ||
+      context->IsCancelled() || context->deadline() <= std::chrono::system_clock::now()) {
+    return false;
+  }
+  if (plan.kind != MethodPlan::Kind::kWrite) return true;
+  auto parsed = Parse(*plan.request_prototype, request);
+  return parsed != nullptr && MayRepeat(plan, *parsed);
 }
 
 void Forwarder::InvalidateThenFinish(const MethodPlan& plan, const grpc::ByteBuffer* request,

@@ -3,6 +3,8 @@
 // ResponseCache and invalidates what successful writes touched.
 // Never blocks the gRPC callback thread: Redis work runs on the cache's
 // executor and the service call is asynchronous.
+// A call that fails UNAVAILABLE (its replica died or drained) is sent again,
+// to another replica, when that cannot do anything twice (MayRepeat).
 #ifndef JIANGAN_GATEWAY_FORWARDER_H_
 #define JIANGAN_GATEWAY_FORWARDER_H_
 
@@ -35,9 +37,16 @@ class Forwarder {
 
  private:
   using Done = absl::AnyInvocable<void(grpc::Status) &&>;
+  // Attempts at most this many sends of one call.
+  static constexpr int kMaxAttempts = 3;
+
   void Forward(grpc::CallbackServerContext* context, const Identity& caller,
                const MethodPlan& plan, const grpc::ByteBuffer* request,
-               grpc::ByteBuffer* response, Done done);
+               grpc::ByteBuffer* response, Done done, int attempt = 1);
+  // Whether a call that ended with `status` after `attempt` sends goes again.
+  bool ShouldRetry(const grpc::Status& status, int attempt,
+                   grpc::CallbackServerContext* context, const MethodPlan& plan,
+                   const grpc::ByteBuffer& request) const;
   void InvalidateThenFinish(const MethodPlan& plan, const grpc::ByteBuffer* request,
                             const grpc::ByteBuffer* response,
                             grpc::ServerUnaryReactor* reactor);

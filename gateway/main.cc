@@ -35,7 +35,10 @@
 ABSL_FLAG(std::string, host, "0.0.0.0", "Address to listen on for gRPC and HTTP.");
 ABSL_FLAG(int, grpc_port, 50050, "gRPC port for department clients.");
 ABSL_FLAG(int, http_port, 8080, "HTTP port: the dashboard (/), JSON API, /healthz, /metrics.");
-ABSL_FLAG(std::string, renewal_address, "localhost:50051", "Renewal service.");
+// Each address is a gRPC target; a name that resolves to several replicas
+// (dns:///renewal-headless:50051) is balanced round-robin.
+ABSL_FLAG(std::string, renewal_address, "localhost:50051",
+          "Renewal service: host:port, dns:///name:port or ipv4:a:port,b:port.");
 ABSL_FLAG(std::string, investment_address, "localhost:50052", "Investment service.");
 ABSL_FLAG(std::string, facilities_address, "localhost:50053", "Facilities service.");
 ABSL_FLAG(std::string, target_values_address, "localhost:50054",

@@ -64,6 +64,10 @@ std::string CallerView(const MethodPlan& plan, const Identity& caller) {
   return absl::StrCat("department:", caller.department);
 }
 
+bool MayRepeat(const MethodPlan& plan, const Message& request) {
+  return plan.kind != MethodPlan::Kind::kWrite || !StringOf(request, "request_id").empty();
+}
+
 std::string RequestedName(const Message& request) { return NameOf(request); }
 
 std::vector<std::string> WrittenNames(const Message& request, const Message& response) {

@@ -9,6 +9,9 @@
 //   (request `name` and `parent`, `name` of any message field of the
 //   request, response `name`) are invalidated before the response is
 //   returned.
+// Reads, and writes whose request carries a `request_id` (AIP-155: the
+// service answers a repeat with the first answer), may be sent again to
+// another replica when one fails; other writes never are.
 #ifndef JIANGAN_GATEWAY_METHOD_PLAN_H_
 #define JIANGAN_GATEWAY_METHOD_PLAN_H_
 
@@ -44,6 +47,10 @@ MethodPlan PlanMethod(const google::protobuf::MethodDescriptor* method);
 
 // PlanMethod(method).kind alone, without the rest of the plan.
 MethodPlan::Kind KindOf(const google::protobuf::MethodDescriptor* method);
+
+// Whether `request` of a method planned as `plan` may be sent twice without
+// doing twice what it does once: a read, or a write with a request_id set.
+bool MayRepeat(const MethodPlan& plan, const google::protobuf::Message& request);
 
 // The `name` of a cached read's request, or "" if it has none.
 std::string RequestedName(const google::protobuf::Message& request);

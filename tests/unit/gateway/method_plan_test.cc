@@ -57,6 +57,23 @@ TEST(MethodPlanTest, ResponsesWithPersonalInformationAreCachedPerCallerView) {
   EXPECT_NE(CallerView(lead, admin), CallerView(lead, other));
 }
 
+TEST(MethodPlanTest, OnlyReadsAndWritesWithARequestIdMayBeRepeated) {
+  const MethodPlan get = PlanMethod(FindApiMethod("jiangan.renewal.v1.RenewalService/GetProject"));
+  const MethodPlan list =
+      PlanMethod(FindApiMethod("jiangan.renewal.v1.RenewalService/ListProjects"));
+  const MethodPlan create =
+      PlanMethod(FindApiMethod("jiangan.renewal.v1.RenewalService/CreateProject"));
+  const MethodPlan update =
+      PlanMethod(FindApiMethod("jiangan.renewal.v1.RenewalService/UpdateProject"));
+  EXPECT_TRUE(MayRepeat(get, renewal::v1::GetProjectRequest()));
+  EXPECT_TRUE(MayRepeat(list, renewal::v1::ListProjectsRequest()));
+  renewal::v1::CreateProjectRequest request;
+  EXPECT_FALSE(MayRepeat(create, request));
+  request.set_request_id("7c1d");
+  EXPECT_TRUE(MayRepeat(create, request));
+  EXPECT_FALSE(MayRepeat(update, renewal::v1::UpdateProjectRequest()));
+}
+
 TEST(MethodPlanTest, WrittenNamesCoverRequestNestedAndResponseNames) {
   renewal::v1::UpdateProjectRequest request;
   request.mutable_project()->set_name("projects/a");
