@@ -62,7 +62,7 @@ grpc::ServerUnaryReactor* Forwarder::Handle(grpc::CallbackServerContext* context
           return;
         }
         context->AddInitialMetadata("x-jiangan-cache", "miss");
-        Forward(context, caller, plan, request, response,
+        Forward(context, std::move(caller), plan, request, response,
                 [this, reactor, response, name = std::move(name), view = std::move(view),
                  ticket = std::move(ticket)](grpc::Status status) mutable {
                   if (status.ok()) {
@@ -75,7 +75,7 @@ grpc::ServerUnaryReactor* Forwarder::Handle(grpc::CallbackServerContext* context
       return reactor;
     }
   }
-  Forward(context, caller, plan, request, response,
+  Forward(context, std::move(caller), plan, request, response,
           [this, &plan, request, response, reactor](grpc::Status status) {
             if (status.ok() && plan.kind == MethodPlan::Kind::kWrite && cache_ != nullptr) {
               InvalidateThenFinish(plan, request, response, reactor);
@@ -86,56 +86,74 @@ grpc::ServerUnaryReactor* Forwarder::Handle(grpc::CallbackServerContext* context
   return reactor;
 }
 
-void Forwarder::Forward(grpc::CallbackServerContext* context, const Identity& caller,
+// One forwarded call, kept from its first send to its last.
+struct Forwarder::Call {
+  grpc::CallbackServerContext* context;
+  const MethodPlan* plan;
+  const grpc::ByteBuffer* request;
+  grpc::ByteBuffer* response;
+  Identity caller;
+  // The caller's deadline, or the default one: every send shares it.
+  std::chrono::system_clock::time_point deadline;
+  Done done;
+  int sends = 0;
+};
+
+void Forwarder::Forward(grpc::CallbackServerContext* context, Identity caller,
                         const MethodPlan& plan, const grpc::ByteBuffer* request,
-                        grpc::ByteBuffer* response, Done done, int attempt) {
-  grpc::GenericStub* stub = backends_->StubFor(plan.service);
+                        grpc::ByteBuffer* response, Done done) {
+  auto call = std::make_shared<Call>(Call{context, &plan, request, response, std::move(caller),
+                                          context->deadline(), std::move(done)});
+  if (call->deadline == std::chrono::system_clock::time_point::max()) {
+    call->deadline = absl::ToChronoTime(absl::Now() + default_deadline_);
+  }
+  Send(std::move(call));
+}
+
+void Forwarder::Send(std::shared_ptr<Call> call) {
+  grpc::GenericStub* stub = backends_->StubFor(call->plan->service);
   if (stub == nullptr) {
-    std::move(done)(grpc::Status(grpc::UNIMPLEMENTED,
-                                 absl::StrCat(plan.service, " has no backend")));
+    std::move(call->done)(grpc::Status(grpc::UNIMPLEMENTED,
+                                       absl::StrCat(call->plan->service, " has no backend")));
     return;
   }
+  ++call->sends;
   // Propagates the caller's deadline and cancellation to the service.
   std::unique_ptr<grpc::ClientContext> client_context =
-      grpc::ClientContext::FromCallbackServerContext(*context);
-  if (context->deadline() == std::chrono::system_clock::time_point::max()) {
-    client_context->set_deadline(absl::ToChronoTime(absl::Now() + default_deadline_));
-  }
-  const auto& metadata = context->client_metadata();
+      grpc::ClientContext::FromCallbackServerContext(*call->context);
+  client_context->set_deadline(call->deadline);
+  const auto& metadata = call->context->client_metadata();
   for (const char* header : kForwardedHeaders) {
     auto [begin, end] = metadata.equal_range(header);
     for (auto it = begin; it != end; ++it) {
       client_context->AddMetadata(header, std::string(it->second.data(), it->second.size()));
     }
   }
-  for (auto& [key, value] : signer_->SignReusing(caller, absl::Now())) {
+  for (auto& [key, value] : signer_->SignReusing(call->caller, absl::Now())) {
     client_context->AddMetadata(key, value);
   }
   grpc::ClientContext* raw_context = client_context.release();
-  auto shared_done = std::make_shared<Done>(std::move(done));
-  stub->UnaryCall(raw_context, plan.path, grpc::StubOptions(), request, response,
-                  [this, raw_context, shared_done, context, caller, &plan, request, response,
-                   attempt](grpc::Status status) {
+  Call* raw_call = call.get();
+  stub->UnaryCall(raw_context, raw_call->plan->path, grpc::StubOptions(), raw_call->request,
+                  raw_call->response,
+                  [this, raw_context, call = std::move(call)](grpc::Status status) mutable {
                     delete raw_context;
-                    if (ShouldRetry(status, attempt, context, plan, *request)) {
-                      Forward(context, caller, plan, request, response,
-                              std::move(*shared_done), attempt + 1);
+                    if (ShouldSendAgain(status, *call)) {
+                      Send(std::move(call));
                       return;
                     }
-                    std::move(*shared_done)(std::move(status));
+                    std::move(call->done)(std::move(status));
                   });
 }
 
-bool Forwarder::ShouldRetry(const grpc::Status& status, int attempt,
-                            grpc::CallbackServerContext* context, const MethodPlan& plan,
-                            const grpc::ByteBuffer& request) const {
-  if (status.error_code() != grpc::StatusCode::UNAVAILABLE || attempt >= kMaxAttempts ||
-      context->IsCancelled() || context->deadline() <= std::chrono::system_clock::now()) {
+bool Forwarder::ShouldSendAgain(const grpc::Status& status, const Call& call) const {
+  if (status.error_code() != grpc::StatusCode::UNAVAILABLE || call.sends >= kMaxSends ||
+      call.context->IsCancelled() || call.deadline <= std::chrono::system_clock::now()) {
     return false;
   }
-  if (plan.kind != MethodPlan::Kind::kWrite) return true;
-  auto parsed = Parse(*plan.request_prototype, request);
-  return parsed != nullptr && MayRepeat(plan, *parsed);
+  if (call.plan->kind != MethodPlan::Kind::kWrite) return true;
+  auto parsed = Parse(*call.plan->request_prototype, *call.request);
+  return parsed != nullptr && MayRepeat(*call.plan, *parsed);
 }
 
 void Forwarder::InvalidateThenFinish(const MethodPlan& plan, const grpc::ByteBuffer* request,

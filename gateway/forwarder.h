@@ -10,6 +10,8 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <memory>
+
 #include "absl/time/time.h"
 #include "common/identity/identity.h"
 #include "gateway/backends.h"
@@ -37,16 +39,16 @@ class Forwarder {
 
  private:
   using Done = absl::AnyInvocable<void(grpc::Status) &&>;
-  // Attempts at most this many sends of one call.
-  static constexpr int kMaxAttempts = 3;
+  struct Call;
+  // Sends one call at most this many times.
+  static constexpr int kMaxSends = 3;
 
-  void Forward(grpc::CallbackServerContext* context, const Identity& caller,
-               const MethodPlan& plan, const grpc::ByteBuffer* request,
-               grpc::ByteBuffer* response, Done done, int attempt = 1);
-  // Whether a call that ended with `status` after `attempt` sends goes again.
-  bool ShouldRetry(const grpc::Status& status, int attempt,
-                   grpc::CallbackServerContext* context, const MethodPlan& plan,
-                   const grpc::ByteBuffer& request) const;
+  // Sends the call to its service; `done` gets the final status.
+  void Forward(grpc::CallbackServerContext* context, Identity caller, const MethodPlan& plan,
+               const grpc::ByteBuffer* request, grpc::ByteBuffer* response, Done done);
+  void Send(std::shared_ptr<Call> call);
+  // Whether `call`, whose last send ended with `status`, goes again.
+  bool ShouldSendAgain(const grpc::Status& status, const Call& call) const;
   void InvalidateThenFinish(const MethodPlan& plan, const grpc::ByteBuffer* request,
                             const grpc::ByteBuffer* response,
                             grpc::ServerUnaryReactor* reactor);

@@ -1,8 +1,10 @@
-// A minimal blocking HTTP/1.1 client for tests: one request per connection.
+// A minimal blocking HTTP/1.1 client for tests: one request per connection,
+// or a keep-alive connection that sends requests one after another.
 #ifndef JIANGAN_TESTS_SUPPORT_HTTP_CLIENT_H_
 #define JIANGAN_TESTS_SUPPORT_HTTP_CLIENT_H_
 
 #include <map>
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -21,6 +23,22 @@ absl::StatusOr<HttpResult> HttpRequestTo(int port, const std::string& method,
                                          const std::string& target,
                                          const std::string& body = "",
                                          const std::string& authorization = "");
+
+// One keep-alive connection; each response is read by its Content-Length.
+class HttpConnection {
+ public:
+  static absl::StatusOr<std::unique_ptr<HttpConnection>> Open(int port);
+  ~HttpConnection();
+  HttpConnection(const HttpConnection&) = delete;
+  HttpConnection& operator=(const HttpConnection&) = delete;
+
+  absl::StatusOr<HttpResult> Get(const std::string& target);
+
+ private:
+  explicit HttpConnection(int fd) : fd_(fd) {}
+  const int fd_;
+  std::string unread_;  // bytes received past the last response
+};
 
 }  // namespace jiangan::testing
 

@@ -1,18 +1,10 @@
 #include "common/http/http_server.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <deque>
 #include <thread>
 #include <vector>
 
-#include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
 #include "tests/support/http_client.h"
@@ -106,55 +98,14 @@ class Replier {
 // Sends `count` GETs one after another on one keep-alive connection; how
 // many were answered 200 with the whole body.
 int KeepAliveGets(int port, int count) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<uint16_t>(port));
-  ::inet_pton(AF_INET, "127.0.0.1", &address.sin_addr);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) != 0) {
-    ::close(fd);
-    return 0;
-  }
-  const std::string request = "GET /load HTTP/1.1\r\nHost: test\r\n\r\n";
-  std::string buffer;
-  char chunk[4096];
+  auto connection = testing::HttpConnection::Open(port);
+  if (!connection.ok()) return 0;
   int answered = 0;
   for (int i = 0; i < count; ++i) {
-    if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) !=
-        static_cast<ssize_t>(request.size())) {
-      break;
-    }
-    size_t end = std::string::npos;
-    size_t length = 0;
-    bool complete = false;
-    while (!complete) {
-      end = buffer.find("\r\n\r\n");
-      if (end != std::string::npos) {
-        const std::string head = absl::AsciiStrToLower(buffer.substr(0, end + 2));
-        const size_t at = head.find("\r\ncontent-length:");
-        if (at == std::string::npos ||
-            !absl::SimpleAtoi(head.substr(at + 17, head.find("\r\n", at + 2) - at - 17),
-                              &length)) {
-          ::close(fd);
-          return answered;
-        }
-        complete = buffer.size() >= end + 4 + length;
-        if (complete) break;
-      }
-      const ssize_t got = ::recv(fd, chunk, sizeof(chunk), 0);
-      if (got <= 0) {
-        ::close(fd);
-        return answered;
-      }
-      buffer.append(chunk, static_cast<size_t>(got));
-    }
-    if (buffer.rfind("HTTP/1.1 200", 0) == 0 &&
-        buffer.compare(end + 4, length, "answered elsewhere") == 0) {
-      ++answered;
-    }
-    buffer.erase(0, end + 4 + length);
+    absl::StatusOr<testing::HttpResult> result = (*connection)->Get("/load");
+    if (!result.ok()) break;
+    if (result->status == 200 && result->body == "answered elsewhere") ++answered;
   }
-  ::close(fd);
   return answered;
 }
 
