@@ -93,7 +93,7 @@ int Fail(const absl::Status& status) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  jiangan::BlockShutdownSignals();
+  jiangan::PrepareServerProcess();
   absl::SetProgramUsageMessage("Jiang'an Portfolio gateway");
   absl::ParseCommandLine(argc, argv);
   jiangan::SetLogComponent("gateway");

@@ -4,19 +4,20 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <signal.h>
 
-
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/base/logging.h"
 #include "common/runtime/rpc_observer.h"
 
 namespace jiangan {
-void BlockShutdownSignals() {
+void PrepareServerProcess() {
   sigset_t set;
   sigemptyset(&set);
   sigaddset(&set, SIGTERM);
   sigaddset(&set, SIGINT);
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 }
 
 ServerRuntime::ServerRuntime(ServerOptions options) : options_(std::move(options)) {

@@ -23,7 +23,7 @@ namespace jiangan {
 
 int RunService(int argc, char** argv, const ServiceDefaults& defaults,
                const ServiceFactory& make_service) {
-  BlockShutdownSignals();
+  PrepareServerProcess();
   absl::SetFlag(&FLAGS_grpc_port, defaults.grpc_port);
   absl::SetFlag(&FLAGS_http_port, defaults.http_port);
   absl::SetFlag(&FLAGS_db_path, defaults.db_path);

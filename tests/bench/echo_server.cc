@@ -48,7 +48,7 @@ class EchoService final : public grpc::CallbackGenericService {
 }  // namespace
 
 int main(int argc, char** argv) {
-  jiangan::BlockShutdownSignals();
+  jiangan::PrepareServerProcess();
   absl::ParseCommandLine(argc, argv);
   EchoService service;
   grpc::ServerBuilder builder;

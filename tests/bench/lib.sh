@@ -45,8 +45,25 @@ metric_sum() {
 answered() { metric_sum "$1" "grpc_method=\"$2\",grpc_code=\"[A-Z_]+\"\\}"; }
 ok() { metric_sum "$1" "grpc_method=\"$2\",grpc_code=\"OK\"\\}"; }
 
-declare -A RPS P50 P99
+declare -A RPS P50 P99 PROXY_CPU SERVICE_CPU
 failures=0
+# The processes whose CPU time a run charges to the proxy (the gateway or
+# nginx) and to the service; the caller sets them before each run. On a
+# shared machine req/s moves with the neighbours; CPU per request does not.
+PROXY_PIDS=()
+SERVICE_PIDS=()
+# Clock ticks of user and system time the processes have used.
+cpu_ticks() {
+  local pid total=0
+  for pid in "$@"; do
+    total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
+# Microseconds of CPU per request: ticks over a count of requests.
+cpu_per_request() {
+  awk -v t="$1" -v n="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.0f", t * 1e6 / hz / n}'
+}
 # What the h2load runs send; the caller may change them between runs.
 H2LOAD_CONNECTIONS=16
 H2LOAD_STREAMS=64
@@ -82,7 +99,11 @@ measure() {
   probe_rps=$(h2load_run "$port" "$path" "$frame" -n "$probe" |
               grep -oE '[0-9.]+ req/s' | awk '{print int($1)}')
   requests=$(( probe_rps * DURATION > probe * 4 ? probe_rps * DURATION : probe * 4 ))
+  local proxy0 service0
+  proxy0=$(cpu_ticks "${PROXY_PIDS[@]}"); service0=$(cpu_ticks "${SERVICE_PIDS[@]}")
   h2load_run "$port" "$path" "$frame" -n "$requests" --log-file="$log" >"$out" 2>&1
+  PROXY_CPU[$key]=$(cpu_per_request $(($(cpu_ticks "${PROXY_PIDS[@]}") - proxy0)) "$requests")
+  SERVICE_CPU[$key]=$(cpu_per_request $(($(cpu_ticks "${SERVICE_PIDS[@]}") - service0)) "$requests")
   RPS[$key]=$(grep -oE 'finished in [0-9.]+s, [0-9.]+ req/s' "$out" | awk '{print $4}')
   count=$(wc -l <"$log")
   non200=$(awk -F'\t' '$2 != 200' "$log" | wc -l)

@@ -77,12 +77,17 @@ build/tools/jiangan_cli frame "$METHOD" '{"name":"projects/heinihu-village"}' >"
 # The gateway takes the bearer token; the service and nginx in front of it
 # take the identity the gateway would assert, signed afresh for each run.
 gateway_headers=(-H "authorization: Bearer $ADMIN_TOKEN")
+renewal_pid=${pids[1]}; gateway_pid=${pids[2]}; nocache_pid=${pids[3]}; echo_pid=${pids[4]}
+nginx_pids=($(cat "$WORK/nginx.pid") $(pgrep -P "$(cat "$WORK/nginx.pid")"))
+SERVICE_PIDS=("$renewal_pid")
 identity_headers "$WORK/identity.key"
 measure_ok e "$SERVICE" "$METHOD" "$WORK/get.bin" "$SERVICE_HTTP" GetProject
 identity_headers "$WORK/identity.key"
+PROXY_PIDS=("${nginx_pids[@]}")
 measure_ok d "$NGINX" "$METHOD" "$WORK/get.bin" "$SERVICE_HTTP" GetProject
 
 H2LOAD_HEADERS=("${gateway_headers[@]}")
+PROXY_PIDS=("$gateway_pid")
 hits0=$(metric_sum "$GW_HTTP" 'gateway_cache_lookups_total\{result="(near_)?hit"\}')
 measure_ok b "$GW" "$METHOD" "$WORK/get.bin" "$GW_HTTP" GetProject
 hits1=$(metric_sum "$GW_HTTP" 'gateway_cache_lookups_total\{result="(near_)?hit"\}')
@@ -91,8 +96,10 @@ if [ $((hits1 - hits0)) -lt $(wc -l <"$WORK/b.tsv") ]; then
   failures=$((failures + 1))
 fi
 echo "(b) cache hits in the window: $((hits1 - hits0))"
+PROXY_PIDS=("$nocache_pid")
 measure_ok c "$GW2" "$METHOD" "$WORK/get.bin" "$GW2_HTTP" GetProject
 
+PROXY_PIDS=("$gateway_pid")
 H2LOAD_CONNECTIONS=1; H2LOAD_STREAMS=1
 measure_ok b1 "$GW" "$METHOD" "$WORK/get.bin" "$GW_HTTP" GetProject 2000
 H2LOAD_CONNECTIONS=16; H2LOAD_STREAMS=64
@@ -101,11 +108,11 @@ measure_ok h "$GW_HTTP" v1/projects/heinihu-village "" "$GW_HTTP" GetProject
 H2LOAD_MODE=grpc
 
 H2LOAD_HEADERS=()
+PROXY_PIDS=(); SERVICE_PIDS=("$echo_pid")
 measure a "$ECHO" "$METHOD" "$WORK/get.bin"
 H2LOAD_CONNECTIONS=1; H2LOAD_STREAMS=1
 measure a1 "$ECHO" "$METHOD" "$WORK/get.bin" 2000
 H2LOAD_CONNECTIONS=16; H2LOAD_STREAMS=64
-echo_pid=${pids[4]}
 kill -TERM "$echo_pid"; wait "$echo_pid" 2>/dev/null || true
 if ! grep -q "refused=0" "$WORK/echo.log"; then
   echo "(a) the echo server refused calls: $(cat "$WORK/echo.log")" >&2
@@ -114,7 +121,9 @@ fi
 
 echo
 echo "GetProject, about $DURATION s per run, h2load -t1 -c16 -m64, $(nproc) cores shared with the client"
-printf '%-48s %12s %10s %10s\n' "target" "req/s" "p50 ms" "p99 ms"
+echo "CPU columns: microseconds of CPU per request in the proxy (gateway or nginx) and in"
+echo "the service (or the echo server) over the run"
+printf '%-48s %10s %8s %8s %7s %7s\n' "target" "req/s" "p50 ms" "p99 ms" "proxy" "service"
 for key in a b c d e a1 b1 h; do
   case $key in
     a) label="(a) bare gRPC echo server (floor)" ;;
@@ -126,7 +135,8 @@ for key in a b c d e a1 b1 h; do
     b1) label="(b1) gateway cached, serial 1x1" ;;
     h) label="(h) gateway cached, HTTP/1.1 JSON, 16 conns" ;;
   esac
-  printf '%-48s %12s %10s %10s\n' "$label" "${RPS[$key]}" "${P50[$key]}" "${P99[$key]}"
+  printf '%-48s %10s %8s %8s %7s %7s\n' "$label" "${RPS[$key]}" "${P50[$key]}" "${P99[$key]}" \
+    "${PROXY_CPU[$key]}" "${SERVICE_CPU[$key]}"
 done
 echo
 echo "b/a = $(ratio b a)   c/d = $(ratio c d)   c/e = $(ratio c e)   h/b = $(ratio h b)"
