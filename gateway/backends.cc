@@ -15,9 +15,16 @@ void Backends::Add(const std::string& service, const std::string& address,
     args.SetMaxReceiveMessageSize(max_message_bytes);
     args.SetMaxSendMessageSize(max_message_bytes);
     // Every address the name resolves to (each replica behind a Kubernetes
-    // headless service, or an ipv4:a,b list) takes calls in turn; one that
-    // fails drops out until it answers again, and the name is resolved anew.
-    args.SetLoadBalancingPolicyName("round_robin");
+    // headless service, or an ipv4:a,b list) takes calls in turn. One that
+    // fails, or reports NOT_SERVING on grpc.health.v1 Watch (a replica
+    // draining), drops out until it serves again; the name is resolved anew.
+    args.SetServiceConfigJSON(
+        R"({"loadBalancingConfig": [{"round_robin": {}}],)"
+        R"( "healthCheckConfig": {"serviceName": ""}})");
+    // A replica restarted by Kubernetes is back in seconds: look for it
+    // soon, not after gRPC's default backoff of up to two minutes.
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
     auto channel =
         grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
     backend->stubs.push_back(std::make_unique<grpc::GenericStub>(channel));

@@ -1,5 +1,6 @@
 #include "gateway/forwarder.h"
 
+#include <algorithm>
 #include <atomic>
 #include <memory>
 #include <vector>
@@ -97,6 +98,8 @@ struct Forwarder::Call {
   std::chrono::system_clock::time_point deadline;
   Done done;
   int sends = 0;
+  // Why the last send failed, answered if a resend only times out waiting.
+  grpc::Status last_failure;
 };
 
 void Forwarder::Forward(grpc::CallbackServerContext* context, Identity caller,
@@ -121,7 +124,13 @@ void Forwarder::Send(std::shared_ptr<Call> call) {
   // Propagates the caller's deadline and cancellation to the service.
   std::unique_ptr<grpc::ClientContext> client_context =
       grpc::ClientContext::FromCallbackServerContext(*call->context);
-  client_context->set_deadline(call->deadline);
+  if (call->sends == 1) {
+    client_context->set_deadline(call->deadline);
+  } else {
+    client_context->set_wait_for_ready(true);
+    client_context->set_deadline(
+        std::min(call->deadline, absl::ToChronoTime(absl::Now() + kResendWait)));
+  }
   const auto& metadata = call->context->client_metadata();
   for (const char* header : kForwardedHeaders) {
     auto [begin, end] = metadata.equal_range(header);
@@ -139,8 +148,14 @@ void Forwarder::Send(std::shared_ptr<Call> call) {
                   [this, raw_context, call = std::move(call)](grpc::Status status) mutable {
                     delete raw_context;
                     if (ShouldSendAgain(status, *call)) {
+                      call->last_failure = std::move(status);
                       Send(std::move(call));
                       return;
+                    }
+                    if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED &&
+                        call->sends > 1 && call->deadline > std::chrono::system_clock::now()) {
+                      // Our wait for a serving replica ran out, not the caller's time.
+                      status = std::move(call->last_failure);
                     }
                     std::move(call->done)(std::move(status));
                   });

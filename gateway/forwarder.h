@@ -42,6 +42,10 @@ class Forwarder {
   struct Call;
   // Sends one call at most this many times.
   static constexpr int kMaxSends = 3;
+  // A send after the first waits up to this long for a replica that serves
+  // (one restarting, or one this channel has not yet reconnected to) rather
+  // than failing at once when none is ready.
+  static constexpr absl::Duration kResendWait = absl::Seconds(3);
 
   // Sends the call to its service; `done` gets the final status.
   void Forward(grpc::CallbackServerContext* context, Identity caller, const MethodPlan& plan,

@@ -59,6 +59,9 @@ ABSL_FLAG(std::string, targets_path, "seed/2024/targets.json",
           "The district's targets: a ListTargetsResponse in JSON.");
 ABSL_FLAG(absl::Duration, default_deadline, absl::Seconds(30),
           "Deadline for forwarded calls whose caller set none.");
+ABSL_FLAG(absl::Duration, drain_notice, absl::Seconds(1),
+          "How long after SIGTERM the server reports NOT_SERVING but still answers, so that "
+          "clients move their calls to other replicas before it stops accepting them.");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(20),
           "How long in-flight RPCs may run after SIGTERM.");
 ABSL_FLAG(int, http_threads, 2, "Event loops (threads) serving HTTP connections.");
@@ -138,6 +141,7 @@ int main(int argc, char** argv) {
   options.http.threads = absl::GetFlag(FLAGS_http_threads);
   options.http.max_body_bytes = static_cast<size_t>(absl::GetFlag(FLAGS_http_max_body_bytes));
   options.http.request_timeout = absl::GetFlag(FLAGS_http_request_timeout);
+  options.drain_notice = absl::GetFlag(FLAGS_drain_notice);
   options.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   options.max_message_bytes = max_message_bytes;
   jiangan::ServerRuntime runtime(options);

@@ -88,6 +88,7 @@ void ServerRuntime::WaitForShutdownSignalAndDrain() {
   Log(LogLevel::kInfo, "draining", {{"signal", absl::StrCat(signal_number)}});
   draining_.store(true);
   server_->GetHealthCheckService()->SetServingStatus(false);
+  absl::SleepFor(options_.drain_notice);
   // In-flight RPCs finish; new ones are refused; past the deadline the rest
   // are cancelled.
   server_->Shutdown(absl::ToChronoTime(absl::Now() + options_.drain_timeout));

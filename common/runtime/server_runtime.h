@@ -27,6 +27,11 @@ struct ServerOptions {
   HttpServerOptions http;
   std::string http_host = "0.0.0.0";
   int http_port = 0;             // 0 picks one
+  // On SIGTERM the server first reports NOT_SERVING for `drain_notice`,
+  // still answering, so that clients watching its health (the gateway) and
+  // Kubernetes move their calls elsewhere; then it stops accepting calls
+  // and gives in-flight ones up to `drain_timeout`.
+  absl::Duration drain_notice = absl::Seconds(1);
   absl::Duration drain_timeout = absl::Seconds(20);
   // Largest gRPC message received or sent; a larger one fails the call with
   // RESOURCE_EXHAUSTED.

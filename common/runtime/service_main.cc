@@ -16,6 +16,9 @@ ABSL_FLAG(int, workers, 8, "Threads that run storage work.");
 ABSL_FLAG(std::string, identity_key_file, "",
           "File holding the key (32+ bytes) that the gateway signs identities with. Required: "
           "no call is served without a verified identity.");
+ABSL_FLAG(absl::Duration, drain_notice, absl::Seconds(1),
+          "How long after SIGTERM the server reports NOT_SERVING but still answers, so that "
+          "clients move their calls to other replicas before it stops accepting them.");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(20),
           "How long in-flight RPCs may run after SIGTERM.");
 
@@ -54,6 +57,7 @@ int RunService(int argc, char** argv, const ServiceDefaults& defaults,
       absl::StrCat(absl::GetFlag(FLAGS_host), ":", absl::GetFlag(FLAGS_grpc_port));
   options.http_host = absl::GetFlag(FLAGS_host);
   options.http_port = absl::GetFlag(FLAGS_http_port);
+  options.drain_notice = absl::GetFlag(FLAGS_drain_notice);
   options.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   ServerRuntime runtime(options);
   if (absl::Status started = runtime.Start({service->get()}); !started.ok()) {

@@ -497,7 +497,14 @@ TEST_F(SystemTest, DrainLetsInFlightCallsFinishAndRefusesNewOnes) {
   renewal_process.Signal(SIGTERM);
   absl::SleepFor(absl::Milliseconds(300));
   EXPECT_TRUE(renewal_process.Running()) << "exited with a call in flight";
-  // A new call is refused while the old one drains.
+  // First it tells clients to go elsewhere (NOT_SERVING is field 1 = 2),
+  // still answering for the drain notice (1 s by default)...
+  auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  std::string health;
+  ASSERT_TRUE(RawUnary(channel, "/grpc.health.v1.Health/Check", "", &health).ok());
+  EXPECT_EQ(health, std::string("\x08\x02", 2));
+  absl::SleepFor(absl::Seconds(1));
+  // ...then a new call is refused while the old one drains.
   auto late = renewal_v1::RenewalService::NewStub(
       grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
   renewal_v1::ListProjectsResponse page;

@@ -10,6 +10,21 @@ constexpr char kTargetsPath[] = JIANGAN_SOURCE_DIR "/seed/2024/targets.json";
 
 }  // namespace
 
+absl::StatusOr<bool> SystemUnderTest::Launch(Endpoint* endpoint) {
+  auto process = ChildProcess::Start(endpoint->argv, endpoint->log_path);
+  if (!process.ok()) return process.status();
+  endpoint->process = *std::move(process);
+  const absl::Time deadline = absl::Now() + absl::Seconds(20);
+  while (endpoint->process->Running() && absl::Now() < deadline) {
+    if (WaitForPort(endpoint->grpc_port, absl::Milliseconds(100)) &&
+        WaitForPort(endpoint->http_port, absl::Milliseconds(100))) {
+      // Answering ports and a live process: ours, not another test's server.
+      return endpoint->process->Running();
+    }
+  }
+  return false;
+}
+
 absl::Status SystemUnderTest::StartServer(const std::string& binary, const std::string& name,
                                           std::vector<std::string> flags, Endpoint* endpoint) {
   // A port free when picked may be taken by another test before the server
@@ -18,31 +33,44 @@ absl::Status SystemUnderTest::StartServer(const std::string& binary, const std::
   for (int attempt = 1; attempt <= kAttempts; ++attempt) {
     endpoint->grpc_port = PickFreePort();
     endpoint->http_port = PickFreePort();
-    std::vector<std::string> argv = {binary, "--host=127.0.0.1",
-                                     absl::StrCat("--grpc_port=", endpoint->grpc_port),
-                                     absl::StrCat("--http_port=", endpoint->http_port)};
-    argv.insert(argv.end(), flags.begin(), flags.end());
-    auto process = ChildProcess::Start(argv, absl::StrCat(dir_, "/", name, ".log"));
-    if (!process.ok()) return process.status();
-    endpoint->process = *std::move(process);
-    const absl::Time deadline = absl::Now() + absl::Seconds(20);
-    bool up = false;
-    while (endpoint->process->Running() && absl::Now() < deadline) {
-      if (WaitForPort(endpoint->grpc_port, absl::Milliseconds(100)) &&
-          WaitForPort(endpoint->http_port, absl::Milliseconds(100))) {
-        up = true;
-        break;
-      }
-    }
-    // Answering ports and a live process: ours, not another test's server.
-    if (up && endpoint->process->Running()) return absl::OkStatus();
+    endpoint->argv = {binary, "--host=127.0.0.1",
+                      absl::StrCat("--grpc_port=", endpoint->grpc_port),
+                      absl::StrCat("--http_port=", endpoint->http_port)};
+    endpoint->argv.insert(endpoint->argv.end(), flags.begin(), flags.end());
+    endpoint->log_path = absl::StrCat(dir_, "/", name, ".log");
+    absl::StatusOr<bool> up = Launch(endpoint);
+    if (!up.ok()) return up.status();
+    if (*up) return absl::OkStatus();
     if (endpoint->process->Running() || attempt == kAttempts) break;
   }
   return absl::UnavailableError(
       absl::StrCat(name, " did not start: ", endpoint->process->ReadLog()));
 }
 
+absl::Status SystemUnderTest::Restart(Endpoint* endpoint) {
+  if (endpoint->process != nullptr && endpoint->process->Running()) {
+    return absl::FailedPreconditionError("Restart: the server still runs");
+  }
+  ++endpoint->restarts;
+  endpoint->log_path = absl::StrCat(endpoint->log_path, ".", endpoint->restarts);
+  absl::StatusOr<bool> up = Launch(endpoint);
+  if (!up.ok()) return up.status();
+  if (!*up) {
+    return absl::UnavailableError(
+        absl::StrCat(endpoint->argv[0], " did not start again: ", endpoint->process->ReadLog()));
+  }
+  return absl::OkStatus();
+}
+
+Endpoint& SystemUnderTest::renewal_replica(int index) {
+  return index == 0 ? services_.at("renewal") : services_.at(absl::StrCat("renewal-", index));
+}
+
 absl::Status SystemUnderTest::Start(const std::vector<std::string>& extra_gateway_flags) {
+  return Start(SystemOptions{extra_gateway_flags});
+}
+
+absl::Status SystemUnderTest::Start(const SystemOptions& options) {
   dir_ = MakeTempDir();
   if (absl::Status written = credentials_.WriteTo(dir_); !written.ok()) return written;
   if (absl::Status started = redis_.Start(); !started.ok()) return started;
@@ -64,8 +92,21 @@ absl::Status SystemUnderTest::Start(const std::vector<std::string>& extra_gatewa
     absl::Status started = StartServer(binary, name, flags, &services_[name]);
     if (!started.ok()) return started;
   }
+  // More renewal replicas share the first one's database file.
+  std::string renewal_addresses = address("renewal");
+  for (int i = 1; i < options.renewal_replicas; ++i) {
+    const std::string name = absl::StrCat("renewal-", i);
+    absl::Status started = StartServer(
+        JIANGAN_RENEWAL_SERVER, name,
+        {absl::StrCat("--db_path=", DatabasePath("renewal")),
+         absl::StrCat("--identity_key_file=", credentials_.key_path())},
+        &services_[name]);
+    if (!started.ok()) return started;
+    absl::StrAppend(&renewal_addresses, ",", address(name));
+  }
   std::vector<std::string> gateway_flags = {
-      absl::StrCat("--renewal_address=", address("renewal")),
+      options.renewal_replicas > 1 ? absl::StrCat("--renewal_address=ipv4:", renewal_addresses)
+                                   : absl::StrCat("--renewal_address=", renewal_addresses),
       absl::StrCat("--investment_address=", address("investment")),
       absl::StrCat("--facilities_address=", address("facilities")),
       absl::StrCat("--target_values_address=", address("target_values")),
@@ -73,8 +114,8 @@ absl::Status SystemUnderTest::Start(const std::vector<std::string>& extra_gatewa
       absl::StrCat("--principals_path=", credentials_.principals_path()),
       absl::StrCat("--identity_key_file=", credentials_.key_path()),
       absl::StrCat("--targets_path=", kTargetsPath)};
-  gateway_flags.insert(gateway_flags.end(), extra_gateway_flags.begin(),
-                       extra_gateway_flags.end());
+  gateway_flags.insert(gateway_flags.end(), options.gateway_flags.begin(),
+                       options.gateway_flags.end());
   return StartServer(JIANGAN_GATEWAY_SERVER, "gateway", gateway_flags, &gateway_);
 }
 

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "tests/support/child_process.h"
 #include "tests/support/credentials.h"
 #include "tests/support/redis_server.h"
@@ -22,6 +23,18 @@ struct Endpoint {
   int grpc_port = 0;
   int http_port = 0;
   std::unique_ptr<ChildProcess> process;
+  // How it was started, so that it can be started again alike.
+  std::vector<std::string> argv;
+  std::string log_path;
+  int restarts = 0;
+};
+
+struct SystemOptions {
+  // More gateway flags, e.g. "--rate_limit_per_second=1".
+  std::vector<std::string> gateway_flags;
+  // Copies of the renewal service on its one database; the gateway balances
+  // over them all.
+  int renewal_replicas = 1;
 };
 
 // The x-jiangan-cache header ("hit" or "miss") a finished call through the
@@ -30,9 +43,13 @@ std::string CacheHeader(const grpc::ClientContext& context);
 
 class SystemUnderTest {
  public:
-  // Starts everything and waits until each server accepts connections. The
-  // gateway also gets `extra_gateway_flags` (e.g. "--rate_limit_per_second=1").
+  // Starts everything and waits until each server accepts connections.
+  absl::Status Start(const SystemOptions& options);
+  // The same with one replica of each service and `extra_gateway_flags`.
   absl::Status Start(const std::vector<std::string>& extra_gateway_flags = {});
+  // Starts `endpoint`'s server again, with the same flags and ports, once its
+  // process has ended; waits until it accepts connections.
+  absl::Status Restart(Endpoint* endpoint);
 
   RedisServer& redis() { return redis_; }
   const TestCredentials& credentials() const { return credentials_; }
@@ -40,6 +57,8 @@ class SystemUnderTest {
   const Endpoint& gateway() const { return gateway_; }
   // "renewal", "investment", "facilities" or "target_values".
   Endpoint& service(const std::string& name) { return services_.at(name); }
+  // Replica `index` of renewal; replica 0 is service("renewal").
+  Endpoint& renewal_replica(int index);
   std::shared_ptr<grpc::Channel> GatewayChannel() const;
   // A context for a call through the gateway as `caller` (one of
   // TestCredentials' callers; "" sends no token), with a 10-second deadline.
@@ -50,6 +69,9 @@ class SystemUnderTest {
  private:
   absl::Status StartServer(const std::string& binary, const std::string& name,
                            std::vector<std::string> flags, Endpoint* endpoint);
+  // Runs endpoint->argv, logging to endpoint->log_path, and waits for its
+  // ports; false if the process ended first or the ports never answered.
+  absl::StatusOr<bool> Launch(Endpoint* endpoint);
 
   std::string dir_;
   TestCredentials credentials_;
