@@ -44,10 +44,6 @@ ResourceRows::ResourceRows(std::string table, std::string payload_table,
 
 std::string ResourceRows::SchemaSql() const { return create_sql_; }
 
-absl::Status ResourceRows::CheckLayout(SqliteDb* db, int version) const {
-  return CheckTableLayout(db, table_, version);
-}
-
 absl::Status ResourceRows::Decode(const SqliteStatement& row,
                                   google::protobuf::Message* resource) {
   if (!resource->ParseFromString(row.ColumnBlob(4))) {

@@ -39,11 +39,6 @@ class ResourceRows {
   // CREATE TABLE IF NOT EXISTS for both tables.
   std::string SchemaSql() const;
 
-  // FAILED_PRECONDITION when `db` already holds the table in a layout other
-  // than `version` (PRAGMA user_version): such a file is refused with a
-  // clear message at start-up rather than failing on the first write.
-  absl::Status CheckLayout(SqliteDb* db, int version) const;
-
   // What a page query selects (seq first, payload last but the sort key)
   // and from where: see ListResourcePage.
   static constexpr char kColumns[] = "seq, id, version, deleted, payload";

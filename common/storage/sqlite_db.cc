@@ -194,20 +194,4 @@ absl::Status SqliteDb::InTransaction(const std::function<absl::Status()>& body) 
 
 int64_t SqliteDb::Changes() const { return sqlite3_changes64(db_); }
 
-absl::Status CheckTableLayout(SqliteDb* db, absl::string_view table, int version) {
-  ASSIGN_OR_RETURN(SqliteStatement stored_version, db->Prepare("PRAGMA user_version"));
-  ASSIGN_OR_RETURN(SqliteStatement tables,
-                   db->Prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND "
-                               "name = ?"));
-  tables.BindText(1, table);
-  RETURN_IF_ERROR(stored_version.Step().status());
-  RETURN_IF_ERROR(tables.Step().status());
-  if (stored_version.ColumnInt64(0) != version && tables.ColumnInt64(0) != 0) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        db->path(), " holds ", table, " in layout ", stored_version.ColumnInt64(0), ", not ",
-        version, "; move it away and load the seed again"));
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace jiangan

@@ -109,11 +109,6 @@ class SqliteDb {
   size_t idle_count_ ABSL_GUARDED_BY(cache_mu_) = 0;
 };
 
-// FAILED_PRECONDITION when `db` already holds `table` in a layout other
-// than `version` (PRAGMA user_version): such a file is refused with a clear
-// message at start-up rather than failing on the first write.
-absl::Status CheckTableLayout(SqliteDb* db, absl::string_view table, int version);
-
 }  // namespace jiangan
 
 #endif  // JIANGAN_COMMON_STORAGE_SQLITE_DB_H_

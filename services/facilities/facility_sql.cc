@@ -27,7 +27,7 @@ const ResourceRows& FacilityRows() {
   return *rows;
 }
 
-std::string SchemaSql(int version) {
+std::string SchemaSql() {
   return absl::StrCat(
       FacilityRows().SchemaSql(),
       "CREATE INDEX IF NOT EXISTS facilities_kind_status ON facilities(kind, status);"
@@ -54,8 +54,7 @@ std::string SchemaSql(int version) {
       "seq);"
       "CREATE INDEX IF NOT EXISTS capacity_readings_facility_seq ON "
       "capacity_readings(facility_seq);"
-      "CREATE INDEX IF NOT EXISTS capacity_readings_day ON capacity_readings(reading_day);",
-      "PRAGMA user_version = ", version, ";");
+      "CREATE INDEX IF NOT EXISTS capacity_readings_day ON capacity_readings(reading_day);");
 }
 
 std::string CoverageSitesSql(absl::string_view kinds_in) {

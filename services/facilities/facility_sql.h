@@ -19,9 +19,9 @@
 
 namespace jiangan::facilities {
 
-// The tables of the facilities service, created if missing, stamped with
-// `version` (PRAGMA user_version).
-std::string SchemaSql(int version);
+// The tables of the facilities service, created if missing: the step that makes
+// the store's current schema version (see MigrateSchema).
+std::string SchemaSql();
 
 // The facilities and their payloads; the derived columns take DerivedValues().
 const ResourceRows& FacilityRows();

@@ -18,6 +18,7 @@
 #include "common/geo/earth.h"
 #include "common/storage/child_rows.h"
 #include "common/storage/resource_page.h"
+#include "common/storage/schema_migrations.h"
 #include "common/storage/sql_query.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/facilities/facility_rules.h"
@@ -64,8 +65,8 @@ FacilityStore::~FacilityStore() = default;
 absl::StatusOr<std::unique_ptr<FacilityStore>> FacilityStore::Open(SqliteDb* db,
                                                                    FacilityStoreOptions options) {
   std::unique_ptr<FacilityStore> store(new FacilityStore(db, std::move(options)));
-  RETURN_IF_ERROR(FacilityRows().CheckLayout(db, kSchemaVersion));
-  RETURN_IF_ERROR(db->Exec(absl::StrCat(SchemaSql(kSchemaVersion), store->changes_.SchemaSql())));
+  RETURN_IF_ERROR(MigrateSchema(
+      db, {{SchemaStep{kSchemaVersion, absl::StrCat(SchemaSql(), store->changes_.SchemaSql())}}}));
   RETURN_IF_ERROR(store->readers_->Open(db->path(), std::max(1, store->options_.reader_connections),
                                         [](SqliteDb*) { return absl::OkStatus(); }));
   return store;

@@ -56,7 +56,7 @@ const ResourceRows& LeadRows() {
   return *rows;
 }
 
-std::string SchemaSql(int version) {
+std::string SchemaSql() {
   return absl::StrCat(
       LeadRows().SchemaSql(),
       "CREATE INDEX IF NOT EXISTS leads_stage ON leads(stage);"
@@ -96,8 +96,7 @@ std::string SchemaSql(int version) {
       // Every stage each lead entered and the day: windows count them.
       "CREATE TABLE IF NOT EXISTS lead_stage_entries (lead_seq INTEGER NOT NULL, "
       "entered_stage INTEGER NOT NULL, enter_day INTEGER NOT NULL);"
-      "CREATE INDEX IF NOT EXISTS lead_stage_entries_day ON lead_stage_entries(enter_day);",
-      "PRAGMA user_version = ", version, ";");
+      "CREATE INDEX IF NOT EXISTS lead_stage_entries_day ON lead_stage_entries(enter_day);");
 }
 
 std::vector<SqlArg> DerivedValues(const v1::Lead& lead) {

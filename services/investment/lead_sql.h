@@ -18,9 +18,9 @@
 
 namespace jiangan::investment {
 
-// The tables of the investment service, created if missing, stamped with
-// `version` (PRAGMA user_version).
-std::string SchemaSql(int version);
+// The tables of the investment service, created if missing: the step that makes
+// the store's current schema version (see MigrateSchema).
+std::string SchemaSql();
 
 // The leads and their payloads; the derived columns take DerivedValues().
 const ResourceRows& LeadRows();

@@ -19,6 +19,7 @@
 #include "common/base/validation.h"
 #include "common/storage/child_rows.h"
 #include "common/storage/resource_page.h"
+#include "common/storage/schema_migrations.h"
 #include "common/storage/sql_query.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/investment/company_name.h"
@@ -60,8 +61,8 @@ LeadStore::~LeadStore() = default;
 absl::StatusOr<std::unique_ptr<LeadStore>> LeadStore::Open(SqliteDb* db,
                                                            LeadStoreOptions options) {
   std::unique_ptr<LeadStore> store(new LeadStore(db, std::move(options)));
-  RETURN_IF_ERROR(LeadRows().CheckLayout(db, kSchemaVersion));
-  RETURN_IF_ERROR(db->Exec(absl::StrCat(SchemaSql(kSchemaVersion), store->changes_.SchemaSql())));
+  RETURN_IF_ERROR(MigrateSchema(
+      db, {{SchemaStep{kSchemaVersion, absl::StrCat(SchemaSql(), store->changes_.SchemaSql())}}}));
   RETURN_IF_ERROR(store->readers_->Open(db->path(), std::max(1, store->options_.reader_connections),
                                         [](SqliteDb*) { return absl::OkStatus(); }));
   return store;

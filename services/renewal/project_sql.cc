@@ -79,7 +79,7 @@ const ResourceRows& ProjectRows() {
   return *rows;
 }
 
-std::string SchemaSql(int version) {
+std::string SchemaSql() {
   return absl::StrCat(
       ProjectRows().SchemaSql(),
       "CREATE INDEX IF NOT EXISTS projects_kind ON projects(kind);"
@@ -101,8 +101,7 @@ std::string SchemaSql(int version) {
       // Every phase each project entered and the day: windows count them.
       "CREATE TABLE IF NOT EXISTS project_phase_entries (project_seq INTEGER NOT NULL, "
       "entered_phase INTEGER NOT NULL, enter_day INTEGER NOT NULL);"
-      "CREATE INDEX IF NOT EXISTS project_phase_entries_day ON project_phase_entries(enter_day);"
-      "PRAGMA user_version = ", version, ";");
+      "CREATE INDEX IF NOT EXISTS project_phase_entries_day ON project_phase_entries(enter_day);");
 }
 
 int64_t Micros(const google::protobuf::Timestamp& time) {

@@ -27,9 +27,9 @@ inline constexpr int64_t kNoDay = int64_t{1} << 40;
 
 int64_t Micros(const google::protobuf::Timestamp& time);
 
-// The tables of the renewal service, created if missing, stamped with
-// `version` (PRAGMA user_version).
-std::string SchemaSql(int version);
+// The tables of the renewal service, created if missing: the step that makes
+// the store's current schema version (see MigrateSchema).
+std::string SchemaSql();
 
 // The projects and their payloads; the derived columns take DerivedValues().
 const ResourceRows& ProjectRows();

@@ -17,6 +17,7 @@
 #include "common/base/validation.h"
 #include "common/storage/child_rows.h"
 #include "common/storage/resource_page.h"
+#include "common/storage/schema_migrations.h"
 #include "services/renewal/project_rules.h"
 #include "services/renewal/project_sql.h"
 
@@ -86,8 +87,8 @@ ProjectStore::~ProjectStore() = default;
 absl::StatusOr<std::unique_ptr<ProjectStore>> ProjectStore::Open(SqliteDb* db,
                                                                  ProjectStoreOptions options) {
   std::unique_ptr<ProjectStore> store(new ProjectStore(db, std::move(options)));
-  RETURN_IF_ERROR(ProjectRows().CheckLayout(db, kSchemaVersion));
-  RETURN_IF_ERROR(db->Exec(absl::StrCat(SchemaSql(kSchemaVersion), store->changes_.SchemaSql())));
+  RETURN_IF_ERROR(MigrateSchema(
+      db, {{SchemaStep{kSchemaVersion, absl::StrCat(SchemaSql(), store->changes_.SchemaSql())}}}));
   RETURN_IF_ERROR(db->RegisterIntFunction(kHealthSqlFunction, 7, &store->health_function_));
   const SqliteDb::IntFunction* health = &store->health_function_;
   RETURN_IF_ERROR(store->readers_->Open(db->path(),

@@ -4,15 +4,14 @@
 
 namespace jiangan::target_values {
 
-std::string SchemaSql(int version) {
+std::string SchemaSql() {
   return absl::StrCat(
       "CREATE TABLE IF NOT EXISTS ", kValuesTable, " (",
       "  seq INTEGER PRIMARY KEY AUTOINCREMENT,",
       "  ", kTargetColumn, " TEXT NOT NULL,",
       "  request_id TEXT,",
       "  payload BLOB NOT NULL,",
-      "  UNIQUE (", kTargetColumn, ", request_id));",
-      "PRAGMA user_version = ", version, ";");
+      "  UNIQUE (", kTargetColumn, ", request_id));");
 }
 
 }  // namespace jiangan::target_values

@@ -12,8 +12,9 @@ namespace jiangan::target_values {
 inline constexpr char kValuesTable[] = "target_values";
 inline constexpr char kTargetColumn[] = "target_id";
 
-// The tables, created if missing, stamped with `version` (PRAGMA user_version).
-std::string SchemaSql(int version);
+// The tables, created if missing: the step that makes the store's current
+// schema version (see MigrateSchema).
+std::string SchemaSql();
 
 }  // namespace jiangan::target_values
 

@@ -8,6 +8,7 @@
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
 #include "common/storage/child_rows.h"
+#include "common/storage/schema_migrations.h"
 #include "services/target_values/value_rules.h"
 #include "services/target_values/value_sql.h"
 
@@ -37,8 +38,7 @@ ValueStore::ValueStore(SqliteDb* writer, const portfolio::v1::ListTargetsRespons
 absl::StatusOr<std::unique_ptr<ValueStore>> ValueStore::Open(
     SqliteDb* db, const portfolio::v1::ListTargetsResponse& catalog, ValueStoreOptions options) {
   std::unique_ptr<ValueStore> store(new ValueStore(db, catalog, std::move(options)));
-  RETURN_IF_ERROR(CheckTableLayout(db, kValuesTable, kSchemaVersion));
-  RETURN_IF_ERROR(db->Exec(SchemaSql(kSchemaVersion)));
+  RETURN_IF_ERROR(MigrateSchema(db, {SchemaStep{kSchemaVersion, SchemaSql()}}));
   RETURN_IF_ERROR(store->readers_->Open(db->path(),
                                         std::max(1, store->options_.reader_connections),
                                         [](SqliteDb*) { return absl::OkStatus(); }));

@@ -148,12 +148,12 @@ TEST_F(ValueStoreTest, ValuesSurviveAReopen) {
   EXPECT_EQ(values->target_values(0).value(), "6.1");
 }
 
-TEST_F(ValueStoreTest, RefusesADataFileOfAnotherLayout) {
+TEST_F(ValueStoreTest, RefusesADataFileNewerThanTheBinary) {
   store_.reset();
   ASSERT_THAT(db_->Exec("PRAGMA user_version = 7"), IsOk());
   EXPECT_THAT(ValueStore::Open(db_.get(), Catalog(), {"a key of the test that is long enough"})
                   .status(),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("layout 7")));
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("schema version 7, newer than 1")));
 }
 
 }  // namespace

@@ -1,0 +1,36 @@
+// A store's schema as numbered steps, applied when a server starts.
+#ifndef JIANGAN_COMMON_STORAGE_SCHEMA_MIGRATIONS_H_
+#define JIANGAN_COMMON_STORAGE_SCHEMA_MIGRATIONS_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "common/storage/sqlite_db.h"
+
+namespace jiangan {
+
+// One step of a schema. The first step of a list creates the schema in an
+// empty database; each later one takes it from the version before.
+struct SchemaStep {
+  int version;      // the database's version once the step has run
+  std::string sql;  // the statements of the step
+};
+
+// Brings `db` to the version of the last of `steps` (ascending versions),
+// running the steps it has not had, in one transaction under SQLite's write
+// lock: replicas starting together on one file run each step once, and a
+// step that fails leaves the database as it was. The version is kept in
+// PRAGMA user_version. FAILED_PRECONDITION, naming the file and both
+// versions, for a database newer than the last step (data written by a
+// newer binary) or holding tables at a version before the first step (a
+// layout no step upgrades).
+absl::Status MigrateSchema(SqliteDb* db, absl::Span<const SchemaStep> steps);
+
+// The version `db` is at: 0 for a new database.
+absl::StatusOr<int> SchemaVersion(SqliteDb* db);
+
+}  // namespace jiangan
+
+#endif  // JIANGAN_COMMON_STORAGE_SCHEMA_MIGRATIONS_H_
