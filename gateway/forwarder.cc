@@ -99,7 +99,7 @@ struct Forwarder::Call {
   Done done;
   int sends = 0;
   // Why the last send failed, answered if a resend only times out waiting.
-  grpc::Status last_failure;
+  grpc::Status last_failure = grpc::Status::OK;
 };
 
 void Forwarder::Forward(grpc::CallbackServerContext* context, Identity caller,

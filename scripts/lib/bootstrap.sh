@@ -12,9 +12,12 @@ JIANGAN_PACKAGES=(g++ cmake ninja-build pkg-config
 # What the tests need besides: Python (reads back the Excel report, drives
 # the browser), headless Chromium with its driver, CJK fonts so that the
 # dashboard's screenshots show Chinese, curl (speaks HTTP/2 to the gateway),
-# and clang with its sanitizer runtimes and libFuzzer for the sanitized run.
+# clang with its sanitizer runtimes and libFuzzer for the sanitized run, and
+# podman with what it needs to build the images from a Debian base made
+# here and play the Kubernetes manifests (the deploy test).
 JIANGAN_TEST_PACKAGES=(python3 chromium chromium-driver fonts-noto-cjk curl
-  clang libclang-rt-14-dev libfuzzer-14-dev)
+  clang libclang-rt-14-dev libfuzzer-14-dev
+  podman runc debootstrap uidmap python3-yaml)
 
 # Installs the named Debian packages that are missing: as root with apt-get,
 # otherwise prints the one command to run and exits.

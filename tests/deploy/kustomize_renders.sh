@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# The Kubernetes base renders, and holds the five servers and Redis with gRPC
-# probes. Skipped (exit 77) where kubectl is not installed.
+# The local overlay renders, and holds the five servers and Redis, gRPC
+# probes, the NetworkPolicies and a read-only root everywhere. Skipped (exit
+# 77) where kubectl is not installed.
 set -euo pipefail
-base="$1/deploy/k8s/base"
+overlay="$1/deploy/k8s/overlays/local"
 command -v kubectl >/dev/null || { echo "kubectl not installed: skipped"; exit 77; }
-rendered=$(kubectl kustomize "$base")
-for workload in "StatefulSet/renewal" "StatefulSet/investment" "StatefulSet/facilities" \
-                "StatefulSet/target-values" "Deployment/gateway" "Deployment/redis"; do
+rendered=$(kubectl kustomize "$overlay")
+for workload in "Deployment/renewal" "Deployment/investment" "Deployment/facilities" \
+                "Deployment/target-values" "Deployment/gateway" "Deployment/redis" \
+                "NetworkPolicy/services-from-gateway" "NetworkPolicy/redis-from-gateway"; do
   # Each document's top-level kind and its metadata name, as "Kind/name".
   printf '%s\n' "$rendered" | awk '
       /^---/ { kind = ""; meta = 0 }
@@ -18,4 +20,6 @@ for workload in "StatefulSet/renewal" "StatefulSet/investment" "StatefulSet/faci
 done
 probes=$(printf '%s\n' "$rendered" | grep -c "grpc:" || true)
 [ "$probes" -ge 9 ] || { echo "expected gRPC probes on every server, found $probes"; exit 1; }
-echo "kustomize base renders: 6 workloads, $probes gRPC probes"
+read_only=$(printf '%s\n' "$rendered" | grep -c "readOnlyRootFilesystem: true" || true)
+[ "$read_only" -eq 6 ] || { echo "expected 6 read-only roots, found $read_only"; exit 1; }
+echo "local overlay renders: 6 workloads, $probes gRPC probes, $read_only read-only roots"
