@@ -44,7 +44,9 @@ class Forwarder {
   static constexpr int kMaxSends = 3;
   // A send after the first waits up to this long for a replica that serves
   // (one restarting, or one this channel has not yet reconnected to) rather
-  // than failing at once when none is ready.
+  // than failing at once when none is ready. gRPC bounds that wait only with
+  // the call's deadline, so a resend must also be answered within it; one
+  // that is not gets the first send's UNAVAILABLE.
   static constexpr absl::Duration kResendWait = absl::Seconds(3);
 
   // Sends the call to its service; `done` gets the final status.
