@@ -44,6 +44,7 @@ absl::Status MigrateSchema(SqliteDb* db, absl::Span<const SchemaStep> steps) {
             "the seed again"));
       }
     }
+    if (current == newest) return absl::OkStatus();
     for (const SchemaStep& step : steps) {
       if (step.version > current) RETURN_IF_ERROR(db->Exec(step.sql));
     }

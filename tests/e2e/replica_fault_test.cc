@@ -15,13 +15,11 @@
 #include <thread>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "gtest/gtest.h"
 #include "jiangan/renewal/v1/renewal.grpc.pb.h"
-#include "tests/support/http_client.h"
+#include "tests/support/server_metrics.h"
 #include "tests/support/system_under_test.h"
 
 namespace jiangan {
@@ -29,7 +27,6 @@ namespace {
 
 namespace renewal_v1 = renewal::v1;
 using jiangan::testing::Endpoint;
-using jiangan::testing::HttpRequestTo;
 using jiangan::testing::SystemOptions;
 using jiangan::testing::SystemUnderTest;
 
@@ -37,18 +34,10 @@ constexpr int kClients = 4;
 
 // GetProject calls a server has answered since it started, from /metrics.
 int64_t GetProjectCalls(const Endpoint& endpoint) {
-  auto metrics = HttpRequestTo(endpoint.http_port, "GET", "/metrics");
-  if (!metrics.ok()) return -1;
-  int64_t total = 0;
-  for (absl::string_view line : absl::StrSplit(metrics->body, '\n')) {
-    if (line.find("grpc_method=\"GetProject\"") == absl::string_view::npos ||
-        line.find("_total{") == absl::string_view::npos) {
-      continue;
-    }
-    int64_t value = 0;
-    if (absl::SimpleAtoi(line.substr(line.rfind(' ') + 1), &value)) total += value;
-  }
-  return total;
+  return jiangan::testing::SumOfMetric(
+      endpoint.http_port,
+      "grpc_server_handled_total{grpc_service=\"jiangan.renewal.v1.RenewalService\","
+      "grpc_method=\"GetProject\"");
 }
 
 // The load: each client creates projects with a request_id, reads back

@@ -22,6 +22,7 @@
 #include "jiangan/portfolio/v1/portfolio.grpc.pb.h"
 #include "jiangan/renewal/v1/renewal.grpc.pb.h"
 #include "tests/support/http_client.h"
+#include "tests/support/server_metrics.h"
 #include "tests/support/system_under_test.h"
 
 namespace jiangan {
@@ -612,15 +613,8 @@ class NearCacheSystemTest : public SystemTest {
   std::vector<std::string> GatewayFlags() const override { return {}; }
 
   int64_t NearHits() {
-    auto metrics = HttpRequestTo(system_.gateway().http_port, "GET", "/metrics");
-    if (!metrics.ok()) return -1;
-    const std::string line = "gateway_cache_lookups_total{result=\"near_hit\"} ";
-    const size_t at = metrics->body.find(line);
-    int64_t hits = 0;
-    if (at != std::string::npos) {
-      hits = std::stoll(metrics->body.substr(at + line.size()));
-    }
-    return hits;
+    return jiangan::testing::SumOfMetric(system_.gateway().http_port,
+                                         "gateway_cache_lookups_total{result=\"near_hit\"}");
   }
 };
 

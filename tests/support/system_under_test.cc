@@ -10,8 +10,8 @@ constexpr char kTargetsPath[] = JIANGAN_SOURCE_DIR "/seed/2024/targets.json";
 
 }  // namespace
 
-absl::StatusOr<bool> SystemUnderTest::Launch(Endpoint* endpoint) {
-  auto process = ChildProcess::Start(endpoint->argv, endpoint->log_path);
+absl::StatusOr<bool> SystemUnderTest::Launch(Endpoint* endpoint, const std::string& log_path) {
+  auto process = ChildProcess::Start(endpoint->argv, log_path);
   if (!process.ok()) return process.status();
   endpoint->process = *std::move(process);
   const absl::Time deadline = absl::Now() + absl::Seconds(20);
@@ -38,7 +38,7 @@ absl::Status SystemUnderTest::StartServer(const std::string& binary, const std::
                       absl::StrCat("--http_port=", endpoint->http_port)};
     endpoint->argv.insert(endpoint->argv.end(), flags.begin(), flags.end());
     endpoint->log_path = absl::StrCat(dir_, "/", name, ".log");
-    absl::StatusOr<bool> up = Launch(endpoint);
+    absl::StatusOr<bool> up = Launch(endpoint, endpoint->log_path);
     if (!up.ok()) return up.status();
     if (*up) return absl::OkStatus();
     if (endpoint->process->Running() || attempt == kAttempts) break;
@@ -51,9 +51,8 @@ absl::Status SystemUnderTest::Restart(Endpoint* endpoint) {
   if (endpoint->process != nullptr && endpoint->process->Running()) {
     return absl::FailedPreconditionError("Restart: the server still runs");
   }
-  ++endpoint->restarts;
-  endpoint->log_path = absl::StrCat(endpoint->log_path, ".", endpoint->restarts);
-  absl::StatusOr<bool> up = Launch(endpoint);
+  absl::StatusOr<bool> up =
+      Launch(endpoint, absl::StrCat(endpoint->log_path, ".", ++endpoint->restarts));
   if (!up.ok()) return up.status();
   if (!*up) {
     return absl::UnavailableError(
@@ -83,30 +82,29 @@ absl::Status SystemUnderTest::Start(const SystemOptions& options) {
       {"investment", JIANGAN_INVESTMENT_SERVER},
       {"facilities", JIANGAN_FACILITIES_SERVER},
       {"target_values", JIANGAN_TARGET_VALUES_SERVER}};
-  for (const auto& [name, binary] : binaries) {
+  auto service_flags = [&](const std::string& name) {
     // Every service verifies identities with the gateway's key.
     std::vector<std::string> flags = {absl::StrCat("--db_path=", DatabasePath(name)),
                                       absl::StrCat("--identity_key_file=", credentials_.key_path())};
     if (name == "facilities") flags.push_back(absl::StrCat("--renewal_address=", address("renewal")));
     if (name == "target_values") flags.push_back(absl::StrCat("--targets_path=", kTargetsPath));
-    absl::Status started = StartServer(binary, name, flags, &services_[name]);
+    return flags;
+  };
+  for (const auto& [name, binary] : binaries) {
+    absl::Status started = StartServer(binary, name, service_flags(name), &services_[name]);
     if (!started.ok()) return started;
   }
-  // More renewal replicas share the first one's database file.
+  // More renewal replicas, on the first one's database file.
   std::string renewal_addresses = address("renewal");
   for (int i = 1; i < options.renewal_replicas; ++i) {
     const std::string name = absl::StrCat("renewal-", i);
-    absl::Status started = StartServer(
-        JIANGAN_RENEWAL_SERVER, name,
-        {absl::StrCat("--db_path=", DatabasePath("renewal")),
-         absl::StrCat("--identity_key_file=", credentials_.key_path())},
-        &services_[name]);
+    absl::Status started =
+        StartServer(JIANGAN_RENEWAL_SERVER, name, service_flags("renewal"), &services_[name]);
     if (!started.ok()) return started;
     absl::StrAppend(&renewal_addresses, ",", address(name));
   }
   std::vector<std::string> gateway_flags = {
-      options.renewal_replicas > 1 ? absl::StrCat("--renewal_address=ipv4:", renewal_addresses)
-                                   : absl::StrCat("--renewal_address=", renewal_addresses),
+      absl::StrCat("--renewal_address=ipv4:", renewal_addresses),
       absl::StrCat("--investment_address=", address("investment")),
       absl::StrCat("--facilities_address=", address("facilities")),
       absl::StrCat("--target_values_address=", address("target_values")),

@@ -23,7 +23,8 @@ struct Endpoint {
   int grpc_port = 0;
   int http_port = 0;
   std::unique_ptr<ChildProcess> process;
-  // How it was started, so that it can be started again alike.
+  // How it was started, so that it can be started again alike; restart N
+  // logs to log_path + ".N".
   std::vector<std::string> argv;
   std::string log_path;
   int restarts = 0;
@@ -69,9 +70,9 @@ class SystemUnderTest {
  private:
   absl::Status StartServer(const std::string& binary, const std::string& name,
                            std::vector<std::string> flags, Endpoint* endpoint);
-  // Runs endpoint->argv, logging to endpoint->log_path, and waits for its
-  // ports; false if the process ended first or the ports never answered.
-  absl::StatusOr<bool> Launch(Endpoint* endpoint);
+  // Runs endpoint->argv, logging to `log_path`, and waits for its ports;
+  // false if the process ended first or the ports never answered.
+  absl::StatusOr<bool> Launch(Endpoint* endpoint, const std::string& log_path);
 
   std::string dir_;
   TestCredentials credentials_;
