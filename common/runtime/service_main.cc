@@ -3,15 +3,22 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/file_util.h"
 #include "common/base/hmac.h"
 #include "common/base/logging.h"
 #include "common/runtime/server_runtime.h"
+#include "common/storage/open_database.h"
 
 ABSL_FLAG(std::string, host, "0.0.0.0", "Address to listen on for gRPC and HTTP.");
 ABSL_FLAG(int, grpc_port, -1, "gRPC port (0 picks a free one).");
 ABSL_FLAG(int, http_port, -1, "Admin HTTP port for /healthz and /metrics.");
 ABSL_FLAG(std::string, db_path, "", "SQLite database file; created if missing.");
+ABSL_FLAG(std::string, database_url_file, "",
+          "File holding a PostgreSQL connection URL (postgresql://user:password@host:port/db); "
+          "when given, the service keeps its data there instead of in --db_path. A file, so "
+          "that the password comes from a mounted secret and never shows in the process list.");
 ABSL_FLAG(int, workers, 8, "Threads that run storage work.");
 ABSL_FLAG(std::string, identity_key_file, "",
           "File holding the key (32+ bytes) that the gateway signs identities with. Required: "
@@ -39,9 +46,19 @@ int RunService(int argc, char** argv, const ServiceDefaults& defaults,
     Log(LogLevel::kError, "startup_failed", {{"error", status.ToString()}});
     return 1;
   };
-  auto db = SqliteDb::Open(absl::GetFlag(FLAGS_db_path));
+  std::string database_url;
+  if (const std::string url_file = absl::GetFlag(FLAGS_database_url_file); !url_file.empty()) {
+    auto url = ReadFileToString(url_file);
+    if (!url.ok()) return fail(url.status());
+    database_url = std::string(absl::StripAsciiWhitespace(*url));
+    if (database_url.empty()) {
+      return fail(absl::InvalidArgumentError(
+          absl::StrCat("--database_url_file: ", url_file, " is empty")));
+    }
+  }
+  auto db = OpenDatabase(database_url, absl::GetFlag(FLAGS_db_path));
   if (!db.ok()) return fail(db.status());
-  // Workers hold SQLite work; a queue of a few thousand absorbs bursts while
+  // Workers hold storage work; a queue of a few thousand absorbs bursts while
   // bounding memory.
   Executor executor(absl::GetFlag(FLAGS_workers), 4096);
   const std::string key_file = absl::GetFlag(FLAGS_identity_key_file);

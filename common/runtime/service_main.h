@@ -1,4 +1,4 @@
-// The main() of a data-owning service: flags, its SQLite database, its
+// The main() of a data-owning service: flags, its database (SQLite or PostgreSQL), its
 // executor, and the ServerRuntime around its gRPC service.
 #ifndef JIANGAN_COMMON_RUNTIME_SERVICE_MAIN_H_
 #define JIANGAN_COMMON_RUNTIME_SERVICE_MAIN_H_
@@ -12,7 +12,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/runtime/executor.h"
-#include "common/storage/sqlite_db.h"
+#include "common/storage/sql_db.h"
 
 namespace jiangan {
 
@@ -25,7 +25,7 @@ struct ServiceDefaults {
 
 // What a service is built over; everything outlives the service.
 struct ServiceEnvironment {
-  SqliteDb* db;
+  SqlDb* db;
   Executor* executor;
   // The key the gateway signs identities with (--identity_key_file): every
   // service verifies callers with it and derives its page-token key from it.
@@ -35,7 +35,8 @@ struct ServiceEnvironment {
 using ServiceFactory = std::function<absl::StatusOr<std::unique_ptr<grpc::Service>>(
     const ServiceEnvironment& environment)>;
 
-// Parses the flags (--grpc_port, --http_port, --host, --db_path, --workers,
+// Parses the flags (--grpc_port, --http_port, --host, --db_path,
+// --database_url_file, --workers,
 // --drain_timeout, --identity_key_file; defaults from `defaults`), serves
 // until SIGTERM or SIGINT, drains and returns the process exit code.
 int RunService(int argc, char** argv, const ServiceDefaults& defaults,

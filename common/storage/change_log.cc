@@ -38,14 +38,14 @@ std::string ChangeLog::SchemaSql() const {
                       owner_column_, ", seq);");
 }
 
-absl::Status ChangeLog::Record(SqliteDb* db, absl::string_view id, int64_t change_us,
+absl::Status ChangeLog::Record(SqlDb* db, absl::string_view id, int64_t change_us,
                                absl::string_view principal, absl::string_view method,
                                const google::protobuf::Message& before,
                                const google::protobuf::Message& after) const {
   const std::vector<const FieldDescriptor*> fields = ChangedFields(before, after, ignored_);
   std::vector<std::string> names;
   for (const FieldDescriptor* field : fields) names.push_back(field->name());
-  ASSIGN_OR_RETURN(SqliteStatement insert, db->Prepare(insert_sql_));
+  ASSIGN_OR_RETURN(SqlStatement insert, db->Prepare(insert_sql_));
   insert.BindText(1, id);
   insert.BindInt64(2, change_us);
   insert.BindText(3, principal);
@@ -61,7 +61,7 @@ absl::Status ChangeLog::Record(SqliteDb* db, absl::string_view id, int64_t chang
   return insert.Run();
 }
 
-bool ChangeLog::Render(const SqliteStatement& row, type::v1::ResourceChange* change) const {
+bool ChangeLog::Render(const SqlStatement& row, type::v1::ResourceChange* change) const {
   auto* factory = google::protobuf::MessageFactory::generated_factory();
   std::unique_ptr<google::protobuf::Message> before(factory->GetPrototype(type_)->New());
   std::unique_ptr<google::protobuf::Message> after(factory->GetPrototype(type_)->New());
@@ -84,7 +84,7 @@ bool ChangeLog::Render(const SqliteStatement& row, type::v1::ResourceChange* cha
 }
 
 absl::Status ChangeLog::ListPage(
-    SqliteDb* db, const SignedPageTokens& tokens, const google::protobuf::Message& request,
+    SqlDb* db, const SignedPageTokens& tokens, const google::protobuf::Message& request,
     int32_t page_size, absl::string_view page_token, absl::string_view collection,
     absl::string_view id, google::protobuf::RepeatedPtrField<type::v1::ResourceChange>* page,
     std::string* next_page_token) const {
@@ -92,7 +92,7 @@ absl::Status ChangeLog::ListPage(
                              table_,     owner_column_, kColumns};
   return ListChildRows(
       db, tokens, request, page_size, page_token, query,
-      [this, page](const SqliteStatement& row) { return Render(row, page->Add()); },
+      [this, page](const SqlStatement& row) { return Render(row, page->Add()); },
       next_page_token);
 }
 

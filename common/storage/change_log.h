@@ -11,7 +11,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "common/base/pagination.h"
-#include "common/storage/sqlite_db.h"
+#include "common/storage/sql_db.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "google/protobuf/message.h"
 #include "jiangan/type/v1/change.pb.h"
@@ -34,7 +34,7 @@ class ChangeLog {
 
   // Records `method`'s change of resource `id` from `before` to `after`
   // (empty message on create) by `principal` at `change_us`.
-  absl::Status Record(SqliteDb* db, absl::string_view id, int64_t change_us,
+  absl::Status Record(SqlDb* db, absl::string_view id, int64_t change_us,
                       absl::string_view principal, absl::string_view method,
                       const google::protobuf::Message& before,
                       const google::protobuf::Message& after) const;
@@ -42,7 +42,7 @@ class ChangeLog {
   // A page of the changes of resource `id` of `collection` (its table has
   // the same name), oldest first; a deleted resource keeps its history.
   // `request` is the List request the page token is bound to.
-  absl::Status ListPage(SqliteDb* db, const SignedPageTokens& tokens,
+  absl::Status ListPage(SqlDb* db, const SignedPageTokens& tokens,
                         const google::protobuf::Message& request, int32_t page_size,
                         absl::string_view page_token, absl::string_view collection,
                         absl::string_view id,
@@ -52,7 +52,7 @@ class ChangeLog {
   // What ListChildRows selects after seq to Render a change.
   static constexpr char kColumns[] = "change_us, principal, method, fields, before, after";
   // Renders a row selected as "seq, " + kColumns; false if it does not parse.
-  bool Render(const SqliteStatement& row, type::v1::ResourceChange* change) const;
+  bool Render(const SqlStatement& row, type::v1::ResourceChange* change) const;
 
  private:
   const std::string table_;

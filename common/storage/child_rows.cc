@@ -5,16 +5,16 @@
 
 namespace jiangan {
 
-absl::Status ListChildRows(SqliteDb* db, const SignedPageTokens& tokens,
+absl::Status ListChildRows(SqlDb* db, const SignedPageTokens& tokens,
                            const google::protobuf::Message& request, int32_t page_size,
                            absl::string_view page_token, const ChildRowsQuery& query,
-                           const std::function<bool(const SqliteStatement& row)>& add,
+                           const std::function<bool(const SqlStatement& row)>& add,
                            std::string* next_page_token) {
   ASSIGN_OR_RETURN(const int size, ResolvePageSize(page_size));
   const uint64_t fingerprint = QueryFingerprint(request);
   ASSIGN_OR_RETURN(const int64_t after, tokens.DecodeNumber(page_token, fingerprint));
   if (!query.all_parents && !query.parent_table.empty()) {
-    ASSIGN_OR_RETURN(SqliteStatement exists,
+    ASSIGN_OR_RETURN(SqlStatement exists,
                      db->Prepare(absl::StrCat("SELECT 1 FROM ", query.parent_table, " WHERE id = ?",
                                               query.deleted_parent_ok ? "" : " AND deleted = 0")));
     exists.BindText(1, query.parent_id);
@@ -24,14 +24,14 @@ absl::Status ListChildRows(SqliteDb* db, const SignedPageTokens& tokens,
           absl::StrCat(query.parent_collection, "/", query.parent_id, " does not exist"));
     }
   }
-  const std::string owner =
-      query.all_parents ? "" : absl::StrCat(query.owner_column, " = ?2 AND ");
-  ASSIGN_OR_RETURN(SqliteStatement stmt,
+  const std::string owner = query.all_parents ? "" : absl::StrCat(query.owner_column, " = ? AND ");
+  ASSIGN_OR_RETURN(SqlStatement stmt,
                    db->Prepare(absl::StrCat("SELECT seq, ", query.columns, " FROM ", query.table,
-                                            " WHERE ", owner, "seq > ?1 ORDER BY seq LIMIT ?3")));
-  stmt.BindInt64(1, after);
-  if (!query.all_parents) stmt.BindText(2, query.parent_id);
-  stmt.BindInt64(3, size + 1);
+                                            " WHERE ", owner, "seq > ? ORDER BY seq LIMIT ?")));
+  int next = 1;
+  if (!query.all_parents) stmt.BindText(next++, query.parent_id);
+  stmt.BindInt64(next++, after);
+  stmt.BindInt64(next, size + 1);
   int count = 0;
   int64_t last_seq = 0;
   while (true) {
@@ -47,13 +47,13 @@ absl::Status ListChildRows(SqliteDb* db, const SignedPageTokens& tokens,
   return absl::OkStatus();
 }
 
-absl::StatusOr<bool> FindChildByRequestId(SqliteDb* db, absl::string_view table,
+absl::StatusOr<bool> FindChildByRequestId(SqlDb* db, absl::string_view table,
                                           absl::string_view owner_column,
                                           absl::string_view owner_id,
                                           absl::string_view request_id,
                                           google::protobuf::Message* out) {
   if (request_id.empty()) return false;
-  ASSIGN_OR_RETURN(SqliteStatement stmt,
+  ASSIGN_OR_RETURN(SqlStatement stmt,
                    db->Prepare(absl::StrCat("SELECT payload FROM ", table, " WHERE ",
                                             owner_column, " = ? AND request_id = ?")));
   stmt.BindText(1, owner_id);
@@ -66,7 +66,7 @@ absl::StatusOr<bool> FindChildByRequestId(SqliteDb* db, absl::string_view table,
   return true;
 }
 
-absl::Status InsertChildRow(SqliteDb* db, absl::string_view table, absl::string_view owner_column,
+absl::Status InsertChildRow(SqlDb* db, absl::string_view table, absl::string_view owner_column,
                             absl::string_view owner_id, absl::string_view request_id,
                             const google::protobuf::Message& payload,
                             const std::vector<std::pair<std::string, SqlArg>>& extra) {
@@ -80,7 +80,7 @@ absl::Status InsertChildRow(SqliteDb* db, absl::string_view table, absl::string_
     absl::StrAppend(&marks, ", ?");
     values.push_back(value);
   }
-  ASSIGN_OR_RETURN(SqliteStatement insert,
+  ASSIGN_OR_RETURN(SqlStatement insert,
                    db->Prepare(absl::StrCat("INSERT INTO ", table, " (", columns, ") VALUES (",
                                             marks, ")")));
   Bind(&insert, 1, values);

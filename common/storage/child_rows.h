@@ -14,7 +14,7 @@
 #include "absl/strings/string_view.h"
 #include "common/base/pagination.h"
 #include "common/storage/sql_query.h"
-#include "common/storage/sqlite_db.h"
+#include "common/storage/sql_db.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/repeated_ptr_field.h"
 
@@ -42,23 +42,23 @@ struct ChildRowsQuery {
 // Hands each row of the page (selected as "seq, " + query.columns) to `add`
 // (false: the row does not parse, DATA_LOSS) and sets `next_page_token`
 // when more follow. `request` is the List request the token is bound to.
-absl::Status ListChildRows(SqliteDb* db, const SignedPageTokens& tokens,
+absl::Status ListChildRows(SqlDb* db, const SignedPageTokens& tokens,
                            const google::protobuf::Message& request, int32_t page_size,
                            absl::string_view page_token, const ChildRowsQuery& query,
-                           const std::function<bool(const SqliteStatement& row)>& add,
+                           const std::function<bool(const SqlStatement& row)>& add,
                            std::string* next_page_token);
 
 // ListChildRows for children kept whole in a payload column: each row's
 // payload becomes an element of `page`.
 template <typename Child>
-absl::Status ListChildPayloads(SqliteDb* db, const SignedPageTokens& tokens,
+absl::Status ListChildPayloads(SqlDb* db, const SignedPageTokens& tokens,
                                const google::protobuf::Message& request, int32_t page_size,
                                absl::string_view page_token, const ChildRowsQuery& query,
                                google::protobuf::RepeatedPtrField<Child>* page,
                                std::string* next_page_token) {
   return ListChildRows(
       db, tokens, request, page_size, page_token, query,
-      [page](const SqliteStatement& row) { return page->Add()->ParseFromString(row.ColumnBlob(1)); },
+      [page](const SqlStatement& row) { return page->Add()->ParseFromString(row.ColumnBlob(1)); },
       next_page_token);
 }
 
@@ -66,7 +66,7 @@ absl::Status ListChildPayloads(SqliteDb* db, const SignedPageTokens& tokens,
 // non-empty `request_id` stored (AIP-155 retries): true with its payload
 // parsed into `out`, false when there is none (or `request_id` is empty).
 // The table has columns {owner_column}, request_id and payload.
-absl::StatusOr<bool> FindChildByRequestId(SqliteDb* db, absl::string_view table,
+absl::StatusOr<bool> FindChildByRequestId(SqlDb* db, absl::string_view table,
                                           absl::string_view owner_column,
                                           absl::string_view owner_id,
                                           absl::string_view request_id,
@@ -74,7 +74,7 @@ absl::StatusOr<bool> FindChildByRequestId(SqliteDb* db, absl::string_view table,
 
 // Stores a child row: {owner_column} = owner_id, request_id (NULL when
 // empty), payload, and any `extra` columns a table keeps for its queries.
-absl::Status InsertChildRow(SqliteDb* db, absl::string_view table, absl::string_view owner_column,
+absl::Status InsertChildRow(SqlDb* db, absl::string_view table, absl::string_view owner_column,
                             absl::string_view owner_id, absl::string_view request_id,
                             const google::protobuf::Message& payload,
                             const std::vector<std::pair<std::string, SqlArg>>& extra = {});

@@ -5,11 +5,11 @@
 
 namespace jiangan {
 
-absl::Status ListResourcePage(SqliteDb* db, const SignedPageTokens& tokens,
+absl::Status ListResourcePage(SqlDb* db, const SignedPageTokens& tokens,
                               const google::protobuf::Message& request, int32_t page_size,
                               absl::string_view page_token, absl::string_view order_by,
                               const ResourcePageQuery& query, SqlWhere where,
-                              const std::function<absl::Status(const SqliteStatement& row)>& add,
+                              const std::function<absl::Status(const SqlStatement& row)>& add,
                               std::string* next_page_token) {
   ASSIGN_OR_RETURN(const int size, ResolvePageSize(page_size));
   ASSIGN_OR_RETURN(const Ordering ordering, ParseOrderBy(order_by, query.order_fields));
@@ -17,7 +17,7 @@ absl::Status ListResourcePage(SqliteDb* db, const SignedPageTokens& tokens,
   ASSIGN_OR_RETURN(const std::string cursor, tokens.Decode(page_token, fingerprint));
   RETURN_IF_ERROR(ApplyCursor(ordering, cursor, &where));
   // The sort key is selected last, to make the next page's cursor.
-  ASSIGN_OR_RETURN(SqliteStatement stmt,
+  ASSIGN_OR_RETURN(SqlStatement stmt,
                    db->Prepare(absl::StrCat("SELECT ", query.columns, ", ", ordering.column,
                                             " FROM ", query.source, " WHERE ", where.sql, " ",
                                             OrderBySql(ordering), " LIMIT ?")));

@@ -13,7 +13,7 @@
 #include "absl/types/span.h"
 #include "common/base/pagination.h"
 #include "common/storage/sql_query.h"
-#include "common/storage/sqlite_db.h"
+#include "common/storage/sql_db.h"
 #include "google/protobuf/message.h"
 
 namespace jiangan {
@@ -30,11 +30,11 @@ struct ResourcePageQuery {
 // Hands each row of the page to `add` and sets `next_page_token` when more
 // follow. `where` is the request's filter; `request` is the List request the
 // token is bound to. INVALID_ARGUMENT for a bad page_size, order_by or token.
-absl::Status ListResourcePage(SqliteDb* db, const SignedPageTokens& tokens,
+absl::Status ListResourcePage(SqlDb* db, const SignedPageTokens& tokens,
                               const google::protobuf::Message& request, int32_t page_size,
                               absl::string_view page_token, absl::string_view order_by,
                               const ResourcePageQuery& query, SqlWhere where,
-                              const std::function<absl::Status(const SqliteStatement& row)>& add,
+                              const std::function<absl::Status(const SqlStatement& row)>& add,
                               std::string* next_page_token);
 
 }  // namespace jiangan

@@ -44,7 +44,7 @@ ResourceRows::ResourceRows(std::string table, std::string payload_table,
 
 std::string ResourceRows::SchemaSql() const { return create_sql_; }
 
-absl::Status ResourceRows::Decode(const SqliteStatement& row,
+absl::Status ResourceRows::Decode(const SqlStatement& row,
                                   google::protobuf::Message* resource) {
   if (!resource->ParseFromString(row.ColumnBlob(4))) {
     return absl::DataLossError(absl::StrCat("stored resource ", row.ColumnText(1),
@@ -54,9 +54,9 @@ absl::Status ResourceRows::Decode(const SqliteStatement& row,
 }
 
 absl::StatusOr<std::optional<StoredRow>> ResourceRows::Find(
-    SqliteDb* db, absl::string_view key_column, absl::string_view key,
+    SqlDb* db, absl::string_view key_column, absl::string_view key,
     google::protobuf::Message* resource) const {
-  ASSIGN_OR_RETURN(SqliteStatement stmt,
+  ASSIGN_OR_RETURN(SqlStatement stmt,
                    db->Prepare(absl::StrCat("SELECT ", kColumns, " FROM ", source_, " WHERE ",
                                             key_column, " = ?")));
   stmt.BindText(1, key);
@@ -67,7 +67,7 @@ absl::StatusOr<std::optional<StoredRow>> ResourceRows::Find(
                    stmt.ColumnInt64(3) != 0};
 }
 
-absl::StatusOr<StoredRow> ResourceRows::FindExisting(SqliteDb* db, absl::string_view collection,
+absl::StatusOr<StoredRow> ResourceRows::FindExisting(SqlDb* db, absl::string_view collection,
                                                      absl::string_view id, bool deleted,
                                                      google::protobuf::Message* resource) const {
   ASSIGN_OR_RETURN(const std::optional<StoredRow> row, Find(db, "id", id, resource));
@@ -81,9 +81,9 @@ absl::StatusOr<StoredRow> ResourceRows::FindExisting(SqliteDb* db, absl::string_
   return *row;
 }
 
-absl::Status ResourceRows::CheckIdFree(SqliteDb* db, absl::string_view id,
+absl::Status ResourceRows::CheckIdFree(SqlDb* db, absl::string_view id,
                                        absl::string_view name) const {
-  ASSIGN_OR_RETURN(SqliteStatement stmt,
+  ASSIGN_OR_RETURN(SqlStatement stmt,
                    db->Prepare(absl::StrCat("SELECT 1 FROM ", table_, " WHERE id = ?")));
   stmt.BindText(1, id);
   ASSIGN_OR_RETURN(const bool taken, stmt.Step());
@@ -91,26 +91,19 @@ absl::Status ResourceRows::CheckIdFree(SqliteDb* db, absl::string_view id,
   return absl::OkStatus();
 }
 
-absl::StatusOr<int64_t> ResourceRows::NextSeq(SqliteDb* db) const {
-  ASSIGN_OR_RETURN(SqliteStatement stmt,
-                   db->Prepare(absl::StrCat("SELECT COALESCE((SELECT seq FROM sqlite_sequence "
-                                            "WHERE name = '",
-                                            table_, "'), 0) + 1")));
-  RETURN_IF_ERROR(stmt.Step().status());
-  return stmt.ColumnInt64(0);
-}
+absl::StatusOr<int64_t> ResourceRows::NextSeq(SqlDb* db) const { return db->NextSeq(table_); }
 
-absl::Status ResourceRows::Insert(SqliteDb* db, int64_t seq, absl::string_view id,
+absl::Status ResourceRows::Insert(SqlDb* db, int64_t seq, absl::string_view id,
                                   absl::string_view request_id,
                                   const std::vector<SqlArg>& derived,
                                   const google::protobuf::Message& resource) const {
-  ASSIGN_OR_RETURN(SqliteStatement insert, db->Prepare(insert_sql_));
+  ASSIGN_OR_RETURN(SqlStatement insert, db->Prepare(insert_sql_));
   Bind(&insert, 1,
        {seq, std::string(id),
         request_id.empty() ? SqlArg(SqlNull{}) : SqlArg(std::string(request_id)), int64_t{1}});
   Bind(&insert, 5, derived);
   RETURN_IF_ERROR(insert.Run());
-  ASSIGN_OR_RETURN(SqliteStatement payload,
+  ASSIGN_OR_RETURN(SqlStatement payload,
                    db->Prepare(absl::StrCat("INSERT INTO ", payload_table_,
                                             " (seq, payload) VALUES (?, ?)")));
   payload.BindInt64(1, seq);
@@ -118,15 +111,15 @@ absl::Status ResourceRows::Insert(SqliteDb* db, int64_t seq, absl::string_view i
   return payload.Run();
 }
 
-absl::Status ResourceRows::Update(SqliteDb* db, int64_t seq, int64_t version,
+absl::Status ResourceRows::Update(SqlDb* db, int64_t seq, int64_t version,
                                   const std::vector<SqlArg>& derived,
                                   const google::protobuf::Message& resource) const {
-  ASSIGN_OR_RETURN(SqliteStatement update, db->Prepare(update_sql_));
+  ASSIGN_OR_RETURN(SqlStatement update, db->Prepare(update_sql_));
   update.BindInt64(1, version);
   Bind(&update, 2, derived);
   update.BindInt64(2 + static_cast<int>(derived.size()), seq);
   RETURN_IF_ERROR(update.Run());
-  ASSIGN_OR_RETURN(SqliteStatement payload,
+  ASSIGN_OR_RETURN(SqlStatement payload,
                    db->Prepare(absl::StrCat("UPDATE ", payload_table_,
                                             " SET payload = ? WHERE seq = ?")));
   payload.BindBlob(1, resource.SerializeAsString());

@@ -1,4 +1,4 @@
-// How a store keeps its resources in SQLite: one row per resource holding
+// How a store keeps its resources in SQL: one row per resource holding
 // seq, id, request_id, version and the store's derived columns (what List
 // filters and orders on, what Summarize groups and sums), with the
 // serialized resource in a payload table beside it, so that scans read only
@@ -17,7 +17,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "common/storage/sql_query.h"
-#include "common/storage/sqlite_db.h"
+#include "common/storage/sql_db.h"
 #include "google/protobuf/message.h"
 
 namespace jiangan {
@@ -46,11 +46,11 @@ class ResourceRows {
 
   // Parses the payload of a row selected as kColumns into `resource`;
   // DATA_LOSS if it does not parse.
-  static absl::Status Decode(const SqliteStatement& row, google::protobuf::Message* resource);
+  static absl::Status Decode(const SqlStatement& row, google::protobuf::Message* resource);
 
   // The row whose `key_column` ("id" or "request_id") is `key`, with its
   // resource parsed into `resource`; nullopt when there is none.
-  absl::StatusOr<std::optional<StoredRow>> Find(SqliteDb* db, absl::string_view key_column,
+  absl::StatusOr<std::optional<StoredRow>> Find(SqlDb* db, absl::string_view key_column,
                                                 absl::string_view key,
                                                 google::protobuf::Message* resource) const;
 
@@ -58,24 +58,24 @@ class ResourceRows {
   // resource parsed into `resource`: NOT_FOUND when there is none, or it is
   // soft-deleted and `deleted` is false; FAILED_PRECONDITION when `deleted`
   // (an undelete) and it is not deleted.
-  absl::StatusOr<StoredRow> FindExisting(SqliteDb* db, absl::string_view collection,
+  absl::StatusOr<StoredRow> FindExisting(SqlDb* db, absl::string_view collection,
                                           absl::string_view id, bool deleted,
                                           google::protobuf::Message* resource) const;
 
   // ALREADY_EXISTS naming `name` when a row has `id`, deleted or not.
-  absl::Status CheckIdFree(SqliteDb* db, absl::string_view id, absl::string_view name) const;
+  absl::Status CheckIdFree(SqlDb* db, absl::string_view id, absl::string_view name) const;
 
   // The seq the next Insert gets (AUTOINCREMENT), so that the etag can be
   // made before the row is written. Call inside the write transaction.
-  absl::StatusOr<int64_t> NextSeq(SqliteDb* db) const;
+  absl::StatusOr<int64_t> NextSeq(SqlDb* db) const;
 
   // Writes version 1 of a resource; `request_id` may be empty.
-  absl::Status Insert(SqliteDb* db, int64_t seq, absl::string_view id,
+  absl::Status Insert(SqlDb* db, int64_t seq, absl::string_view id,
                       absl::string_view request_id, const std::vector<SqlArg>& derived,
                       const google::protobuf::Message& resource) const;
 
   // Writes `version` of the resource in row `seq`.
-  absl::Status Update(SqliteDb* db, int64_t seq, int64_t version,
+  absl::Status Update(SqlDb* db, int64_t seq, int64_t version,
                       const std::vector<SqlArg>& derived,
                       const google::protobuf::Message& resource) const;
 

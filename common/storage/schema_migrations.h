@@ -7,7 +7,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
-#include "common/storage/sqlite_db.h"
+#include "common/storage/sql_db.h"
 
 namespace jiangan {
 
@@ -19,17 +19,15 @@ struct SchemaStep {
 };
 
 // Brings `db` to the version of the last of `steps` (ascending versions),
-// running the steps it has not had, in one transaction under SQLite's write
-// lock: replicas starting together on one file run each step once, and a
-// step that fails leaves the database as it was. The version is kept in
-// PRAGMA user_version. FAILED_PRECONDITION, naming the file and both
+// running the steps it has not had, in one transaction under the database's
+// write lock: replicas starting together run each step once, and a step that
+// fails leaves the database as it was (both engines roll back DDL). The
+// engine keeps the version (SqlDb::SchemaVersion). FAILED_PRECONDITION,
+// naming the database and both
 // versions, for a database newer than the last step (data written by a
 // newer binary) or holding tables at a version before the first step (a
 // layout no step upgrades).
-absl::Status MigrateSchema(SqliteDb* db, absl::Span<const SchemaStep> steps);
-
-// The version `db` is at: 0 for a new database.
-absl::StatusOr<int> SchemaVersion(SqliteDb* db);
+absl::Status MigrateSchema(SqlDb* db, absl::Span<const SchemaStep> steps);
 
 }  // namespace jiangan
 

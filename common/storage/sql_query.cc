@@ -9,7 +9,7 @@
 
 namespace jiangan {
 
-void Bind(SqliteStatement* stmt, int first, const std::vector<SqlArg>& args) {
+void Bind(SqlStatement* stmt, int first, const std::vector<SqlArg>& args) {
   for (size_t i = 0; i < args.size(); ++i) {
     const int index = first + static_cast<int>(i);
     if (const auto* number = std::get_if<int64_t>(&args[i])) {
@@ -24,7 +24,7 @@ void Bind(SqliteStatement* stmt, int first, const std::vector<SqlArg>& args) {
   }
 }
 
-SqlArg ColumnArg(const SqliteStatement& stmt, int index, bool text) {
+SqlArg ColumnArg(const SqlStatement& stmt, int index, bool text) {
   return text ? SqlArg(stmt.ColumnText(index)) : SqlArg(stmt.ColumnInt64(index));
 }
 

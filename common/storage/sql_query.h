@@ -16,7 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
-#include "common/storage/sqlite_db.h"
+#include "common/storage/sql_db.h"
 #include "google/protobuf/repeated_field.h"
 
 namespace jiangan {
@@ -33,10 +33,10 @@ struct SqlNull {
 using SqlArg = std::variant<int64_t, std::string, SqlBlob, SqlNull>;
 
 // Binds `args` to `stmt` from parameter `first` on.
-void Bind(SqliteStatement* stmt, int first, const std::vector<SqlArg>& args);
+void Bind(SqlStatement* stmt, int first, const std::vector<SqlArg>& args);
 
 // Column `index` of the current row as an SqlArg: text or integer.
-SqlArg ColumnArg(const SqliteStatement& stmt, int index, bool text);
+SqlArg ColumnArg(const SqlStatement& stmt, int index, bool text);
 
 // A column a store derives from its resource, and its SQL type with
 // constraints, e.g. {"stage", "INTEGER NOT NULL"}.
@@ -47,7 +47,7 @@ struct SqlColumn {
 
 // A WHERE clause and its parameters.
 struct SqlWhere {
-  std::string sql = "1";
+  std::string sql = "TRUE";
   std::vector<SqlArg> args;
 
   void And(absl::string_view clause, std::vector<SqlArg> more = {});

@@ -10,84 +10,76 @@ absl::Status SqliteError(sqlite3* db, absl::string_view what) {
   return absl::InternalError(absl::StrCat("sqlite ", what, ": ", sqlite3_errmsg(db)));
 }
 
-void CallIntFunction(sqlite3_context* context, int argc, sqlite3_value** argv) {
-  const auto* function = static_cast<const SqliteDb::IntFunction*>(sqlite3_user_data(context));
-  int64_t args[SqliteDb::kMaxIntFunctionArity];
-  for (int i = 0; i < argc; ++i) args[i] = sqlite3_value_int64(argv[i]);
-  sqlite3_result_int64(context, (*function)(absl::MakeConstSpan(args, argc)));
-}
-
 }  // namespace
 
-SqliteStatement::~SqliteStatement() {
-  if (stmt_ != nullptr) db_->Release(stmt_);
-}
+class SqliteCursor : public SqlCursor {
+ public:
+  SqliteCursor(sqlite3_stmt* stmt, SqliteDb* db) : stmt_(stmt), db_(db) {}
+  ~SqliteCursor() override { db_->Release(stmt_); }
 
-void SqliteStatement::BindText(int index, absl::string_view value) {
+  void BindText(int index, absl::string_view value) override;
+  void BindBlob(int index, absl::string_view value) override;
+  void BindInt64(int index, int64_t value) override;
+  void BindDouble(int index, double value) override;
+  void BindNull(int index) override;
+  absl::StatusOr<bool> Step() override;
+  int ColumnCount() const override;
+  int64_t ColumnInt64(int index) const override;
+  double ColumnDouble(int index) const override;
+  absl::string_view ColumnBytes(int index) const override;
+  bool ColumnIsNull(int index) const override;
+
+ private:
+  sqlite3_stmt* const stmt_;
+  SqliteDb* const db_;
+};
+
+void SqliteCursor::BindText(int index, absl::string_view value) {
   sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
                     SQLITE_TRANSIENT);
 }
 
-void SqliteStatement::BindBlob(int index, absl::string_view value) {
+void SqliteCursor::BindBlob(int index, absl::string_view value) {
   sqlite3_bind_blob(stmt_, index, value.data(), static_cast<int>(value.size()),
                     SQLITE_TRANSIENT);
 }
 
-void SqliteStatement::BindInt64(int index, int64_t value) {
+void SqliteCursor::BindInt64(int index, int64_t value) {
   sqlite3_bind_int64(stmt_, index, value);
 }
 
-void SqliteStatement::BindDouble(int index, double value) {
+void SqliteCursor::BindDouble(int index, double value) {
   sqlite3_bind_double(stmt_, index, value);
 }
 
-void SqliteStatement::BindNull(int index) { sqlite3_bind_null(stmt_, index); }
+void SqliteCursor::BindNull(int index) { sqlite3_bind_null(stmt_, index); }
 
-absl::StatusOr<bool> SqliteStatement::Step() {
+absl::StatusOr<bool> SqliteCursor::Step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
   return SqliteError(sqlite3_db_handle(stmt_), "step");
 }
 
-absl::Status SqliteStatement::Run() {
-  absl::StatusOr<bool> row = Step();
-  return row.ok() ? absl::OkStatus() : row.status();
-}
+int SqliteCursor::ColumnCount() const { return sqlite3_column_count(stmt_); }
 
-int SqliteStatement::ColumnCount() const { return sqlite3_column_count(stmt_); }
-
-int64_t SqliteStatement::ColumnInt64(int index) const {
+int64_t SqliteCursor::ColumnInt64(int index) const {
   return sqlite3_column_int64(stmt_, index);
 }
 
-double SqliteStatement::ColumnDouble(int index) const {
+double SqliteCursor::ColumnDouble(int index) const {
   return sqlite3_column_double(stmt_, index);
 }
 
-std::string SqliteStatement::ColumnText(int index) const {
-  const auto* text = sqlite3_column_text(stmt_, index);
-  return text == nullptr
-             ? std::string()
-             : std::string(reinterpret_cast<const char*>(text),
-                           sqlite3_column_bytes(stmt_, index));
+absl::string_view SqliteCursor::ColumnBytes(int index) const {
+  // Asked for as a blob, SQLite hands text over as it is stored.
+  const void* bytes = sqlite3_column_blob(stmt_, index);
+  return bytes == nullptr ? absl::string_view()
+                          : absl::string_view(static_cast<const char*>(bytes),
+                                              sqlite3_column_bytes(stmt_, index));
 }
 
-std::string SqliteStatement::ColumnBlob(int index) const {
-  const void* blob = sqlite3_column_blob(stmt_, index);
-  return blob == nullptr ? std::string()
-                         : std::string(static_cast<const char*>(blob),
-                                       sqlite3_column_bytes(stmt_, index));
-}
-
-absl::string_view SqliteStatement::ColumnBlobView(int index) const {
-  const void* blob = sqlite3_column_blob(stmt_, index);
-  return blob == nullptr ? absl::string_view()
-                         : absl::string_view(static_cast<const char*>(blob),
-                                             sqlite3_column_bytes(stmt_, index));
-}
-
-bool SqliteStatement::ColumnIsNull(int index) const {
+bool SqliteCursor::ColumnIsNull(int index) const {
   return sqlite3_column_type(stmt_, index) == SQLITE_NULL;
 }
 
@@ -149,7 +141,7 @@ absl::Status SqliteDb::Exec(absl::string_view sql) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<SqliteStatement> SqliteDb::Prepare(absl::string_view sql) {
+absl::StatusOr<SqlStatement> SqliteDb::Prepare(absl::string_view sql) {
   {
     absl::MutexLock lock(&cache_mu_);
     auto it = idle_.find(sql);
@@ -158,7 +150,7 @@ absl::StatusOr<SqliteStatement> SqliteDb::Prepare(absl::string_view sql) {
       it->second.pop_back();
       if (it->second.empty()) idle_.erase(it);  // keys of one-off SQL do not pile up
       --idle_count_;
-      return SqliteStatement(cached, this);
+      return SqlStatement(std::make_unique<SqliteCursor>(cached, this));
     }
   }
   sqlite3_stmt* stmt = nullptr;
@@ -166,22 +158,7 @@ absl::StatusOr<SqliteStatement> SqliteDb::Prepare(absl::string_view sql) {
                          nullptr) != SQLITE_OK) {
     return SqliteError(db_, "prepare");
   }
-  return SqliteStatement(stmt, this);
-}
-
-absl::Status SqliteDb::RegisterIntFunction(const std::string& name, int arity,
-                                           const IntFunction* function) {
-  if (arity < 0 || arity > kMaxIntFunctionArity) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("sql function ", name, ": at most ", kMaxIntFunctionArity, " arguments"));
-  }
-  if (sqlite3_create_function_v2(db_, name.c_str(), arity,
-                                 SQLITE_UTF8 | SQLITE_DETERMINISTIC,
-                                 const_cast<IntFunction*>(function), CallIntFunction,
-                                 nullptr, nullptr, nullptr) != SQLITE_OK) {
-    return SqliteError(db_, "create function");
-  }
-  return absl::OkStatus();
+  return SqlStatement(std::make_unique<SqliteCursor>(stmt, this));
 }
 
 absl::Status SqliteDb::InTransaction(const std::function<absl::Status()>& body) {
@@ -192,6 +169,36 @@ absl::Status SqliteDb::InTransaction(const std::function<absl::Status()>& body) 
   return status;
 }
 
-int64_t SqliteDb::Changes() const { return sqlite3_changes64(db_); }
+absl::StatusOr<std::unique_ptr<SqlDb>> SqliteDb::Connect() const {
+  ASSIGN_OR_RETURN(std::unique_ptr<SqliteDb> db, Open(path_));
+  return std::unique_ptr<SqlDb>(std::move(db));
+}
+
+absl::StatusOr<int64_t> SqliteDb::NextSeq(absl::string_view table) {
+  // AUTOINCREMENT keeps the largest seq ever used in sqlite_sequence.
+  ASSIGN_OR_RETURN(SqlStatement stmt,
+                   Prepare("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = ?), 0) + 1"));
+  stmt.BindText(1, table);
+  RETURN_IF_ERROR(stmt.Step().status());
+  return stmt.ColumnInt64(0);
+}
+
+absl::StatusOr<int> SqliteDb::SchemaVersion() {
+  ASSIGN_OR_RETURN(SqlStatement version, Prepare("PRAGMA user_version"));
+  RETURN_IF_ERROR(version.Step().status());
+  return static_cast<int>(version.ColumnInt64(0));
+}
+
+absl::Status SqliteDb::SetSchemaVersion(int version) {
+  return Exec(absl::StrCat("PRAGMA user_version = ", version));
+}
+
+absl::StatusOr<bool> SqliteDb::HoldsTables() {
+  ASSIGN_OR_RETURN(SqlStatement tables,
+                   Prepare("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND "
+                           "name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"));
+  RETURN_IF_ERROR(tables.Step().status());
+  return tables.ColumnInt64(0) > 0;
+}
 
 }  // namespace jiangan

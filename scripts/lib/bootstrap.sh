@@ -6,16 +6,17 @@
 # OpenAPI generator.
 JIANGAN_PACKAGES=(g++ cmake ninja-build pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libabsl-dev libhiredis-dev libsqlite3-dev libssl-dev libgtest-dev libgmock-dev redis-server
+  libabsl-dev libhiredis-dev libsqlite3-dev libpq-dev libssl-dev libgtest-dev libgmock-dev redis-server
   libxlsxwriter-dev libh2o-evloop-dev
   golang-github-grpc-ecosystem-grpc-gateway-dev golang-grpc-gateway)
-# What the tests need besides: Python (reads back the Excel report, drives
+# What the tests need besides: PostgreSQL 15's server (every store and
+# system test runs on it too, in a cluster made in a temporary folder), Python (reads back the Excel report, drives
 # the browser), headless Chromium with its driver, CJK fonts so that the
 # dashboard's screenshots show Chinese, curl (speaks HTTP/2 to the gateway),
 # clang with its sanitizer runtimes and libFuzzer for the sanitized run, and
 # podman with what it needs to build the images from a Debian base made
 # here and play the Kubernetes manifests (the deploy test).
-JIANGAN_TEST_PACKAGES=(python3 chromium chromium-driver fonts-noto-cjk curl
+JIANGAN_TEST_PACKAGES=(python3 postgresql-15 chromium chromium-driver fonts-noto-cjk curl
   clang libclang-rt-14-dev libfuzzer-14-dev
   podman runc debootstrap uidmap python3-yaml)
 

@@ -52,23 +52,22 @@ std::string InList(const std::vector<int>& values) {
 
 }  // namespace
 
-FacilityStore::FacilityStore(SqliteDb* writer, FacilityStoreOptions options)
+FacilityStore::FacilityStore(SqlDb* writer, FacilityStoreOptions options)
     : writer_(writer),
       options_(std::move(options)),
       page_tokens_(options_.page_token_key),
       changes_("facility_changes", "facility_id", v1::Facility::descriptor(),
                {"update_time", "etag", "updater"}),
-      readers_(std::make_unique<SqliteReaderPool>()) {}
+      readers_(std::make_unique<SqlReaderPool>()) {}
 
 FacilityStore::~FacilityStore() = default;
 
-absl::StatusOr<std::unique_ptr<FacilityStore>> FacilityStore::Open(SqliteDb* db,
+absl::StatusOr<std::unique_ptr<FacilityStore>> FacilityStore::Open(SqlDb* db,
                                                                    FacilityStoreOptions options) {
   std::unique_ptr<FacilityStore> store(new FacilityStore(db, std::move(options)));
   RETURN_IF_ERROR(MigrateSchema(
       db, {{SchemaStep{kSchemaVersion, absl::StrCat(SchemaSql(), store->changes_.SchemaSql())}}}));
-  RETURN_IF_ERROR(store->readers_->Open(db->path(), std::max(1, store->options_.reader_connections),
-                                        [](SqliteDb*) { return absl::OkStatus(); }));
+  RETURN_IF_ERROR(store->readers_->Open(*db, std::max(1, store->options_.reader_connections)));
   return store;
 }
 
@@ -77,7 +76,7 @@ absl::StatusOr<std::unique_ptr<FacilityStore>> FacilityStore::Open(SqliteDb* db,
 absl::StatusOr<v1::Facility> FacilityStore::Get(const v1::GetFacilityRequest& request) const {
   ASSIGN_OR_RETURN(const std::string id, ParseFacilityName(request.name(), "name"));
   v1::Facility facility;
-  RETURN_IF_ERROR(readers_->With([&](SqliteDb* db) {
+  RETURN_IF_ERROR(readers_->With([&](SqlDb* db) {
     return FacilityRows().FindExisting(db, kCollection, id, /*deleted=*/false, &facility).status();
   }));
   return facility;
@@ -86,12 +85,12 @@ absl::StatusOr<v1::Facility> FacilityStore::Get(const v1::GetFacilityRequest& re
 absl::Status FacilityStore::List(const v1::ListFacilitiesRequest& request,
                                  v1::ListFacilitiesResponse* response) const {
   ASSIGN_OR_RETURN(SqlWhere where, FilterSql(request.filter(), request.show_deleted()));
-  return readers_->With([&](SqliteDb* db) {
+  return readers_->With([&](SqlDb* db) {
     return ListResourcePage(
         db, page_tokens_, request, request.page_size(), request.page_token(), request.order_by(),
         {ResourceRows::kColumns, FacilityRows().source(), FacilityOrderFields()},
         std::move(where),
-        [&](const SqliteStatement& row) {
+        [&](const SqlStatement& row) {
           return ResourceRows::Decode(row, response->add_facilities());
         },
         response->mutable_next_page_token());
@@ -101,7 +100,7 @@ absl::Status FacilityStore::List(const v1::ListFacilitiesRequest& request,
 absl::Status FacilityStore::ListCapacityReadings(const v1::ListCapacityReadingsRequest& request,
                                                  v1::ListCapacityReadingsResponse* response) const {
   ASSIGN_OR_RETURN(const std::string id, ParseFacilityName(request.parent(), "parent"));
-  return readers_->With([&](SqliteDb* db) {
+  return readers_->With([&](SqlDb* db) {
     return ListChildPayloads(db, page_tokens_, request, request.page_size(), request.page_token(),
                              {kCollection, "facilities", id, false, "capacity_readings",
                               "facility_id"},
@@ -113,7 +112,7 @@ absl::Status FacilityStore::ListCapacityReadings(const v1::ListCapacityReadingsR
 absl::Status FacilityStore::ListHistory(const v1::ListFacilityHistoryRequest& request,
                                        v1::ListFacilityHistoryResponse* response) const {
   ASSIGN_OR_RETURN(const std::string id, ParseFacilityName(request.parent(), "parent"));
-  return readers_->With([&](SqliteDb* db) {
+  return readers_->With([&](SqlDb* db) {
     return changes_.ListPage(db, page_tokens_, request, request.page_size(), request.page_token(),
                              kCollection, id, response->mutable_changes(),
                              response->mutable_next_page_token());
@@ -147,10 +146,10 @@ absl::Status FacilityStore::SearchNearby(const v1::SearchNearbyRequest& request,
                      EnumList("statuses", request.statuses(), v1::FacilityStatus_IsValid));
     query.statuses_in = absl::StrCat("IN ", statuses);
   }
-  return readers_->With([&](SqliteDb* db) -> absl::Status {
+  return readers_->With([&](SqlDb* db) -> absl::Status {
     ASSIGN_OR_RETURN(const std::vector<NearbyHit> hits, FindNearby(db, query));
     for (const NearbyHit& hit : hits) {
-      ASSIGN_OR_RETURN(SqliteStatement payload,
+      ASSIGN_OR_RETURN(SqlStatement payload,
                        db->Prepare("SELECT payload FROM facility_payloads WHERE seq = ?"));
       payload.BindInt64(1, hit.seq);
       ASSIGN_OR_RETURN(const bool stored, payload.Step());
@@ -185,7 +184,7 @@ absl::Status FacilityStore::AssessCoverage(const v1::AssessCoverageRequest& requ
   response->set_walking_meters_per_minute(options_.walk.meters_per_minute);
   response->set_search_limit_meters(options_.assess_search_limit_meters);
   bool covered = profile.minutes > 0;
-  RETURN_IF_ERROR(readers_->With([&](SqliteDb* db) -> absl::Status {
+  RETURN_IF_ERROR(readers_->With([&](SqlDb* db) -> absl::Status {
     for (v1::FacilityKind kind : profile.kinds) {
       v1::KindAccess* access = response->add_kinds();
       access->set_kind(kind);
@@ -203,7 +202,7 @@ absl::Status FacilityStore::AssessCoverage(const v1::AssessCoverageRequest& requ
         continue;
       }
       v1::Facility nearest;
-      ASSIGN_OR_RETURN(SqliteStatement payload,
+      ASSIGN_OR_RETURN(SqlStatement payload,
                        db->Prepare("SELECT payload FROM facility_payloads WHERE seq = ?"));
       payload.BindInt64(1, hits[0].seq);
       ASSIGN_OR_RETURN(const bool stored, payload.Step());
@@ -231,8 +230,8 @@ absl::StatusOr<v1::ReportCoverageResponse> FacilityStore::ReportCoverage(
   ASSIGN_OR_RETURN(const CircleProfile profile, ProfileOf(request.profile(), "profile"));
   std::vector<int> kinds(profile.kinds.begin(), profile.kinds.end());
   std::vector<CoverageSite> sites;
-  RETURN_IF_ERROR(readers_->With([&](SqliteDb* db) -> absl::Status {
-    ASSIGN_OR_RETURN(SqliteStatement stmt, db->Prepare(CoverageSitesSql(InList(kinds))));
+  RETURN_IF_ERROR(readers_->With([&](SqlDb* db) -> absl::Status {
+    ASSIGN_OR_RETURN(SqlStatement stmt, db->Prepare(CoverageSitesSql(InList(kinds))));
     while (true) {
       ASSIGN_OR_RETURN(const bool row, stmt.Step());
       if (!row) break;
@@ -278,12 +277,12 @@ absl::Status FacilityStore::Summarize(const v1::SummarizeFacilitiesRequest& requ
   absl::btree_map<std::vector<SqlArg>, Group> groups;
   const int64_t first_day = DayNumber(first);
   const int64_t last_day = DayNumber(last);
-  RETURN_IF_ERROR(readers_->With([&](SqliteDb* db) -> absl::Status {
+  RETURN_IF_ERROR(readers_->With([&](SqlDb* db) -> absl::Status {
     std::vector<SqlArg> key(keys);
-    auto read_key = [&](const SqliteStatement& stmt) {
+    auto read_key = [&](const SqlStatement& stmt) {
       for (int k = 0; k < keys; ++k) key[k] = ColumnArg(stmt, k, dimensions[k].text);
     };
-    ASSIGN_OR_RETURN(SqliteStatement stmt,
+    ASSIGN_OR_RETURN(SqlStatement stmt,
                      db->Prepare(absl::StrCat("SELECT ", key_columns,
                                               "kind, capacity, in_use, service_day FROM "
                                               "facilities WHERE ",
@@ -310,7 +309,7 @@ absl::Status FacilityStore::Summarize(const v1::SummarizeFacilitiesRequest& requ
       total.set_in_use(sum);
     }
     ASSIGN_OR_RETURN(
-        SqliteStatement changes,
+        SqlStatement changes,
         db->Prepare(absl::StrCat("SELECT ", key_columns,
                                  "kind, change FROM capacity_readings JOIN facilities ON "
                                  "facilities.seq = capacity_readings.facility_seq WHERE "
@@ -358,13 +357,13 @@ absl::StatusOr<FacilityStore::StoredFacility> FacilityStore::LoadForChange(
 }
 
 absl::Status FacilityStore::IndexPlace(int64_t seq, const v1::Facility& facility) {
-  ASSIGN_OR_RETURN(SqliteStatement drop, writer_->Prepare(kDropPlaceSql));
+  ASSIGN_OR_RETURN(SqlStatement drop, writer_->Prepare(kDropPlaceSql));
   drop.BindInt64(1, seq);
   RETURN_IF_ERROR(drop.Run());
   if (facility.has_delete_time() || !facility.has_location()) return absl::OkStatus();
   const double latitude = facility.location().latitude();
   const double longitude = facility.location().longitude();
-  ASSIGN_OR_RETURN(SqliteStatement insert, writer_->Prepare(kInsertPlaceSql));
+  ASSIGN_OR_RETURN(SqlStatement insert, writer_->Prepare(kInsertPlaceSql));
   insert.BindInt64(1, seq);
   insert.BindDouble(2, latitude);
   insert.BindDouble(3, latitude);
@@ -493,7 +492,7 @@ absl::StatusOr<v1::Facility> FacilityStore::Undelete(const Identity& caller,
 }
 
 absl::StatusOr<bool> FacilityStore::RestateReadings(int64_t seq, v1::CapacityReading* latest) {
-  ASSIGN_OR_RETURN(SqliteStatement stmt, writer_->Prepare(kReadingsOfFacilitySql));
+  ASSIGN_OR_RETURN(SqlStatement stmt, writer_->Prepare(kReadingsOfFacilitySql));
   stmt.BindInt64(1, seq);
   std::vector<ReadingPoint> points;
   std::vector<int64_t> stored_changes;
@@ -509,7 +508,7 @@ absl::StatusOr<bool> FacilityStore::RestateReadings(int64_t seq, v1::CapacityRea
   for (size_t i = 0; i < points.size(); ++i) {
     // Only the readings a back-dated one moved are written again.
     if (changes[i] != stored_changes[i]) {
-      ASSIGN_OR_RETURN(SqliteStatement set, writer_->Prepare(kSetReadingChangeSql));
+      ASSIGN_OR_RETURN(SqlStatement set, writer_->Prepare(kSetReadingChangeSql));
       set.BindInt64(1, changes[i]);
       set.BindInt64(2, points[i].seq);
       RETURN_IF_ERROR(set.Run());
@@ -519,7 +518,7 @@ absl::StatusOr<bool> FacilityStore::RestateReadings(int64_t seq, v1::CapacityRea
       newest = i;
     }
   }
-  ASSIGN_OR_RETURN(SqliteStatement payload, writer_->Prepare(kReadingPayloadSql));
+  ASSIGN_OR_RETURN(SqlStatement payload, writer_->Prepare(kReadingPayloadSql));
   payload.BindInt64(1, points[newest].seq);
   ASSIGN_OR_RETURN(const bool found, payload.Step());
   if (!found || !latest->ParseFromString(payload.ColumnBlob(0))) {

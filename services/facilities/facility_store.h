@@ -25,8 +25,8 @@
 #include "common/identity/identity.h"
 #include "common/storage/change_log.h"
 #include "common/storage/resource_rows.h"
-#include "common/storage/sqlite_db.h"
-#include "common/storage/sqlite_reader_pool.h"
+#include "common/storage/sql_db.h"
+#include "common/storage/sql_reader_pool.h"
 #include "jiangan/facilities/v1/facilities.pb.h"
 #include "services/facilities/coverage_rules.h"
 
@@ -49,7 +49,7 @@ class FacilityStore {
  public:
   // Creates the tables in `db` if missing and opens the readers on the same
   // file. `db` must outlive the store.
-  static absl::StatusOr<std::unique_ptr<FacilityStore>> Open(SqliteDb* db,
+  static absl::StatusOr<std::unique_ptr<FacilityStore>> Open(SqlDb* db,
                                                              FacilityStoreOptions options);
   ~FacilityStore();
 
@@ -85,7 +85,7 @@ class FacilityStore {
     v1::Facility facility;
   };
 
-  FacilityStore(SqliteDb* writer, FacilityStoreOptions options);
+  FacilityStore(SqlDb* writer, FacilityStoreOptions options);
 
   absl::StatusOr<StoredFacility> LoadForChange(const Identity& caller, absl::string_view id,
                                                bool deleted)
@@ -112,11 +112,11 @@ class FacilityStore {
   absl::StatusOr<bool> RestateReadings(int64_t seq, v1::CapacityReading* latest)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
-  SqliteDb* const writer_;
+  SqlDb* const writer_;
   const FacilityStoreOptions options_;
   const SignedPageTokens page_tokens_;
   const ChangeLog changes_;
-  std::unique_ptr<SqliteReaderPool> readers_;
+  std::unique_ptr<SqlReaderPool> readers_;
   absl::Mutex write_mu_;
 };
 

@@ -17,7 +17,7 @@ constexpr double kGrowth = 4;
 
 }  // namespace
 
-absl::StatusOr<std::vector<NearbyHit>> FindNearby(SqliteDb* db, const NearbyQuery& query) {
+absl::StatusOr<std::vector<NearbyHit>> FindNearby(SqlDb* db, const NearbyQuery& query) {
   std::string sql =
       "SELECT seq, latitude, longitude FROM facility_places WHERE south <= ? AND north >= ? "
       "AND west <= ? AND east >= ?";
@@ -28,7 +28,7 @@ absl::StatusOr<std::vector<NearbyHit>> FindNearby(SqliteDb* db, const NearbyQuer
   while (true) {
     reach = std::min(reach, query.radius_meters);
     const geo::LatLngBox box = geo::BoxAround(query.latitude, query.longitude, reach);
-    ASSIGN_OR_RETURN(SqliteStatement stmt, db->Prepare(sql));
+    ASSIGN_OR_RETURN(SqlStatement stmt, db->Prepare(sql));
     stmt.BindDouble(1, box.north);
     stmt.BindDouble(2, box.south);
     stmt.BindDouble(3, box.east);

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "common/storage/sqlite_db.h"
+#include "common/storage/sql_db.h"
 
 namespace jiangan::facilities {
 
@@ -31,7 +31,7 @@ struct NearbyHit {
 
 // The `limit` facilities nearest the point within the radius, nearest first
 // (ties by seq), with great-circle distances.
-absl::StatusOr<std::vector<NearbyHit>> FindNearby(SqliteDb* db, const NearbyQuery& query);
+absl::StatusOr<std::vector<NearbyHit>> FindNearby(SqlDb* db, const NearbyQuery& query);
 
 }  // namespace jiangan::facilities
 

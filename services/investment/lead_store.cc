@@ -48,23 +48,22 @@ int64_t DayOfTime(const google::protobuf::Timestamp& time) {
 
 }  // namespace
 
-LeadStore::LeadStore(SqliteDb* writer, LeadStoreOptions options)
+LeadStore::LeadStore(SqlDb* writer, LeadStoreOptions options)
     : writer_(writer),
       options_(std::move(options)),
       page_tokens_(options_.page_token_key),
       changes_("lead_changes", "lead_id", v1::Lead::descriptor(),
                {"update_time", "etag", "updater", "attention", "attention_reasons"}),
-      readers_(std::make_unique<SqliteReaderPool>()) {}
+      readers_(std::make_unique<SqlReaderPool>()) {}
 
 LeadStore::~LeadStore() = default;
 
-absl::StatusOr<std::unique_ptr<LeadStore>> LeadStore::Open(SqliteDb* db,
+absl::StatusOr<std::unique_ptr<LeadStore>> LeadStore::Open(SqlDb* db,
                                                            LeadStoreOptions options) {
   std::unique_ptr<LeadStore> store(new LeadStore(db, std::move(options)));
   RETURN_IF_ERROR(MigrateSchema(
       db, {{SchemaStep{kSchemaVersion, absl::StrCat(SchemaSql(), store->changes_.SchemaSql())}}}));
-  RETURN_IF_ERROR(store->readers_->Open(db->path(), std::max(1, store->options_.reader_connections),
-                                        [](SqliteDb*) { return absl::OkStatus(); }));
+  RETURN_IF_ERROR(store->readers_->Open(*db, std::max(1, store->options_.reader_connections)));
   return store;
 }
 
@@ -77,15 +76,15 @@ LeadStore::StageMedians LeadStore::CurrentStageMedians() const {
     if (now - medians_time_ < kMediansLifetime) return medians_;
   }
   StageMedians medians;
-  absl::Status read = readers_->With([&](SqliteDb* db) -> absl::Status {
+  absl::Status read = readers_->With([&](SqlDb* db) -> absl::Status {
     for (int stage = v1::LEAD; stage < v1::OPERATING; ++stage) {
-      ASSIGN_OR_RETURN(SqliteStatement count,
+      ASSIGN_OR_RETURN(SqlStatement count,
                        db->Prepare("SELECT COUNT(*) FROM lead_stage_stays WHERE stay_stage = ?"));
       count.BindInt64(1, stage);
       RETURN_IF_ERROR(count.Step().status());
       const int64_t sample = count.ColumnInt64(0);
       if (sample == 0) continue;
-      ASSIGN_OR_RETURN(SqliteStatement median,
+      ASSIGN_OR_RETURN(SqlStatement median,
                        db->Prepare("SELECT stay_days FROM lead_stage_stays WHERE stay_stage = ? "
                                    "ORDER BY stay_days LIMIT 1 OFFSET ?"));
       median.BindInt64(1, stage);
@@ -135,7 +134,7 @@ absl::StatusOr<v1::Lead> LeadStore::Get(const Identity& caller,
                                         const v1::GetLeadRequest& request) const {
   ASSIGN_OR_RETURN(const std::string id, ParseLeadName(request.name(), "name"));
   v1::Lead lead;
-  RETURN_IF_ERROR(readers_->With([&](SqliteDb* db) {
+  RETURN_IF_ERROR(readers_->With([&](SqlDb* db) {
     return LeadRows().FindExisting(db, kCollection, id, /*deleted=*/false, &lead).status();
   }));
   return Presented(caller, options_.now(), std::move(lead));
@@ -146,11 +145,11 @@ absl::Status LeadStore::List(const Identity& caller, const v1::ListLeadsRequest&
   ASSIGN_OR_RETURN(SqlWhere where, FilterSql(request.filter(), request.show_deleted()));
   const int64_t today = Today();
   const StageMedians medians = CurrentStageMedians();
-  return readers_->With([&](SqliteDb* db) {
+  return readers_->With([&](SqlDb* db) {
     return ListResourcePage(
         db, page_tokens_, request, request.page_size(), request.page_token(), request.order_by(),
         {ResourceRows::kColumns, LeadRows().source(), LeadOrderFields()}, std::move(where),
-        [&](const SqliteStatement& row) -> absl::Status {
+        [&](const SqlStatement& row) -> absl::Status {
           v1::Lead* lead = response->add_leads();
           RETURN_IF_ERROR(ResourceRows::Decode(row, lead));
           Present(caller, today, medians, lead);
@@ -163,7 +162,7 @@ absl::Status LeadStore::List(const Identity& caller, const v1::ListLeadsRequest&
 absl::Status LeadStore::ListFundsEntries(const v1::ListFundsEntriesRequest& request,
                                          v1::ListFundsEntriesResponse* response) const {
   ASSIGN_OR_RETURN(const std::string id, ParseLeadName(request.parent(), "parent"));
-  return readers_->With([&](SqliteDb* db) {
+  return readers_->With([&](SqlDb* db) {
     return ListChildPayloads(db, page_tokens_, request, request.page_size(), request.page_token(),
                              {kCollection, "leads", id, false, "funds_entries", "lead_id"},
                              response->mutable_funds_entries(), response->mutable_next_page_token());
@@ -173,7 +172,7 @@ absl::Status LeadStore::ListFundsEntries(const v1::ListFundsEntriesRequest& requ
 absl::Status LeadStore::ListActivities(const v1::ListActivitiesRequest& request,
                                        v1::ListActivitiesResponse* response) const {
   ASSIGN_OR_RETURN(const std::string id, ParseLeadName(request.parent(), "parent"));
-  return readers_->With([&](SqliteDb* db) {
+  return readers_->With([&](SqlDb* db) {
     return ListChildPayloads(db, page_tokens_, request, request.page_size(), request.page_token(),
                              {kCollection, "leads", id, false, "activities", "lead_id"},
                              response->mutable_activities(), response->mutable_next_page_token());
@@ -183,14 +182,14 @@ absl::Status LeadStore::ListActivities(const v1::ListActivitiesRequest& request,
 absl::Status LeadStore::ListHistory(const v1::ListLeadHistoryRequest& request,
                                    v1::ListLeadHistoryResponse* response) const {
   ASSIGN_OR_RETURN(const std::string id, ParseLeadName(request.parent(), "parent"));
-  return readers_->With([&](SqliteDb* db) {
+  return readers_->With([&](SqlDb* db) {
     return changes_.ListPage(db, page_tokens_, request, request.page_size(), request.page_token(),
                              kCollection, id, response->mutable_changes(),
                              response->mutable_next_page_token());
   });
 }
 
-absl::StatusOr<std::vector<v1::SimilarLead>> LeadStore::Similar(SqliteDb* db,
+absl::StatusOr<std::vector<v1::SimilarLead>> LeadStore::Similar(SqlDb* db,
                                                                 const std::string& normalized,
                                                                 int limit) const {
   const std::vector<std::string> grams = NameBigrams(normalized);
@@ -205,7 +204,7 @@ absl::StatusOr<std::vector<v1::SimilarLead>> LeadStore::Similar(SqliteDb* db,
   const int probe = std::max(1, n - must_share + 1);
   std::vector<std::pair<int64_t, std::string>> by_rarity;
   for (const std::string& gram : grams) {
-    ASSIGN_OR_RETURN(SqliteStatement count,
+    ASSIGN_OR_RETURN(SqlStatement count,
                      db->Prepare("SELECT names FROM lead_name_gram_counts WHERE gram = ?"));
     count.BindText(1, gram);
     ASSIGN_OR_RETURN(const bool known, count.Step());
@@ -219,7 +218,7 @@ absl::StatusOr<std::vector<v1::SimilarLead>> LeadStore::Similar(SqliteDb* db,
   absl::flat_hash_set<int64_t> seen;
   for (int i = 0; i < probe && i < static_cast<int>(by_rarity.size()); ++i) {
     ASSIGN_OR_RETURN(
-        SqliteStatement stmt,
+        SqlStatement stmt,
         db->Prepare(absl::StrCat("SELECT leads.seq, leads.normalized_name FROM lead_name_grams "
                                  "JOIN leads ON leads.seq = lead_name_grams.lead_seq "
                                  "WHERE gram = ? AND deleted = 0 AND stage NOT IN (",
@@ -233,7 +232,7 @@ absl::StatusOr<std::vector<v1::SimilarLead>> LeadStore::Similar(SqliteDb* db,
       if (!seen.insert(seq).second) continue;
       const int similarity = matcher.SimilarityTo(stmt.ColumnText(1));
       if (similarity < t) continue;
-      ASSIGN_OR_RETURN(SqliteStatement payload,
+      ASSIGN_OR_RETURN(SqlStatement payload,
                        db->Prepare("SELECT payload FROM lead_payloads WHERE seq = ?"));
       payload.BindInt64(1, seq);
       ASSIGN_OR_RETURN(const bool stored, payload.Step());
@@ -269,7 +268,7 @@ absl::Status LeadStore::FindSimilar(const v1::FindSimilarLeadsRequest& request,
   const std::string normalized = NormalizeCompanyName(request.company_name());
   response->set_normalized_name(normalized);
   ASSIGN_OR_RETURN(std::vector<v1::SimilarLead> similar,
-                   readers_->With([&](SqliteDb* db) {
+                   readers_->With([&](SqlDb* db) {
                      return Similar(db, normalized, request.limit() == 0 ? 10 : request.limit());
                    }));
   for (v1::SimilarLead& lead : similar) *response->add_similar_leads() = std::move(lead);
@@ -306,8 +305,8 @@ absl::Status LeadStore::Summarize(const v1::SummarizeLeadsRequest& request,
   std::vector<std::vector<int64_t>> stays(v1::OPERATING + 1);
   int64_t monthly[13] = {};
   absl::btree_map<std::vector<SqlArg>, absl::btree_map<int, int64_t>> stage_entries;
-  RETURN_IF_ERROR(readers_->With([&](SqliteDb* db) -> absl::Status {
-    ASSIGN_OR_RETURN(SqliteStatement stmt, db->Prepare(groups_sql));
+  RETURN_IF_ERROR(readers_->With([&](SqlDb* db) -> absl::Status {
+    ASSIGN_OR_RETURN(SqlStatement stmt, db->Prepare(groups_sql));
     Bind(&stmt, 1, where.args);
     std::vector<SqlArg> key(keys);
     while (true) {
@@ -330,7 +329,7 @@ absl::Status LeadStore::Summarize(const v1::SummarizeLeadsRequest& request,
       if (stage >= 0 && stage <= v1::LOST) ++current[stage];
       for (int s = v1::LEAD; s <= std::min<int64_t>(furthest, v1::OPERATING); ++s) ++reached[s];
     }
-    ASSIGN_OR_RETURN(SqliteStatement stay_stmt,
+    ASSIGN_OR_RETURN(SqlStatement stay_stmt,
                      db->Prepare(absl::StrCat("SELECT stay_stage, stay_days FROM lead_stage_stays "
                                               "JOIN leads ON leads.seq = lead_stage_stays.lead_seq "
                                               "WHERE ",
@@ -349,7 +348,7 @@ absl::Status LeadStore::Summarize(const v1::SummarizeLeadsRequest& request,
           std::vector<std::string>(columns.begin(), columns.begin() + keys), ", ");
       const std::string select = keys == 0 ? "SELECT " : absl::StrCat("SELECT ", keys_sql, ", ");
       ASSIGN_OR_RETURN(
-          SqliteStatement arrived,
+          SqlStatement arrived,
           db->Prepare(absl::StrCat(select,
                                    "amount_yuan FROM funds_entries JOIN leads ON leads.seq = "
                                    "funds_entries.lead_seq WHERE arrival_day BETWEEN ? AND ? AND ",
@@ -367,7 +366,7 @@ absl::Status LeadStore::Summarize(const v1::SummarizeLeadsRequest& request,
         group.set_window_arrived_yuan(sum);
       }
       ASSIGN_OR_RETURN(
-          SqliteStatement entries,
+          SqlStatement entries,
           db->Prepare(absl::StrCat(select,
                                    "entered_stage FROM lead_stage_entries JOIN leads ON leads.seq "
                                    "= lead_stage_entries.lead_seq WHERE enter_day BETWEEN ? AND ? "
@@ -386,7 +385,7 @@ absl::Status LeadStore::Summarize(const v1::SummarizeLeadsRequest& request,
     if (request.funds_year() == 0) return absl::OkStatus();
     const int64_t first = DayNumber(absl::CivilDay(request.funds_year(), 1, 1));
     const int64_t last = DayNumber(absl::CivilDay(request.funds_year(), 12, 31));
-    ASSIGN_OR_RETURN(SqliteStatement funds,
+    ASSIGN_OR_RETURN(SqlStatement funds,
                      db->Prepare(absl::StrCat(
                          "SELECT arrival_day, amount_yuan FROM funds_entries JOIN leads ON "
                          "leads.seq = funds_entries.lead_seq WHERE arrival_day BETWEEN ? AND ? "
@@ -453,7 +452,7 @@ absl::StatusOr<LeadStore::StoredLead> LeadStore::LoadForChange(const Identity& c
 
 absl::Status LeadStore::CheckUsccFree(absl::string_view uscc, int64_t seq) {
   if (uscc.empty()) return absl::OkStatus();
-  ASSIGN_OR_RETURN(SqliteStatement stmt,
+  ASSIGN_OR_RETURN(SqlStatement stmt,
                    writer_->Prepare("SELECT id FROM leads WHERE uscc = ? AND seq != ?"));
   stmt.BindText(1, uscc);
   stmt.BindInt64(2, seq);
@@ -468,7 +467,7 @@ absl::Status LeadStore::IndexName(int64_t seq, const std::string& old_name,
                                   const std::string& new_name) {
   if (old_name == new_name) return absl::OkStatus();
   auto count = [this](const std::string& gram, int delta) -> absl::Status {
-    ASSIGN_OR_RETURN(SqliteStatement upsert,
+    ASSIGN_OR_RETURN(SqlStatement upsert,
                      writer_->Prepare("INSERT INTO lead_name_gram_counts (gram, names) "
                                       "VALUES (?, ?) ON CONFLICT (gram) DO UPDATE SET "
                                       "names = names + excluded.names"));
@@ -477,12 +476,12 @@ absl::Status LeadStore::IndexName(int64_t seq, const std::string& old_name,
     return upsert.Run();
   };
   for (const std::string& gram : NameBigrams(old_name)) RETURN_IF_ERROR(count(gram, -1));
-  ASSIGN_OR_RETURN(SqliteStatement drop,
+  ASSIGN_OR_RETURN(SqlStatement drop,
                    writer_->Prepare("DELETE FROM lead_name_grams WHERE lead_seq = ?"));
   drop.BindInt64(1, seq);
   RETURN_IF_ERROR(drop.Run());
   for (const std::string& gram : NameBigrams(new_name)) {
-    ASSIGN_OR_RETURN(SqliteStatement insert,
+    ASSIGN_OR_RETURN(SqlStatement insert,
                      writer_->Prepare("INSERT INTO lead_name_grams (gram, lead_seq) VALUES (?, ?)"));
     insert.BindText(1, gram);
     insert.BindInt64(2, seq);
@@ -494,7 +493,7 @@ absl::Status LeadStore::IndexName(int64_t seq, const std::string& old_name,
 
 absl::Status LeadStore::RecordStageEntries(int64_t seq, int known, const v1::Lead& lead) {
   for (int i = known; i < lead.stage_history_size(); ++i) {
-    ASSIGN_OR_RETURN(SqliteStatement insert, writer_->Prepare(kInsertStageEntrySql));
+    ASSIGN_OR_RETURN(SqlStatement insert, writer_->Prepare(kInsertStageEntrySql));
     insert.BindInt64(1, seq);
     insert.BindInt64(2, lead.stage_history(i).stage());
     insert.BindInt64(3, DayOfTime(lead.stage_history(i).enter_time()));
@@ -519,7 +518,7 @@ absl::Status LeadStore::Rewrite(const Identity& caller, absl::string_view method
   if (lead->stage() != before.lead.stage() && !before.lead.stage_history().empty()) {
     // The stage left: how long the lead stayed, for medians.
     const auto& left = *before.lead.stage_history().rbegin();
-    ASSIGN_OR_RETURN(SqliteStatement stay,
+    ASSIGN_OR_RETURN(SqlStatement stay,
                      writer_->Prepare("INSERT INTO lead_stage_stays (lead_seq, stay_stage, "
                                       "stay_days) VALUES (?, ?, ?)"));
     stay.BindInt64(1, before.row.seq);

@@ -28,8 +28,8 @@
 #include "common/storage/change_log.h"
 #include "common/storage/resource_rows.h"
 #include "common/storage/sql_query.h"
-#include "common/storage/sqlite_db.h"
-#include "common/storage/sqlite_reader_pool.h"
+#include "common/storage/sql_db.h"
+#include "common/storage/sql_reader_pool.h"
 #include "jiangan/investment/v1/investment.pb.h"
 #include "services/investment/attention.h"
 
@@ -52,7 +52,7 @@ class LeadStore {
  public:
   // Creates the tables in `db` if missing and opens the readers on the same
   // file. `db` must outlive the store.
-  static absl::StatusOr<std::unique_ptr<LeadStore>> Open(SqliteDb* db, LeadStoreOptions options);
+  static absl::StatusOr<std::unique_ptr<LeadStore>> Open(SqlDb* db, LeadStoreOptions options);
   ~LeadStore();
 
   absl::StatusOr<v1::Lead> Get(const Identity& caller, const v1::GetLeadRequest& request) const;
@@ -90,7 +90,7 @@ class LeadStore {
   };
   using StageMedians = absl::flat_hash_map<int, StageMedian>;
 
-  LeadStore(SqliteDb* writer, LeadStoreOptions options);
+  LeadStore(SqlDb* writer, LeadStoreOptions options);
 
   int64_t Today() const;
   // Medians per stage, recomputed at most once a minute; read once per
@@ -104,7 +104,7 @@ class LeadStore {
   v1::Lead Presented(const Identity& caller, absl::Time now, v1::Lead lead) const;
   // Open leads whose normalized name is at least the threshold similar to
   // `normalized`, closest first, at most `limit`.
-  absl::StatusOr<std::vector<v1::SimilarLead>> Similar(SqliteDb* db,
+  absl::StatusOr<std::vector<v1::SimilarLead>> Similar(SqlDb* db,
                                                        const std::string& normalized,
                                                        int limit) const;
 
@@ -147,11 +147,11 @@ class LeadStore {
   absl::Status IndexName(int64_t seq, const std::string& old_name, const std::string& new_name)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
-  SqliteDb* const writer_;
+  SqlDb* const writer_;
   const LeadStoreOptions options_;
   const SignedPageTokens page_tokens_;
   const ChangeLog changes_;
-  std::unique_ptr<SqliteReaderPool> readers_;
+  std::unique_ptr<SqlReaderPool> readers_;
   absl::Mutex write_mu_;
   mutable absl::Mutex medians_mu_;
   mutable absl::Time medians_time_ ABSL_GUARDED_BY(medians_mu_) = absl::InfinitePast();

@@ -136,28 +136,36 @@ std::vector<SqlArg> DerivedValues(const v1::Project& project) {
   return values;
 }
 
-SqliteDb::IntFunction HealthSqlFunction(HealthThresholds thresholds) {
-  return [thresholds](absl::Span<const int64_t> a) -> int64_t {
-    HealthInputs inputs;
-    inputs.phase = static_cast<v1::ProjectPhase>(a[0]);
-    if (a[1] != kNoDay) inputs.start_day = a[1];
-    if (a[2] != kNoDay) inputs.planned_completion_day = a[2];
-    inputs.percent_complete = static_cast<int32_t>(a[3]);
-    if (a[4] != kNoDay) inputs.earliest_open_milestone_day = a[4];
-    inputs.at_risk = a[5] != 0;
-    return AssessHealth(inputs, a[6], thresholds).health;
-  };
-}
-
-// `today` is a server-made integer, so it is written into the SQL.
-std::string HealthSql(int64_t today) {
+std::string HealthSql(int64_t today, const HealthThresholds& thresholds) {
+  // AssessHealth's schedule rule, scaled by the plan's span so that every
+  // comparison is between integers. kNoDay stands for a missing day.
+  const std::string span =
+      "(CASE WHEN end_day - start_day > 1 THEN end_day - start_day ELSE 1 END)";
+  const std::string since_start = absl::StrCat("(", today, " - start_day)");
+  const std::string elapsed =
+      absl::StrCat("(CASE WHEN ", since_start, " < 0 THEN 0 WHEN ", since_start, " > ", span,
+                   " THEN ", span, " ELSE ", since_start, " END)");
+  const std::string expected =
+      absl::StrCat("(CASE WHEN end_day <= start_day THEN (CASE WHEN ", today,
+                   " >= end_day THEN 100 * ", span, " ELSE 0 END) ELSE 100 * ", elapsed, " END)");
+  const std::string lag = absl::StrCat("(", expected, " - percent * ", span, ")");
+  const std::string scheduled =
+      absl::StrCat("phase IN (", v1::APPROVED, ", ", v1::UNDER_CONSTRUCTION,
+                   ") AND start_day <> ", kNoDay, " AND end_day <> ", kNoDay);
+  const std::string overdue =
+      absl::StrCat("open_milestone_day <> ", kNoDay, " AND open_milestone_day < ", today);
   return absl::StrCat(
-      kHealthSqlFunction, "(phase, start_day, end_day, percent, open_milestone_day, at_risk, ",
-      today, ")");
+      "(CASE phase WHEN ", v1::CANCELLED, " THEN ", v1::HEALTH_UNSPECIFIED, " WHEN ",
+      v1::COMPLETED, " THEN ", v1::GREEN, " WHEN ", v1::SUSPENDED, " THEN ", v1::RED,
+      " ELSE CASE WHEN (", scheduled, " AND ", lag, " > ", thresholds.red_lag_points, " * ", span,
+      ") OR (", overdue, " AND ", today, " - open_milestone_day > ",
+      thresholds.red_milestone_overdue_days, ") THEN ", v1::RED, " WHEN (", scheduled, " AND ",
+      lag, " >= ", thresholds.amber_lag_points, " * ", span, ") OR (", overdue,
+      ") OR at_risk <> 0 THEN ", v1::AMBER, " ELSE ", v1::GREEN, " END END)");
 }
 
 absl::StatusOr<SqlWhere> FilterSql(const v1::ProjectFilter& filter, bool show_deleted,
-                                   int64_t today) {
+                                   int64_t today, const HealthThresholds& thresholds) {
   SqlWhere where;
   if (!show_deleted) where.And("deleted = 0");
   if (filter.kinds_size() > 0) {
@@ -174,7 +182,7 @@ absl::StatusOr<SqlWhere> FilterSql(const v1::ProjectFilter& filter, bool show_de
   if (filter.healths_size() > 0) {
     auto list = EnumList("filter.healths", filter.healths(), v1::Health_IsValid);
     if (!list.ok()) return list.status();
-    where.And(absl::StrCat(HealthSql(today), " IN ", *list));
+    where.And(absl::StrCat(HealthSql(today, thresholds), " IN ", *list));
   }
   if (!filter.sub_district().empty()) where.And("sub_district = ?", {filter.sub_district()});
   if (!filter.zone().empty()) where.And("zone = ?", {filter.zone()});
@@ -210,7 +218,8 @@ absl::Span<const OrderField> ProjectOrderFields() {
   return kFields;
 }
 
-absl::StatusOr<Dimension> DimensionOf(v1::ProjectGrouping grouping, int64_t today) {
+absl::StatusOr<Dimension> DimensionOf(v1::ProjectGrouping grouping, int64_t today,
+                                      const HealthThresholds& thresholds) {
   auto number = [](const SqlArg& value) { return std::get<int64_t>(value); };
   auto text = [](const SqlArg& value) { return std::get<std::string>(value); };
   switch (grouping) {
@@ -234,7 +243,7 @@ absl::StatusOr<Dimension> DimensionOf(v1::ProjectGrouping grouping, int64_t toda
                          g->set_lead_department(text(v));
                        }};
     case v1::BY_HEALTH:
-      return Dimension{HealthSql(today), false, [=](const SqlArg& v, v1::ProjectGroup* g) {
+      return Dimension{HealthSql(today, thresholds), false, [=](const SqlArg& v, v1::ProjectGroup* g) {
                          g->set_health(static_cast<v1::Health>(number(v)));
                        }};
     case v1::BY_COMPLETION_YEAR:

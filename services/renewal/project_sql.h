@@ -1,4 +1,4 @@
-// How projects are laid out in SQLite and queried there: the columns derived
+// How projects are laid out in SQL and queried there: the columns derived
 // from a Project (what List filters and orders on, what Summarize groups and
 // sums), and the SQL that a ProjectFilter, an order_by, a page cursor and a
 // grouping become. The store runs the statements; this file only says them.
@@ -15,7 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "common/storage/resource_rows.h"
 #include "common/storage/sql_query.h"
-#include "common/storage/sqlite_db.h"
+#include "common/storage/sql_db.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "jiangan/renewal/v1/renewal.pb.h"
 #include "services/renewal/health.h"
@@ -51,17 +51,17 @@ inline constexpr char kInsertPhaseEntrySql[] =
 // The `index`-th value of a "totals" column.
 int64_t TotalAt(absl::string_view totals, int index);
 
-// The health rule as SQL over the derived columns, as of day `today`: a call
-// of the function kHealthSqlFunction, which every connection registers as
-// HealthSqlFunction(thresholds), so SQL and Get apply the very same rule.
-inline constexpr char kHealthSqlFunction[] = "project_health";
-std::string HealthSql(int64_t today);
-SqliteDb::IntFunction HealthSqlFunction(HealthThresholds thresholds);
+// The health rule (AssessHealth) as a SQL expression over the derived
+// columns, as of day `today`: plain CASE arithmetic that every engine runs
+// the same way. Its agreement with AssessHealth is tested over a grid of
+// inputs, and filters and groups use it so that List and Summarize see the
+// health Get reports.
+std::string HealthSql(int64_t today, const HealthThresholds& thresholds);
 
 // The clause selecting what `filter` selects; INVALID_ARGUMENT naming the
 // filter's field when a value is out of its rules.
 absl::StatusOr<SqlWhere> FilterSql(const v1::ProjectFilter& filter, bool show_deleted,
-                                   int64_t today);
+                                   int64_t today, const HealthThresholds& thresholds);
 
 // The fields ListProjectsRequest.order_by may name.
 absl::Span<const OrderField> ProjectOrderFields();
@@ -75,7 +75,8 @@ struct Dimension {
 };
 
 // INVALID_ARGUMENT for UNSPECIFIED or an unknown grouping.
-absl::StatusOr<Dimension> DimensionOf(v1::ProjectGrouping grouping, int64_t today);
+absl::StatusOr<Dimension> DimensionOf(v1::ProjectGrouping grouping, int64_t today,
+                                      const HealthThresholds& thresholds);
 
 }  // namespace jiangan::renewal
 

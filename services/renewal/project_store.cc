@@ -73,30 +73,22 @@ struct ProjectStore::StoredProject {
   v1::Project project;
 };
 
-ProjectStore::ProjectStore(SqliteDb* writer, ProjectStoreOptions options)
+ProjectStore::ProjectStore(SqlDb* writer, ProjectStoreOptions options)
     : writer_(writer),
       options_(std::move(options)),
       page_tokens_(options_.page_token_key),
       changes_("project_changes", "project_id", v1::Project::descriptor(),
                {"update_time", "etag", "updater", "health", "health_reasons"}),
-      health_function_(HealthSqlFunction(options_.health)),
-      readers_(std::make_unique<SqliteReaderPool>()) {}
+      readers_(std::make_unique<SqlReaderPool>()) {}
 
 ProjectStore::~ProjectStore() = default;
 
-absl::StatusOr<std::unique_ptr<ProjectStore>> ProjectStore::Open(SqliteDb* db,
+absl::StatusOr<std::unique_ptr<ProjectStore>> ProjectStore::Open(SqlDb* db,
                                                                  ProjectStoreOptions options) {
   std::unique_ptr<ProjectStore> store(new ProjectStore(db, std::move(options)));
   RETURN_IF_ERROR(MigrateSchema(
       db, {{SchemaStep{kSchemaVersion, absl::StrCat(SchemaSql(), store->changes_.SchemaSql())}}}));
-  RETURN_IF_ERROR(db->RegisterIntFunction(kHealthSqlFunction, 7, &store->health_function_));
-  const SqliteDb::IntFunction* health = &store->health_function_;
-  RETURN_IF_ERROR(store->readers_->Open(db->path(),
-                                        std::max(1, store->options_.reader_connections),
-                                        [health](SqliteDb* reader) {
-                                          return reader->RegisterIntFunction(kHealthSqlFunction,
-                                                                             7, health);
-                                        }));
+  RETURN_IF_ERROR(store->readers_->Open(*db, std::max(1, store->options_.reader_connections)));
   return store;
 }
 
@@ -114,7 +106,7 @@ void ProjectStore::Present(v1::Project* project, int64_t today) const {
 absl::StatusOr<v1::Project> ProjectStore::Get(const v1::GetProjectRequest& request) const {
   ASSIGN_OR_RETURN(const std::string id, ParseProjectName(request.name(), "name"));
   const int64_t today = Today();
-  return readers_->With([&](SqliteDb* db) -> absl::StatusOr<v1::Project> {
+  return readers_->With([&](SqlDb* db) -> absl::StatusOr<v1::Project> {
     v1::Project project;
     RETURN_IF_ERROR(
         ProjectRows().FindExisting(db, kCollection, id, /*deleted=*/false, &project).status());
@@ -126,12 +118,12 @@ absl::StatusOr<v1::Project> ProjectStore::Get(const v1::GetProjectRequest& reque
 absl::Status ProjectStore::List(const v1::ListProjectsRequest& request,
                                 v1::ListProjectsResponse* response) const {
   const int64_t today = Today();
-  ASSIGN_OR_RETURN(SqlWhere where, FilterSql(request.filter(), request.show_deleted(), today));
-  return readers_->With([&](SqliteDb* db) {
+  ASSIGN_OR_RETURN(SqlWhere where, FilterSql(request.filter(), request.show_deleted(), today, options_.health));
+  return readers_->With([&](SqlDb* db) {
     return ListResourcePage(
         db, page_tokens_, request, request.page_size(), request.page_token(), request.order_by(),
         {ResourceRows::kColumns, ProjectRows().source(), ProjectOrderFields()}, std::move(where),
-        [&](const SqliteStatement& row) -> absl::Status {
+        [&](const SqlStatement& row) -> absl::Status {
           v1::Project project;
           RETURN_IF_ERROR(ResourceRows::Decode(row, &project));
           Present(&project, today);
@@ -145,7 +137,7 @@ absl::Status ProjectStore::List(const v1::ListProjectsRequest& request,
 absl::Status ProjectStore::ListProgressReports(const v1::ListProgressReportsRequest& request,
                                                v1::ListProgressReportsResponse* response) const {
   ASSIGN_OR_RETURN(const std::string id, ParseProjectName(request.parent(), "parent"));
-  return readers_->With([&](SqliteDb* db) {
+  return readers_->With([&](SqlDb* db) {
     return ListChildPayloads(db, page_tokens_, request, request.page_size(), request.page_token(),
                              {kCollection, "projects", id, false, "progress_reports", "project_id"},
                              response->mutable_progress_reports(),
@@ -156,7 +148,7 @@ absl::Status ProjectStore::ListProgressReports(const v1::ListProgressReportsRequ
 absl::Status ProjectStore::ListHistory(const v1::ListProjectHistoryRequest& request,
                                       v1::ListProjectHistoryResponse* response) const {
   ASSIGN_OR_RETURN(const std::string id, ParseProjectName(request.parent(), "parent"));
-  return readers_->With([&](SqliteDb* db) {
+  return readers_->With([&](SqlDb* db) {
     return changes_.ListPage(db, page_tokens_, request, request.page_size(), request.page_token(),
                              kCollection, id, response->mutable_changes(),
                              response->mutable_next_page_token());
@@ -167,12 +159,12 @@ absl::Status ProjectStore::Summarize(const v1::SummarizeProjectsRequest& request
                                      v1::SummarizeProjectsResponse* response) const {
   const int64_t today = Today();
   ASSIGN_OR_RETURN(const SqlWhere where,
-                   FilterSql(request.filter(), /*show_deleted=*/false, today));
+                   FilterSql(request.filter(), /*show_deleted=*/false, today, options_.health));
   ASSIGN_OR_RETURN(
       const std::vector<Dimension> dimensions,
       (ResolveGroupings<v1::ProjectGrouping, Dimension>(
           request.group_by(), [](v1::ProjectGrouping g) { return v1::ProjectGrouping_Name(g); },
-          [today](v1::ProjectGrouping g) { return DimensionOf(g, today); })));
+          [&](v1::ProjectGrouping g) { return DimensionOf(g, today, options_.health); })));
   ASSIGN_OR_RETURN(const std::optional<DayWindow> window,
                    ParseDayWindow("window_start", request.window_start(), "window_end",
                                   request.window_end()));
@@ -190,12 +182,12 @@ absl::Status ProjectStore::Summarize(const v1::SummarizeProjectsRequest& request
   const int quantity_count = QuantityCount();
   const int keys = static_cast<int>(dimensions.size());
   absl::btree_map<std::vector<SqlArg>, GroupTotals> groups;
-  RETURN_IF_ERROR(readers_->With([&](SqliteDb* db) -> absl::Status {
+  RETURN_IF_ERROR(readers_->With([&](SqlDb* db) -> absl::Status {
     std::vector<SqlArg> key(keys);
-    auto read_key = [&](const SqliteStatement& stmt) {
+    auto read_key = [&](const SqlStatement& stmt) {
       for (int k = 0; k < keys; ++k) key[k] = ColumnArg(stmt, k, dimensions[k].text);
     };
-    ASSIGN_OR_RETURN(SqliteStatement stmt, db->Prepare(sql));
+    ASSIGN_OR_RETURN(SqlStatement stmt, db->Prepare(sql));
     Bind(&stmt, 1, where.args);
     while (true) {
       ASSIGN_OR_RETURN(const bool row, stmt.Step());
@@ -210,7 +202,7 @@ absl::Status ProjectStore::Summarize(const v1::SummarizeProjectsRequest& request
                                 group.sums.data() + quantity_count));
     }
     if (!windowed) return absl::OkStatus();
-    ASSIGN_OR_RETURN(SqliteStatement reports,
+    ASSIGN_OR_RETURN(SqlStatement reports,
                      db->Prepare(absl::StrCat("SELECT ", keys_sql,
                                               "reported FROM progress_reports JOIN projects ON "
                                               "projects.seq = progress_reports.project_seq WHERE "
@@ -228,7 +220,7 @@ absl::Status ProjectStore::Summarize(const v1::SummarizeProjectsRequest& request
       RETURN_IF_ERROR(
           AddPacked(reports.ColumnBlobView(keys), 0, quantity_count, "window_achieved", sums.data()));
     }
-    ASSIGN_OR_RETURN(SqliteStatement entries,
+    ASSIGN_OR_RETURN(SqlStatement entries,
                      db->Prepare(absl::StrCat("SELECT ", keys_sql,
                                               "entered_phase FROM project_phase_entries JOIN "
                                               "projects ON projects.seq = "
@@ -296,7 +288,7 @@ absl::Status ProjectStore::RecordPhaseEntries(int64_t seq, int known,
                                               const v1::Project& project) {
   for (int i = known; i < project.phase_history_size(); ++i) {
     const v1::PhaseChange& change = project.phase_history(i);
-    ASSIGN_OR_RETURN(SqliteStatement insert, writer_->Prepare(kInsertPhaseEntrySql));
+    ASSIGN_OR_RETURN(SqlStatement insert, writer_->Prepare(kInsertPhaseEntrySql));
     insert.BindInt64(1, seq);
     insert.BindInt64(2, change.phase());
     insert.BindInt64(3, DayNumber(ChinaDayOf(absl::FromUnixSeconds(change.enter_time().seconds()))));

@@ -23,8 +23,8 @@
 #include "common/base/pagination.h"
 #include "common/storage/change_log.h"
 #include "common/storage/resource_rows.h"
-#include "common/storage/sqlite_db.h"
-#include "common/storage/sqlite_reader_pool.h"
+#include "common/storage/sql_db.h"
+#include "common/storage/sql_reader_pool.h"
 #include "jiangan/renewal/v1/renewal.pb.h"
 #include "services/renewal/health.h"
 
@@ -44,7 +44,7 @@ class ProjectStore {
  public:
   // Creates the tables in `db` if missing and opens the readers on the same
   // file. `db` must outlive the store.
-  static absl::StatusOr<std::unique_ptr<ProjectStore>> Open(SqliteDb* db,
+  static absl::StatusOr<std::unique_ptr<ProjectStore>> Open(SqlDb* db,
                                                             ProjectStoreOptions options);
   ~ProjectStore();
 
@@ -71,7 +71,7 @@ class ProjectStore {
  private:
   struct StoredProject;
 
-  ProjectStore(SqliteDb* writer, ProjectStoreOptions options);
+  ProjectStore(SqlDb* writer, ProjectStoreOptions options);
 
   int64_t Today() const;
   // Fills the computed fields (health and its reasons) as of today.
@@ -104,13 +104,11 @@ class ProjectStore {
                             absl::string_view project_id, const v1::Project& before,
                             const v1::Project& after) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
-  SqliteDb* const writer_;
+  SqlDb* const writer_;
   const ProjectStoreOptions options_;
   const SignedPageTokens page_tokens_;
   const ChangeLog changes_;
-  // The health rule as a SQL function, registered on every connection.
-  const SqliteDb::IntFunction health_function_;
-  std::unique_ptr<SqliteReaderPool> readers_;
+  std::unique_ptr<SqlReaderPool> readers_;
   absl::Mutex write_mu_;
 };
 

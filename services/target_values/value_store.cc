@@ -27,21 +27,19 @@ absl::flat_hash_map<std::string, portfolio::v1::Target> ByName(
 
 }  // namespace
 
-ValueStore::ValueStore(SqliteDb* writer, const portfolio::v1::ListTargetsResponse& catalog,
+ValueStore::ValueStore(SqlDb* writer, const portfolio::v1::ListTargetsResponse& catalog,
                        ValueStoreOptions options)
     : writer_(writer),
       options_(std::move(options)),
       page_tokens_(options_.page_token_key),
       targets_(ByName(catalog)),
-      readers_(std::make_unique<SqliteReaderPool>()) {}
+      readers_(std::make_unique<SqlReaderPool>()) {}
 
 absl::StatusOr<std::unique_ptr<ValueStore>> ValueStore::Open(
-    SqliteDb* db, const portfolio::v1::ListTargetsResponse& catalog, ValueStoreOptions options) {
+    SqlDb* db, const portfolio::v1::ListTargetsResponse& catalog, ValueStoreOptions options) {
   std::unique_ptr<ValueStore> store(new ValueStore(db, catalog, std::move(options)));
   RETURN_IF_ERROR(MigrateSchema(db, {SchemaStep{kSchemaVersion, SchemaSql()}}));
-  RETURN_IF_ERROR(store->readers_->Open(db->path(),
-                                        std::max(1, store->options_.reader_connections),
-                                        [](SqliteDb*) { return absl::OkStatus(); }));
+  RETURN_IF_ERROR(store->readers_->Open(*db, std::max(1, store->options_.reader_connections)));
   return store;
 }
 
@@ -90,7 +88,7 @@ absl::Status ValueStore::List(const v1::ListTargetValuesRequest& request,
     id = std::move(found.id);
     query.parent_id = id;
   }
-  return readers_->With([&](SqliteDb* db) {
+  return readers_->With([&](SqlDb* db) {
     return ListChildPayloads(db, page_tokens_, request, request.page_size(), request.page_token(),
                              query, response->mutable_target_values(),
                              response->mutable_next_page_token());

@@ -14,8 +14,8 @@
 #include "absl/time/clock.h"
 #include "common/base/pagination.h"
 #include "common/identity/identity.h"
-#include "common/storage/sqlite_db.h"
-#include "common/storage/sqlite_reader_pool.h"
+#include "common/storage/sql_db.h"
+#include "common/storage/sql_reader_pool.h"
 #include "jiangan/portfolio/v1/portfolio.pb.h"
 #include "jiangan/target_values/v1/target_values.pb.h"
 
@@ -34,7 +34,7 @@ class ValueStore {
   // Opens the store on `db` (which must outlive it) for the targets of
   // `catalog`; FAILED_PRECONDITION for a file of another layout.
   static absl::StatusOr<std::unique_ptr<ValueStore>> Open(
-      SqliteDb* db, const portfolio::v1::ListTargetsResponse& catalog, ValueStoreOptions options);
+      SqlDb* db, const portfolio::v1::ListTargetsResponse& catalog, ValueStoreOptions options);
 
   // Records a value of a REPORTED target for `caller`, once per request_id.
   absl::StatusOr<v1::TargetValue> Record(const Identity& caller,
@@ -46,7 +46,7 @@ class ValueStore {
                     v1::ListTargetValuesResponse* response) const;
 
  private:
-  ValueStore(SqliteDb* writer, const portfolio::v1::ListTargetsResponse& catalog,
+  ValueStore(SqlDb* writer, const portfolio::v1::ListTargetsResponse& catalog,
              ValueStoreOptions options);
 
   // The catalog's target named by `parent` (field `parent`), and its id:
@@ -58,12 +58,12 @@ class ValueStore {
   };
   absl::StatusOr<Parent> FindTarget(absl::string_view parent) const;
 
-  SqliteDb* const writer_;
+  SqlDb* const writer_;
   const ValueStoreOptions options_;
   const SignedPageTokens page_tokens_;
   // Target name -> target; immutable after construction.
   const absl::flat_hash_map<std::string, portfolio::v1::Target> targets_;
-  std::unique_ptr<SqliteReaderPool> readers_;
+  std::unique_ptr<SqlReaderPool> readers_;
   absl::Mutex write_mu_;
 };
 

@@ -53,7 +53,7 @@ struct Statement {
 struct Query {
   std::string name;
   std::vector<Statement> statements;
-  std::function<absl::StatusOr<int>(jiangan::SqliteDb*)> run = nullptr;
+  std::function<absl::StatusOr<int>(jiangan::SqlDb*)> run = nullptr;
 };
 
 // Runs `query` on every thread for the duration; prints its figures.
@@ -183,7 +183,7 @@ std::vector<Query> InvestmentQueries() {
 
 // Reads the payloads of the rows found, as the service does before it
 // answers; returns how many.
-absl::StatusOr<int> ReadPayloads(jiangan::SqliteDb* db,
+absl::StatusOr<int> ReadPayloads(jiangan::SqlDb* db,
                                  const std::vector<jiangan::facilities::NearbyHit>& hits) {
   for (const auto& hit : hits) {
     auto stmt = db->Prepare("SELECT payload FROM facility_payloads WHERE seq = ?");
@@ -202,12 +202,12 @@ std::vector<Query> FacilitiesQueries() {
   nearby.longitude = absl::GetFlag(FLAGS_longitude);
   nearby.radius_meters = absl::GetFlag(FLAGS_radius_meters);
   nearby.limit = absl::GetFlag(FLAGS_limit);
-  Query index{"search_index", {}, [nearby](jiangan::SqliteDb* db) -> absl::StatusOr<int> {
+  Query index{"search_index", {}, [nearby](jiangan::SqlDb* db) -> absl::StatusOr<int> {
                 auto hits = jiangan::facilities::FindNearby(db, nearby);
                 if (!hits.ok()) return hits.status();
                 return ReadPayloads(db, *hits);
               }};
-  Query scan{"search_scan", {}, [nearby](jiangan::SqliteDb* db) -> absl::StatusOr<int> {
+  Query scan{"search_scan", {}, [nearby](jiangan::SqlDb* db) -> absl::StatusOr<int> {
                auto stmt = db->Prepare("SELECT seq, latitude, longitude FROM facility_places");
                if (!stmt.ok()) return stmt.status();
                std::vector<jiangan::facilities::NearbyHit> hits;

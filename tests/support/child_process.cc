@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -25,13 +26,19 @@
 namespace jiangan::testing {
 
 absl::StatusOr<std::unique_ptr<ChildProcess>> ChildProcess::Start(
-    const std::vector<std::string>& argv, const std::string& log_path) {
+    const std::vector<std::string>& argv, const std::string& log_path,
+    std::optional<RunAs> run_as) {
   int log_fd = ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log_fd < 0) return absl::InternalError(absl::StrCat("cannot open ", log_path));
   const pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) return absl::InternalError("fork failed");
   if (pid == 0) {
+    // Before the death signal: a change of user clears it.
+    if (run_as.has_value() &&
+        (::setgroups(0, nullptr) != 0 || ::setgid(run_as->gid) != 0 || ::setuid(run_as->uid) != 0)) {
+      ::_exit(126);
+    }
     // A test that crashes or aborts must not leave its servers running:
     // the child is killed when the test process dies, however it dies.
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);

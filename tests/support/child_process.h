@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,10 +16,17 @@
 
 namespace jiangan::testing {
 
+// A user a child runs as instead of the test's (postgres refuses root).
+struct RunAs {
+  uid_t uid;
+  gid_t gid;
+};
+
 class ChildProcess {
  public:
   static absl::StatusOr<std::unique_ptr<ChildProcess>> Start(
-      const std::vector<std::string>& argv, const std::string& log_path);
+      const std::vector<std::string>& argv, const std::string& log_path,
+      std::optional<RunAs> run_as = std::nullopt);
   // Kills the process if it still runs.
   ~ChildProcess();
 

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/support/child_process.h"
+#include "tests/support/test_database.h"
 #include "tests/support/status_matchers.h"
 
 namespace jiangan {
@@ -18,18 +18,19 @@ using ::testing::HasSubstr;
 
 class SchemaMigrationsTest : public ::testing::Test {
  protected:
-  std::unique_ptr<SqliteDb> OpenDb() {
-    auto db = SqliteDb::Open(path_);
+  std::unique_ptr<SqlDb> OpenDb() {
+    auto db = database_.Connect();
     EXPECT_TRUE(db.ok()) << db.status();
     return db.ok() ? *std::move(db) : nullptr;
   }
-  int64_t Count(SqliteDb* db, const std::string& sql) {
+  int64_t Count(SqlDb* db, const std::string& sql) {
     auto statement = db->Prepare(sql);
     EXPECT_TRUE(statement.ok() && *statement->Step());
     return statement->ColumnInt64(0);
   }
 
-  const std::string path_ = absl::StrCat(jiangan::testing::MakeTempDir(), "/store.db");
+  const jiangan::testing::TestDatabase database_ =
+      *jiangan::testing::TestDatabase::Create("migrations");
   // Version 2 made the table; version 3 added a column and a row that shows
   // how often the step ran.
   const std::vector<SchemaStep> v2_ = {
@@ -43,7 +44,7 @@ class SchemaMigrationsTest : public ::testing::Test {
 TEST_F(SchemaMigrationsTest, CreatesANewDatabaseAtTheLastVersion) {
   auto db = OpenDb();
   ASSERT_THAT(MigrateSchema(db.get(), v3_), IsOk());
-  EXPECT_EQ(*SchemaVersion(db.get()), 3);
+  EXPECT_EQ(*db->SchemaVersion(), 3);
   EXPECT_THAT(db->Exec("INSERT INTO things (id, note) VALUES ('a', 'b')"), IsOk());
   EXPECT_EQ(Count(db.get(), "SELECT COUNT(*) FROM step_runs"), 2);
 }
@@ -54,7 +55,7 @@ TEST_F(SchemaMigrationsTest, RunsOnlyTheStepsADatabaseHasNotHad) {
   ASSERT_THAT(db->Exec("INSERT INTO things (id) VALUES ('kept')"), IsOk());
   ASSERT_THAT(MigrateSchema(db.get(), v3_), IsOk());
   ASSERT_THAT(MigrateSchema(db.get(), v3_), IsOk());
-  EXPECT_EQ(*SchemaVersion(db.get()), 3);
+  EXPECT_EQ(*db->SchemaVersion(), 3);
   EXPECT_EQ(Count(db.get(), "SELECT COUNT(*) FROM step_runs WHERE version = 3"), 1);
   EXPECT_EQ(Count(db.get(), "SELECT COUNT(*) FROM things WHERE id = 'kept'"), 1);
 }
@@ -65,12 +66,13 @@ TEST_F(SchemaMigrationsTest, RefusesADatabaseNewerThanTheBinary) {
   EXPECT_THAT(MigrateSchema(db.get(), v2_),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("schema version 3, newer than 2")));
-  EXPECT_EQ(*SchemaVersion(db.get()), 3);
+  EXPECT_EQ(*db->SchemaVersion(), 3);
 }
 
 TEST_F(SchemaMigrationsTest, RefusesALayoutOlderThanTheFirstStep) {
   auto db = OpenDb();
-  ASSERT_THAT(db->Exec("CREATE TABLE things (id TEXT); PRAGMA user_version = 1;"), IsOk());
+  ASSERT_THAT(db->Exec("CREATE TABLE things (id TEXT)"), IsOk());
+  ASSERT_THAT(db->SetSchemaVersion(1), IsOk());
   EXPECT_THAT(MigrateSchema(db.get(), v3_),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("schema version 1, older than 2")));
@@ -82,13 +84,13 @@ TEST_F(SchemaMigrationsTest, AFailedStepLeavesTheDatabaseAsItWas) {
   const std::vector<SchemaStep> broken = {
       v2_[0], {3, "INSERT INTO step_runs VALUES (3); SELECT * FROM no_such_table;"}};
   EXPECT_FALSE(MigrateSchema(db.get(), broken).ok());
-  EXPECT_EQ(*SchemaVersion(db.get()), 2);
+  EXPECT_EQ(*db->SchemaVersion(), 2);
   EXPECT_EQ(Count(db.get(), "SELECT COUNT(*) FROM step_runs WHERE version = 3"), 0);
 }
 
 TEST_F(SchemaMigrationsTest, ReplicasStartingTogetherRunEachStepOnce) {
   constexpr int kReplicas = 4;
-  std::vector<std::unique_ptr<SqliteDb>> replicas;
+  std::vector<std::unique_ptr<SqlDb>> replicas;
   for (int i = 0; i < kReplicas; ++i) replicas.push_back(OpenDb());
   std::vector<absl::Status> results(kReplicas);
   std::vector<std::thread> threads;

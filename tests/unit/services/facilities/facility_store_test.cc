@@ -2,6 +2,7 @@
 // the life cycle, capacity history, the spatial index against a brute-force
 // answer, coverage and the summary of a period.
 #include "services/facilities/facility_store.h"
+#include "tests/support/test_database.h"
 
 #include <algorithm>
 #include <random>
@@ -33,7 +34,7 @@ type::v1::Date Day(int year, int month, int day) {
 class FacilityStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = *SqliteDb::Open(jiangan::testing::MakeTempDir() + "/facilities.db");
+    db_ = *(*jiangan::testing::TestDatabase::Create("facilities")).Connect();
     FacilityStoreOptions options;
     options.page_token_key = "a key of the test that is long enough";
     options.reader_connections = 2;
@@ -112,7 +113,7 @@ class FacilityStoreTest : public ::testing::Test {
   }
 
   absl::Time now_ = absl::FromCivil(absl::CivilSecond(2024, 6, 1, 10, 0, 0), ChinaTimeZone());
-  std::unique_ptr<SqliteDb> db_;
+  std::unique_ptr<SqlDb> db_;
   std::unique_ptr<FacilityStore> store_;
 };
 

@@ -2,6 +2,7 @@
 // test sets: the pipeline, duplicates, personal information, the ledger,
 // history and the weekly summary.
 #include "services/investment/lead_store.h"
+#include "tests/support/test_database.h"
 
 #include "absl/strings/match.h"
 #include "absl/time/civil_time.h"
@@ -29,7 +30,7 @@ const Identity kOtherEditor{"editor@commerce", "区商务局", Role::kEditor};
 class LeadStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = *SqliteDb::Open(jiangan::testing::MakeTempDir() + "/investment.db");
+    db_ = *(*jiangan::testing::TestDatabase::Create("investment")).Connect();
     LeadStoreOptions options;
     options.page_token_key = "a key of the test that is long enough";
     options.reader_connections = 2;
@@ -103,7 +104,7 @@ class LeadStoreTest : public ::testing::Test {
   }
 
   absl::Time now_ = absl::FromCivil(absl::CivilSecond(2024, 6, 15, 10, 0, 0), ChinaTimeZone());
-  std::unique_ptr<SqliteDb> db_;
+  std::unique_ptr<SqlDb> db_;
   std::unique_ptr<LeadStore> store_;
 };
 

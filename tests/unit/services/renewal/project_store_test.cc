@@ -2,6 +2,7 @@
 // sets: standard methods, rights, phases, baseline, reports, history,
 // filters, ordering, pagination and exact summaries.
 #include "services/renewal/project_store.h"
+#include "tests/support/test_database.h"
 
 #include <atomic>
 #include <limits>
@@ -36,7 +37,7 @@ class RenewalStoreTest : public ::testing::Test {
   void Open() {
     store_.reset();
     db_.reset();
-    db_ = *SqliteDb::Open(path_);
+    db_ = *database_.Connect();
     ProjectStoreOptions options;
     options.page_token_key = "a key of the test that is long enough";
     options.reader_connections = 2;
@@ -127,9 +128,9 @@ class RenewalStoreTest : public ::testing::Test {
     return {response.changes().begin(), response.changes().end()};
   }
 
-  const std::string path_ = jiangan::testing::MakeTempDir() + "/renewal.db";
+  const jiangan::testing::TestDatabase database_ = *jiangan::testing::TestDatabase::Create("renewal");
   absl::Time now_ = absl::FromCivil(absl::CivilSecond(2024, 3, 1, 10, 0, 0), ChinaTimeZone());
-  std::unique_ptr<SqliteDb> db_;
+  std::unique_ptr<SqlDb> db_;
   std::unique_ptr<ProjectStore> store_;
 };
 

@@ -1,5 +1,6 @@
 // The target values store on a real SQLite file, with a clock the test sets.
 #include "services/target_values/value_store.h"
+#include "tests/support/test_database.h"
 
 #include "common/base/civil_date.h"
 #include "gmock/gmock.h"
@@ -40,8 +41,8 @@ portfolio::v1::ListTargetsResponse Catalog() {
 class ValueStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = jiangan::testing::MakeTempDir() + "/target_values.db";
-    db_ = *SqliteDb::Open(path_);
+    database_ = *jiangan::testing::TestDatabase::Create("target_values");
+    db_ = *database_.Connect();
     ValueStoreOptions options;
     options.page_token_key = "a key of the test that is long enough";
     options.now = [] { return absl::FromCivil(absl::CivilSecond(2024, 10, 15, 9, 0, 0),
@@ -75,8 +76,8 @@ class ValueStoreTest : public ::testing::Test {
     return response;
   }
 
-  std::string path_;
-  std::unique_ptr<SqliteDb> db_;
+  jiangan::testing::TestDatabase database_;
+  std::unique_ptr<SqlDb> db_;
   std::unique_ptr<ValueStore> store_;
 };
 
@@ -138,7 +139,7 @@ TEST_F(ValueStoreTest, RefusesWhatIsNotARecordableValueAndKeepsNothing) {
 TEST_F(ValueStoreTest, ValuesSurviveAReopen) {
   ASSERT_THAT(Record("targets/gdp-growth", "6.1", absl::CivilDay(2024, 6, 30)), IsOk());
   store_.reset();
-  db_ = *SqliteDb::Open(path_);
+  db_ = *database_.Connect();
   auto reopened = ValueStore::Open(db_.get(), Catalog(), {"a key of the test that is long enough"});
   ASSERT_THAT(reopened.status(), IsOk());
   store_ = *std::move(reopened);
@@ -150,7 +151,7 @@ TEST_F(ValueStoreTest, ValuesSurviveAReopen) {
 
 TEST_F(ValueStoreTest, RefusesADataFileNewerThanTheBinary) {
   store_.reset();
-  ASSERT_THAT(db_->Exec("PRAGMA user_version = 7"), IsOk());
+  ASSERT_THAT(db_->SetSchemaVersion(7), IsOk());
   EXPECT_THAT(ValueStore::Open(db_.get(), Catalog(), {"a key of the test that is long enough"})
                   .status(),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("schema version 7, newer than 1")));

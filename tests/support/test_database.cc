@@ -1,0 +1,41 @@
+#include "tests/support/test_database.h"
+
+#include <cstdlib>
+#include <fstream>
+
+#include "absl/strings/str_cat.h"
+#include "common/base/status_macros.h"
+#include "common/storage/open_database.h"
+#include "tests/support/child_process.h"
+#include "tests/support/postgres_server.h"
+
+namespace jiangan::testing {
+
+bool TestingOnPostgres() {
+  const char* engine = std::getenv("JIANGAN_TEST_ENGINE");
+  return engine != nullptr && absl::string_view(engine) == "postgres";
+}
+
+absl::StatusOr<TestDatabase> TestDatabase::Create(const std::string& purpose) {
+  TestDatabase database;
+  const std::string dir = MakeTempDir();
+  if (!TestingOnPostgres()) {
+    database.sqlite_path_ = absl::StrCat(dir, "/", purpose, ".db");
+    return database;
+  }
+  ASSIGN_OR_RETURN(database.postgres_url_, NewPostgresDatabase(purpose));
+  database.url_file_ = absl::StrCat(dir, "/", purpose, ".url");
+  std::ofstream(database.url_file_) << database.postgres_url_ << "\n";
+  return database;
+}
+
+absl::StatusOr<std::unique_ptr<SqlDb>> TestDatabase::Connect() const {
+  return OpenDatabase(postgres_url_, sqlite_path_);
+}
+
+std::string TestDatabase::ServerFlag() const {
+  return url_file_.empty() ? absl::StrCat("--db_path=", sqlite_path_)
+                           : absl::StrCat("--database_url_file=", url_file_);
+}
+
+}  // namespace jiangan::testing

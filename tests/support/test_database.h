@@ -1,0 +1,39 @@
+// The database a store or system test keeps its data in, on the engine the
+// test run is for: ctest runs those tests twice, labelled "sqlite" and
+// "postgres", with JIANGAN_TEST_ENGINE saying which.
+#ifndef JIANGAN_TESTS_SUPPORT_TEST_DATABASE_H_
+#define JIANGAN_TESTS_SUPPORT_TEST_DATABASE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/storage/sql_db.h"
+
+namespace jiangan::testing {
+
+// Whether JIANGAN_TEST_ENGINE is "postgres" (else SQLite).
+bool TestingOnPostgres();
+
+class TestDatabase {
+ public:
+  // A new, empty database named after `purpose`: a file in a fresh folder,
+  // or a database on the test process's PostgreSQL server.
+  static absl::StatusOr<TestDatabase> Create(const std::string& purpose);
+
+  // A new connection to it.
+  absl::StatusOr<std::unique_ptr<SqlDb>> Connect() const;
+
+  // How a server is told where it is: {"--db_path=..."} or
+  // {"--database_url_file=..."} (the URL written to a file beside it).
+  std::string ServerFlag() const;
+
+ private:
+  std::string sqlite_path_;
+  std::string postgres_url_;
+  std::string url_file_;
+};
+
+}  // namespace jiangan::testing
+
+#endif  // JIANGAN_TESTS_SUPPORT_TEST_DATABASE_H_
