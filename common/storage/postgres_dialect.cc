@@ -1,8 +1,14 @@
 #include "common/storage/postgres_dialect.h"
 
+#include <string_view>
+#include <vector>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 
 namespace jiangan {
 namespace {
@@ -46,9 +52,54 @@ void ForEachCodeChar(absl::string_view sql, std::string* out, OnCode on_code) {
   }
 }
 
+// SQLite's R*Tree virtual table, "CREATE VIRTUAL TABLE IF NOT EXISTS t USING
+// rtree(id, min1, max1, ..., +aux TYPE, ...)", as a plain table with a B-tree
+// index on the first two bounds, in SQLite's spelling (translated on).
+std::string RtreeAsTable(absl::string_view sql) {
+  constexpr absl::string_view kCreate = "CREATE VIRTUAL TABLE IF NOT EXISTS ";
+  std::string out;
+  while (true) {
+    const size_t create = sql.find(kCreate);
+    const size_t using_at = create == absl::string_view::npos
+                                ? create
+                                : sql.find(" USING rtree(", create + kCreate.size());
+    const size_t close =
+        using_at == absl::string_view::npos ? using_at : sql.find(')', using_at);
+    if (close == absl::string_view::npos) break;
+    const absl::string_view table =
+        sql.substr(create + kCreate.size(), using_at - create - kCreate.size());
+    const size_t open = using_at + std::string_view(" USING rtree(").size();
+    std::vector<std::string> columns;
+    std::vector<std::string> bounds;
+    for (absl::string_view column :
+         absl::StrSplit(sql.substr(open, close - open), ',', absl::SkipWhitespace())) {
+      column = absl::StripAsciiWhitespace(column);
+      if (columns.empty()) {
+        columns.push_back(absl::StrCat(column, " INTEGER PRIMARY KEY"));
+      } else if (absl::ConsumePrefix(&column, "+")) {
+        columns.push_back(std::string(column));
+      } else {
+        bounds.push_back(std::string(column));
+        columns.push_back(absl::StrCat(column, " REAL NOT NULL"));
+      }
+    }
+    absl::StrAppend(&out, sql.substr(0, create), "CREATE TABLE IF NOT EXISTS ", table, " (",
+                    absl::StrJoin(columns, ", "), ")");
+    if (bounds.size() >= 2) {
+      absl::StrAppend(&out, "; CREATE INDEX IF NOT EXISTS ", table, "_bounds ON ", table, " (",
+                      bounds[0], ", ", bounds[1], ")");
+    }
+    sql.remove_prefix(close + 1);
+  }
+  absl::StrAppend(&out, sql);
+  return out;
+}
+
 }  // namespace
 
-std::string TranslateForPostgres(absl::string_view sql) {
+std::string TranslateForPostgres(absl::string_view sql_in) {
+  const std::string rewritten = RtreeAsTable(sql_in);
+  const absl::string_view sql = rewritten;
   std::string out;
   out.reserve(sql.size() + 16);
   int parameter = 0;

@@ -17,7 +17,10 @@ namespace jiangan {
 //   not), and INTEGER PRIMARY KEY AUTOINCREMENT an identity column;
 // - BLOB is BYTEA, REAL is DOUBLE PRECISION, TEXT compares bytes (COLLATE "C");
 // - WITHOUT ROWID (a SQLite storage hint) is dropped;
-// - instr(text, part), SQLite's substring search, is strpos.
+// - instr(text, part), SQLite's substring search, is strpos;
+// - an R*Tree virtual table is a plain table with a B-tree index on its
+//   first two bounds (PostgreSQL's spatial indexes would need the queries
+//   spelled in its geometric operators).
 // Keywords are matched as the stores write them (types upper case, instr
 // lower case) and only as whole words.
 std::string TranslateForPostgres(absl::string_view sql);

@@ -470,7 +470,7 @@ absl::Status LeadStore::IndexName(int64_t seq, const std::string& old_name,
     ASSIGN_OR_RETURN(SqlStatement upsert,
                      writer_->Prepare("INSERT INTO lead_name_gram_counts (gram, names) "
                                       "VALUES (?, ?) ON CONFLICT (gram) DO UPDATE SET "
-                                      "names = names + excluded.names"));
+                                      "names = lead_name_gram_counts.names + excluded.names"));
     upsert.BindText(1, gram);
     upsert.BindInt64(2, delta);
     return upsert.Run();

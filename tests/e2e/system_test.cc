@@ -13,7 +13,6 @@
 #include "common/runtime/api_catalog.h"
 #include "common/identity/identity.h"
 #include "gateway/redis_client.h"
-#include "common/storage/sqlite_db.h"
 #include "gateway/response_cache.h"
 #include "google/protobuf/unknown_field_set.h"
 #include "gtest/gtest.h"
@@ -477,10 +476,19 @@ TEST_F(SystemTest, GatewayReflectionListsAndDescribesEveryServedApi) {
 }
 
 TEST_F(SystemTest, DrainLetsInFlightCallsFinishAndRefusesNewOnes) {
-  // A real write lock on the service's database holds a Create in flight.
-  auto db = SqliteDb::Open(system_.DatabasePath("renewal"));
+  // A real write lock on the service's database holds a Create in flight:
+  // a transaction of ours that stays open until the test lets it end.
+  auto db = system_.database("renewal").Connect();
   ASSERT_TRUE(db.ok()) << db.status();
-  ASSERT_TRUE((*db)->Exec("BEGIN EXCLUSIVE").ok());
+  absl::Notification release_lock, lock_held;
+  std::thread holder([&] {
+    ASSERT_TRUE((*db)->InTransaction([&] {
+                       lock_held.Notify();
+                       release_lock.WaitForNotification();
+                       return absl::OkStatus();
+                     }).ok());
+  });
+  lock_held.WaitForNotification();
   const std::string address = absl::StrCat("127.0.0.1:", system_.service("renewal").grpc_port);
   auto stub = renewal_v1::RenewalService::NewStub(
       grpc::CreateChannel(address, grpc::InsecureChannelCredentials()));
@@ -511,7 +519,8 @@ TEST_F(SystemTest, DrainLetsInFlightCallsFinishAndRefusesNewOnes) {
   renewal_v1::ListProjectsResponse page;
   EXPECT_EQ(late->ListProjects(DirectContext().get(), {}, &page).error_code(), grpc::UNAVAILABLE);
 
-  ASSERT_TRUE((*db)->Exec("COMMIT").ok());
+  release_lock.Notify();
+  holder.join();
   in_flight.join();
   EXPECT_TRUE(in_flight_status.ok()) << in_flight_status.error_message();
   EXPECT_EQ(in_flight_result.name(), "projects/in-flight");

@@ -82,9 +82,14 @@ absl::Status SystemUnderTest::Start(const SystemOptions& options) {
       {"investment", JIANGAN_INVESTMENT_SERVER},
       {"facilities", JIANGAN_FACILITIES_SERVER},
       {"target_values", JIANGAN_TARGET_VALUES_SERVER}};
+  for (const auto& [name, binary] : binaries) {
+    absl::StatusOr<TestDatabase> database = TestDatabase::Create(name);
+    if (!database.ok()) return database.status();
+    databases_.insert_or_assign(name, *std::move(database));
+  }
   auto service_flags = [&](const std::string& name) {
     // Every service verifies identities with the gateway's key.
-    std::vector<std::string> flags = {absl::StrCat("--db_path=", DatabasePath(name)),
+    std::vector<std::string> flags = {databases_.at(name).ServerFlag(),
                                       absl::StrCat("--identity_key_file=", credentials_.key_path())};
     if (name == "facilities") flags.push_back(absl::StrCat("--renewal_address=", address("renewal")));
     if (name == "target_values") flags.push_back(absl::StrCat("--targets_path=", kTargetsPath));
@@ -94,7 +99,7 @@ absl::Status SystemUnderTest::Start(const SystemOptions& options) {
     absl::Status started = StartServer(binary, name, service_flags(name), &services_[name]);
     if (!started.ok()) return started;
   }
-  // More renewal replicas, on the first one's database file.
+  // More renewal replicas, on the first one's database.
   std::string renewal_addresses = address("renewal");
   for (int i = 1; i < options.renewal_replicas; ++i) {
     const std::string name = absl::StrCat("renewal-", i);
@@ -117,8 +122,8 @@ absl::Status SystemUnderTest::Start(const SystemOptions& options) {
   return StartServer(JIANGAN_GATEWAY_SERVER, "gateway", gateway_flags, &gateway_);
 }
 
-std::string SystemUnderTest::DatabasePath(const std::string& service) const {
-  return absl::StrCat(dir_, "/", service, ".db");
+const TestDatabase& SystemUnderTest::database(const std::string& service) const {
+  return databases_.at(service);
 }
 
 std::unique_ptr<grpc::ClientContext> SystemUnderTest::CallAs(const std::string& caller) const {

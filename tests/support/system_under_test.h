@@ -16,6 +16,7 @@
 #include "tests/support/child_process.h"
 #include "tests/support/credentials.h"
 #include "tests/support/redis_server.h"
+#include "tests/support/test_database.h"
 
 namespace jiangan::testing {
 
@@ -64,8 +65,8 @@ class SystemUnderTest {
   // A context for a call through the gateway as `caller` (one of
   // TestCredentials' callers; "" sends no token), with a 10-second deadline.
   std::unique_ptr<grpc::ClientContext> CallAs(const std::string& caller) const;
-  // Where `service` keeps its SQLite database.
-  std::string DatabasePath(const std::string& service) const;
+  // Where `service` keeps its data, on the engine under test.
+  const TestDatabase& database(const std::string& service) const;
 
  private:
   absl::Status StartServer(const std::string& binary, const std::string& name,
@@ -75,6 +76,7 @@ class SystemUnderTest {
   absl::StatusOr<bool> Launch(Endpoint* endpoint, const std::string& log_path);
 
   std::string dir_;
+  std::map<std::string, TestDatabase> databases_;
   TestCredentials credentials_;
   RedisServer redis_;
   std::map<std::string, Endpoint> services_;

@@ -22,6 +22,17 @@ TEST(PostgresDialectTest, SpellsSqliteTypesAsPostgresOnes) {
             "WHERE strpos(display_name, $1) > 0");
 }
 
+TEST(PostgresDialectTest, MakesAnRtreeAPlainIndexedTable) {
+  EXPECT_EQ(TranslateForPostgres("CREATE TABLE a (x TEXT);"
+                                 "CREATE VIRTUAL TABLE IF NOT EXISTS places USING rtree(seq, "
+                                 "south, north, west, east, +kind INTEGER, +latitude REAL);"),
+            "CREATE TABLE a (x TEXT COLLATE \"C\");"
+            "CREATE TABLE IF NOT EXISTS places (seq BIGINT PRIMARY KEY, south DOUBLE PRECISION "
+            "NOT NULL, north DOUBLE PRECISION NOT NULL, west DOUBLE PRECISION NOT NULL, east "
+            "DOUBLE PRECISION NOT NULL, kind BIGINT, latitude DOUBLE PRECISION); CREATE INDEX IF "
+            "NOT EXISTS places_bounds ON places (south, north);");
+}
+
 TEST(PostgresDialectTest, LeavesWordsThatOnlyContainAKeywordAlone) {
   EXPECT_EQ(TranslateForPostgres("SELECT integer_part, BLOBS, my_instr(x), 'INTEGER' FROM t"),
             "SELECT integer_part, BLOBS, my_instr(x), 'INTEGER' FROM t");

@@ -2,7 +2,6 @@
 // sets: standard methods, rights, phases, baseline, reports, history,
 // filters, ordering, pagination and exact summaries.
 #include "services/renewal/project_store.h"
-#include "tests/support/test_database.h"
 
 #include <atomic>
 #include <limits>
@@ -14,11 +13,15 @@
 #include "common/base/civil_date.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "services/renewal/project_sql.h"
 #include "tests/support/child_process.h"
+#include "tests/support/test_database.h"
+#include "tests/support/status_matchers.h"
 
 namespace jiangan::renewal {
 namespace {
 
+using ::jiangan::testing::IsOk;
 using v1::Project;
 
 const Identity kAdmin{"admin@district", "区人民政府办公室", Role::kAdmin};
@@ -687,6 +690,76 @@ TEST_F(RenewalStoreTest, LocationsFarOutsideTheDistrictAreFlaggedNotRefused) {
   project.mutable_location()->set_latitude(30.62);
   project.mutable_location()->set_longitude(114.31);
   EXPECT_FALSE(Create(project, "near")->location_outside_district());
+}
+
+// The health rule is written twice, in C++ for Get (with its reasons) and
+// as SQL for filters and groups: the SQL must give AssessHealth's answer for
+// every combination of inputs near the rule's edges, on this engine.
+TEST_F(RenewalStoreTest, HealthSqlAgreesWithAssessHealthOnEveryEdge) {
+  HealthThresholds thresholds;
+  thresholds.amber_lag_points = 10;
+  thresholds.red_lag_points = 30;
+  thresholds.red_milestone_overdue_days = 60;
+  const int64_t today = 20000;
+  ASSERT_THAT(db_->Exec("CREATE TABLE health_cases (id INTEGER PRIMARY KEY, phase INTEGER, "
+                        "start_day INTEGER, end_day INTEGER, percent INTEGER, "
+                        "open_milestone_day INTEGER, at_risk INTEGER)"),
+              IsOk());
+  std::vector<HealthInputs> cases;
+  const std::vector<std::optional<int64_t>> starts = {std::nullopt, today - 100, today,
+                                                      today + 5};
+  const std::vector<std::optional<int64_t>> ends = {std::nullopt, today - 100, today - 1, today,
+                                                    today + 1, today + 100};
+  const std::vector<std::optional<int64_t>> milestones = {std::nullopt, today - 61, today - 60,
+                                                          today - 1, today, today + 1};
+  for (int phase = 0; phase <= v1::CANCELLED; ++phase) {
+    for (const auto& start : starts) {
+      for (const auto& end : ends) {
+        for (int percent : {0, 20, 39, 40, 49, 50, 60, 61, 100}) {
+          for (const auto& milestone : milestones) {
+            for (bool at_risk : {false, true}) {
+              HealthInputs inputs;
+              inputs.phase = static_cast<v1::ProjectPhase>(phase);
+              inputs.start_day = start;
+              inputs.planned_completion_day = end;
+              inputs.percent_complete = percent;
+              inputs.earliest_open_milestone_day = milestone;
+              inputs.at_risk = at_risk;
+              cases.push_back(inputs);
+            }
+          }
+        }
+      }
+    }
+  }
+  ASSERT_THAT(db_->InTransaction([&]() -> absl::Status {
+    for (size_t i = 0; i < cases.size(); ++i) {
+      const HealthInputs& c = cases[i];
+      auto insert = db_->Prepare("INSERT INTO health_cases VALUES (?, ?, ?, ?, ?, ?, ?)");
+      if (!insert.ok()) return insert.status();
+      Bind(&*insert, 1,
+           {static_cast<int64_t>(i), int64_t{c.phase}, c.start_day.value_or(kNoDay),
+            c.planned_completion_day.value_or(kNoDay), int64_t{c.percent_complete},
+            c.earliest_open_milestone_day.value_or(kNoDay), int64_t{c.at_risk}});
+      if (absl::Status run = insert->Run(); !run.ok()) return run;
+    }
+    return absl::OkStatus();
+  }),
+              IsOk());
+  auto select = db_->Prepare(
+      absl::StrCat("SELECT id, ", HealthSql(today, thresholds), " FROM health_cases ORDER BY id"));
+  ASSERT_THAT(select.status(), IsOk());
+  size_t checked = 0;
+  while (*select->Step()) {
+    const HealthInputs& c = cases[select->ColumnInt64(0)];
+    ASSERT_EQ(select->ColumnInt64(1), AssessHealth(c, today, thresholds).health)
+        << "phase " << c.phase << " start " << c.start_day.value_or(-1) << " end "
+        << c.planned_completion_day.value_or(-1) << " percent " << c.percent_complete
+        << " milestone " << c.earliest_open_milestone_day.value_or(-1) << " at_risk "
+        << c.at_risk;
+    ++checked;
+  }
+  EXPECT_EQ(checked, cases.size());
 }
 
 }  // namespace
