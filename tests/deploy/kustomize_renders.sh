@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The local overlay renders, and holds the five servers and Redis, gRPC
+# Both overlays render. The local one holds the five servers and Redis, gRPC
 # probes, the NetworkPolicies and a read-only root everywhere. Skipped (exit
 # 77) where kubectl is not installed.
 set -euo pipefail
@@ -23,3 +23,18 @@ probes=$(printf '%s\n' "$rendered" | grep -c "grpc:" || true)
 read_only=$(printf '%s\n' "$rendered" | grep -c "readOnlyRootFilesystem: true" || true)
 [ "$read_only" -eq 6 ] || { echo "expected 6 read-only roots, found $read_only"; exit 1; }
 echo "local overlay renders: 6 workloads, $probes gRPC probes, $read_only read-only roots"
+
+# The production overlay: every service on PostgreSQL from the secret, two
+# or more replicas spread over nodes, budgets and autoscalers, no SQLite
+# volumes.
+rendered=$(kubectl kustomize "$1/deploy/k8s/overlays/production")
+count() { printf '%s\n' "$rendered" | grep -c -- "$1" || true; }
+for check in "kind: PodDisruptionBudget=5" "kind: HorizontalPodAutoscaler=5" \
+             "podAntiAffinity:=5" "--database_url_file=/etc/jiangan/database/\$(JIANGAN_APP)=4" \
+             "secretName: jiangan-database=4" "kind: PersistentVolumeClaim=0" \
+             "replicas: 1=1" "maxUnavailable: 0=4" "readOnlyRootFilesystem: true=6"; do
+  pattern=${check%=*} expected=${check##*=}
+  found=$(count "$pattern")
+  [ "$found" -eq "$expected" ] || { echo "production: expected $expected of '$pattern', found $found"; exit 1; }
+done
+echo "production overlay renders: PostgreSQL for 4 services, 5 budgets, 5 autoscalers, spread"
