@@ -28,7 +28,9 @@ absl::Status MigrateSchema(SqlDb* db, absl::Span<const SchemaStep> steps) {
     }
     if (current == newest) return absl::OkStatus();
     for (const SchemaStep& step : steps) {
-      if (step.version > current) RETURN_IF_ERROR(db->Exec(step.sql));
+      if (step.version <= current) continue;
+      RETURN_IF_ERROR(db->Exec(step.sql));
+      if (step.then) RETURN_IF_ERROR(step.then(db));
     }
     return db->SetSchemaVersion(newest);
   });

@@ -2,6 +2,7 @@
 #ifndef JIANGAN_COMMON_STORAGE_SCHEMA_MIGRATIONS_H_
 #define JIANGAN_COMMON_STORAGE_SCHEMA_MIGRATIONS_H_
 
+#include <functional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -16,6 +17,9 @@ namespace jiangan {
 struct SchemaStep {
   int version;      // the database's version once the step has run
   std::string sql;  // the statements of the step
+  // Runs after `sql` in the same transaction, for what SQL cannot say
+  // (e.g. filling a new table from the stored resources); may be empty.
+  std::function<absl::Status(SqlDb* db)> then;
 };
 
 // Brings `db` to the version of the last of `steps` (ascending versions),

@@ -54,6 +54,16 @@ SqlBlob PackQuantities(const v1::Quantities& quantities) {
   return blob;
 }
 
+SqlBlob PackValues(absl::Span<const int64_t> values) {
+  SqlBlob blob;
+  for (int64_t value : values) {
+    char bytes[8];
+    StoreLittleEndian64(static_cast<uint64_t>(value), bytes);
+    blob.bytes.append(bytes, sizeof(bytes));
+  }
+  return blob;
+}
+
 int64_t TotalAt(absl::string_view totals, int index) {
   return static_cast<int64_t>(LoadLittleEndian64(totals.data() + 8 * index));
 }
@@ -102,6 +112,27 @@ std::string SchemaSql() {
       "CREATE TABLE IF NOT EXISTS project_phase_entries (project_seq INTEGER NOT NULL, "
       "entered_phase INTEGER NOT NULL, enter_day INTEGER NOT NULL);"
       "CREATE INDEX IF NOT EXISTS project_phase_entries_day ON project_phase_entries(enter_day);");
+}
+
+std::string RollupSchemaSql() {
+  return "CREATE TABLE IF NOT EXISTS project_rollups (kind INTEGER NOT NULL, phase INTEGER NOT "
+         "NULL, sub_district TEXT NOT NULL, zone TEXT NOT NULL, lead_department TEXT NOT NULL, "
+         "completion_year INTEGER NOT NULL, project_count INTEGER NOT NULL, totals BLOB NOT "
+         "NULL, PRIMARY KEY (kind, phase, sub_district, zone, lead_department, "
+         "completion_year));";
+}
+
+bool RollupCanAnswer(const v1::SummarizeProjectsRequest& request) {
+  const v1::ProjectFilter& filter = request.filter();
+  if (filter.healths_size() > 0 || !filter.display_name_contains().empty() ||
+      filter.has_updated_since()) {
+    return false;
+  }
+  if (request.has_window_start() || request.has_window_end()) return false;
+  for (int grouping : request.group_by()) {
+    if (grouping == v1::BY_HEALTH || grouping == v1::BY_PROJECT) return false;
+  }
+  return true;
 }
 
 int64_t Micros(const google::protobuf::Timestamp& time) {

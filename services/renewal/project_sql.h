@@ -44,6 +44,8 @@ int QuantityCount();
 // A progress report's quantities packed as "totals" packs each half, for
 // the "reported" column of progress_reports.
 SqlBlob PackQuantities(const v1::Quantities& quantities);
+// `values` packed as "totals" packs them.
+SqlBlob PackValues(absl::Span<const int64_t> values);
 // Inserts that a project (bind project_seq, entered_phase, enter_day)
 // entered a phase on a day.
 inline constexpr char kInsertPhaseEntrySql[] =
@@ -57,6 +59,24 @@ int64_t TotalAt(absl::string_view totals, int index);
 // inputs, and filters and groups use it so that List and Summarize see the
 // health Get reports.
 std::string HealthSql(int64_t today, const HealthThresholds& thresholds);
+
+// The summary rollup: for every combination of the dimensions below that
+// some live (not deleted) project has, how many projects have it and their
+// packed totals summed. Kept in step with every project write, in the same
+// transaction, so that a summary within these dimensions reads a row per
+// combination, not a row per project. Schema version 3 added it.
+std::string RollupSchemaSql();
+// The rollup's dimensions, in order, as columns (the projects' own names).
+inline constexpr const char* kRollupColumns[] = {"kind",        "phase",
+                                                "sub_district", "zone",
+                                                "lead_department", "completion_year"};
+// Where each rollup column is among DerivedValues(), and the totals.
+inline constexpr int kRollupValueIndexes[] = {1, 2, 3, 4, 5, 14};
+inline constexpr int kDeletedValueIndex = 0;
+inline constexpr int kTotalsValueIndex = 15;
+// Whether Summarize can answer `request` from the rollup: it filters and
+// groups only on the rollup's dimensions and asks for no window.
+bool RollupCanAnswer(const v1::SummarizeProjectsRequest& request);
 
 // The clause selecting what `filter` selects; INVALID_ARGUMENT naming the
 // filter's field when a value is out of its rules.

@@ -26,9 +26,10 @@ namespace {
 
 
 constexpr char kCollection[] = "projects";
-// Layout of the tables below; PRAGMA user_version holds it.
-// Version 2 added the report months and phase entries that windows read.
-constexpr int kSchemaVersion = 2;
+// Layouts of the tables below. Version 2 added the report months and phase
+// entries that windows read; version 3 the summary rollup.
+constexpr int kFirstSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 
 absl::StatusOr<std::string> ParseProjectName(absl::string_view name, absl::string_view field) {
   return ParseResourceName(name, kCollection, field);
@@ -66,6 +67,97 @@ void SetQuantities(const int64_t* values, v1::Quantities* quantities) {
 }
 
 
+// Adds a packed "totals" value (planned, then achieved) to `sums`.
+absl::Status AddTotals(absl::string_view packed, int64_t* sums) {
+  const int n = QuantityCount();
+  RETURN_IF_ERROR(AddPacked(packed, 0, n, "planned", sums));
+  return AddPacked(packed, n, n, "achieved", sums + n);
+}
+
+// A change of one rollup row: projects in or out, and their totals.
+struct RollupDelta {
+  int64_t count = 0;
+  std::vector<int64_t> totals;
+};
+
+// The rollup key of a project, as its DerivedValues().
+std::vector<SqlArg> RollupKey(const std::vector<SqlArg>& derived) {
+  std::vector<SqlArg> key;
+  for (int index : kRollupValueIndexes) key.push_back(derived[index]);
+  return key;
+}
+
+// Adds `delta` to the rollup row `key`, making it or, when no project is
+// left in it, removing it. Every addition is checked.
+absl::Status AddToRollup(SqlDb* db, const std::vector<SqlArg>& key, const RollupDelta& delta) {
+  std::vector<std::string> conditions;
+  for (const char* column : kRollupColumns) conditions.push_back(absl::StrCat(column, " = ?"));
+  const std::string where = absl::StrJoin(conditions, " AND ");
+  ASSIGN_OR_RETURN(SqlStatement read,
+                   db->Prepare(absl::StrCat("SELECT project_count, totals FROM project_rollups "
+                                            "WHERE ", where)));
+  Bind(&read, 1, key);
+  ASSIGN_OR_RETURN(const bool found, read.Step());
+  std::vector<int64_t> totals = delta.totals;
+  int64_t count = delta.count;
+  if (found) {
+    count += read.ColumnInt64(0);
+    RETURN_IF_ERROR(AddTotals(read.ColumnBlobView(1), totals.data()));
+  }
+  if (count < 0) return absl::DataLossError("the summary rollup counts fewer projects than exist");
+  std::string sql;
+  std::vector<SqlArg> args;
+  if (count == 0) {
+    sql = absl::StrCat("DELETE FROM project_rollups WHERE ", where);
+  } else if (found) {
+    sql = absl::StrCat("UPDATE project_rollups SET project_count = ?, totals = ? WHERE ", where);
+    args = {count, PackValues(totals)};
+  } else {
+    sql = absl::StrCat("INSERT INTO project_rollups (project_count, totals, ",
+                       absl::StrJoin(kRollupColumns, ", "), ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    args = {count, PackValues(totals)};
+  }
+  args.insert(args.end(), key.begin(), key.end());
+  ASSIGN_OR_RETURN(SqlStatement write, db->Prepare(sql));
+  Bind(&write, 1, args);
+  return write.Run();
+}
+
+// Moves a project, as its DerivedValues(), into (`sign` +1) or out of (-1)
+// its rollup row; a deleted project is in none.
+absl::Status MoveInRollup(SqlDb* db, const std::vector<SqlArg>& derived, int sign) {
+  if (std::get<int64_t>(derived[kDeletedValueIndex]) != 0) return absl::OkStatus();
+  const absl::string_view packed = std::get<SqlBlob>(derived[kTotalsValueIndex]).bytes;
+  RollupDelta delta{sign, std::vector<int64_t>(2 * QuantityCount())};
+  for (size_t i = 0; i < delta.totals.size(); ++i) delta.totals[i] = sign * TotalAt(packed, i);
+  return AddToRollup(db, RollupKey(derived), delta);
+}
+
+// Fills the rollup from the stored projects (schema version 3): summed in
+// memory first, a row per combination, then written.
+absl::Status FillRollup(SqlDb* db) {
+  absl::btree_map<std::vector<SqlArg>, RollupDelta> rollup;
+  {
+    ASSIGN_OR_RETURN(SqlStatement rows,
+                     db->Prepare(absl::StrCat("SELECT ", ResourceRows::kColumns, " FROM ",
+                                              ProjectRows().source(), " WHERE deleted = 0")));
+    while (true) {
+      ASSIGN_OR_RETURN(const bool row, rows.Step());
+      if (!row) break;
+      v1::Project project;
+      RETURN_IF_ERROR(ResourceRows::Decode(rows, &project));
+      const std::vector<SqlArg> derived = DerivedValues(project);
+      const absl::string_view packed = std::get<SqlBlob>(derived[kTotalsValueIndex]).bytes;
+      RollupDelta& delta = rollup[RollupKey(derived)];
+      delta.totals.resize(2 * QuantityCount());
+      ++delta.count;
+      RETURN_IF_ERROR(AddTotals(packed, delta.totals.data()));
+    }
+  }
+  for (const auto& [key, delta] : rollup) RETURN_IF_ERROR(AddToRollup(db, key, delta));
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 struct ProjectStore::StoredProject {
@@ -87,7 +179,8 @@ absl::StatusOr<std::unique_ptr<ProjectStore>> ProjectStore::Open(SqlDb* db,
                                                                  ProjectStoreOptions options) {
   std::unique_ptr<ProjectStore> store(new ProjectStore(db, std::move(options)));
   RETURN_IF_ERROR(MigrateSchema(
-      db, {{SchemaStep{kSchemaVersion, absl::StrCat(SchemaSql(), store->changes_.SchemaSql())}}}));
+      db, {{SchemaStep{kFirstSchemaVersion, absl::StrCat(SchemaSql(), store->changes_.SchemaSql())},
+            SchemaStep{kSchemaVersion, RollupSchemaSql(), FillRollup}}}));
   RETURN_IF_ERROR(store->readers_->Open(*db, std::max(1, store->options_.reader_connections)));
   return store;
 }
@@ -158,8 +251,12 @@ absl::Status ProjectStore::ListHistory(const v1::ListProjectHistoryRequest& requ
 absl::Status ProjectStore::Summarize(const v1::SummarizeProjectsRequest& request,
                                      v1::SummarizeProjectsResponse* response) const {
   const int64_t today = Today();
+  // Within the rollup's dimensions a summary reads a row per combination of
+  // them; otherwise a row per project. The rollup holds live projects only
+  // and has no "deleted" column, hence no such condition.
+  const bool from_rollup = RollupCanAnswer(request);
   ASSIGN_OR_RETURN(const SqlWhere where,
-                   FilterSql(request.filter(), /*show_deleted=*/false, today, options_.health));
+                   FilterSql(request.filter(), /*show_deleted=*/from_rollup, today, options_.health));
   ASSIGN_OR_RETURN(
       const std::vector<Dimension> dimensions,
       (ResolveGroupings<v1::ProjectGrouping, Dimension>(
@@ -171,13 +268,17 @@ absl::Status ProjectStore::Summarize(const v1::SummarizeProjectsRequest& request
   const bool windowed = window.has_value();
   const int64_t window_first = windowed ? DayNumber(window->first) : 0;
   const int64_t window_last = windowed ? DayNumber(window->last) : 0;
-  // SQLite's SUM() over two dozen columns costs several times the scan, so
-  // the rows' packed totals are summed here, exactly, every addition checked
-  // for overflow.
+  // SQL's SUM() over two dozen columns costs several times the scan, so the
+  // rows' packed totals are summed here, exactly, every addition checked for
+  // overflow.
   std::vector<std::string> columns;
   for (const Dimension& dimension : dimensions) columns.push_back(dimension.sql);
   const std::string keys_sql = columns.empty() ? "" : absl::StrCat(absl::StrJoin(columns, ", "), ", ");
-  const std::string sql = absl::StrCat("SELECT ", keys_sql, "totals FROM projects WHERE ", where.sql);
+  const std::string sql =
+      from_rollup
+          ? absl::StrCat("SELECT ", keys_sql, "project_count, totals FROM project_rollups WHERE ",
+                         where.sql)
+          : absl::StrCat("SELECT ", keys_sql, "1, totals FROM projects WHERE ", where.sql);
   *response->mutable_as_of() = FromCivilDay(FromDayNumber(today));
   const int quantity_count = QuantityCount();
   const int keys = static_cast<int>(dimensions.size());
@@ -194,8 +295,8 @@ absl::Status ProjectStore::Summarize(const v1::SummarizeProjectsRequest& request
       if (!row) break;
       read_key(stmt);
       GroupTotals& group = groups[key];
-      ++group.count;
-      const absl::string_view totals = stmt.ColumnBlobView(keys);
+      group.count += stmt.ColumnInt64(keys);
+      const absl::string_view totals = stmt.ColumnBlobView(keys + 1);
       if (group.sums.empty()) group.sums.resize(2 * quantity_count);
       RETURN_IF_ERROR(AddPacked(totals, 0, quantity_count, "planned", group.sums.data()));
       RETURN_IF_ERROR(AddPacked(totals, quantity_count, quantity_count, "achieved",
@@ -276,8 +377,10 @@ absl::Status ProjectStore::Rewrite(const Identity& caller, absl::string_view met
   project.set_updater(caller.principal);
   *project.mutable_update_time() = TimestampOf(options_.now());
   project.set_etag(VersionEtag(before.row.seq, version));
-  RETURN_IF_ERROR(
-      ProjectRows().Update(writer_, before.row.seq, version, DerivedValues(project), project));
+  const std::vector<SqlArg> derived = DerivedValues(project);
+  RETURN_IF_ERROR(ProjectRows().Update(writer_, before.row.seq, version, derived, project));
+  RETURN_IF_ERROR(MoveInRollup(writer_, DerivedValues(before.project), -1));
+  RETURN_IF_ERROR(MoveInRollup(writer_, derived, +1));
   RETURN_IF_ERROR(RecordPhaseEntries(before.row.seq, before.project.phase_history_size(), project));
   RETURN_IF_ERROR(RecordChange(caller, method, before.row.id, before.project, project));
   *written = std::move(project);
@@ -332,8 +435,10 @@ absl::StatusOr<v1::Project> ProjectStore::Create(const Identity& caller,
       ASSIGN_OR_RETURN(const int64_t seq, ProjectRows().NextSeq(writer_));
       ApplyConsequences(nullptr, now, &project);
       StampCreated(name, now, caller.principal, seq, &project);
-      RETURN_IF_ERROR(ProjectRows().Insert(writer_, seq, id, request.request_id(),
-                                           DerivedValues(project), project));
+      const std::vector<SqlArg> derived = DerivedValues(project);
+      RETURN_IF_ERROR(
+          ProjectRows().Insert(writer_, seq, id, request.request_id(), derived, project));
+      RETURN_IF_ERROR(MoveInRollup(writer_, derived, +1));
       RETURN_IF_ERROR(RecordPhaseEntries(seq, 0, project));
       RETURN_IF_ERROR(RecordChange(caller, "CreateProject", id, v1::Project(), project));
       result = project;

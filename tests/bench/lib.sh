@@ -144,16 +144,43 @@ identity_headers() {
     build/tools/jiangan_cli identity --identity_key_file="$1")
 }
 
+# BENCH_ENGINE=postgres puts the service on PostgreSQL 15 (a cluster made in
+# WORK with initdb, durable as a real one: fsync on) instead of its SQLite
+# file; the SQLite floor is not run then.
+BENCH_ENGINE=${BENCH_ENGINE:-sqlite}
+# start_postgres NAME: the cluster on a free port, a database NAME in it, and
+# its URL in WORK/NAME.url; as root, PostgreSQL runs as user postgres.
+start_postgres() {
+  local name=$1 bin=/usr/lib/postgresql/15/bin as=()
+  PG_PORT=$(free_port)
+  mkdir -p "$WORK/pg"
+  if [ "$(id -u)" -eq 0 ]; then
+    chmod 755 "$WORK"; chown postgres "$WORK/pg"; as=(setpriv --reuid=postgres --regid=postgres --init-groups)
+  fi
+  "${as[@]}" "$bin/initdb" -D "$WORK/pg/data" -U postgres -A trust --no-locale -E UTF8 >"$WORK/initdb.log"
+  start postgres "${as[@]}" "$bin/postgres" -D "$WORK/pg/data" -p "$PG_PORT" -h 127.0.0.1 -k "" \
+    -c shared_buffers=1GB -c max_wal_size=4GB
+  wait_port "$PG_PORT"
+  until "$bin/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "CREATE DATABASE $name" 2>/dev/null; do
+    sleep 0.2
+  done
+  echo "postgresql://postgres@127.0.0.1:$PG_PORT/$name" >"$WORK/$name.url"
+}
+
 # start_service NAME: credentials in WORK, then the service NAME on free
-# loopback ports (SERVICE, SERVICE_HTTP) with its database in WORK; sets
-# `cli` to a jiangan_cli that talks to it as the gateway would, and
-# seconds_since START for load timings.
+# loopback ports (SERVICE, SERVICE_HTTP) with its database in WORK (or on
+# PostgreSQL, see BENCH_ENGINE); sets `cli` to a jiangan_cli that talks to
+# it as the gateway would, and seconds_since START for load timings.
 start_service() {
-  local name=$1
+  local name=$1 database=(--db_path="$WORK/$name.db")
   write_credentials "$WORK"
+  if [ "$BENCH_ENGINE" = postgres ]; then
+    start_postgres "$name"
+    database=(--database_url_file="$WORK/$name.url")
+  fi
   SERVICE=$(free_port); SERVICE_HTTP=$(free_port)
   start "$name" "build/services/$name/${name}_server" --host=127.0.0.1 --grpc_port="$SERVICE" \
-    --http_port="$SERVICE_HTTP" --db_path="$WORK/$name.db" --identity_key_file="$WORK/identity.key"
+    --http_port="$SERVICE_HTTP" "${database[@]}" --identity_key_file="$WORK/identity.key"
   wait_port "$SERVICE"
   cli=(build/tools/jiangan_cli --target="127.0.0.1:$SERVICE" --identity_key_file="$WORK/identity.key")
 }
@@ -196,6 +223,17 @@ check_failures() {
 floor_table() {
   local title=$1 key
   shift
+  if [ "$BENCH_ENGINE" = postgres ]; then
+    echo
+    echo "$title on PostgreSQL, about $DURATION s per run, h2load -t1 -c$H2LOAD_CONNECTIONS" \
+         "-m$H2LOAD_STREAMS; $(nproc) cores shared with the client and the database"
+    printf '%-14s %12s %9s %9s\n' "query" "service/s" "p50 ms" "p99 ms"
+    for key in get list summarize; do
+      printf '%-14s %12s %9s %9s\n' "$key" "${RPS[$key]}" "${P50[$key]}" "${P99[$key]}"
+    done
+    check_failures
+    return
+  fi
   run_floor "$@"
   echo
   echo "$title, about $DURATION s per run, h2load -t1 -c$H2LOAD_CONNECTIONS -m$H2LOAD_STREAMS;" \
