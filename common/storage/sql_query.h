@@ -24,6 +24,7 @@ namespace jiangan {
 struct SqlBlob {
   std::string bytes;
   friend bool operator<(const SqlBlob& a, const SqlBlob& b) { return a.bytes < b.bytes; }
+  friend bool operator==(const SqlBlob& a, const SqlBlob& b) { return a.bytes == b.bytes; }
 };
 struct SqlNull {
   friend bool operator<(const SqlNull&, const SqlNull&) { return false; }

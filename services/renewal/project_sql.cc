@@ -115,24 +115,40 @@ std::string SchemaSql() {
 }
 
 std::string RollupSchemaSql() {
-  return "CREATE TABLE IF NOT EXISTS project_rollups (kind INTEGER NOT NULL, phase INTEGER NOT "
-         "NULL, sub_district TEXT NOT NULL, zone TEXT NOT NULL, lead_department TEXT NOT NULL, "
-         "completion_year INTEGER NOT NULL, project_count INTEGER NOT NULL, totals BLOB NOT "
-         "NULL, PRIMARY KEY (kind, phase, sub_district, zone, lead_department, "
-         "completion_year));";
+  return "CREATE TABLE IF NOT EXISTS project_rollups (grouping_set INTEGER NOT NULL, kind "
+         "INTEGER NOT NULL, phase INTEGER NOT NULL, sub_district TEXT NOT NULL, zone TEXT NOT "
+         "NULL, lead_department TEXT NOT NULL, completion_year INTEGER NOT NULL, project_count "
+         "INTEGER NOT NULL, totals BLOB NOT NULL, PRIMARY KEY (grouping_set, kind, phase, "
+         "sub_district, zone, lead_department, completion_year));";
 }
 
-bool RollupCanAnswer(const v1::SummarizeProjectsRequest& request) {
+std::optional<uint32_t> RollupSetFor(const v1::SummarizeProjectsRequest& request) {
   const v1::ProjectFilter& filter = request.filter();
   if (filter.healths_size() > 0 || !filter.display_name_contains().empty() ||
-      filter.has_updated_since()) {
-    return false;
+      filter.has_updated_since() || request.has_window_start() || request.has_window_end()) {
+    return std::nullopt;
   }
-  if (request.has_window_start() || request.has_window_end()) return false;
+  uint32_t needed = 0;
+  if (filter.kinds_size() > 0) needed |= 1u << 0;
+  if (filter.phases_size() > 0) needed |= 1u << 1;
+  if (!filter.sub_district().empty()) needed |= 1u << 2;
+  if (!filter.zone().empty()) needed |= 1u << 3;
+  if (!filter.lead_department().empty()) needed |= 1u << 4;
   for (int grouping : request.group_by()) {
-    if (grouping == v1::BY_HEALTH || grouping == v1::BY_PROJECT) return false;
+    switch (grouping) {
+      case v1::BY_KIND: needed |= 1u << 0; break;
+      case v1::BY_PHASE: needed |= 1u << 1; break;
+      case v1::BY_SUB_DISTRICT: needed |= 1u << 2; break;
+      case v1::BY_ZONE: needed |= 1u << 3; break;
+      case v1::BY_LEAD_DEPARTMENT: needed |= 1u << 4; break;
+      case v1::BY_COMPLETION_YEAR: needed |= 1u << 5; break;
+      default: return std::nullopt;  // health moves with the calendar; projects are rows
+    }
   }
-  return true;
+  for (uint32_t set : kRollupSets) {
+    if ((set & needed) == needed) return set;
+  }
+  return std::nullopt;
 }
 
 int64_t Micros(const google::protobuf::Timestamp& time) {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,13 +61,16 @@ int64_t TotalAt(absl::string_view totals, int index);
 // health Get reports.
 std::string HealthSql(int64_t today, const HealthThresholds& thresholds);
 
-// The summary rollup: for every combination of the dimensions below that
-// some live (not deleted) project has, how many projects have it and their
-// packed totals summed. Kept in step with every project write, in the same
-// transaction, so that a summary within these dimensions reads a row per
-// combination, not a row per project. Schema version 3 added it.
+// The summary rollup: for each of a few grouping sets (subsets of the
+// dimensions below), and each combination of their values that some live
+// (not deleted) project has, how many projects have it and their packed
+// totals summed. Kept in step with every project write, in the same
+// transaction, so that a summary whose filter and grouping stay within a
+// set reads a row per combination, whose number does not grow with the
+// projects, instead of a row per project. Schema version 3 added it.
 std::string RollupSchemaSql();
-// The rollup's dimensions, in order, as columns (the projects' own names).
+// The rollup's dimensions, in order, as columns (the projects' own names);
+// a set's row holds 0 or "" in the columns outside the set.
 inline constexpr const char* kRollupColumns[] = {"kind",        "phase",
                                                 "sub_district", "zone",
                                                 "lead_department", "completion_year"};
@@ -74,9 +78,18 @@ inline constexpr const char* kRollupColumns[] = {"kind",        "phase",
 inline constexpr int kRollupValueIndexes[] = {1, 2, 3, 4, 5, 14};
 inline constexpr int kDeletedValueIndex = 0;
 inline constexpr int kTotalsValueIndex = 15;
-// Whether Summarize can answer `request` from the rollup: it filters and
-// groups only on the rollup's dimensions and asks for no window.
-bool RollupCanAnswer(const v1::SummarizeProjectsRequest& request);
+// The grouping sets, as bit masks over kRollupColumns (bit i: column i),
+// from the fewest combinations to the most; the last holds every dimension.
+inline constexpr uint32_t kRollupSets[] = {
+    0b100011,  // kind, phase, completion_year
+    0b001011,  // kind, phase, zone
+    0b010011,  // kind, phase, lead_department
+    0b000111,  // kind, phase, sub_district
+    0b111111,  // everything
+};
+// The first grouping set that holds every dimension `request` filters or
+// groups on, if it asks for no window and no health or project grouping.
+std::optional<uint32_t> RollupSetFor(const v1::SummarizeProjectsRequest& request);
 
 // The clause selecting what `filter` selects; INVALID_ARGUMENT naming the
 // filter's field when a value is out of its rules.

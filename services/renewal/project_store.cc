@@ -67,11 +67,13 @@ void SetQuantities(const int64_t* values, v1::Quantities* quantities) {
 }
 
 
-// Adds a packed "totals" value (planned, then achieved) to `sums`.
+// Adds a packed "totals" value (planned, then achieved) to `sums`. A sum
+// past int64 is OUT_OF_RANGE naming project.planned.<field> (or achieved):
+// a write that would take a rollup there is refused, so no summary can.
 absl::Status AddTotals(absl::string_view packed, int64_t* sums) {
   const int n = QuantityCount();
-  RETURN_IF_ERROR(AddPacked(packed, 0, n, "planned", sums));
-  return AddPacked(packed, n, n, "achieved", sums + n);
+  RETURN_IF_ERROR(AddPacked(packed, 0, n, "project.planned", sums));
+  return AddPacked(packed, n, n, "project.achieved", sums + n);
 }
 
 // A change of one rollup row: projects in or out, and their totals.
@@ -80,17 +82,26 @@ struct RollupDelta {
   std::vector<int64_t> totals;
 };
 
-// The rollup key of a project, as its DerivedValues().
-std::vector<SqlArg> RollupKey(const std::vector<SqlArg>& derived) {
-  std::vector<SqlArg> key;
-  for (int index : kRollupValueIndexes) key.push_back(derived[index]);
+// The key of a project's row of the rollup's grouping set `set`, as its
+// DerivedValues(): the set first, then each dimension, or 0 or "" outside it.
+std::vector<SqlArg> RollupKey(const std::vector<SqlArg>& derived, uint32_t set) {
+  std::vector<SqlArg> key = {int64_t{set}};
+  for (size_t i = 0; i < std::size(kRollupValueIndexes); ++i) {
+    const SqlArg& value = derived[kRollupValueIndexes[i]];
+    if ((set >> i) & 1) {
+      key.push_back(value);
+    } else {
+      key.push_back(std::holds_alternative<std::string>(value) ? SqlArg(std::string())
+                                                               : SqlArg(int64_t{0}));
+    }
+  }
   return key;
 }
 
 // Adds `delta` to the rollup row `key`, making it or, when no project is
 // left in it, removing it. Every addition is checked.
 absl::Status AddToRollup(SqlDb* db, const std::vector<SqlArg>& key, const RollupDelta& delta) {
-  std::vector<std::string> conditions;
+  std::vector<std::string> conditions = {"grouping_set = ?"};
   for (const char* column : kRollupColumns) conditions.push_back(absl::StrCat(column, " = ?"));
   const std::string where = absl::StrJoin(conditions, " AND ");
   ASSIGN_OR_RETURN(SqlStatement read,
@@ -113,8 +124,9 @@ absl::Status AddToRollup(SqlDb* db, const std::vector<SqlArg>& key, const Rollup
     sql = absl::StrCat("UPDATE project_rollups SET project_count = ?, totals = ? WHERE ", where);
     args = {count, PackValues(totals)};
   } else {
-    sql = absl::StrCat("INSERT INTO project_rollups (project_count, totals, ",
-                       absl::StrJoin(kRollupColumns, ", "), ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    sql = absl::StrCat("INSERT INTO project_rollups (project_count, totals, grouping_set, ",
+                       absl::StrJoin(kRollupColumns, ", "),
+                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
     args = {count, PackValues(totals)};
   }
   args.insert(args.end(), key.begin(), key.end());
@@ -123,14 +135,44 @@ absl::Status AddToRollup(SqlDb* db, const std::vector<SqlArg>& key, const Rollup
   return write.Run();
 }
 
-// Moves a project, as its DerivedValues(), into (`sign` +1) or out of (-1)
-// its rollup row; a deleted project is in none.
-absl::Status MoveInRollup(SqlDb* db, const std::vector<SqlArg>& derived, int sign) {
-  if (std::get<int64_t>(derived[kDeletedValueIndex]) != 0) return absl::OkStatus();
-  const absl::string_view packed = std::get<SqlBlob>(derived[kTotalsValueIndex]).bytes;
-  RollupDelta delta{sign, std::vector<int64_t>(2 * QuantityCount())};
-  for (size_t i = 0; i < delta.totals.size(); ++i) delta.totals[i] = sign * TotalAt(packed, i);
-  return AddToRollup(db, RollupKey(derived), delta);
+// A project's part of a rollup row, as its DerivedValues(): itself and its
+// totals, or nothing when it is deleted (or does not exist yet).
+RollupDelta PartOf(const std::vector<SqlArg>* derived) {
+  RollupDelta part{0, std::vector<int64_t>(2 * QuantityCount(), 0)};
+  if (derived == nullptr || std::get<int64_t>((*derived)[kDeletedValueIndex]) != 0) return part;
+  const absl::string_view packed = std::get<SqlBlob>((*derived)[kTotalsValueIndex]).bytes;
+  part.count = 1;
+  for (size_t i = 0; i < part.totals.size(); ++i) part.totals[i] = TotalAt(packed, i);
+  return part;
+}
+
+// Moves a project's write into the rollup: from `before` (nullptr for a
+// create) to `after`, both as DerivedValues(). Where both fall in one row of
+// a set, only the difference is written, and nothing when there is none.
+absl::Status RecordInRollup(SqlDb* db, const std::vector<SqlArg>* before,
+                            const std::vector<SqlArg>& after) {
+  const RollupDelta out = PartOf(before);
+  const RollupDelta in = PartOf(&after);
+  for (uint32_t set : kRollupSets) {
+    if (before != nullptr && out.count == 1 && in.count == 1 &&
+        RollupKey(*before, set) == RollupKey(after, set)) {
+      RollupDelta change{0, in.totals};
+      bool changed = false;
+      for (size_t i = 0; i < change.totals.size(); ++i) {
+        change.totals[i] -= out.totals[i];
+        changed |= change.totals[i] != 0;
+      }
+      if (changed) RETURN_IF_ERROR(AddToRollup(db, RollupKey(after, set), change));
+      continue;
+    }
+    if (out.count == 1) {
+      RollupDelta removal{-1, out.totals};
+      for (int64_t& value : removal.totals) value = -value;
+      RETURN_IF_ERROR(AddToRollup(db, RollupKey(*before, set), removal));
+    }
+    if (in.count == 1) RETURN_IF_ERROR(AddToRollup(db, RollupKey(after, set), in));
+  }
+  return absl::OkStatus();
 }
 
 // Fills the rollup from the stored projects (schema version 3): summed in
@@ -148,10 +190,12 @@ absl::Status FillRollup(SqlDb* db) {
       RETURN_IF_ERROR(ResourceRows::Decode(rows, &project));
       const std::vector<SqlArg> derived = DerivedValues(project);
       const absl::string_view packed = std::get<SqlBlob>(derived[kTotalsValueIndex]).bytes;
-      RollupDelta& delta = rollup[RollupKey(derived)];
-      delta.totals.resize(2 * QuantityCount());
-      ++delta.count;
-      RETURN_IF_ERROR(AddTotals(packed, delta.totals.data()));
+      for (uint32_t set : kRollupSets) {
+        RollupDelta& delta = rollup[RollupKey(derived, set)];
+        delta.totals.resize(2 * QuantityCount());
+        ++delta.count;
+        RETURN_IF_ERROR(AddTotals(packed, delta.totals.data()));
+      }
     }
   }
   for (const auto& [key, delta] : rollup) RETURN_IF_ERROR(AddToRollup(db, key, delta));
@@ -254,7 +298,8 @@ absl::Status ProjectStore::Summarize(const v1::SummarizeProjectsRequest& request
   // Within the rollup's dimensions a summary reads a row per combination of
   // them; otherwise a row per project. The rollup holds live projects only
   // and has no "deleted" column, hence no such condition.
-  const bool from_rollup = RollupCanAnswer(request);
+  const std::optional<uint32_t> rollup_set = RollupSetFor(request);
+  const bool from_rollup = rollup_set.has_value();
   ASSIGN_OR_RETURN(const SqlWhere where,
                    FilterSql(request.filter(), /*show_deleted=*/from_rollup, today, options_.health));
   ASSIGN_OR_RETURN(
@@ -276,8 +321,9 @@ absl::Status ProjectStore::Summarize(const v1::SummarizeProjectsRequest& request
   const std::string keys_sql = columns.empty() ? "" : absl::StrCat(absl::StrJoin(columns, ", "), ", ");
   const std::string sql =
       from_rollup
-          ? absl::StrCat("SELECT ", keys_sql, "project_count, totals FROM project_rollups WHERE ",
-                         where.sql)
+          ? absl::StrCat("SELECT ", keys_sql,
+                         "project_count, totals FROM project_rollups WHERE grouping_set = ",
+                         rollup_set.value_or(0), " AND ", where.sql)
           : absl::StrCat("SELECT ", keys_sql, "1, totals FROM projects WHERE ", where.sql);
   *response->mutable_as_of() = FromCivilDay(FromDayNumber(today));
   const int quantity_count = QuantityCount();
@@ -379,8 +425,8 @@ absl::Status ProjectStore::Rewrite(const Identity& caller, absl::string_view met
   project.set_etag(VersionEtag(before.row.seq, version));
   const std::vector<SqlArg> derived = DerivedValues(project);
   RETURN_IF_ERROR(ProjectRows().Update(writer_, before.row.seq, version, derived, project));
-  RETURN_IF_ERROR(MoveInRollup(writer_, DerivedValues(before.project), -1));
-  RETURN_IF_ERROR(MoveInRollup(writer_, derived, +1));
+  const std::vector<SqlArg> derived_before = DerivedValues(before.project);
+  RETURN_IF_ERROR(RecordInRollup(writer_, &derived_before, derived));
   RETURN_IF_ERROR(RecordPhaseEntries(before.row.seq, before.project.phase_history_size(), project));
   RETURN_IF_ERROR(RecordChange(caller, method, before.row.id, before.project, project));
   *written = std::move(project);
@@ -438,7 +484,7 @@ absl::StatusOr<v1::Project> ProjectStore::Create(const Identity& caller,
       const std::vector<SqlArg> derived = DerivedValues(project);
       RETURN_IF_ERROR(
           ProjectRows().Insert(writer_, seq, id, request.request_id(), derived, project));
-      RETURN_IF_ERROR(MoveInRollup(writer_, derived, +1));
+      RETURN_IF_ERROR(RecordInRollup(writer_, nullptr, derived));
       RETURN_IF_ERROR(RecordPhaseEntries(seq, 0, project));
       RETURN_IF_ERROR(RecordChange(caller, "CreateProject", id, v1::Project(), project));
       result = project;

@@ -172,7 +172,8 @@ start_postgres() {
 # PostgreSQL, see BENCH_ENGINE); sets `cli` to a jiangan_cli that talks to
 # it as the gateway would, and seconds_since START for load timings.
 start_service() {
-  local name=$1 database=(--db_path="$WORK/$name.db")
+  local name=$1
+  local database=(--db_path="$WORK/$name.db")
   write_credentials "$WORK"
   if [ "$BENCH_ENGINE" = postgres ]; then
     start_postgres "$name"

@@ -586,11 +586,18 @@ TEST_F(RenewalStoreTest, SummariesAreExactGroupedAndFiltered) {
   unspecified.add_group_by(v1::PROJECT_GROUPING_UNSPECIFIED);
   EXPECT_EQ(store_->Summarize(unspecified, &summary).code(), absl::StatusCode::kInvalidArgument);
 
-  // A sum past int64 is refused, not wrapped or rounded.
+  // A sum past int64 is neither wrapped nor rounded: the write that would
+  // take the district's sums there is refused, and nothing of it is kept.
   Project huge = Housing("huge");
   huge.mutable_planned()->set_investment_yuan(std::numeric_limits<int64_t>::max());
-  ASSERT_TRUE(Create(huge, "huge").ok());
-  EXPECT_EQ(store_->Summarize(total, &summary).code(), absl::StatusCode::kOutOfRange);
+  auto refused = Create(huge, "huge");
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_TRUE(absl::StrContains(refused.status().message(), "project.planned.investment_yuan"))
+      << refused.status();
+  EXPECT_EQ(Get("huge").status().code(), absl::StatusCode::kNotFound);
+  summary.Clear();
+  ASSERT_TRUE(store_->Summarize(total, &summary).ok());
+  EXPECT_EQ(summary.groups(0).project_count(), 3);
 }
 
 // A 2024 target counts what happened in 2024: reports for months of 2024
