@@ -56,6 +56,10 @@ ABSL_FLAG(std::string, authorization, "", "Sent as the `authorization` header.")
 ABSL_FLAG(int, parallel, 1,
           "seed: calls in flight at once. Above 1 the lines are applied in no set order, so "
           "use it only for files whose lines do not depend on each other.");
+ABSL_FLAG(int, batch, 1,
+          "seed: up to this many consecutive creates of one kind in one call of the "
+          "service's BatchCreate method (AIP-233, e.g. BatchCreateProjects for CreateProject), "
+          "where it has one: a bulk load.");
 ABSL_FLAG(uint64_t, random_seed, 20240101, "synthesize: seed of the generator.");
 ABSL_FLAG(std::string, identity_key_file, "",
           "The key file the gateway signs identities with. When set, calls (and `identity`) "
@@ -183,12 +187,43 @@ int RunCall(grpc::GenericStub& stub, const std::string& method_name, const std::
   return 0;
 }
 
-// What one seed line asks for.
+// What one seed line asks for (or several consecutive ones, batched).
 struct SeedCall {
   int line_number = 0;
   const MethodDescriptor* method = nullptr;
   std::unique_ptr<Message> request;
 };
+
+// Consecutive calls of a Create method that has a Batch counterpart (its
+// name with "Batch" before and "s" after, taking `requests`) become calls
+// of it, up to `size` each; others stay as they are.
+std::vector<SeedCall> Batched(std::vector<SeedCall> calls, int size) {
+  if (size <= 1) return calls;
+  std::vector<SeedCall> batched;
+  for (SeedCall& call : calls) {
+    const MethodDescriptor* batch = call.method->service()->FindMethodByName(
+        absl::StrCat("Batch", call.method->name(), "s"));
+    const google::protobuf::FieldDescriptor* requests =
+        batch == nullptr ? nullptr : batch->input_type()->FindFieldByName("requests");
+    if (requests == nullptr || !requests->is_repeated() ||
+        requests->message_type() != call.method->input_type()) {
+      batched.push_back(std::move(call));
+      continue;
+    }
+    SeedCall* last = batched.empty() ? nullptr : &batched.back();
+    if (last == nullptr || last->method != batch ||
+        last->request->GetReflection()->FieldSize(*last->request, requests) >= size) {
+      SeedCall opened;
+      opened.line_number = call.line_number;
+      opened.method = batch;
+      opened.request = NewMessage(batch->input_type());
+      batched.push_back(std::move(opened));
+      last = &batched.back();
+    }
+    last->request->GetReflection()->AddMessage(last->request.get(), requests)->CopyFrom(*call.request);
+  }
+  return batched;
+}
 
 int RunSeed(grpc::GenericStub& stub, const std::string& path) {
   std::ifstream in(path);
@@ -224,6 +259,7 @@ int RunSeed(grpc::GenericStub& stub, const std::string& path) {
     }
     calls.push_back(std::move(call));
   }
+  calls = Batched(std::move(calls), absl::GetFlag(FLAGS_batch));
   std::atomic<size_t> next{0};
   std::atomic<int> applied{0}, existing{0}, failed{0};
   // A create repeated with its request_id answers with the record made the
@@ -251,6 +287,13 @@ int RunSeed(grpc::GenericStub& stub, const std::string& path) {
         std::cerr << path << ":" << call.line_number << ": ";
         PrintError(status);
         ++failed;
+      } else if (call.method->name().rfind("Batch", 0) == 0) {
+        // A batch answers with what each of its creates made or found.
+        const auto* made = response->GetDescriptor()->field(0);
+        for (int k = 0; k < response->GetReflection()->FieldSize(*response, made); ++k) {
+          const Message& one = response->GetReflection()->GetRepeatedMessage(*response, made, k);
+          ++(made_before_this_run(one) ? existing : applied);
+        }
       } else if (made_before_this_run(*response)) {
         ++existing;
       } else {

@@ -22,6 +22,13 @@
 #include "services/renewal/project_sql.h"
 
 namespace jiangan::renewal {
+
+// Projects in or out of one rollup row, and their totals.
+struct RollupDelta {
+  int64_t count = 0;
+  std::vector<int64_t> totals;
+};
+
 namespace {
 
 
@@ -76,11 +83,6 @@ absl::Status AddTotals(absl::string_view packed, int64_t* sums) {
   return AddPacked(packed, n, n, "project.achieved", sums + n);
 }
 
-// A change of one rollup row: projects in or out, and their totals.
-struct RollupDelta {
-  int64_t count = 0;
-  std::vector<int64_t> totals;
-};
 
 // The key of a project's row of the rollup's grouping set `set`, as its
 // DerivedValues(): the set first, then each dimension, or 0 or "" outside it.
@@ -146,39 +148,50 @@ RollupDelta PartOf(const std::vector<SqlArg>* derived) {
   return part;
 }
 
-// Moves a project's write into the rollup: from `before` (nullptr for a
-// create) to `after`, both as DerivedValues(). Where both fall in one row of
-// a set, only the difference is written, and nothing when there is none.
-absl::Status RecordInRollup(SqlDb* db, const std::vector<SqlArg>* before,
-                            const std::vector<SqlArg>& after) {
-  const RollupDelta out = PartOf(before);
-  const RollupDelta in = PartOf(&after);
-  for (uint32_t set : kRollupSets) {
-    if (before != nullptr && out.count == 1 && in.count == 1 &&
-        RollupKey(*before, set) == RollupKey(after, set)) {
-      RollupDelta change{0, in.totals};
-      bool changed = false;
-      for (size_t i = 0; i < change.totals.size(); ++i) {
-        change.totals[i] -= out.totals[i];
-        changed |= change.totals[i] != 0;
-      }
-      if (changed) RETURN_IF_ERROR(AddToRollup(db, RollupKey(after, set), change));
-      continue;
-    }
-    if (out.count == 1) {
-      RollupDelta removal{-1, out.totals};
-      for (int64_t& value : removal.totals) value = -value;
-      RETURN_IF_ERROR(AddToRollup(db, RollupKey(*before, set), removal));
-    }
-    if (in.count == 1) RETURN_IF_ERROR(AddToRollup(db, RollupKey(after, set), in));
+// Rollup changes are gathered over a transaction's writes, by row key, and
+// written once each at its end (a batch of creates touches few rows many
+// times).
+absl::Status Gather(const std::vector<SqlArg>& key, const RollupDelta& delta,
+                    RollupChanges* changes) {
+  RollupDelta& gathered = (*changes)[key];
+  gathered.totals.resize(delta.totals.size(), 0);
+  gathered.count += delta.count;
+  for (size_t i = 0; i < delta.totals.size(); ++i) {
+    RETURN_IF_ERROR(AddChecked(delta.totals[i], &gathered.totals[i], "project totals"));
   }
   return absl::OkStatus();
 }
 
-// Fills the rollup from the stored projects (schema version 3): summed in
-// memory first, a row per combination, then written.
+// Gathers a project's write for the rollup: from `before` (nullptr for a
+// create) to `after`, both as DerivedValues(). Where both fall in one row of
+// a set, only the difference counts.
+absl::Status RecordInRollup(const std::vector<SqlArg>* before, const std::vector<SqlArg>& after,
+                            RollupChanges* changes) {
+  const RollupDelta out = PartOf(before);
+  const RollupDelta in = PartOf(&after);
+  RollupDelta removal{-out.count, out.totals};
+  for (int64_t& value : removal.totals) value = -value;
+  for (uint32_t set : kRollupSets) {
+    if (out.count == 1) RETURN_IF_ERROR(Gather(RollupKey(*before, set), removal, changes));
+    if (in.count == 1) RETURN_IF_ERROR(Gather(RollupKey(after, set), in, changes));
+  }
+  return absl::OkStatus();
+}
+
+// Writes the gathered changes; a row whose change came to nothing (an
+// update that stayed in it and kept its totals) is not touched.
+absl::Status WriteRollup(SqlDb* db, const RollupChanges& changes) {
+  for (const auto& [key, delta] : changes) {
+    const bool nothing = delta.count == 0 && std::all_of(delta.totals.begin(), delta.totals.end(),
+                                                         [](int64_t v) { return v == 0; });
+    if (!nothing) RETURN_IF_ERROR(AddToRollup(db, key, delta));
+  }
+  return absl::OkStatus();
+}
+
+// Fills the rollup from the stored projects (schema version 3).
 absl::Status FillRollup(SqlDb* db) {
-  absl::btree_map<std::vector<SqlArg>, RollupDelta> rollup;
+  RollupChanges rollup;
   {
     ASSIGN_OR_RETURN(SqlStatement rows,
                      db->Prepare(absl::StrCat("SELECT ", ResourceRows::kColumns, " FROM ",
@@ -188,18 +201,10 @@ absl::Status FillRollup(SqlDb* db) {
       if (!row) break;
       v1::Project project;
       RETURN_IF_ERROR(ResourceRows::Decode(rows, &project));
-      const std::vector<SqlArg> derived = DerivedValues(project);
-      const absl::string_view packed = std::get<SqlBlob>(derived[kTotalsValueIndex]).bytes;
-      for (uint32_t set : kRollupSets) {
-        RollupDelta& delta = rollup[RollupKey(derived, set)];
-        delta.totals.resize(2 * QuantityCount());
-        ++delta.count;
-        RETURN_IF_ERROR(AddTotals(packed, delta.totals.data()));
-      }
+      RETURN_IF_ERROR(RecordInRollup(nullptr, DerivedValues(project), &rollup));
     }
   }
-  for (const auto& [key, delta] : rollup) RETURN_IF_ERROR(AddToRollup(db, key, delta));
-  return absl::OkStatus();
+  return WriteRollup(db, rollup);
 }
 
 }  // namespace
@@ -426,7 +431,9 @@ absl::Status ProjectStore::Rewrite(const Identity& caller, absl::string_view met
   const std::vector<SqlArg> derived = DerivedValues(project);
   RETURN_IF_ERROR(ProjectRows().Update(writer_, before.row.seq, version, derived, project));
   const std::vector<SqlArg> derived_before = DerivedValues(before.project);
-  RETURN_IF_ERROR(RecordInRollup(writer_, &derived_before, derived));
+  RollupChanges rollup;
+  RETURN_IF_ERROR(RecordInRollup(&derived_before, derived, &rollup));
+  RETURN_IF_ERROR(WriteRollup(writer_, rollup));
   RETURN_IF_ERROR(RecordPhaseEntries(before.row.seq, before.project.phase_history_size(), project));
   RETURN_IF_ERROR(RecordChange(caller, method, before.row.id, before.project, project));
   *written = std::move(project);
@@ -456,43 +463,100 @@ absl::StatusOr<ProjectStore::StoredProject> ProjectStore::LoadForChange(const Id
   return stored;
 }
 
+absl::StatusOr<ProjectStore::NewProject> ProjectStore::CheckCreate(
+    const Identity& caller, const v1::CreateProjectRequest& request, absl::Time now) const {
+  NewProject created{&request};
+  ASSIGN_OR_RETURN(created.id,
+                   ResolveNewId(request.project_id(), "project_id", request.request_id()));
+  created.project = request.project();
+  ClearOutputOnlyFields(&created.project);
+  if (created.project.phase() == v1::PROJECT_PHASE_UNSPECIFIED) {
+    created.project.set_phase(v1::PLANNING);
+  }
+  RETURN_IF_ERROR(ValidateProject(created.project, ChinaDayOf(now)));
+  created.name = absl::StrCat(kCollection, "/", created.id);
+  RETURN_IF_ERROR(CheckCanChange(caller, created.project.lead_department(), created.name));
+  return created;
+}
+
+absl::StatusOr<v1::Project> ProjectStore::Insert(const Identity& caller, NewProject created,
+                                                 absl::Time now, RollupChanges* rollup) {
+  const v1::CreateProjectRequest& request = *created.request;
+  v1::Project& project = created.project;
+  if (!request.request_id().empty()) {
+    v1::Project earlier;
+    ASSIGN_OR_RETURN(const std::optional<StoredRow> found,
+                     ProjectRows().Find(writer_, "request_id", request.request_id(), &earlier));
+    if (found.has_value()) return earlier;
+  }
+  RETURN_IF_ERROR(ProjectRows().CheckIdFree(writer_, created.id, created.name));
+  ASSIGN_OR_RETURN(const int64_t seq, ProjectRows().NextSeq(writer_));
+  ApplyConsequences(nullptr, now, &project);
+  StampCreated(created.name, now, caller.principal, seq, &project);
+  const std::vector<SqlArg> derived = DerivedValues(project);
+  RETURN_IF_ERROR(
+      ProjectRows().Insert(writer_, seq, created.id, request.request_id(), derived, project));
+  RETURN_IF_ERROR(RecordInRollup(nullptr, derived, rollup));
+  RETURN_IF_ERROR(RecordPhaseEntries(seq, 0, project));
+  RETURN_IF_ERROR(RecordChange(caller, "CreateProject", created.id, v1::Project(), project));
+  return project;
+}
+
 absl::StatusOr<v1::Project> ProjectStore::Create(const Identity& caller,
                                                  const v1::CreateProjectRequest& request) {
-  ASSIGN_OR_RETURN(const std::string id,
-                   ResolveNewId(request.project_id(), "project_id", request.request_id()));
   const absl::Time now = options_.now();
-  v1::Project project = request.project();
-  ClearOutputOnlyFields(&project);
-  if (project.phase() == v1::PROJECT_PHASE_UNSPECIFIED) project.set_phase(v1::PLANNING);
-  RETURN_IF_ERROR(ValidateProject(project, ChinaDayOf(now)));
-  const std::string name = absl::StrCat(kCollection, "/", id);
-  RETURN_IF_ERROR(CheckCanChange(caller, project.lead_department(), name));
-
+  ASSIGN_OR_RETURN(NewProject created, CheckCreate(caller, request, now));
   v1::Project result;
   {
     absl::MutexLock lock(&write_mu_);
     RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
-      if (!request.request_id().empty()) {
-        ASSIGN_OR_RETURN(const std::optional<StoredRow> earlier,
-                         ProjectRows().Find(writer_, "request_id", request.request_id(), &result));
-        if (earlier.has_value()) return absl::OkStatus();
-      }
-      RETURN_IF_ERROR(ProjectRows().CheckIdFree(writer_, id, name));
-      ASSIGN_OR_RETURN(const int64_t seq, ProjectRows().NextSeq(writer_));
-      ApplyConsequences(nullptr, now, &project);
-      StampCreated(name, now, caller.principal, seq, &project);
-      const std::vector<SqlArg> derived = DerivedValues(project);
-      RETURN_IF_ERROR(
-          ProjectRows().Insert(writer_, seq, id, request.request_id(), derived, project));
-      RETURN_IF_ERROR(RecordInRollup(writer_, nullptr, derived));
-      RETURN_IF_ERROR(RecordPhaseEntries(seq, 0, project));
-      RETURN_IF_ERROR(RecordChange(caller, "CreateProject", id, v1::Project(), project));
-      result = project;
-      return absl::OkStatus();
+      RollupChanges rollup;
+      ASSIGN_OR_RETURN(result, Insert(caller, created, now, &rollup));
+      return WriteRollup(writer_, rollup);
     }));
   }
   Present(&result, DayNumber(ChinaDayOf(now)));
   return result;
+}
+
+absl::Status ProjectStore::BatchCreate(const Identity& caller,
+                                       const v1::BatchCreateProjectsRequest& request,
+                                       v1::BatchCreateProjectsResponse* response) {
+  if (request.requests_size() == 0 || request.requests_size() > kMaxBatchCreate) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "requests: must hold 1 to ", kMaxBatchCreate, " projects, holds ", request.requests_size()));
+  }
+  // Which request a refusal is about, named as its field.
+  auto about = [](int i, const absl::Status& status) {
+    return absl::Status(status.code(), absl::StrCat("requests[", i, "].", status.message()));
+  };
+  const absl::Time now = options_.now();
+  std::vector<NewProject> checked;
+  for (int i = 0; i < request.requests_size(); ++i) {
+    absl::StatusOr<NewProject> created = CheckCreate(caller, request.requests(i), now);
+    if (!created.ok()) return about(i, created.status());
+    checked.push_back(*std::move(created));
+  }
+  std::vector<v1::Project> results;
+  {
+    absl::MutexLock lock(&write_mu_);
+    RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
+      results.clear();
+      RollupChanges rollup;
+      for (size_t i = 0; i < checked.size(); ++i) {
+        absl::StatusOr<v1::Project> made = Insert(caller, checked[i], now, &rollup);
+        if (!made.ok()) return about(static_cast<int>(i), made.status());
+        results.push_back(*std::move(made));
+      }
+      return WriteRollup(writer_, rollup);
+    }));
+  }
+  const int64_t today = DayNumber(ChinaDayOf(now));
+  for (v1::Project& project : results) {
+    Present(&project, today);
+    *response->add_projects() = std::move(project);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::Project> ProjectStore::Update(const Identity& caller,

@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/btree_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -23,6 +24,7 @@
 #include "common/base/pagination.h"
 #include "common/storage/change_log.h"
 #include "common/storage/resource_rows.h"
+#include "common/storage/sql_query.h"
 #include "common/storage/sql_db.h"
 #include "common/storage/sql_reader_pool.h"
 #include "jiangan/renewal/v1/renewal.pb.h"
@@ -40,6 +42,11 @@ struct ProjectStoreOptions {
   std::function<absl::Time()> now = [] { return absl::Now(); };
 };
 
+// A change of one row of the summary rollup, and the changes a write
+// transaction gathers, by row (see project_store.cc).
+struct RollupDelta;
+using RollupChanges = absl::btree_map<std::vector<SqlArg>, RollupDelta>;
+
 class ProjectStore {
  public:
   // Creates the tables in `db` if missing and opens the readers on the same
@@ -53,6 +60,11 @@ class ProjectStore {
                     v1::ListProjectsResponse* response) const;
   absl::StatusOr<v1::Project> Create(const Identity& caller,
                                      const v1::CreateProjectRequest& request);
+  // Creates every project of `request` in one transaction, or none: the
+  // first refused one fails the batch, its error naming requests[i].
+  absl::Status BatchCreate(const Identity& caller, const v1::BatchCreateProjectsRequest& request,
+                           v1::BatchCreateProjectsResponse* response);
+  static constexpr int kMaxBatchCreate = 1000;
   absl::StatusOr<v1::Project> Update(const Identity& caller,
                                      const v1::UpdateProjectRequest& request);
   absl::StatusOr<v1::Project> Delete(const Identity& caller,
@@ -70,6 +82,13 @@ class ProjectStore {
 
  private:
   struct StoredProject;
+  // A create checked before its transaction: what it will store.
+  struct NewProject {
+    const v1::CreateProjectRequest* request;
+    std::string id;
+    std::string name;
+    v1::Project project;
+  };
 
   ProjectStore(SqlDb* writer, ProjectStoreOptions options);
 
@@ -81,6 +100,14 @@ class ProjectStore {
   // must have the right to change it.
   // Records the phases `project` entered after its first `known` entries
   // (row `seq`), for windows on phase entries.
+  // Checks a create before its transaction: input, rights, the id.
+  absl::StatusOr<NewProject> CheckCreate(const Identity& caller,
+                                         const v1::CreateProjectRequest& request,
+                                         absl::Time now) const;
+  // Stores a checked create (or finds the one its request_id made),
+  // gathering its rollup change into `rollup`.
+  absl::StatusOr<v1::Project> Insert(const Identity& caller, NewProject created, absl::Time now,
+                                     RollupChanges* rollup) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   absl::Status RecordPhaseEntries(int64_t seq, int known, const v1::Project& project)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   absl::StatusOr<StoredProject> LoadForChange(const Identity& caller, absl::string_view id,

@@ -26,6 +26,15 @@ grpc::ServerUnaryReactor* RenewalService::CreateProject(grpc::CallbackServerCont
   });
 }
 
+grpc::ServerUnaryReactor* RenewalService::BatchCreateProjects(
+    grpc::CallbackServerContext* context, const v1::BatchCreateProjectsRequest* request,
+    v1::BatchCreateProjectsResponse* response) {
+  return calls_.Serve(context, WriteAccess("BatchCreateProjects"),
+                      [this, request, response](const Identity& caller) {
+                        return store_->BatchCreate(caller, *request, response);
+                      });
+}
+
 grpc::ServerUnaryReactor* RenewalService::UpdateProject(grpc::CallbackServerContext* context,
                                                         const v1::UpdateProjectRequest* request,
                                                         v1::Project* response) {

@@ -29,6 +29,9 @@ class RenewalService final : public v1::RenewalService::CallbackService {
   grpc::ServerUnaryReactor* CreateProject(grpc::CallbackServerContext* context,
                                           const v1::CreateProjectRequest* request,
                                           v1::Project* response) override;
+  grpc::ServerUnaryReactor* BatchCreateProjects(grpc::CallbackServerContext* context,
+                                                const v1::BatchCreateProjectsRequest* request,
+                                                v1::BatchCreateProjectsResponse* response) override;
   grpc::ServerUnaryReactor* UpdateProject(grpc::CallbackServerContext* context,
                                           const v1::UpdateProjectRequest* request,
                                           v1::Project* response) override;

@@ -23,7 +23,7 @@ SERVICE_PATH=jiangan.renewal.v1.RenewalService
 start_service renewal
 build/tools/jiangan_cli synthesize "$PROJECTS" >"$WORK/portfolio.jsonl"
 load_start=$(date +%s.%N)
-"${cli[@]}" --parallel=8 seed "$WORK/portfolio.jsonl"
+"${cli[@]}" --parallel=4 --batch=500 seed "$WORK/portfolio.jsonl"
 echo "loaded $PROJECTS projects in $(seconds_since "$load_start") s"
 
 # A project that exists whatever the size: the middle one.

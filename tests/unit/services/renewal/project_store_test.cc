@@ -22,6 +22,8 @@ namespace jiangan::renewal {
 namespace {
 
 using ::jiangan::testing::IsOk;
+using ::jiangan::testing::StatusIs;
+using ::testing::HasSubstr;
 using v1::Project;
 
 const Identity kAdmin{"admin@district", "区人民政府办公室", Role::kAdmin};
@@ -834,6 +836,54 @@ TEST_F(RenewalStoreTest, TheSummaryRollupAgreesWithTheProjectsAfterEveryKindOfWr
     EXPECT_EQ(summarize(question, false), summarize(question, true)) << question.DebugString();
   }
   EXPECT_NE(summarize(questions[1], false), summarize(v1::SummarizeProjectsRequest(), false));
+}
+
+TEST_F(RenewalStoreTest, ABatchCreatesEveryProjectOrNone) {
+  auto batch_of = [&](const std::vector<std::pair<std::string, std::string>>& ids_and_names,
+                      const std::string& request_prefix = "") {
+    v1::BatchCreateProjectsRequest batch;
+    for (const auto& [id, name] : ids_and_names) {
+      v1::CreateProjectRequest* one = batch.add_requests();
+      *one->mutable_project() = Housing(name);
+      one->set_project_id(id);
+      if (!request_prefix.empty()) one->set_request_id(request_prefix + id);
+    }
+    return batch;
+  };
+  v1::BatchCreateProjectsResponse made;
+  ASSERT_THAT(store_->BatchCreate(kAdmin, batch_of({{"b1", "一"}, {"b2", "二"}, {"b3", "三"}}, "r-"),
+                                  &made),
+              IsOk());
+  ASSERT_EQ(made.projects_size(), 3);
+  EXPECT_EQ(made.projects(1).name(), "projects/b2");
+  EXPECT_EQ(made.projects(1).health(), v1::GREEN);
+  // Repeated request_ids give what the first batch made, and make nothing.
+  v1::BatchCreateProjectsResponse again;
+  ASSERT_THAT(store_->BatchCreate(kAdmin, batch_of({{"b1", "一"}, {"b2", "二"}}, "r-"), &again),
+              IsOk());
+  EXPECT_EQ(again.projects(0).etag(), made.projects(0).etag());
+
+  // One refused create refuses the batch, named by its place, and keeps
+  // nothing of the others.
+  v1::BatchCreateProjectsRequest invalid = batch_of({{"c1", "四"}, {"c2", ""}});
+  v1::BatchCreateProjectsResponse none;
+  EXPECT_THAT(store_->BatchCreate(kAdmin, invalid, &none),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("requests[1].project.")));
+  EXPECT_THAT(store_->BatchCreate(kAdmin, batch_of({{"c1", "四"}, {"b3", "五"}}), &none),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("requests[1].")));
+  EXPECT_THAT(store_->BatchCreate(kAdmin, batch_of({{"c1", "四"}, {"c1", "六"}}), &none),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("requests[1].")));
+  EXPECT_EQ(Get("c1").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_THAT(store_->BatchCreate(kTransport, batch_of({{"c1", "四"}}), &none),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("requests[0].")));
+  EXPECT_THAT(store_->BatchCreate(kAdmin, v1::BatchCreateProjectsRequest(), &none),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("requests: must hold 1 to 1000")));
+  EXPECT_EQ(none.projects_size(), 0);
+
+  v1::SummarizeProjectsRequest total;
+  v1::SummarizeProjectsResponse summary;
+  ASSERT_THAT(store_->Summarize(total, &summary), IsOk());
+  EXPECT_EQ(summary.groups(0).project_count(), 3);
 }
 
 }  // namespace
