@@ -19,7 +19,7 @@ struct SchemaStep {
   std::string sql;  // the statements of the step
   // Runs after `sql` in the same transaction, for what SQL cannot say
   // (e.g. filling a new table from the stored resources); may be empty.
-  std::function<absl::Status(SqlDb* db)> then;
+  std::function<absl::Status(SqlDb* db)> then = nullptr;
 };
 
 // Brings `db` to the version of the last of `steps` (ascending versions),

@@ -114,6 +114,16 @@ std::string SchemaSql() {
       "CREATE INDEX IF NOT EXISTS project_phase_entries_day ON project_phase_entries(enter_day);");
 }
 
+std::string OrderedFilterIndexesSql() {
+  std::string sql;
+  for (const char* column : {"kind", "phase", "sub_district", "zone", "lead_department"}) {
+    absl::StrAppend(&sql, "DROP INDEX IF EXISTS projects_", column, ";",
+                    "CREATE INDEX IF NOT EXISTS projects_", column, "_seq ON projects(", column,
+                    ", seq);");
+  }
+  return sql;
+}
+
 std::string RollupSchemaSql() {
   return "CREATE TABLE IF NOT EXISTS project_rollups (grouping_set INTEGER NOT NULL, kind "
          "INTEGER NOT NULL, phase INTEGER NOT NULL, sub_district TEXT NOT NULL, zone TEXT NOT "

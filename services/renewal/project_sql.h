@@ -61,6 +61,11 @@ int64_t TotalAt(absl::string_view totals, int index);
 // health Get reports.
 std::string HealthSql(int64_t today, const HealthThresholds& thresholds);
 
+// Schema version 4: the indexes of the equality filters hold seq after the
+// value, so that a filtered page in creation order reads the index in that
+// order and stops after the page instead of sorting every match.
+std::string OrderedFilterIndexesSql();
+
 // The summary rollup: for each of a few grouping sets (subsets of the
 // dimensions below), and each combination of their values that some live
 // (not deleted) project has, how many projects have it and their packed

@@ -34,9 +34,11 @@ namespace {
 
 constexpr char kCollection[] = "projects";
 // Layouts of the tables below. Version 2 added the report months and phase
-// entries that windows read; version 3 the summary rollup.
+// entries that windows read; version 3 the summary rollup; version 4 the
+// filter indexes in creation order.
 constexpr int kFirstSchemaVersion = 2;
-constexpr int kSchemaVersion = 3;
+constexpr int kRollupSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 
 absl::StatusOr<std::string> ParseProjectName(absl::string_view name, absl::string_view field) {
   return ParseResourceName(name, kCollection, field);
@@ -229,7 +231,8 @@ absl::StatusOr<std::unique_ptr<ProjectStore>> ProjectStore::Open(SqlDb* db,
   std::unique_ptr<ProjectStore> store(new ProjectStore(db, std::move(options)));
   RETURN_IF_ERROR(MigrateSchema(
       db, {{SchemaStep{kFirstSchemaVersion, absl::StrCat(SchemaSql(), store->changes_.SchemaSql())},
-            SchemaStep{kSchemaVersion, RollupSchemaSql(), FillRollup}}}));
+            SchemaStep{kRollupSchemaVersion, RollupSchemaSql(), FillRollup},
+            SchemaStep{kSchemaVersion, OrderedFilterIndexesSql()}}}));
   RETURN_IF_ERROR(store->readers_->Open(*db, std::max(1, store->options_.reader_connections)));
   return store;
 }
@@ -465,7 +468,8 @@ absl::StatusOr<ProjectStore::StoredProject> ProjectStore::LoadForChange(const Id
 
 absl::StatusOr<ProjectStore::NewProject> ProjectStore::CheckCreate(
     const Identity& caller, const v1::CreateProjectRequest& request, absl::Time now) const {
-  NewProject created{&request};
+  NewProject created;
+  created.request = &request;
   ASSIGN_OR_RETURN(created.id,
                    ResolveNewId(request.project_id(), "project_id", request.request_id()));
   created.project = request.project();

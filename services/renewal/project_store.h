@@ -84,7 +84,7 @@ class ProjectStore {
   struct StoredProject;
   // A create checked before its transaction: what it will store.
   struct NewProject {
-    const v1::CreateProjectRequest* request;
+    const v1::CreateProjectRequest* request = nullptr;
     std::string id;
     std::string name;
     v1::Project project;
