@@ -68,6 +68,8 @@ class PostgresDb : public SqlDb {
   // Names of statements prepared on this connection, by their SQL.
   absl::flat_hash_map<std::string, std::string> prepared_;
   PostgresCursor* active_ = nullptr;
+  // Between BEGIN and its end: a lost connection is then not reopened.
+  bool in_transaction_ = false;
 };
 
 }  // namespace jiangan
