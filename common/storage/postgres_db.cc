@@ -52,9 +52,9 @@ int64_t NumericToInt64(const char* bytes, int size) {
   return sign == 0x4000 ? -value : value;
 }
 
-std::string FirstLine(const char* message) {
-  std::string text = message == nullptr ? "" : message;
-  return std::string(absl::StripTrailingAsciiWhitespace(text));
+// libpq's messages end in a newline.
+std::string FirstLine(absl::string_view message) {
+  return std::string(absl::StripTrailingAsciiWhitespace(message));
 }
 
 void IgnoreNotice(void*, const char*) {}
@@ -275,7 +275,7 @@ PostgresDb::~PostgresDb() { PQfinish(conn_); }
 
 absl::Status PostgresDb::Error(absl::string_view what, absl::string_view detail) const {
   const std::string message =
-      absl::StrCat("postgresql ", what, ": ", FirstLine(std::string(detail).c_str()));
+      absl::StrCat("postgresql ", what, ": ", FirstLine(detail));
   if (PQstatus(conn_) != CONNECTION_OK) return absl::UnavailableError(message);
   return absl::InternalError(message);
 }

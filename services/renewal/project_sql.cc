@@ -84,6 +84,13 @@ constexpr SqlColumn kDerivedColumns[] = {
 
 }  // namespace
 
+int DerivedIndex(absl::string_view column) {
+  for (size_t i = 0; i < std::size(kDerivedColumns); ++i) {
+    if (column == kDerivedColumns[i].name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
 const ResourceRows& ProjectRows() {
   static const auto* rows = new ResourceRows("projects", "project_payloads", kDerivedColumns);
   return *rows;

@@ -79,10 +79,8 @@ std::string RollupSchemaSql();
 inline constexpr const char* kRollupColumns[] = {"kind",        "phase",
                                                 "sub_district", "zone",
                                                 "lead_department", "completion_year"};
-// Where each rollup column is among DerivedValues(), and the totals.
-inline constexpr int kRollupValueIndexes[] = {1, 2, 3, 4, 5, 14};
-inline constexpr int kDeletedValueIndex = 0;
-inline constexpr int kTotalsValueIndex = 15;
+// Where the derived column `column` (e.g. "totals") is among DerivedValues().
+int DerivedIndex(absl::string_view column);
 // The grouping sets, as bit masks over kRollupColumns (bit i: column i),
 // from the fewest combinations to the most; the last holds every dimension.
 inline constexpr uint32_t kRollupSets[] = {

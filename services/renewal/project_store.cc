@@ -90,8 +90,8 @@ absl::Status AddTotals(absl::string_view packed, int64_t* sums) {
 // DerivedValues(): the set first, then each dimension, or 0 or "" outside it.
 std::vector<SqlArg> RollupKey(const std::vector<SqlArg>& derived, uint32_t set) {
   std::vector<SqlArg> key = {int64_t{set}};
-  for (size_t i = 0; i < std::size(kRollupValueIndexes); ++i) {
-    const SqlArg& value = derived[kRollupValueIndexes[i]];
+  for (size_t i = 0; i < std::size(kRollupColumns); ++i) {
+    const SqlArg& value = derived[DerivedIndex(kRollupColumns[i])];
     if ((set >> i) & 1) {
       key.push_back(value);
     } else {
@@ -143,8 +143,9 @@ absl::Status AddToRollup(SqlDb* db, const std::vector<SqlArg>& key, const Rollup
 // totals, or nothing when it is deleted (or does not exist yet).
 RollupDelta PartOf(const std::vector<SqlArg>* derived) {
   RollupDelta part{0, std::vector<int64_t>(2 * QuantityCount(), 0)};
-  if (derived == nullptr || std::get<int64_t>((*derived)[kDeletedValueIndex]) != 0) return part;
-  const absl::string_view packed = std::get<SqlBlob>((*derived)[kTotalsValueIndex]).bytes;
+  static const int deleted = DerivedIndex("deleted"), totals = DerivedIndex("totals");
+  if (derived == nullptr || std::get<int64_t>((*derived)[deleted]) != 0) return part;
+  const absl::string_view packed = std::get<SqlBlob>((*derived)[totals]).bytes;
   part.count = 1;
   for (size_t i = 0; i < part.totals.size(); ++i) part.totals[i] = TotalAt(packed, i);
   return part;
@@ -515,7 +516,7 @@ absl::StatusOr<v1::Project> ProjectStore::Create(const Identity& caller,
     absl::MutexLock lock(&write_mu_);
     RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
       RollupChanges rollup;
-      ASSIGN_OR_RETURN(result, Insert(caller, created, now, &rollup));
+      ASSIGN_OR_RETURN(result, Insert(caller, std::move(created), now, &rollup));
       return WriteRollup(writer_, rollup);
     }));
   }
@@ -548,7 +549,7 @@ absl::Status ProjectStore::BatchCreate(const Identity& caller,
       results.clear();
       RollupChanges rollup;
       for (size_t i = 0; i < checked.size(); ++i) {
-        absl::StatusOr<v1::Project> made = Insert(caller, checked[i], now, &rollup);
+        absl::StatusOr<v1::Project> made = Insert(caller, std::move(checked[i]), now, &rollup);
         if (!made.ok()) return about(static_cast<int>(i), made.status());
         results.push_back(*std::move(made));
       }

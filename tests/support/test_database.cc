@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/status_macros.h"
 #include "common/storage/open_database.h"
+#include "gtest/gtest.h"
 #include "tests/support/child_process.h"
 #include "tests/support/postgres_server.h"
 
@@ -14,6 +15,20 @@ namespace jiangan::testing {
 bool TestingOnPostgres() {
   const char* engine = std::getenv("JIANGAN_TEST_ENGINE");
   return engine != nullptr && absl::string_view(engine) == "postgres";
+}
+
+int64_t QueryInt64(SqlDb* db, const std::string& sql) {
+  absl::StatusOr<SqlStatement> statement = db->Prepare(sql);
+  if (!statement.ok()) {
+    ADD_FAILURE() << sql << ": " << statement.status();
+    return -1;
+  }
+  absl::StatusOr<bool> row = statement->Step();
+  if (!row.ok() || !*row) {
+    ADD_FAILURE() << sql << ": no row (" << row.status() << ")";
+    return -1;
+  }
+  return statement->ColumnInt64(0);
 }
 
 absl::StatusOr<TestDatabase> TestDatabase::Create(const std::string& purpose) {

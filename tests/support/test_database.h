@@ -4,6 +4,7 @@
 #ifndef JIANGAN_TESTS_SUPPORT_TEST_DATABASE_H_
 #define JIANGAN_TESTS_SUPPORT_TEST_DATABASE_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -14,6 +15,10 @@ namespace jiangan::testing {
 
 // Whether JIANGAN_TEST_ENGINE is "postgres" (else SQLite).
 bool TestingOnPostgres();
+
+// The first column of the first row of `sql` on `db`, as an integer; a
+// test failure (and -1) if the query fails or returns no row.
+int64_t QueryInt64(SqlDb* db, const std::string& sql);
 
 class TestDatabase {
  public:

@@ -13,6 +13,7 @@ namespace jiangan {
 namespace {
 
 using ::jiangan::testing::IsOk;
+using ::jiangan::testing::QueryInt64;
 using ::jiangan::testing::StatusIs;
 using ::testing::HasSubstr;
 
@@ -22,11 +23,6 @@ class SchemaMigrationsTest : public ::testing::Test {
     auto db = database_.Connect();
     EXPECT_TRUE(db.ok()) << db.status();
     return db.ok() ? *std::move(db) : nullptr;
-  }
-  int64_t Count(SqlDb* db, const std::string& sql) {
-    auto statement = db->Prepare(sql);
-    EXPECT_TRUE(statement.ok() && *statement->Step());
-    return statement->ColumnInt64(0);
   }
 
   const jiangan::testing::TestDatabase database_ =
@@ -46,7 +42,7 @@ TEST_F(SchemaMigrationsTest, CreatesANewDatabaseAtTheLastVersion) {
   ASSERT_THAT(MigrateSchema(db.get(), v3_), IsOk());
   EXPECT_EQ(*db->SchemaVersion(), 3);
   EXPECT_THAT(db->Exec("INSERT INTO things (id, note) VALUES ('a', 'b')"), IsOk());
-  EXPECT_EQ(Count(db.get(), "SELECT COUNT(*) FROM step_runs"), 2);
+  EXPECT_EQ(QueryInt64(db.get(), "SELECT COUNT(*) FROM step_runs"), 2);
 }
 
 TEST_F(SchemaMigrationsTest, RunsOnlyTheStepsADatabaseHasNotHad) {
@@ -56,8 +52,8 @@ TEST_F(SchemaMigrationsTest, RunsOnlyTheStepsADatabaseHasNotHad) {
   ASSERT_THAT(MigrateSchema(db.get(), v3_), IsOk());
   ASSERT_THAT(MigrateSchema(db.get(), v3_), IsOk());
   EXPECT_EQ(*db->SchemaVersion(), 3);
-  EXPECT_EQ(Count(db.get(), "SELECT COUNT(*) FROM step_runs WHERE version = 3"), 1);
-  EXPECT_EQ(Count(db.get(), "SELECT COUNT(*) FROM things WHERE id = 'kept'"), 1);
+  EXPECT_EQ(QueryInt64(db.get(), "SELECT COUNT(*) FROM step_runs WHERE version = 3"), 1);
+  EXPECT_EQ(QueryInt64(db.get(), "SELECT COUNT(*) FROM things WHERE id = 'kept'"), 1);
 }
 
 TEST_F(SchemaMigrationsTest, RefusesADatabaseNewerThanTheBinary) {
@@ -85,7 +81,7 @@ TEST_F(SchemaMigrationsTest, AFailedStepLeavesTheDatabaseAsItWas) {
       v2_[0], {3, "INSERT INTO step_runs VALUES (3); SELECT * FROM no_such_table;"}};
   EXPECT_FALSE(MigrateSchema(db.get(), broken).ok());
   EXPECT_EQ(*db->SchemaVersion(), 2);
-  EXPECT_EQ(Count(db.get(), "SELECT COUNT(*) FROM step_runs WHERE version = 3"), 0);
+  EXPECT_EQ(QueryInt64(db.get(), "SELECT COUNT(*) FROM step_runs WHERE version = 3"), 0);
 }
 
 TEST_F(SchemaMigrationsTest, ReplicasStartingTogetherRunEachStepOnce) {
@@ -99,7 +95,7 @@ TEST_F(SchemaMigrationsTest, ReplicasStartingTogetherRunEachStepOnce) {
   }
   for (std::thread& thread : threads) thread.join();
   for (const absl::Status& result : results) EXPECT_THAT(result, IsOk());
-  EXPECT_EQ(Count(replicas[0].get(), "SELECT COUNT(*) FROM step_runs"), 2);
+  EXPECT_EQ(QueryInt64(replicas[0].get(), "SELECT COUNT(*) FROM step_runs"), 2);
 }
 
 }  // namespace

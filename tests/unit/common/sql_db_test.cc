@@ -16,6 +16,7 @@ namespace jiangan {
 namespace {
 
 using ::jiangan::testing::IsOk;
+using ::jiangan::testing::QueryInt64;
 using ::jiangan::testing::StatusIs;
 using ::testing::HasSubstr;
 
@@ -28,13 +29,6 @@ class SqlDbTest : public ::testing::Test {
     ASSERT_THAT(db_->Exec("CREATE TABLE things (seq INTEGER PRIMARY KEY AUTOINCREMENT, "
                           "n INTEGER, s TEXT, b BLOB, r REAL)"),
                 IsOk());
-  }
-
-  int64_t Count(SqlDb* db, const std::string& sql) {
-    auto statement = db->Prepare(sql);
-    EXPECT_THAT(statement.status(), IsOk());
-    EXPECT_TRUE(statement.ok() && *statement->Step());
-    return statement.ok() ? statement->ColumnInt64(0) : -1;
   }
 
   const jiangan::testing::TestDatabase database_ =
@@ -96,7 +90,7 @@ TEST_F(SqlDbTest, NextSeqReservesTheSeqOfTheNextInsert) {
     }),
                 IsOk());
   }
-  EXPECT_EQ(Count(db_.get(), "SELECT MAX(seq) FROM things"), last);
+  EXPECT_EQ(QueryInt64(db_.get(), "SELECT MAX(seq) FROM things"), last);
 }
 
 TEST_F(SqlDbTest, AFailedTransactionLeavesNothing) {
@@ -110,7 +104,7 @@ TEST_F(SqlDbTest, AFailedTransactionLeavesNothing) {
     return db_->Exec("INSERT INTO no_such_table VALUES (1)");
   }),
               StatusIs(absl::StatusCode::kInternal, HasSubstr("no_such_table")));
-  EXPECT_EQ(Count(db_.get(), "SELECT COUNT(*) FROM things"), 0);
+  EXPECT_EQ(QueryInt64(db_.get(), "SELECT COUNT(*) FROM things"), 0);
 }
 
 TEST_F(SqlDbTest, AStatementMayRunWhileAnotherIsHalfRead) {
@@ -128,7 +122,7 @@ TEST_F(SqlDbTest, AStatementMayRunWhileAnotherIsHalfRead) {
     ASSERT_THAT(update->Run(), IsOk());
   }
   EXPECT_EQ(sum, 10);
-  EXPECT_EQ(Count(db_.get(), "SELECT COUNT(*) FROM things WHERE s = 'seen'"), 5);
+  EXPECT_EQ(QueryInt64(db_.get(), "SELECT COUNT(*) FROM things WHERE s = 'seen'"), 5);
 }
 
 TEST_F(SqlDbTest, WritersOnSeveralConnectionsTakeTurns) {
@@ -156,7 +150,7 @@ TEST_F(SqlDbTest, WritersOnSeveralConnectionsTakeTurns) {
     });
   }
   for (std::thread& writer : writers) writer.join();
-  EXPECT_EQ(Count(db_.get(), "SELECT n FROM things"), kWriters * kIncrements);
+  EXPECT_EQ(QueryInt64(db_.get(), "SELECT n FROM things"), kWriters * kIncrements);
 }
 
 TEST_F(SqlDbTest, BadSqlIsAnErrorThatSaysWhy) {
