@@ -31,18 +31,32 @@ std::string UpdateSql(const std::string& table, absl::Span<const SqlColumn> deri
   return absl::StrCat("UPDATE ", table, " SET ", assignments, " WHERE seq = ?");
 }
 
+std::vector<std::string> NamesOf(absl::Span<const SqlColumn> columns) {
+  std::vector<std::string> names;
+  for (const SqlColumn& column : columns) names.emplace_back(column.name);
+  return names;
+}
+
 }  // namespace
 
 ResourceRows::ResourceRows(std::string table, std::string payload_table,
                            absl::Span<const SqlColumn> derived)
     : table_(std::move(table)),
       payload_table_(std::move(payload_table)),
+      derived_names_(NamesOf(derived)),
       create_sql_(CreateSql(table_, payload_table_, derived)),
       source_(absl::StrCat(table_, " JOIN ", payload_table_, " USING (seq)")),
       insert_sql_(InsertSql(table_, derived)),
       update_sql_(UpdateSql(table_, derived)) {}
 
 std::string ResourceRows::SchemaSql() const { return create_sql_; }
+
+int ResourceRows::DerivedIndex(absl::string_view column) const {
+  for (size_t i = 0; i < derived_names_.size(); ++i) {
+    if (derived_names_[i] == column) return static_cast<int>(i);
+  }
+  return -1;
+}
 
 absl::Status ResourceRows::Decode(const SqlStatement& row,
                                   google::protobuf::Message* resource) {

@@ -39,6 +39,10 @@ class ResourceRows {
   // CREATE TABLE IF NOT EXISTS for both tables.
   std::string SchemaSql() const;
 
+  // Where the derived column `column` is in binding order; -1 if it is not
+  // one of them.
+  int DerivedIndex(absl::string_view column) const;
+
   // What a page query selects (seq first, payload last but the sort key)
   // and from where: see ListResourcePage.
   static constexpr char kColumns[] = "seq, id, version, deleted, payload";
@@ -82,6 +86,7 @@ class ResourceRows {
  private:
   const std::string table_;
   const std::string payload_table_;
+  const std::vector<std::string> derived_names_;
   const std::string create_sql_;
   const std::string source_;
   const std::string insert_sql_;

@@ -49,6 +49,51 @@ void AndBool(const char* column, bool has, bool value, SqlWhere* where) {
   if (has) where->And(absl::StrCat(column, " = ?"), {int64_t{value}});
 }
 
+// What a LeadFilter may name besides company names and update times, in
+// the order of the stay and funds rollups' first dimensions.
+const std::vector<SqlColumn>& FilterDimensions() {
+  static const auto* columns = new std::vector<SqlColumn>{
+      {"stage", "INTEGER NOT NULL"},          {"industry", "INTEGER NOT NULL"},
+      {"channel", "INTEGER NOT NULL"},        {"owner_department", "TEXT NOT NULL"},
+      {"headquarters", "INTEGER NOT NULL"},   {"key_enterprise", "INTEGER NOT NULL"},
+      {"head_enterprise", "INTEGER NOT NULL"}, {"foreign_invested", "INTEGER NOT NULL"},
+      {"major_project", "INTEGER NOT NULL"}};
+  return *columns;
+}
+
+// The filter dimensions plus `extra`, for the stay and funds rollups.
+std::vector<SqlColumn> FilterDimensionsAnd(std::initializer_list<SqlColumn> extra) {
+  std::vector<SqlColumn> columns = FilterDimensions();
+  columns.insert(columns.end(), extra);
+  return columns;
+}
+
+// The sets of the stay and funds rollups, over the filter dimensions (bits
+// 0 to 8); `always` adds their own dimensions to every set.
+std::vector<uint32_t> FilterSets(uint32_t always) {
+  return {always,                   // everything
+          always | 0b000000001,     // stage
+          always | 0b000000110,     // industry, channel
+          always | 0b000001000,     // owner department
+          always | 0b111110000,     // the five flags
+          always | 0b000001111};    // stage, industry, channel, owner department
+}
+
+// The bits of the dimensions `filter` names in `rollup`.
+uint32_t FilterBits(const v1::LeadFilter& filter, const Rollup& rollup) {
+  uint32_t bits = 0;
+  if (filter.stages_size() > 0) bits |= rollup.Bit("stage");
+  if (filter.industries_size() > 0) bits |= rollup.Bit("industry");
+  if (filter.channels_size() > 0) bits |= rollup.Bit("channel");
+  if (!filter.owner_department().empty()) bits |= rollup.Bit("owner_department");
+  if (filter.has_headquarters()) bits |= rollup.Bit("headquarters");
+  if (filter.has_key_enterprise()) bits |= rollup.Bit("key_enterprise");
+  if (filter.has_head_enterprise()) bits |= rollup.Bit("head_enterprise");
+  if (filter.has_foreign_invested()) bits |= rollup.Bit("foreign_invested");
+  if (filter.has_major_project()) bits |= rollup.Bit("major_project");
+  return bits;
+}
+
 }  // namespace
 
 const ResourceRows& LeadRows() {
@@ -97,6 +142,98 @@ std::string SchemaSql() {
       "CREATE TABLE IF NOT EXISTS lead_stage_entries (lead_seq INTEGER NOT NULL, "
       "entered_stage INTEGER NOT NULL, enter_day INTEGER NOT NULL);"
       "CREATE INDEX IF NOT EXISTS lead_stage_entries_day ON lead_stage_entries(enter_day);");
+}
+
+const Rollup& LeadRollup() {
+  static const auto* rollup = new Rollup(RollupLayout{
+      .table = "lead_rollups",
+      .dimensions = {{"stage", "INTEGER NOT NULL"},
+                     {"furthest_stage", "INTEGER NOT NULL"},
+                     {"industry", "INTEGER NOT NULL"},
+                     {"channel", "INTEGER NOT NULL"},
+                     {"owner_department", "TEXT NOT NULL"},
+                     {"headquarters", "INTEGER NOT NULL"},
+                     {"key_enterprise", "INTEGER NOT NULL"},
+                     {"head_enterprise", "INTEGER NOT NULL"},
+                     {"foreign_invested", "INTEGER NOT NULL"},
+                     {"major_project", "INTEGER NOT NULL"},
+                     {"create_month", "TEXT NOT NULL"},
+                     {"agreement_month", "TEXT NOT NULL"}},
+      // The funnel needs the stage and the furthest stage in every set.
+      .sets = {0b000000000011,    // the stages alone
+               0b000000001111,    // industry, channel
+               0b000000010011,    // owner department
+               0b001111100011,    // the five flags
+               0b010000000011,    // month created
+               0b100000000011,    // month of agreement
+               0b000000011111},   // industry, channel, owner department
+      .count_column = "lead_count",
+      .sums_column = "sums",
+      .sum_names = {"lead.intended_investment_yuan", "lead.signed_investment_yuan",
+                    "lead.arrived_investment_yuan"}});
+  return *rollup;
+}
+
+const Rollup& StayRollup() {
+  static const auto* rollup = new Rollup(RollupLayout{
+      .table = "lead_stay_rollups",
+      .dimensions = FilterDimensionsAnd(
+          {{"stay_stage", "INTEGER NOT NULL"}, {"stay_days", "INTEGER NOT NULL"}}),
+      .sets = FilterSets(0b11000000000),
+      .count_column = "stay_count",
+      .sums_column = "sums",
+      .sum_names = {}});
+  return *rollup;
+}
+
+const Rollup& FundsRollup() {
+  static const auto* rollup = new Rollup(RollupLayout{
+      .table = "lead_funds_rollups",
+      .dimensions = FilterDimensionsAnd({{"arrival_month", "INTEGER NOT NULL"}}),
+      .sets = FilterSets(0b1000000000),
+      .count_column = "entry_count",
+      .sums_column = "sums",
+      .sum_names = {"funds_entry.amount_yuan"}});
+  return *rollup;
+}
+
+std::string RollupSchemaSql() {
+  return absl::StrCat(
+      LeadRollup().SchemaSql(), StayRollup().SchemaSql(), FundsRollup().SchemaSql(),
+      "CREATE INDEX IF NOT EXISTS lead_stage_stays_lead ON lead_stage_stays(lead_seq);"
+      "CREATE INDEX IF NOT EXISTS funds_entries_lead_seq ON funds_entries(lead_seq);");
+}
+
+std::optional<LeadRollupSets> RollupSetsFor(const v1::SummarizeLeadsRequest& request) {
+  const v1::LeadFilter& filter = request.filter();
+  if (!filter.company_name_contains().empty() || filter.has_updated_since() ||
+      request.has_window_start() || request.has_window_end()) {
+    return std::nullopt;
+  }
+  const Rollup& leads = LeadRollup();
+  uint32_t grouped = 0;
+  for (int grouping : request.group_by()) {
+    switch (grouping) {
+      case v1::BY_STAGE: grouped |= leads.Bit("stage"); break;
+      case v1::BY_INDUSTRY: grouped |= leads.Bit("industry"); break;
+      case v1::BY_CHANNEL: grouped |= leads.Bit("channel"); break;
+      case v1::BY_OWNER_DEPARTMENT: grouped |= leads.Bit("owner_department"); break;
+      case v1::BY_CREATE_MONTH: grouped |= leads.Bit("create_month"); break;
+      case v1::BY_AGREEMENT_MONTH: grouped |= leads.Bit("agreement_month"); break;
+      case v1::BY_HEADQUARTERS: grouped |= leads.Bit("headquarters"); break;
+      case v1::BY_KEY_ENTERPRISE: grouped |= leads.Bit("key_enterprise"); break;
+      case v1::BY_HEAD_ENTERPRISE: grouped |= leads.Bit("head_enterprise"); break;
+      case v1::BY_FOREIGN_INVESTED: grouped |= leads.Bit("foreign_invested"); break;
+      case v1::BY_MAJOR_PROJECT: grouped |= leads.Bit("major_project"); break;
+      default: return std::nullopt;  // a group per lead is a row per lead
+    }
+  }
+  std::optional<uint32_t> lead_set = leads.SetCovering(grouped | FilterBits(filter, leads));
+  std::optional<uint32_t> stay_set = StayRollup().SetCovering(FilterBits(filter, StayRollup()));
+  std::optional<uint32_t> funds_set =
+      FundsRollup().SetCovering(FilterBits(filter, FundsRollup()));
+  if (!lead_set || !stay_set || !funds_set) return std::nullopt;
+  return LeadRollupSets{*lead_set, *stay_set, *funds_set};
 }
 
 std::vector<SqlArg> DerivedValues(const v1::Lead& lead) {

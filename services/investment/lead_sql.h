@@ -7,12 +7,14 @@
 #define JIANGAN_SERVICES_INVESTMENT_LEAD_SQL_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
 #include "common/storage/resource_rows.h"
+#include "common/storage/rollup.h"
 #include "common/storage/sql_query.h"
 #include "jiangan/investment/v1/investment.pb.h"
 
@@ -36,6 +38,32 @@ inline constexpr char kInsertStageEntrySql[] =
 // The clause selecting what `filter` selects; INVALID_ARGUMENT naming the
 // filter's field when a value breaks its rules.
 absl::StatusOr<SqlWhere> FilterSql(const v1::LeadFilter& filter, bool show_deleted);
+
+// The summary rollups of live leads (see common/storage/rollup.h), added by
+// schema version 3, so that a summary without a window reads rows bounded
+// by the dimensions' cardinalities instead of a row per lead:
+// - leads by stage, furthest stage and what a summary groups on, summing
+//   intended, signed and arrived investment (groups and the funnel);
+// - stays by what a filter names, the stage left and the days spent in it
+//   (median days per stage);
+// - funds entries by what a filter names and the month of arrival, as
+//   year * 100 + month, summing their amounts (funds by month).
+// Dimensions are named as the leads' own columns, so FilterSql reads them.
+const Rollup& LeadRollup();
+const Rollup& StayRollup();
+const Rollup& FundsRollup();
+// Schema version 3: the three rollups' tables, and the indexes that find a
+// lead's stays and funds entries when its rollup items move.
+std::string RollupSchemaSql();
+
+// The grouping set of each rollup that answers `request`; nullopt when it
+// asks for a window, filters by name or update time, or groups by lead.
+struct LeadRollupSets {
+  uint32_t leads = 0;
+  uint32_t stays = 0;
+  uint32_t funds = 0;
+};
+std::optional<LeadRollupSets> RollupSetsFor(const v1::SummarizeLeadsRequest& request);
 
 // The fields ListLeadsRequest.order_by may name.
 absl::Span<const OrderField> LeadOrderFields();

@@ -5,6 +5,7 @@
 
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -32,9 +33,10 @@ namespace {
 using google::protobuf::util::TimeUtil;
 
 constexpr char kCollection[] = "leads";
-// Layout of the tables; PRAGMA user_version holds it.
-// Version 2 added the stage entries that windows read.
-constexpr int kSchemaVersion = 2;
+// Layouts of the tables. Version 2 added the stage entries that windows
+// read; version 3 the summary rollups.
+constexpr int kFirstSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 // How long computed stage medians are reused.
 constexpr absl::Duration kMediansLifetime = absl::Minutes(1);
 
@@ -44,6 +46,38 @@ absl::StatusOr<std::string> ParseLeadName(absl::string_view name, absl::string_v
 
 int64_t DayOfTime(const google::protobuf::Timestamp& time) {
   return DayNumber(ChinaDayOf(absl::FromUnixSeconds(time.seconds())));
+}
+
+// Days spent in a stage before leaving it: how many stays took each.
+using StayDays = absl::btree_map<int64_t, int64_t>;
+
+// The (n/2)-th smallest (from 0) of the n stays, if there are any.
+std::optional<int64_t> MedianOf(const StayDays& days) {
+  int64_t n = 0;
+  for (const auto& [day, count] : days) n += count;
+  int64_t before = 0;
+  for (const auto& [day, count] : days) {
+    before += count;
+    if (before > n / 2) return day;
+  }
+  return std::nullopt;
+}
+
+// A funds rollup's month: year * 100 + month of the arrival day.
+int64_t ArrivalMonth(int64_t arrival_day) {
+  const absl::CivilDay day = FromDayNumber(arrival_day);
+  return day.year() * 100 + day.month();
+}
+
+// The dimension values of `rollup` for an item of a lead whose derived
+// column `name` holds derived[LeadRows().DerivedIndex(name)], or for the
+// item's own dimensions (a stay's stage and days, an entry's month), `own`.
+std::vector<SqlArg> ItemDimensions(const Rollup& rollup, const std::vector<SqlArg>& derived,
+                                   const absl::flat_hash_map<std::string, SqlArg>& own) {
+  return rollup.DimensionsOf([&](absl::string_view name) -> const SqlArg& {
+    if (auto it = own.find(name); it != own.end()) return it->second;
+    return derived[LeadRows().DerivedIndex(name)];
+  });
 }
 
 }  // namespace
@@ -62,7 +96,8 @@ absl::StatusOr<std::unique_ptr<LeadStore>> LeadStore::Open(SqlDb* db,
                                                            LeadStoreOptions options) {
   std::unique_ptr<LeadStore> store(new LeadStore(db, std::move(options)));
   RETURN_IF_ERROR(MigrateSchema(
-      db, {{SchemaStep{kSchemaVersion, absl::StrCat(SchemaSql(), store->changes_.SchemaSql())}}}));
+      db, {{SchemaStep{kFirstSchemaVersion, absl::StrCat(SchemaSql(), store->changes_.SchemaSql())},
+            SchemaStep{kSchemaVersion, RollupSchemaSql(), FillRollups}}}));
   RETURN_IF_ERROR(store->readers_->Open(*db, std::max(1, store->options_.reader_connections)));
   return store;
 }
@@ -277,7 +312,14 @@ absl::Status LeadStore::FindSimilar(const v1::FindSimilarLeadsRequest& request,
 
 absl::Status LeadStore::Summarize(const v1::SummarizeLeadsRequest& request,
                                   v1::SummarizeLeadsResponse* response) const {
-  ASSIGN_OR_RETURN(const SqlWhere where, FilterSql(request.filter(), /*show_deleted=*/false));
+  // Without a window, and filtering and grouping within the rollups'
+  // dimensions, a summary reads rows per combination of them; otherwise a
+  // row per lead. The rollups hold live leads only and have no "deleted"
+  // column, hence no such condition.
+  const std::optional<LeadRollupSets> sets = RollupSetsFor(request);
+  const bool from_rollup = sets.has_value();
+  ASSIGN_OR_RETURN(const SqlWhere where,
+                   FilterSql(request.filter(), /*show_deleted=*/from_rollup));
   if (request.funds_year() != 0 && (request.funds_year() < 1900 || request.funds_year() > 2200)) {
     return absl::InvalidArgumentError(
         absl::StrCat("funds_year: must be 1900 to 2200, got ", request.funds_year()));
@@ -295,14 +337,25 @@ absl::Status LeadStore::Summarize(const v1::SummarizeLeadsRequest& request,
   std::vector<std::string> columns;
   for (const LeadDimension& dimension : dimensions) columns.push_back(dimension.sql);
   const int keys = static_cast<int>(dimensions.size());
-  columns.insert(columns.end(), {"intended", "signed", "arrived", "stage", "furthest_stage"});
-  const std::string groups_sql = absl::StrCat("SELECT ", absl::StrJoin(columns, ", "),
-                                              " FROM leads WHERE ", where.sql);
+  const std::string keys_sql = absl::StrJoin(columns, ", ") + (keys == 0 ? "" : ", ");
+  const std::string groups_sql =
+      from_rollup ? absl::StrCat("SELECT ", keys_sql,
+                                 "stage, furthest_stage, lead_count, sums FROM lead_rollups WHERE "
+                                 "grouping_set = ", sets->leads, " AND ", where.sql)
+                  : absl::StrCat("SELECT ", keys_sql,
+                                 "stage, furthest_stage, 1, intended, signed, arrived FROM leads "
+                                 "WHERE ", where.sql);
+  const std::string stays_sql =
+      from_rollup ? absl::StrCat("SELECT stay_stage, stay_days, stay_count FROM lead_stay_rollups "
+                                 "WHERE grouping_set = ", sets->stays, " AND ", where.sql)
+                  : absl::StrCat("SELECT stay_stage, stay_days, 1 FROM lead_stage_stays JOIN "
+                                 "leads ON leads.seq = lead_stage_stays.lead_seq WHERE ",
+                                 where.sql);
   // Sums are added here, exactly, every addition checked for overflow.
   absl::btree_map<std::vector<SqlArg>, v1::LeadGroup> groups;
   int64_t reached[v1::OPERATING + 1] = {};
   int64_t current[v1::LOST + 1] = {};
-  std::vector<std::vector<int64_t>> stays(v1::OPERATING + 1);
+  std::vector<StayDays> stays(v1::OPERATING + 1);
   int64_t monthly[13] = {};
   absl::btree_map<std::vector<SqlArg>, absl::btree_map<int, int64_t>> stage_entries;
   RETURN_IF_ERROR(readers_->With([&](SqlDb* db) -> absl::Status {
@@ -314,39 +367,42 @@ absl::Status LeadStore::Summarize(const v1::SummarizeLeadsRequest& request,
       if (!row) break;
       for (int k = 0; k < keys; ++k) key[k] = ColumnArg(stmt, k, dimensions[k].text);
       v1::LeadGroup& group = groups[key];
-      group.set_lead_count(group.lead_count() + 1);
+      const int64_t stage = stmt.ColumnInt64(keys);
+      const int64_t furthest = stmt.ColumnInt64(keys + 1);
+      const int64_t count = stmt.ColumnInt64(keys + 2);
+      int64_t values[3] = {};
+      if (from_rollup) {
+        RETURN_IF_ERROR(LeadRollup().AddSums(stmt.ColumnBlobView(keys + 3), values));
+      } else {
+        for (int v = 0; v < 3; ++v) values[v] = stmt.ColumnInt64(keys + 3 + v);
+      }
+      group.set_lead_count(group.lead_count() + count);
       int64_t sum = group.intended_investment_yuan();
-      RETURN_IF_ERROR(AddChecked(stmt.ColumnInt64(keys), &sum, "intended_investment_yuan"));
+      RETURN_IF_ERROR(AddChecked(values[0], &sum, "intended_investment_yuan"));
       group.set_intended_investment_yuan(sum);
       sum = group.signed_investment_yuan();
-      RETURN_IF_ERROR(AddChecked(stmt.ColumnInt64(keys + 1), &sum, "signed_investment_yuan"));
+      RETURN_IF_ERROR(AddChecked(values[1], &sum, "signed_investment_yuan"));
       group.set_signed_investment_yuan(sum);
       sum = group.arrived_investment_yuan();
-      RETURN_IF_ERROR(AddChecked(stmt.ColumnInt64(keys + 2), &sum, "arrived_investment_yuan"));
+      RETURN_IF_ERROR(AddChecked(values[2], &sum, "arrived_investment_yuan"));
       group.set_arrived_investment_yuan(sum);
-      const int64_t stage = stmt.ColumnInt64(keys + 3);
-      const int64_t furthest = stmt.ColumnInt64(keys + 4);
-      if (stage >= 0 && stage <= v1::LOST) ++current[stage];
-      for (int s = v1::LEAD; s <= std::min<int64_t>(furthest, v1::OPERATING); ++s) ++reached[s];
+      if (stage >= 0 && stage <= v1::LOST) current[stage] += count;
+      for (int s = v1::LEAD; s <= std::min<int64_t>(furthest, v1::OPERATING); ++s) {
+        reached[s] += count;
+      }
     }
-    ASSIGN_OR_RETURN(SqlStatement stay_stmt,
-                     db->Prepare(absl::StrCat("SELECT stay_stage, stay_days FROM lead_stage_stays "
-                                              "JOIN leads ON leads.seq = lead_stage_stays.lead_seq "
-                                              "WHERE ",
-                                              where.sql)));
+    ASSIGN_OR_RETURN(SqlStatement stay_stmt, db->Prepare(stays_sql));
     Bind(&stay_stmt, 1, where.args);
     while (true) {
       ASSIGN_OR_RETURN(const bool row, stay_stmt.Step());
       if (!row) break;
       const int64_t stage = stay_stmt.ColumnInt64(0);
       if (stage >= v1::LEAD && stage <= v1::OPERATING) {
-        stays[stage].push_back(stay_stmt.ColumnInt64(1));
+        stays[stage][stay_stmt.ColumnInt64(1)] += stay_stmt.ColumnInt64(2);
       }
     }
     if (windowed) {
-      const std::string keys_sql = absl::StrJoin(
-          std::vector<std::string>(columns.begin(), columns.begin() + keys), ", ");
-      const std::string select = keys == 0 ? "SELECT " : absl::StrCat("SELECT ", keys_sql, ", ");
+      const std::string select = absl::StrCat("SELECT ", keys_sql);
       ASSIGN_OR_RETURN(
           SqlStatement arrived,
           db->Prepare(absl::StrCat(select,
@@ -383,22 +439,38 @@ absl::Status LeadStore::Summarize(const v1::SummarizeLeadsRequest& request,
       }
     }
     if (request.funds_year() == 0) return absl::OkStatus();
-    const int64_t first = DayNumber(absl::CivilDay(request.funds_year(), 1, 1));
-    const int64_t last = DayNumber(absl::CivilDay(request.funds_year(), 12, 31));
-    ASSIGN_OR_RETURN(SqlStatement funds,
-                     db->Prepare(absl::StrCat(
-                         "SELECT arrival_day, amount_yuan FROM funds_entries JOIN leads ON "
-                         "leads.seq = funds_entries.lead_seq WHERE arrival_day BETWEEN ? AND ? "
-                         "AND ",
-                         where.sql)));
+    // By arrival day from the ledger, or by month (year * 100 + month) from
+    // the rollup.
+    const int64_t first = from_rollup ? request.funds_year() * 100 + 1
+                                      : DayNumber(absl::CivilDay(request.funds_year(), 1, 1));
+    const int64_t last = from_rollup ? request.funds_year() * 100 + 12
+                                     : DayNumber(absl::CivilDay(request.funds_year(), 12, 31));
+    ASSIGN_OR_RETURN(
+        SqlStatement funds,
+        db->Prepare(from_rollup
+                        ? absl::StrCat("SELECT arrival_month, sums FROM lead_funds_rollups WHERE "
+                                       "grouping_set = ", sets->funds,
+                                       " AND arrival_month BETWEEN ? AND ? AND ", where.sql)
+                        : absl::StrCat("SELECT arrival_day, amount_yuan FROM funds_entries JOIN "
+                                       "leads ON leads.seq = funds_entries.lead_seq WHERE "
+                                       "arrival_day BETWEEN ? AND ? AND ",
+                                       where.sql)));
     funds.BindInt64(1, first);
     funds.BindInt64(2, last);
     Bind(&funds, 3, where.args);
     while (true) {
       ASSIGN_OR_RETURN(const bool row, funds.Step());
       if (!row) break;
-      const int month = FromDayNumber(funds.ColumnInt64(0)).month();
-      RETURN_IF_ERROR(AddChecked(funds.ColumnInt64(1), &monthly[month], "funds_by_month"));
+      int64_t amount = 0;
+      int month = 0;
+      if (from_rollup) {
+        month = static_cast<int>(funds.ColumnInt64(0) % 100);
+        RETURN_IF_ERROR(FundsRollup().AddSums(funds.ColumnBlobView(1), &amount));
+      } else {
+        month = FromDayNumber(funds.ColumnInt64(0)).month();
+        amount = funds.ColumnInt64(1);
+      }
+      RETURN_IF_ERROR(AddChecked(amount, &monthly[month], "funds_by_month"));
     }
     return absl::OkStatus();
   }));
@@ -420,10 +492,8 @@ absl::Status LeadStore::Summarize(const v1::SummarizeLeadsRequest& request,
     const int64_t previous = s == v1::LEAD ? reached[s] : reached[s - 1];
     stage->set_conversion_percent(
         previous == 0 ? 0.0 : std::round(1000.0 * reached[s] / previous) / 10.0);
-    std::vector<int64_t>& days = stays[s];
-    if (!days.empty()) {
-      std::nth_element(days.begin(), days.begin() + days.size() / 2, days.end());
-      stage->set_median_days_in_stage(static_cast<int32_t>(days[days.size() / 2]));
+    if (std::optional<int64_t> median = MedianOf(stays[s])) {
+      stage->set_median_days_in_stage(static_cast<int32_t>(*median));
     }
   }
   response->set_lost_count(current[v1::LOST]);
@@ -447,7 +517,104 @@ absl::StatusOr<LeadStore::StoredLead> LeadStore::LoadForChange(const Identity& c
   ASSIGN_OR_RETURN(stored.row,
                    LeadRows().FindExisting(writer_, kCollection, id, deleted, &stored.lead));
   RETURN_IF_ERROR(CheckCanChange(caller, stored.lead.owner_department(), stored.lead.name()));
+  RETURN_IF_ERROR(GatherRollupItems(writer_, stored.row.seq, stored.lead, -1, /*children=*/true,
+                                    &stored.rollups));
   return stored;
+}
+
+absl::Status LeadStore::GatherRollupItems(SqlDb* db, int64_t seq, const v1::Lead& lead, int sign,
+                                          bool children, RollupWrites* writes) {
+  if (lead.has_delete_time()) return absl::OkStatus();
+  const std::vector<SqlArg> derived = DerivedValues(lead);
+  RETURN_IF_ERROR(LeadRollup().Record(
+      RollupItem{ItemDimensions(LeadRollup(), derived, {}),
+                 {lead.intended_investment_yuan(), lead.signed_investment_yuan(),
+                  lead.arrived_investment_yuan()}},
+      sign, &writes->leads));
+  if (!children) return absl::OkStatus();
+  ASSIGN_OR_RETURN(SqlStatement stays,
+                   db->Prepare("SELECT stay_stage, stay_days FROM lead_stage_stays "
+                               "WHERE lead_seq = ?"));
+  stays.BindInt64(1, seq);
+  while (true) {
+    ASSIGN_OR_RETURN(const bool row, stays.Step());
+    if (!row) break;
+    RETURN_IF_ERROR(StayRollup().Record(
+        RollupItem{ItemDimensions(StayRollup(), derived,
+                                  {{"stay_stage", stays.ColumnInt64(0)},
+                                   {"stay_days", stays.ColumnInt64(1)}}),
+                   {}},
+        sign, &writes->stays));
+  }
+  ASSIGN_OR_RETURN(SqlStatement funds,
+                   db->Prepare("SELECT arrival_day, amount_yuan FROM funds_entries "
+                               "WHERE lead_seq = ?"));
+  funds.BindInt64(1, seq);
+  while (true) {
+    ASSIGN_OR_RETURN(const bool row, funds.Step());
+    if (!row) break;
+    RETURN_IF_ERROR(FundsRollup().Record(
+        RollupItem{ItemDimensions(FundsRollup(), derived,
+                                  {{"arrival_month", ArrivalMonth(funds.ColumnInt64(0))}}),
+                   {funds.ColumnInt64(1)}},
+        sign, &writes->funds));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LeadStore::WriteRollups(SqlDb* db, const RollupWrites& writes) {
+  RETURN_IF_ERROR(LeadRollup().Write(db, writes.leads));
+  RETURN_IF_ERROR(StayRollup().Write(db, writes.stays));
+  return FundsRollup().Write(db, writes.funds);
+}
+
+absl::Status LeadStore::FillRollups(SqlDb* db) {
+  RollupWrites writes;
+  // One pass per table, each reading its items' dimensions from the joined
+  // lead row: no statement runs while another is half-read.
+  auto fill = [&](const Rollup& rollup, absl::string_view own_columns, absl::string_view from,
+                  auto item_of, RollupChanges* changes) -> absl::Status {
+    const std::vector<SqlColumn>& dimensions = rollup.layout().dimensions;
+    std::vector<std::string> selected;
+    for (const SqlColumn& column : dimensions) {
+      if (LeadRows().DerivedIndex(column.name) >= 0) selected.push_back(column.name);
+    }
+    ASSIGN_OR_RETURN(SqlStatement rows,
+                     db->Prepare(absl::StrCat("SELECT ", absl::StrJoin(selected, ", "), own_columns,
+                                              " FROM ", from, " WHERE deleted = 0")));
+    while (true) {
+      ASSIGN_OR_RETURN(const bool row, rows.Step());
+      if (!row) break;
+      RollupItem item;
+      for (size_t i = 0; i < selected.size(); ++i) {
+        item.dimensions.push_back(
+            ColumnArg(rows, static_cast<int>(i), absl::StartsWith(dimensions[i].type, "TEXT")));
+      }
+      item_of(rows, static_cast<int>(selected.size()), &item);
+      RETURN_IF_ERROR(rollup.Record(item, +1, changes));
+    }
+    return absl::OkStatus();
+  };
+  RETURN_IF_ERROR(fill(LeadRollup(), ", intended, signed, arrived", "leads",
+                       [](const SqlStatement& row, int at, RollupItem* item) {
+                         for (int v = 0; v < 3; ++v) item->values.push_back(row.ColumnInt64(at + v));
+                       },
+                       &writes.leads));
+  RETURN_IF_ERROR(fill(StayRollup(), ", stay_stage, stay_days",
+                       "lead_stage_stays JOIN leads ON leads.seq = lead_stage_stays.lead_seq",
+                       [](const SqlStatement& row, int at, RollupItem* item) {
+                         item->dimensions.push_back(row.ColumnInt64(at));
+                         item->dimensions.push_back(row.ColumnInt64(at + 1));
+                       },
+                       &writes.stays));
+  RETURN_IF_ERROR(fill(FundsRollup(), ", arrival_day, amount_yuan",
+                       "funds_entries JOIN leads ON leads.seq = funds_entries.lead_seq",
+                       [](const SqlStatement& row, int at, RollupItem* item) {
+                         item->dimensions.push_back(ArrivalMonth(row.ColumnInt64(at)));
+                         item->values.push_back(row.ColumnInt64(at + 1));
+                       },
+                       &writes.funds));
+  return WriteRollups(db, writes);
 }
 
 absl::Status LeadStore::CheckUsccFree(absl::string_view uscc, int64_t seq) {
@@ -526,6 +693,10 @@ absl::Status LeadStore::Rewrite(const Identity& caller, absl::string_view method
     stay.BindInt64(3, std::max<int64_t>(0, Today() - DayOfTime(left.enter_time())));
     RETURN_IF_ERROR(stay.Run());
   }
+  RollupWrites rollups = before.rollups;
+  RETURN_IF_ERROR(GatherRollupItems(writer_, before.row.seq, *lead, +1, /*children=*/true,
+                                    &rollups));
+  RETURN_IF_ERROR(WriteRollups(writer_, rollups));
   return changes_.Record(writer_, before.row.id,
                          TimeUtil::TimestampToMicroseconds(lead->update_time()), caller.principal,
                          method, before.lead, *lead);
@@ -622,6 +793,9 @@ absl::StatusOr<v1::Lead> LeadStore::Create(const Identity& caller,
           LeadRows().Insert(writer_, seq, id, request.request_id(), DerivedValues(lead), lead));
       RETURN_IF_ERROR(IndexName(seq, "", lead.company().normalized_name()));
       RETURN_IF_ERROR(RecordStageEntries(seq, 0, lead));
+      RollupWrites rollups;
+      RETURN_IF_ERROR(GatherRollupItems(writer_, seq, lead, +1, /*children=*/false, &rollups));
+      RETURN_IF_ERROR(WriteRollups(writer_, rollups));
       return changes_.Record(writer_, id, TimeUtil::TimestampToMicroseconds(lead.create_time()),
                              caller.principal, "CreateLead", v1::Lead(), lead);
     }));

@@ -27,6 +27,7 @@
 #include "common/identity/identity.h"
 #include "common/storage/change_log.h"
 #include "common/storage/resource_rows.h"
+#include "common/storage/rollup.h"
 #include "common/storage/sql_query.h"
 #include "common/storage/sql_db.h"
 #include "common/storage/sql_reader_pool.h"
@@ -79,9 +80,18 @@ class LeadStore {
                          v1::SummarizeLeadsResponse* response) const;
 
  private:
+  // A write's changes of the three summary rollups (see lead_sql.h).
+  struct RollupWrites {
+    RollupChanges leads;
+    RollupChanges stays;
+    RollupChanges funds;
+  };
   struct StoredLead {
     StoredRow row;
     v1::Lead lead;
+    // The lead's items taken out of the rollups, as loaded for a change:
+    // Rewrite puts the changed lead's back and writes the difference.
+    RollupWrites rollups;
   };
   // Median days in a stage before leaving it, and how many leads left it.
   struct StageMedian {
@@ -136,6 +146,15 @@ class LeadStore {
                                        v1::Lead* next,
                                        std::vector<std::pair<std::string, SqlArg>>* extra)>& make)
       ABSL_LOCKS_EXCLUDED(write_mu_);
+  // Gathers into `writes` that the items of `lead` (row `seq`) join (sign
+  // +1) or leave (-1) the rollups: the lead itself and, with `children`,
+  // each stay and funds entry it has, all under its dimensions; nothing
+  // when it is deleted.
+  static absl::Status GatherRollupItems(SqlDb* db, int64_t seq, const v1::Lead& lead, int sign,
+                                        bool children, RollupWrites* writes);
+  static absl::Status WriteRollups(SqlDb* db, const RollupWrites& writes);
+  // Fills the rollups from the stored leads (schema version 3).
+  static absl::Status FillRollups(SqlDb* db);
   // ALREADY_EXISTS naming the lead other than row `seq` that has `uscc`.
   absl::Status CheckUsccFree(absl::string_view uscc, int64_t seq)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);

@@ -15,59 +15,29 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 
-void StoreLittleEndian64(uint64_t value, char* out) {
-  for (int i = 0; i < 8; ++i) out[i] = static_cast<char>(value >> (8 * i));
-}
-
-uint64_t LoadLittleEndian64(const char* in) {
-  uint64_t value = 0;
-  for (int i = 0; i < 8; ++i) value |= uint64_t{static_cast<unsigned char>(in[i])} << (8 * i);
-  return value;
-}
-
-void AppendQuantities(const v1::Quantities& quantities, SqlBlob* blob) {
+std::vector<int64_t> ValuesOf(const v1::Quantities& quantities) {
   const auto* descriptor = v1::Quantities::descriptor();
+  std::vector<int64_t> values;
   for (int i = 0; i < descriptor->field_count(); ++i) {
-    char bytes[8];
-    StoreLittleEndian64(
-        static_cast<uint64_t>(quantities.GetReflection()->GetInt64(quantities, descriptor->field(i))),
-        bytes);
-    blob->bytes.append(bytes, sizeof(bytes));
+    values.push_back(quantities.GetReflection()->GetInt64(quantities, descriptor->field(i)));
   }
+  return values;
 }
 
 SqlBlob PackTotals(const v1::Quantities& planned, const v1::Quantities& achieved) {
-  SqlBlob blob;
-  AppendQuantities(planned, &blob);
-  AppendQuantities(achieved, &blob);
-  return blob;
+  std::vector<int64_t> values = ValuesOf(planned);
+  const std::vector<int64_t> second = ValuesOf(achieved);
+  values.insert(values.end(), second.begin(), second.end());
+  return PackValues(values);
 }
-
 
 }  // namespace
 
 int QuantityCount() { return v1::Quantities::descriptor()->field_count(); }
 
 SqlBlob PackQuantities(const v1::Quantities& quantities) {
-  SqlBlob blob;
-  AppendQuantities(quantities, &blob);
-  return blob;
+  return PackValues(ValuesOf(quantities));
 }
-
-SqlBlob PackValues(absl::Span<const int64_t> values) {
-  SqlBlob blob;
-  for (int64_t value : values) {
-    char bytes[8];
-    StoreLittleEndian64(static_cast<uint64_t>(value), bytes);
-    blob.bytes.append(bytes, sizeof(bytes));
-  }
-  return blob;
-}
-
-int64_t TotalAt(absl::string_view totals, int index) {
-  return static_cast<int64_t>(LoadLittleEndian64(totals.data() + 8 * index));
-}
-
 
 namespace {
 
@@ -83,13 +53,6 @@ constexpr SqlColumn kDerivedColumns[] = {
     {"completion_year", "INTEGER NOT NULL"}, {"totals", "BLOB NOT NULL"}};
 
 }  // namespace
-
-int DerivedIndex(absl::string_view column) {
-  for (size_t i = 0; i < std::size(kDerivedColumns); ++i) {
-    if (column == kDerivedColumns[i].name) return static_cast<int>(i);
-  }
-  return -1;
-}
 
 const ResourceRows& ProjectRows() {
   static const auto* rows = new ResourceRows("projects", "project_payloads", kDerivedColumns);
@@ -131,12 +94,33 @@ std::string OrderedFilterIndexesSql() {
   return sql;
 }
 
-std::string RollupSchemaSql() {
-  return "CREATE TABLE IF NOT EXISTS project_rollups (grouping_set INTEGER NOT NULL, kind "
-         "INTEGER NOT NULL, phase INTEGER NOT NULL, sub_district TEXT NOT NULL, zone TEXT NOT "
-         "NULL, lead_department TEXT NOT NULL, completion_year INTEGER NOT NULL, project_count "
-         "INTEGER NOT NULL, totals BLOB NOT NULL, PRIMARY KEY (grouping_set, kind, phase, "
-         "sub_district, zone, lead_department, completion_year));";
+const Rollup& ProjectRollup() {
+  static const Rollup* rollup = [] {
+    std::vector<std::string> sums;
+    for (const char* half : {"project.planned.", "project.achieved."}) {
+      const auto* descriptor = v1::Quantities::descriptor();
+      for (int i = 0; i < descriptor->field_count(); ++i) {
+        sums.push_back(absl::StrCat(half, descriptor->field(i)->name()));
+      }
+    }
+    return new Rollup(RollupLayout{
+        .table = "project_rollups",
+        .dimensions = {{"kind", "INTEGER NOT NULL"},
+                       {"phase", "INTEGER NOT NULL"},
+                       {"sub_district", "TEXT NOT NULL"},
+                       {"zone", "TEXT NOT NULL"},
+                       {"lead_department", "TEXT NOT NULL"},
+                       {"completion_year", "INTEGER NOT NULL"}},
+        .sets = {0b100011,    // kind, phase, completion_year
+                 0b001011,    // kind, phase, zone
+                 0b010011,    // kind, phase, lead_department
+                 0b000111,    // kind, phase, sub_district
+                 0b111111},   // everything
+        .count_column = "project_count",
+        .sums_column = "totals",
+        .sum_names = std::move(sums)});
+  }();
+  return *rollup;
 }
 
 std::optional<uint32_t> RollupSetFor(const v1::SummarizeProjectsRequest& request) {
@@ -145,27 +129,25 @@ std::optional<uint32_t> RollupSetFor(const v1::SummarizeProjectsRequest& request
       filter.has_updated_since() || request.has_window_start() || request.has_window_end()) {
     return std::nullopt;
   }
+  const Rollup& rollup = ProjectRollup();
   uint32_t needed = 0;
-  if (filter.kinds_size() > 0) needed |= 1u << 0;
-  if (filter.phases_size() > 0) needed |= 1u << 1;
-  if (!filter.sub_district().empty()) needed |= 1u << 2;
-  if (!filter.zone().empty()) needed |= 1u << 3;
-  if (!filter.lead_department().empty()) needed |= 1u << 4;
+  if (filter.kinds_size() > 0) needed |= rollup.Bit("kind");
+  if (filter.phases_size() > 0) needed |= rollup.Bit("phase");
+  if (!filter.sub_district().empty()) needed |= rollup.Bit("sub_district");
+  if (!filter.zone().empty()) needed |= rollup.Bit("zone");
+  if (!filter.lead_department().empty()) needed |= rollup.Bit("lead_department");
   for (int grouping : request.group_by()) {
     switch (grouping) {
-      case v1::BY_KIND: needed |= 1u << 0; break;
-      case v1::BY_PHASE: needed |= 1u << 1; break;
-      case v1::BY_SUB_DISTRICT: needed |= 1u << 2; break;
-      case v1::BY_ZONE: needed |= 1u << 3; break;
-      case v1::BY_LEAD_DEPARTMENT: needed |= 1u << 4; break;
-      case v1::BY_COMPLETION_YEAR: needed |= 1u << 5; break;
+      case v1::BY_KIND: needed |= rollup.Bit("kind"); break;
+      case v1::BY_PHASE: needed |= rollup.Bit("phase"); break;
+      case v1::BY_SUB_DISTRICT: needed |= rollup.Bit("sub_district"); break;
+      case v1::BY_ZONE: needed |= rollup.Bit("zone"); break;
+      case v1::BY_LEAD_DEPARTMENT: needed |= rollup.Bit("lead_department"); break;
+      case v1::BY_COMPLETION_YEAR: needed |= rollup.Bit("completion_year"); break;
       default: return std::nullopt;  // health moves with the calendar; projects are rows
     }
   }
-  for (uint32_t set : kRollupSets) {
-    if ((set & needed) == needed) return set;
-  }
-  return std::nullopt;
+  return rollup.SetCovering(needed);
 }
 
 int64_t Micros(const google::protobuf::Timestamp& time) {

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/storage/resource_rows.h"
+#include "common/storage/rollup.h"
 #include "common/storage/sql_query.h"
 #include "common/storage/sql_db.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -45,14 +46,10 @@ int QuantityCount();
 // A progress report's quantities packed as "totals" packs each half, for
 // the "reported" column of progress_reports.
 SqlBlob PackQuantities(const v1::Quantities& quantities);
-// `values` packed as "totals" packs them.
-SqlBlob PackValues(absl::Span<const int64_t> values);
 // Inserts that a project (bind project_seq, entered_phase, enter_day)
 // entered a phase on a day.
 inline constexpr char kInsertPhaseEntrySql[] =
     "INSERT INTO project_phase_entries (project_seq, entered_phase, enter_day) VALUES (?, ?, ?)";
-// The `index`-th value of a "totals" column.
-int64_t TotalAt(absl::string_view totals, int index);
 
 // The health rule (AssessHealth) as a SQL expression over the derived
 // columns, as of day `today`: plain CASE arithmetic that every engine runs
@@ -66,30 +63,11 @@ std::string HealthSql(int64_t today, const HealthThresholds& thresholds);
 // order and stops after the page instead of sorting every match.
 std::string OrderedFilterIndexesSql();
 
-// The summary rollup: for each of a few grouping sets (subsets of the
-// dimensions below), and each combination of their values that some live
-// (not deleted) project has, how many projects have it and their packed
-// totals summed. Kept in step with every project write, in the same
-// transaction, so that a summary whose filter and grouping stay within a
-// set reads a row per combination, whose number does not grow with the
-// projects, instead of a row per project. Schema version 3 added it.
-std::string RollupSchemaSql();
-// The rollup's dimensions, in order, as columns (the projects' own names);
-// a set's row holds 0 or "" in the columns outside the set.
-inline constexpr const char* kRollupColumns[] = {"kind",        "phase",
-                                                "sub_district", "zone",
-                                                "lead_department", "completion_year"};
-// Where the derived column `column` (e.g. "totals") is among DerivedValues().
-int DerivedIndex(absl::string_view column);
-// The grouping sets, as bit masks over kRollupColumns (bit i: column i),
-// from the fewest combinations to the most; the last holds every dimension.
-inline constexpr uint32_t kRollupSets[] = {
-    0b100011,  // kind, phase, completion_year
-    0b001011,  // kind, phase, zone
-    0b010011,  // kind, phase, lead_department
-    0b000111,  // kind, phase, sub_district
-    0b111111,  // everything
-};
+// The summary rollup of live (not deleted) projects by kind, phase,
+// sub-district, zone, lead department and completion year, in grouping
+// sets (see common/storage/rollup.h); each project's item sums its packed
+// totals. Schema version 3 added it.
+const Rollup& ProjectRollup();
 // The first grouping set that holds every dimension `request` filters or
 // groups on, if it asks for no window and no health or project grouping.
 std::optional<uint32_t> RollupSetFor(const v1::SummarizeProjectsRequest& request);

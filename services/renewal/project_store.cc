@@ -23,14 +23,7 @@
 
 namespace jiangan::renewal {
 
-// Projects in or out of one rollup row, and their totals.
-struct RollupDelta {
-  int64_t count = 0;
-  std::vector<int64_t> totals;
-};
-
 namespace {
-
 
 constexpr char kCollection[] = "projects";
 // Layouts of the tables below. Version 2 added the report months and phase
@@ -62,7 +55,7 @@ absl::Status AddPacked(absl::string_view packed, int first, int count, const cha
   }
   for (int q = 0; q < count; ++q) {
     const auto* field = v1::Quantities::descriptor()->field(q);
-    RETURN_IF_ERROR(AddChecked(TotalAt(packed, first + q), &sums[q],
+    RETURN_IF_ERROR(AddChecked(PackedValueAt(packed, first + q), &sums[q],
                                absl::StrCat(what, ".", field->name())));
   }
   return absl::OkStatus();
@@ -76,118 +69,36 @@ void SetQuantities(const int64_t* values, v1::Quantities* quantities) {
 }
 
 
-// Adds a packed "totals" value (planned, then achieved) to `sums`. A sum
-// past int64 is OUT_OF_RANGE naming project.planned.<field> (or achieved):
-// a write that would take a rollup there is refused, so no summary can.
-absl::Status AddTotals(absl::string_view packed, int64_t* sums) {
-  const int n = QuantityCount();
-  RETURN_IF_ERROR(AddPacked(packed, 0, n, "project.planned", sums));
-  return AddPacked(packed, n, n, "project.achieved", sums + n);
-}
-
-
-// The key of a project's row of the rollup's grouping set `set`, as its
-// DerivedValues(): the set first, then each dimension, or 0 or "" outside it.
-std::vector<SqlArg> RollupKey(const std::vector<SqlArg>& derived, uint32_t set) {
-  std::vector<SqlArg> key = {int64_t{set}};
-  for (size_t i = 0; i < std::size(kRollupColumns); ++i) {
-    const SqlArg& value = derived[DerivedIndex(kRollupColumns[i])];
-    if ((set >> i) & 1) {
-      key.push_back(value);
-    } else {
-      key.push_back(std::holds_alternative<std::string>(value) ? SqlArg(std::string())
-                                                               : SqlArg(int64_t{0}));
-    }
+// A project's item in the rollup, from its DerivedValues(): none when it is
+// deleted.
+std::optional<RollupItem> RollupItemOf(const std::vector<SqlArg>& derived) {
+  static const int deleted = ProjectRows().DerivedIndex("deleted"),
+                   totals = ProjectRows().DerivedIndex("totals");
+  if (std::get<int64_t>(derived[deleted]) != 0) return std::nullopt;
+  const Rollup& rollup = ProjectRollup();
+  RollupItem item;
+  item.dimensions = rollup.DimensionsOf([&](absl::string_view column) -> const SqlArg& {
+    return derived[ProjectRows().DerivedIndex(column)];
+  });
+  const absl::string_view packed = std::get<SqlBlob>(derived[totals]).bytes;
+  for (size_t i = 0; i < rollup.layout().sum_names.size(); ++i) {
+    item.values.push_back(PackedValueAt(packed, static_cast<int>(i)));
   }
-  return key;
-}
-
-// Adds `delta` to the rollup row `key`, making it or, when no project is
-// left in it, removing it. Every addition is checked.
-absl::Status AddToRollup(SqlDb* db, const std::vector<SqlArg>& key, const RollupDelta& delta) {
-  std::vector<std::string> conditions = {"grouping_set = ?"};
-  for (const char* column : kRollupColumns) conditions.push_back(absl::StrCat(column, " = ?"));
-  const std::string where = absl::StrJoin(conditions, " AND ");
-  ASSIGN_OR_RETURN(SqlStatement read,
-                   db->Prepare(absl::StrCat("SELECT project_count, totals FROM project_rollups "
-                                            "WHERE ", where)));
-  Bind(&read, 1, key);
-  ASSIGN_OR_RETURN(const bool found, read.Step());
-  std::vector<int64_t> totals = delta.totals;
-  int64_t count = delta.count;
-  if (found) {
-    count += read.ColumnInt64(0);
-    RETURN_IF_ERROR(AddTotals(read.ColumnBlobView(1), totals.data()));
-  }
-  if (count < 0) return absl::DataLossError("the summary rollup counts fewer projects than exist");
-  std::string sql;
-  std::vector<SqlArg> args;
-  if (count == 0) {
-    sql = absl::StrCat("DELETE FROM project_rollups WHERE ", where);
-  } else if (found) {
-    sql = absl::StrCat("UPDATE project_rollups SET project_count = ?, totals = ? WHERE ", where);
-    args = {count, PackValues(totals)};
-  } else {
-    sql = absl::StrCat("INSERT INTO project_rollups (project_count, totals, grouping_set, ",
-                       absl::StrJoin(kRollupColumns, ", "),
-                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    args = {count, PackValues(totals)};
-  }
-  args.insert(args.end(), key.begin(), key.end());
-  ASSIGN_OR_RETURN(SqlStatement write, db->Prepare(sql));
-  Bind(&write, 1, args);
-  return write.Run();
-}
-
-// A project's part of a rollup row, as its DerivedValues(): itself and its
-// totals, or nothing when it is deleted (or does not exist yet).
-RollupDelta PartOf(const std::vector<SqlArg>* derived) {
-  RollupDelta part{0, std::vector<int64_t>(2 * QuantityCount(), 0)};
-  static const int deleted = DerivedIndex("deleted"), totals = DerivedIndex("totals");
-  if (derived == nullptr || std::get<int64_t>((*derived)[deleted]) != 0) return part;
-  const absl::string_view packed = std::get<SqlBlob>((*derived)[totals]).bytes;
-  part.count = 1;
-  for (size_t i = 0; i < part.totals.size(); ++i) part.totals[i] = TotalAt(packed, i);
-  return part;
-}
-
-// Rollup changes are gathered over a transaction's writes, by row key, and
-// written once each at its end (a batch of creates touches few rows many
-// times).
-absl::Status Gather(const std::vector<SqlArg>& key, const RollupDelta& delta,
-                    RollupChanges* changes) {
-  RollupDelta& gathered = (*changes)[key];
-  gathered.totals.resize(delta.totals.size(), 0);
-  gathered.count += delta.count;
-  for (size_t i = 0; i < delta.totals.size(); ++i) {
-    RETURN_IF_ERROR(AddChecked(delta.totals[i], &gathered.totals[i], "project totals"));
-  }
-  return absl::OkStatus();
+  return item;
 }
 
 // Gathers a project's write for the rollup: from `before` (nullptr for a
 // create) to `after`, both as DerivedValues(). Where both fall in one row of
-// a set, only the difference counts.
+// a set, only the difference is written.
 absl::Status RecordInRollup(const std::vector<SqlArg>* before, const std::vector<SqlArg>& after,
                             RollupChanges* changes) {
-  const RollupDelta out = PartOf(before);
-  const RollupDelta in = PartOf(&after);
-  RollupDelta removal{-out.count, out.totals};
-  for (int64_t& value : removal.totals) value = -value;
-  for (uint32_t set : kRollupSets) {
-    if (out.count == 1) RETURN_IF_ERROR(Gather(RollupKey(*before, set), removal, changes));
-    if (in.count == 1) RETURN_IF_ERROR(Gather(RollupKey(after, set), in, changes));
+  if (before != nullptr) {
+    if (std::optional<RollupItem> out = RollupItemOf(*before)) {
+      RETURN_IF_ERROR(ProjectRollup().Record(*out, -1, changes));
+    }
   }
-  return absl::OkStatus();
-}
-
-// Writes the gathered changes; a row whose change came to nothing (an
-// update that stayed in it and kept its totals) is not touched.
-absl::Status WriteRollup(SqlDb* db, const RollupChanges& changes) {
-  for (const auto& [key, delta] : changes) {
-    const bool nothing = delta.count == 0 && std::all_of(delta.totals.begin(), delta.totals.end(),
-                                                         [](int64_t v) { return v == 0; });
-    if (!nothing) RETURN_IF_ERROR(AddToRollup(db, key, delta));
+  if (std::optional<RollupItem> in = RollupItemOf(after)) {
+    RETURN_IF_ERROR(ProjectRollup().Record(*in, +1, changes));
   }
   return absl::OkStatus();
 }
@@ -207,7 +118,7 @@ absl::Status FillRollup(SqlDb* db) {
       RETURN_IF_ERROR(RecordInRollup(nullptr, DerivedValues(project), &rollup));
     }
   }
-  return WriteRollup(db, rollup);
+  return ProjectRollup().Write(db, rollup);
 }
 
 }  // namespace
@@ -232,7 +143,7 @@ absl::StatusOr<std::unique_ptr<ProjectStore>> ProjectStore::Open(SqlDb* db,
   std::unique_ptr<ProjectStore> store(new ProjectStore(db, std::move(options)));
   RETURN_IF_ERROR(MigrateSchema(
       db, {{SchemaStep{kFirstSchemaVersion, absl::StrCat(SchemaSql(), store->changes_.SchemaSql())},
-            SchemaStep{kRollupSchemaVersion, RollupSchemaSql(), FillRollup},
+            SchemaStep{kRollupSchemaVersion, ProjectRollup().SchemaSql(), FillRollup},
             SchemaStep{kSchemaVersion, OrderedFilterIndexesSql()}}}));
   RETURN_IF_ERROR(store->readers_->Open(*db, std::max(1, store->options_.reader_connections)));
   return store;
@@ -437,7 +348,7 @@ absl::Status ProjectStore::Rewrite(const Identity& caller, absl::string_view met
   const std::vector<SqlArg> derived_before = DerivedValues(before.project);
   RollupChanges rollup;
   RETURN_IF_ERROR(RecordInRollup(&derived_before, derived, &rollup));
-  RETURN_IF_ERROR(WriteRollup(writer_, rollup));
+  RETURN_IF_ERROR(ProjectRollup().Write(writer_, rollup));
   RETURN_IF_ERROR(RecordPhaseEntries(before.row.seq, before.project.phase_history_size(), project));
   RETURN_IF_ERROR(RecordChange(caller, method, before.row.id, before.project, project));
   *written = std::move(project);
@@ -517,7 +428,7 @@ absl::StatusOr<v1::Project> ProjectStore::Create(const Identity& caller,
     RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
       RollupChanges rollup;
       ASSIGN_OR_RETURN(result, Insert(caller, std::move(created), now, &rollup));
-      return WriteRollup(writer_, rollup);
+      return ProjectRollup().Write(writer_, rollup);
     }));
   }
   Present(&result, DayNumber(ChinaDayOf(now)));
@@ -553,7 +464,7 @@ absl::Status ProjectStore::BatchCreate(const Identity& caller,
         if (!made.ok()) return about(static_cast<int>(i), made.status());
         results.push_back(*std::move(made));
       }
-      return WriteRollup(writer_, rollup);
+      return ProjectRollup().Write(writer_, rollup);
     }));
   }
   const int64_t today = DayNumber(ChinaDayOf(now));

@@ -24,6 +24,7 @@
 #include "common/base/pagination.h"
 #include "common/storage/change_log.h"
 #include "common/storage/resource_rows.h"
+#include "common/storage/rollup.h"
 #include "common/storage/sql_query.h"
 #include "common/storage/sql_db.h"
 #include "common/storage/sql_reader_pool.h"
@@ -41,11 +42,6 @@ struct ProjectStoreOptions {
   // The clock; tests set it to evaluate health on a chosen day.
   std::function<absl::Time()> now = [] { return absl::Now(); };
 };
-
-// A change of one row of the summary rollup, and the changes a write
-// transaction gathers, by row (see project_store.cc).
-struct RollupDelta;
-using RollupChanges = absl::btree_map<std::vector<SqlArg>, RollupDelta>;
 
 class ProjectStore {
  public:

@@ -31,6 +31,12 @@ class LeadStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = *(*jiangan::testing::TestDatabase::Create("investment")).Connect();
+    Open();
+  }
+
+  // Opens the store on db_, as a restart would.
+  void Open() {
+    store_.reset();
     LeadStoreOptions options;
     options.page_token_key = "a key of the test that is long enough";
     options.reader_connections = 2;
@@ -299,6 +305,134 @@ TEST_F(LeadStoreTest, ListsFilterOrderAndPage) {
   v1::ListLeadsResponse page;
   EXPECT_THAT(store_->List(kOtherViewer, request, &page),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("order_by: \"stage\"")));
+}
+
+// Summaries without a window read the rollups, kept in step by every write;
+// the same question asked so that it must read the leads (updated_since at
+// the epoch selects them all) gives the same answer after creates, stage
+// moves, funds, corrections, changes of what leads are grouped by, losses,
+// deletes and undeletes, and after a database from before the rollups
+// (schema version 2) has them filled on opening.
+TEST_F(LeadStoreTest, TheSummaryRollupsAgreeWithTheLeadsAfterEveryKindOfWrite) {
+  now_ = absl::FromCivil(absl::CivilSecond(2024, 6, 1, 10, 0, 0), ChinaTimeZone());
+  const std::vector<v1::Industry> industries = {v1::FINANCE_INSURANCE, v1::DIGITAL_ECONOMY};
+  const std::vector<std::string> departments = {kOffice, "区商务局", "区金融服务中心"};
+  const int kLeads = 12;
+  for (int i = 0; i < kLeads; ++i) {
+    v1::Lead lead = Lead(absl::StrCat("江岸测试", i, "号有限公司"));
+    lead.set_industry(industries[i % industries.size()]);
+    lead.set_owner_department(departments[i % departments.size()]);
+    lead.set_key_enterprise(i % 4 == 0);
+    lead.set_channel(i % 3 == 0 ? v1::FUND : v1::EQUITY);
+    if (i % 3 == 0) lead.set_fund("长江产业基金");
+    lead.set_intended_investment_yuan(100'000'000 * (i + 1));
+    ASSERT_THAT(Create(lead, absl::StrCat("r", i), kAdmin, "", true), IsOk()) << i;
+  }
+  for (int i = 0; i < kLeads; ++i) {
+    now_ += absl::Hours(24 * (1 + i % 5));
+    v1::Lead patch;
+    patch.set_name(absl::StrCat("leads/r", i));
+    patch.set_stage(v1::CONTACTED);
+    patch.mutable_company()->set_name(absl::StrCat("江岸测试", i, "号有限公司"));
+    if (i % 2 == 0) {
+      ASSERT_THAT(Update(patch, {"stage"}, kAdmin), IsOk()) << i;
+    }
+  }
+  for (int i = 0; i < kLeads; i += 3) {
+    now_ += absl::Hours(24 * 7);
+    std::string uscc = absl::StrCat("9142010230", 1000000 + i);
+    uscc += UsccCheckCharacter(uscc);
+    v1::Lead patch;
+    patch.set_name(absl::StrCat("leads/r", i));
+    patch.set_stage(v1::REGISTERED);
+    *patch.mutable_agreement_date() = FromCivilDay(absl::CivilDay(2024, 1 + i % 3, 5));
+    patch.set_signed_investment_yuan(60'000'000 * (i + 1));
+    patch.mutable_company()->set_name(absl::StrCat("江岸测试", i, "号有限公司"));
+    patch.mutable_company()->set_uscc(uscc);
+    *patch.mutable_registration_date() = FromCivilDay(absl::CivilDay(2024, 5, 1));
+    ASSERT_THAT(Update(patch, {"stage", "agreement_date", "signed_investment_yuan",
+                               "company.uscc", "registration_date"}, kAdmin),
+                IsOk()) << i;
+    v1::RecordFundsRequest funds;
+    funds.set_parent(absl::StrCat("leads/r", i));
+    *funds.mutable_funds_entry()->mutable_arrival_date() =
+        FromCivilDay(absl::CivilDay(2024, 4 + i % 3, 20));
+    funds.mutable_funds_entry()->set_amount_yuan(10'000'000 * (i + 1));
+    ASSERT_THAT(store_->RecordFunds(kAdmin, funds), IsOk()) << i;
+    *funds.mutable_funds_entry()->mutable_arrival_date() =
+        FromCivilDay(absl::CivilDay(2023, 12, 1));
+    ASSERT_THAT(store_->RecordFunds(kAdmin, funds), IsOk()) << i;
+  }
+  v1::RecordFundsRequest correction;
+  correction.set_parent("leads/r3");
+  *correction.mutable_funds_entry()->mutable_arrival_date() =
+      FromCivilDay(absl::CivilDay(2024, 6, 1));
+  correction.mutable_funds_entry()->set_amount_yuan(-5'000'000);
+  correction.mutable_funds_entry()->set_correction(true);
+  ASSERT_THAT(store_->RecordFunds(kAdmin, correction), IsOk());
+  // A lead with stays and funds changes what it is grouped and filtered by:
+  // its stays and funds move with it.
+  v1::Lead moved;
+  moved.set_name("leads/r6");
+  moved.set_industry(v1::DIGITAL_ECONOMY);
+  moved.set_owner_department("区商务局");
+  ASSERT_THAT(Update(moved, {"industry", "owner_department"}, kAdmin), IsOk());
+  v1::Lead lost;
+  lost.set_name("leads/r4");
+  lost.set_stage(v1::LOST);
+  lost.set_lost_reason("落户他区");
+  ASSERT_THAT(Update(lost, {"stage", "lost_reason"}, kAdmin), IsOk());
+  for (const char* id : {"r9", "r5"}) {
+    v1::DeleteLeadRequest remove;
+    remove.set_name(absl::StrCat("leads/", id));
+    ASSERT_THAT(store_->Delete(kAdmin, remove), IsOk());
+  }
+  v1::UndeleteLeadRequest restore;
+  restore.set_name("leads/r5");
+  ASSERT_THAT(store_->Undelete(kAdmin, restore), IsOk());
+
+  auto summarize = [&](v1::SummarizeLeadsRequest request, bool from_rows) {
+    if (from_rows) request.mutable_filter()->mutable_updated_since()->set_seconds(0);
+    v1::SummarizeLeadsResponse response;
+    EXPECT_THAT(store_->Summarize(request, &response), IsOk());
+    return response.DebugString();
+  };
+  std::vector<v1::SummarizeLeadsRequest> questions(6);
+  questions[0].set_funds_year(2024);
+  questions[1].add_group_by(v1::BY_STAGE);
+  questions[1].set_funds_year(2023);
+  questions[2].add_group_by(v1::BY_INDUSTRY);
+  questions[2].add_group_by(v1::BY_CHANNEL);
+  questions[2].mutable_filter()->set_owner_department("区商务局");
+  questions[2].set_funds_year(2024);
+  questions[3].add_group_by(v1::BY_KEY_ENTERPRISE);
+  questions[3].add_group_by(v1::BY_MAJOR_PROJECT);
+  questions[3].mutable_filter()->add_stages(v1::REGISTERED);
+  questions[3].mutable_filter()->add_stages(v1::CONTACTED);
+  questions[3].set_funds_year(2024);
+  questions[4].add_group_by(v1::BY_CREATE_MONTH);
+  questions[4].mutable_filter()->set_key_enterprise(false);
+  questions[5].add_group_by(v1::BY_AGREEMENT_MONTH);
+  questions[5].mutable_filter()->add_industries(v1::DIGITAL_ECONOMY);
+  questions[5].mutable_filter()->add_channels(v1::FUND);
+  questions[5].mutable_filter()->set_owner_department("区商务局");
+  questions[5].set_funds_year(2024);
+  for (const v1::SummarizeLeadsRequest& question : questions) {
+    EXPECT_EQ(summarize(question, false), summarize(question, true)) << question.DebugString();
+  }
+  EXPECT_GT(jiangan::testing::QueryInt64(db_.get(), "SELECT COUNT(*) FROM lead_stay_rollups"), 0);
+  EXPECT_GT(jiangan::testing::QueryInt64(db_.get(), "SELECT COUNT(*) FROM lead_funds_rollups"), 0);
+
+  // A database from before the rollups gets them filled from its leads.
+  for (const char* table : {"lead_rollups", "lead_stay_rollups", "lead_funds_rollups"}) {
+    ASSERT_THAT(db_->Exec(absl::StrCat("DROP TABLE ", table)), IsOk());
+  }
+  ASSERT_THAT(db_->SetSchemaVersion(2), IsOk());
+  Open();
+  for (const v1::SummarizeLeadsRequest& question : questions) {
+    EXPECT_EQ(summarize(question, false), summarize(question, true)) << question.DebugString();
+  }
+  EXPECT_NE(summarize(questions[0], false), summarize(questions[2], false));
 }
 
 }  // namespace

@@ -1,0 +1,171 @@
+#include "common/storage/rollup.h"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/base/exact_sum.h"
+#include "common/base/status_macros.h"
+
+namespace jiangan {
+namespace {
+
+std::string KeyCondition(const RollupLayout& layout) {
+  std::vector<std::string> conditions = {"grouping_set = ?"};
+  for (const SqlColumn& column : layout.dimensions) {
+    conditions.push_back(absl::StrCat(column.name, " = ?"));
+  }
+  return absl::StrJoin(conditions, " AND ");
+}
+
+bool IsText(const SqlColumn& column) { return absl::StartsWith(column.type, "TEXT"); }
+
+}  // namespace
+
+SqlBlob PackValues(absl::Span<const int64_t> values) {
+  SqlBlob blob;
+  blob.bytes.reserve(8 * values.size());
+  for (int64_t value : values) {
+    const auto bits = static_cast<uint64_t>(value);
+    for (int i = 0; i < 8; ++i) blob.bytes.push_back(static_cast<char>(bits >> (8 * i)));
+  }
+  return blob;
+}
+
+int64_t PackedValueAt(absl::string_view packed, int index) {
+  uint64_t bits = 0;
+  for (int i = 0; i < 8; ++i) {
+    bits |= uint64_t{static_cast<unsigned char>(packed[8 * index + i])} << (8 * i);
+  }
+  return static_cast<int64_t>(bits);
+}
+
+Rollup::Rollup(RollupLayout layout)
+    : layout_(std::move(layout)), key_condition_(KeyCondition(layout_)) {}
+
+std::string Rollup::SchemaSql() const {
+  std::vector<std::string> columns = {"grouping_set INTEGER NOT NULL"};
+  std::vector<std::string> key = {"grouping_set"};
+  for (const SqlColumn& column : layout_.dimensions) {
+    columns.push_back(absl::StrCat(column.name, " ", column.type));
+    key.push_back(column.name);
+  }
+  columns.push_back(absl::StrCat(layout_.count_column, " INTEGER NOT NULL"));
+  columns.push_back(absl::StrCat(layout_.sums_column, " BLOB NOT NULL"));
+  return absl::StrCat("CREATE TABLE IF NOT EXISTS ", layout_.table, " (",
+                      absl::StrJoin(columns, ", "), ", PRIMARY KEY (", absl::StrJoin(key, ", "),
+                      "));");
+}
+
+uint32_t Rollup::Bit(absl::string_view name) const {
+  for (size_t i = 0; i < layout_.dimensions.size(); ++i) {
+    if (layout_.dimensions[i].name == name) return 1u << i;
+  }
+  return 0;
+}
+
+std::vector<SqlArg> Rollup::DimensionsOf(
+    absl::FunctionRef<const SqlArg&(absl::string_view name)> value) const {
+  std::vector<SqlArg> dimensions;
+  dimensions.reserve(layout_.dimensions.size());
+  for (const SqlColumn& column : layout_.dimensions) dimensions.push_back(value(column.name));
+  return dimensions;
+}
+
+absl::Status Rollup::Record(const RollupItem& item, int sign, RollupChanges* changes) const {
+  for (uint32_t set : layout_.sets) {
+    std::vector<SqlArg> key = {int64_t{set}};
+    for (size_t i = 0; i < layout_.dimensions.size(); ++i) {
+      if ((set >> i) & 1) {
+        key.push_back(item.dimensions[i]);
+      } else {
+        key.push_back(IsText(layout_.dimensions[i]) ? SqlArg(std::string()) : SqlArg(int64_t{0}));
+      }
+    }
+    RollupDelta& delta = (*changes)[std::move(key)];
+    delta.sums.resize(layout_.sum_names.size(), 0);
+    delta.count += sign;
+    for (size_t v = 0; v < delta.sums.size(); ++v) {
+      const int64_t value = item.values[v];
+      if (sign < 0 && value == std::numeric_limits<int64_t>::min()) {
+        return absl::OutOfRangeError(absl::StrCat(layout_.sum_names[v], ": ", value,
+                                                  " cannot be taken out of a sum"));
+      }
+      RETURN_IF_ERROR(AddChecked(sign < 0 ? -value : value, &delta.sums[v], layout_.sum_names[v]));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Rollup::Write(SqlDb* db, const RollupChanges& changes) const {
+  for (const auto& [key, delta] : changes) {
+    const bool nothing = delta.count == 0 && std::all_of(delta.sums.begin(), delta.sums.end(),
+                                                         [](int64_t v) { return v == 0; });
+    if (!nothing) RETURN_IF_ERROR(AddToRow(db, key, delta));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Rollup::AddToRow(SqlDb* db, const std::vector<SqlArg>& key,
+                              const RollupDelta& delta) const {
+  ASSIGN_OR_RETURN(SqlStatement read,
+                   db->Prepare(absl::StrCat("SELECT ", layout_.count_column, ", ",
+                                            layout_.sums_column, " FROM ", layout_.table,
+                                            " WHERE ", key_condition_)));
+  Bind(&read, 1, key);
+  ASSIGN_OR_RETURN(const bool found, read.Step());
+  std::vector<int64_t> sums = delta.sums;
+  int64_t count = delta.count;
+  if (found) {
+    count += read.ColumnInt64(0);
+    RETURN_IF_ERROR(AddSums(read.ColumnBlobView(1), sums.data()));
+  }
+  if (count < 0) {
+    return absl::DataLossError(
+        absl::StrCat("the rollup ", layout_.table, " counts fewer items than exist"));
+  }
+  std::string sql;
+  std::vector<SqlArg> args;
+  if (count == 0) {
+    sql = absl::StrCat("DELETE FROM ", layout_.table, " WHERE ", key_condition_);
+  } else if (found) {
+    sql = absl::StrCat("UPDATE ", layout_.table, " SET ", layout_.count_column, " = ?, ",
+                       layout_.sums_column, " = ? WHERE ", key_condition_);
+    args = {count, PackValues(sums)};
+  } else {
+    std::vector<std::string> columns = {layout_.count_column, layout_.sums_column, "grouping_set"};
+    for (const SqlColumn& column : layout_.dimensions) columns.push_back(column.name);
+    sql = absl::StrCat("INSERT INTO ", layout_.table, " (", absl::StrJoin(columns, ", "),
+                       ") VALUES (",
+                       absl::StrJoin(std::vector<std::string>(columns.size(), "?"), ", "), ")");
+    args = {count, PackValues(sums)};
+  }
+  args.insert(args.end(), key.begin(), key.end());
+  ASSIGN_OR_RETURN(SqlStatement write, db->Prepare(sql));
+  Bind(&write, 1, args);
+  return write.Run();
+}
+
+std::optional<uint32_t> Rollup::SetCovering(uint32_t needed) const {
+  for (uint32_t set : layout_.sets) {
+    if ((set & needed) == needed) return set;
+  }
+  return std::nullopt;
+}
+
+absl::Status Rollup::AddSums(absl::string_view packed, int64_t* sums) const {
+  const int n = static_cast<int>(layout_.sum_names.size());
+  if (packed.size() < static_cast<size_t>(8 * n)) {
+    return absl::DataLossError(
+        absl::StrCat("a row of ", layout_.table, " has sums of the wrong size"));
+  }
+  for (int v = 0; v < n; ++v) {
+    RETURN_IF_ERROR(AddChecked(PackedValueAt(packed, v), &sums[v], layout_.sum_names[v]));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace jiangan
