@@ -7,6 +7,16 @@
 
 namespace jiangan {
 
+absl::Status CheckBatchSize(int size, absl::string_view items) {
+  if (size >= 1 && size <= kMaxBatchCreate) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat("requests: must hold 1 to ", kMaxBatchCreate, " ", items, ", holds ", size));
+}
+
+absl::Status AboutBatchRequest(int index, const absl::Status& status) {
+  return absl::Status(status.code(), absl::StrCat("requests[", index, "].", status.message()));
+}
+
 absl::StatusOr<std::string> ResolveNewId(absl::string_view requested, absl::string_view field,
                                          absl::string_view request_id) {
   RETURN_IF_ERROR(CheckRequestId(request_id));

@@ -1,5 +1,6 @@
-// The steps every store's Update, Delete and Undelete share: AIP-154 etags
-// guarding against lost updates, and AIP-164 soft delete.
+// The steps every store's writes share: ids and batches of creates
+// (AIP-133, AIP-233), AIP-154 etags guarding against lost updates, and
+// AIP-164 soft delete.
 #ifndef JIANGAN_COMMON_BASE_RESOURCE_VERSIONS_H_
 #define JIANGAN_COMMON_BASE_RESOURCE_VERSIONS_H_
 
@@ -20,6 +21,17 @@ namespace jiangan {
 // for a malformed idempotency key.
 absl::StatusOr<std::string> ResolveNewId(absl::string_view requested, absl::string_view field,
                                          absl::string_view request_id);
+
+// AIP-233 batch creates hold at most this many requests.
+inline constexpr int kMaxBatchCreate = 1000;
+
+// INVALID_ARGUMENT unless a batch holds 1 to kMaxBatchCreate requests;
+// `items` says what they create, e.g. "projects".
+absl::Status CheckBatchSize(int size, absl::string_view items);
+
+// `status` as about request `index` of a batch: its message names the
+// field as requests[index].<field>.
+absl::Status AboutBatchRequest(int index, const absl::Status& status);
 
 // Stamps version 1 of a resource stored in row `seq`: its name, create and
 // update time, creator and updater, and etag.

@@ -26,6 +26,15 @@ grpc::ServerUnaryReactor* InvestmentService::CreateLead(grpc::CallbackServerCont
   });
 }
 
+grpc::ServerUnaryReactor* InvestmentService::BatchCreateLeads(
+    grpc::CallbackServerContext* context, const v1::BatchCreateLeadsRequest* request,
+    v1::BatchCreateLeadsResponse* response) {
+  return calls_.Serve(context, WriteAccess("BatchCreateLeads"),
+                      [=, this](const Identity& caller) {
+                        return store_->BatchCreate(caller, *request, response);
+                      });
+}
+
 grpc::ServerUnaryReactor* InvestmentService::UpdateLead(grpc::CallbackServerContext* context,
                                                 const v1::UpdateLeadRequest* request,
                                                 v1::Lead* response) {

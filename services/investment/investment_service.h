@@ -26,6 +26,8 @@ class InvestmentService final : public v1::InvestmentService::CallbackService {
       const v1::ListLeadsRequest* request, v1::ListLeadsResponse* response) override;
   grpc::ServerUnaryReactor* CreateLead(grpc::CallbackServerContext* context,
       const v1::CreateLeadRequest* request, v1::Lead* response) override;
+  grpc::ServerUnaryReactor* BatchCreateLeads(grpc::CallbackServerContext* context,
+      const v1::BatchCreateLeadsRequest* request, v1::BatchCreateLeadsResponse* response) override;
   grpc::ServerUnaryReactor* UpdateLead(grpc::CallbackServerContext* context,
       const v1::UpdateLeadRequest* request, v1::Lead* response) override;
   grpc::ServerUnaryReactor* DeleteLead(grpc::CallbackServerContext* context,

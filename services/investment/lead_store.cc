@@ -745,62 +745,115 @@ absl::StatusOr<Child> LeadStore::AppendChild(
   return child;
 }
 
-absl::StatusOr<v1::Lead> LeadStore::Create(const Identity& caller,
-                                           const v1::CreateLeadRequest& request) {
-  ASSIGN_OR_RETURN(const std::string id,
-                   ResolveNewId(request.lead_id(), "lead_id", request.request_id()));
-  const absl::Time now = options_.now();
-  v1::Lead lead = request.lead();
+absl::StatusOr<LeadStore::NewLead> LeadStore::CheckCreate(const Identity& caller,
+                                                         const v1::CreateLeadRequest& request,
+                                                         absl::Time now) const {
+  NewLead created;
+  created.request = &request;
+  ASSIGN_OR_RETURN(created.id, ResolveNewId(request.lead_id(), "lead_id", request.request_id()));
+  v1::Lead& lead = created.lead;
+  lead = request.lead();
   ClearOutputOnlyFields(&lead);
   if (lead.stage() == v1::STAGE_UNSPECIFIED) lead.set_stage(v1::LEAD);
   RETURN_IF_ERROR(ValidateLead(lead, ChinaDayOf(now)));
   if (lead.stage() == v1::LOST) {
     return absl::FailedPreconditionError("lead.stage: a lead cannot be created LOST");
   }
-  const std::string name = absl::StrCat(kCollection, "/", id);
-  RETURN_IF_ERROR(CheckCanChange(caller, lead.owner_department(), name));
+  created.name = absl::StrCat(kCollection, "/", created.id);
+  RETURN_IF_ERROR(CheckCanChange(caller, lead.owner_department(), created.name));
   ApplyConsequences(nullptr, now, &lead);
   RETURN_IF_ERROR(CheckStageFacts(lead));
+  return created;
+}
 
+absl::StatusOr<v1::Lead> LeadStore::Insert(const Identity& caller, NewLead created,
+                                           absl::Time now, RollupWrites* rollups) {
+  const v1::CreateLeadRequest& request = *created.request;
+  v1::Lead& lead = created.lead;
+  if (!request.request_id().empty()) {
+    v1::Lead earlier;
+    ASSIGN_OR_RETURN(const std::optional<StoredRow> found,
+                     LeadRows().Find(writer_, "request_id", request.request_id(), &earlier));
+    if (found.has_value()) return earlier;
+  }
+  RETURN_IF_ERROR(LeadRows().CheckIdFree(writer_, created.id, created.name));
+  RETURN_IF_ERROR(CheckUsccFree(lead.company().uscc(), 0));
+  if (!request.confirm_not_duplicate() && !lead.company().normalized_name().empty()) {
+    ASSIGN_OR_RETURN(const std::vector<v1::SimilarLead> similar,
+                     Similar(writer_, lead.company().normalized_name(), 5));
+    if (!similar.empty()) {
+      std::vector<std::string> names;
+      for (const v1::SimilarLead& other : similar) {
+        names.push_back(absl::StrCat(other.lead(), " (", other.company_name(), ", ",
+                                     other.similarity_percent(), "%)"));
+      }
+      return absl::FailedPreconditionError(
+          absl::StrCat("lead.company.name: \"", lead.company().name(), "\" is close to open leads ",
+                       absl::StrJoin(names, ", "),
+                       "; set confirm_not_duplicate if it is a different company"));
+    }
+  }
+  ASSIGN_OR_RETURN(const int64_t seq, LeadRows().NextSeq(writer_));
+  StampCreated(created.name, now, caller.principal, seq, &lead);
+  RETURN_IF_ERROR(
+      LeadRows().Insert(writer_, seq, created.id, request.request_id(), DerivedValues(lead), lead));
+  RETURN_IF_ERROR(IndexName(seq, "", lead.company().normalized_name()));
+  RETURN_IF_ERROR(RecordStageEntries(seq, 0, lead));
+  RETURN_IF_ERROR(GatherRollupItems(writer_, seq, lead, +1, /*children=*/false, rollups));
+  RETURN_IF_ERROR(changes_.Record(writer_, created.id,
+                                  TimeUtil::TimestampToMicroseconds(lead.create_time()),
+                                  caller.principal, "CreateLead", v1::Lead(), lead));
+  return std::move(lead);
+}
+
+absl::StatusOr<v1::Lead> LeadStore::Create(const Identity& caller,
+                                           const v1::CreateLeadRequest& request) {
+  const absl::Time now = options_.now();
+  ASSIGN_OR_RETURN(NewLead created, CheckCreate(caller, request, now));
+  v1::Lead result;
   {
     absl::MutexLock lock(&write_mu_);
     RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
-      if (!request.request_id().empty()) {
-        ASSIGN_OR_RETURN(const std::optional<StoredRow> earlier,
-                         LeadRows().Find(writer_, "request_id", request.request_id(), &lead));
-        if (earlier.has_value()) return absl::OkStatus();
-      }
-      RETURN_IF_ERROR(LeadRows().CheckIdFree(writer_, id, name));
-      RETURN_IF_ERROR(CheckUsccFree(lead.company().uscc(), 0));
-      if (!request.confirm_not_duplicate() && !lead.company().normalized_name().empty()) {
-        ASSIGN_OR_RETURN(const std::vector<v1::SimilarLead> similar,
-                         Similar(writer_, lead.company().normalized_name(), 5));
-        if (!similar.empty()) {
-          std::vector<std::string> names;
-          for (const v1::SimilarLead& other : similar) {
-            names.push_back(absl::StrCat(other.lead(), " (", other.company_name(), ", ",
-                                         other.similarity_percent(), "%)"));
-          }
-          return absl::FailedPreconditionError(absl::StrCat(
-              "lead.company.name: \"", lead.company().name(), "\" is close to open leads ",
-              absl::StrJoin(names, ", "),
-              "; set confirm_not_duplicate if it is a different company"));
-        }
-      }
-      ASSIGN_OR_RETURN(const int64_t seq, LeadRows().NextSeq(writer_));
-      StampCreated(name, now, caller.principal, seq, &lead);
-      RETURN_IF_ERROR(
-          LeadRows().Insert(writer_, seq, id, request.request_id(), DerivedValues(lead), lead));
-      RETURN_IF_ERROR(IndexName(seq, "", lead.company().normalized_name()));
-      RETURN_IF_ERROR(RecordStageEntries(seq, 0, lead));
       RollupWrites rollups;
-      RETURN_IF_ERROR(GatherRollupItems(writer_, seq, lead, +1, /*children=*/false, &rollups));
-      RETURN_IF_ERROR(WriteRollups(writer_, rollups));
-      return changes_.Record(writer_, id, TimeUtil::TimestampToMicroseconds(lead.create_time()),
-                             caller.principal, "CreateLead", v1::Lead(), lead);
+      ASSIGN_OR_RETURN(result, Insert(caller, std::move(created), now, &rollups));
+      return WriteRollups(writer_, rollups);
     }));
   }
-  return Presented(caller, now, std::move(lead));
+  return Presented(caller, now, std::move(result));
+}
+
+absl::Status LeadStore::BatchCreate(const Identity& caller,
+                                    const v1::BatchCreateLeadsRequest& request,
+                                    v1::BatchCreateLeadsResponse* response) {
+  RETURN_IF_ERROR(CheckBatchSize(request.requests_size(), "leads"));
+  const absl::Time now = options_.now();
+  std::vector<NewLead> checked;
+  for (int i = 0; i < request.requests_size(); ++i) {
+    absl::StatusOr<NewLead> created = CheckCreate(caller, request.requests(i), now);
+    if (!created.ok()) return AboutBatchRequest(i, created.status());
+    checked.push_back(*std::move(created));
+  }
+  std::vector<v1::Lead> results;
+  {
+    absl::MutexLock lock(&write_mu_);
+    RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
+      results.clear();
+      RollupWrites rollups;
+      for (size_t i = 0; i < checked.size(); ++i) {
+        absl::StatusOr<v1::Lead> made = Insert(caller, std::move(checked[i]), now, &rollups);
+        if (!made.ok()) return AboutBatchRequest(static_cast<int>(i), made.status());
+        results.push_back(*std::move(made));
+      }
+      return WriteRollups(writer_, rollups);
+    }));
+  }
+  const int64_t today = DayNumber(ChinaDayOf(now));
+  const StageMedians medians = CurrentStageMedians();
+  for (v1::Lead& lead : results) {
+    Present(caller, today, medians, &lead);
+    *response->add_leads() = std::move(lead);
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::Lead> LeadStore::Update(const Identity& caller,

@@ -60,6 +60,10 @@ class LeadStore {
   absl::Status List(const Identity& caller, const v1::ListLeadsRequest& request,
                     v1::ListLeadsResponse* response) const;
   absl::StatusOr<v1::Lead> Create(const Identity& caller, const v1::CreateLeadRequest& request);
+  // Creates every lead of `request` in one transaction, or none: the first
+  // refused one fails the batch, its error naming requests[i].
+  absl::Status BatchCreate(const Identity& caller, const v1::BatchCreateLeadsRequest& request,
+                           v1::BatchCreateLeadsResponse* response);
   absl::StatusOr<v1::Lead> Update(const Identity& caller, const v1::UpdateLeadRequest& request);
   absl::StatusOr<v1::Lead> Delete(const Identity& caller, const v1::DeleteLeadRequest& request);
   absl::StatusOr<v1::Lead> Undelete(const Identity& caller,
@@ -100,6 +104,14 @@ class LeadStore {
   };
   using StageMedians = absl::flat_hash_map<int, StageMedian>;
 
+  // A create checked before its transaction: what it will store.
+  struct NewLead {
+    const v1::CreateLeadRequest* request = nullptr;
+    std::string id;
+    std::string name;
+    v1::Lead lead;
+  };
+
   LeadStore(SqlDb* writer, LeadStoreOptions options);
 
   int64_t Today() const;
@@ -118,6 +130,14 @@ class LeadStore {
                                                        const std::string& normalized,
                                                        int limit) const;
 
+  // Checks a create before its transaction: input, rights, stage facts.
+  absl::StatusOr<NewLead> CheckCreate(const Identity& caller,
+                                      const v1::CreateLeadRequest& request, absl::Time now) const;
+  // Stores a checked create (or finds the one its request_id made) unless
+  // its company is taken or, unconfirmed, close to an open lead's, gathering
+  // its rollup items into `rollups`.
+  absl::StatusOr<v1::Lead> Insert(const Identity& caller, NewLead created, absl::Time now,
+                                  RollupWrites* rollups) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   absl::StatusOr<StoredLead> LoadForChange(const Identity& caller, absl::string_view id,
                                            bool deleted) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Writes `lead` back with version + 1, stamped (updater, update_time,

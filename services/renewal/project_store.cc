@@ -438,19 +438,12 @@ absl::StatusOr<v1::Project> ProjectStore::Create(const Identity& caller,
 absl::Status ProjectStore::BatchCreate(const Identity& caller,
                                        const v1::BatchCreateProjectsRequest& request,
                                        v1::BatchCreateProjectsResponse* response) {
-  if (request.requests_size() == 0 || request.requests_size() > kMaxBatchCreate) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "requests: must hold 1 to ", kMaxBatchCreate, " projects, holds ", request.requests_size()));
-  }
-  // Which request a refusal is about, named as its field.
-  auto about = [](int i, const absl::Status& status) {
-    return absl::Status(status.code(), absl::StrCat("requests[", i, "].", status.message()));
-  };
+  RETURN_IF_ERROR(CheckBatchSize(request.requests_size(), "projects"));
   const absl::Time now = options_.now();
   std::vector<NewProject> checked;
   for (int i = 0; i < request.requests_size(); ++i) {
     absl::StatusOr<NewProject> created = CheckCreate(caller, request.requests(i), now);
-    if (!created.ok()) return about(i, created.status());
+    if (!created.ok()) return AboutBatchRequest(i, created.status());
     checked.push_back(*std::move(created));
   }
   std::vector<v1::Project> results;
@@ -461,7 +454,7 @@ absl::Status ProjectStore::BatchCreate(const Identity& caller,
       RollupChanges rollup;
       for (size_t i = 0; i < checked.size(); ++i) {
         absl::StatusOr<v1::Project> made = Insert(caller, std::move(checked[i]), now, &rollup);
-        if (!made.ok()) return about(static_cast<int>(i), made.status());
+        if (!made.ok()) return AboutBatchRequest(static_cast<int>(i), made.status());
         results.push_back(*std::move(made));
       }
       return ProjectRollup().Write(writer_, rollup);

@@ -60,7 +60,6 @@ class ProjectStore {
   // first refused one fails the batch, its error naming requests[i].
   absl::Status BatchCreate(const Identity& caller, const v1::BatchCreateProjectsRequest& request,
                            v1::BatchCreateProjectsResponse* response);
-  static constexpr int kMaxBatchCreate = 1000;
   absl::StatusOr<v1::Project> Update(const Identity& caller,
                                      const v1::UpdateProjectRequest& request);
   absl::StatusOr<v1::Project> Delete(const Identity& caller,
@@ -91,11 +90,6 @@ class ProjectStore {
   int64_t Today() const;
   // Fills the computed fields (health and its reasons) as of today.
   void Present(v1::Project* project, int64_t today) const;
-  // Loads project `id` for a change by `caller`: it must be deleted exactly
-  // when `deleted` (else NOT_FOUND or FAILED_PRECONDITION), and the caller
-  // must have the right to change it.
-  // Records the phases `project` entered after its first `known` entries
-  // (row `seq`), for windows on phase entries.
   // Checks a create before its transaction: input, rights, the id.
   absl::StatusOr<NewProject> CheckCreate(const Identity& caller,
                                          const v1::CreateProjectRequest& request,
@@ -104,8 +98,13 @@ class ProjectStore {
   // gathering its rollup change into `rollup`.
   absl::StatusOr<v1::Project> Insert(const Identity& caller, NewProject created, absl::Time now,
                                      RollupChanges* rollup) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Records the phases `project` entered after its first `known` entries
+  // (row `seq`), for windows on phase entries.
   absl::Status RecordPhaseEntries(int64_t seq, int known, const v1::Project& project)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Loads project `id` for a change by `caller`: it must be deleted exactly
+  // when `deleted` (else NOT_FOUND or FAILED_PRECONDITION), and the caller
+  // must have the right to change it.
   absl::StatusOr<StoredProject> LoadForChange(const Identity& caller, absl::string_view id,
                                               bool deleted)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);

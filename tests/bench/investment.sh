@@ -5,7 +5,8 @@
 # entries at 100000 leads) into a real investment service through gRPC, then
 # measures with h2load, straight to the service (4 connections x 16
 # streams), and compares with the same SQL run directly on the service's
-# SQLite file by tests/bench/sqlite_floor (the floor):
+# SQLite file by tests/bench/sqlite_floor (the floor; for summarize, the
+# row scan the rollups replace). BENCH_ENGINE=postgres: see lib.sh.
 #   get        GetLead of one lead
 #   list       a ListLeads page (50) filtered by industry and department
 #   summarize  SummarizeLeads over everything: groups by stage, the funnel
@@ -29,8 +30,8 @@ build/tools/jiangan_cli synthesize-leads "$LEADS" >"$WORK/leads.jsonl"
 build/tools/jiangan_cli synthesize-funds "$LEADS" "$FUNDS_PER_LEAD" >"$WORK/funds.jsonl"
 ENTRIES=$(wc -l <"$WORK/funds.jsonl")
 start_time=$(date +%s.%N)
-"${cli[@]}" --parallel=8 seed "$WORK/leads.jsonl"
-echo "loaded $LEADS leads in $(seconds_since "$start_time") s (gRPC creates with the duplicate check, 8 in flight)"
+"${cli[@]}" --parallel=4 --batch=500 seed "$WORK/leads.jsonl"
+echo "loaded $LEADS leads in $(seconds_since "$start_time") s (BatchCreateLeads of 500 with the duplicate check, 4 in flight)"
 start_time=$(date +%s.%N)
 "${cli[@]}" --parallel=8 seed "$WORK/funds.jsonl"
 echo "loaded $ENTRIES funds entries in $(seconds_since "$start_time") s (gRPC RecordFunds, 8 in flight)"

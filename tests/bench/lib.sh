@@ -104,7 +104,7 @@ measure() {
   h2load_run "$port" "$path" "$frame" -n "$requests" --log-file="$log" >"$out" 2>&1
   PROXY_CPU[$key]=$(cpu_per_request $(($(cpu_ticks "${PROXY_PIDS[@]}") - proxy0)) "$requests")
   SERVICE_CPU[$key]=$(cpu_per_request $(($(cpu_ticks "${SERVICE_PIDS[@]}") - service0)) "$requests")
-  RPS[$key]=$(grep -oE 'finished in [0-9.]+s, [0-9.]+ req/s' "$out" | awk '{print $4}')
+  RPS[$key]=$(grep -oE 'finished in [0-9.]+m?s, [0-9.]+ req/s' "$out" | awk '{print $4}')
   count=$(wc -l <"$log")
   non200=$(awk -F'\t' '$2 != 200' "$log" | wc -l)
   read -r P50[$key] P99[$key] < <(cut -f3 "$log" | sort -n | awk -v n="$count" '

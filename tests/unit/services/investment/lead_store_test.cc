@@ -435,5 +435,77 @@ TEST_F(LeadStoreTest, TheSummaryRollupsAgreeWithTheLeadsAfterEveryKindOfWrite) {
   EXPECT_NE(summarize(questions[0], false), summarize(questions[2], false));
 }
 
+
+TEST_F(LeadStoreTest, ABatchCreatesEveryLeadOrNone) {
+  auto batch_of = [&](const std::vector<std::pair<std::string, std::string>>& ids_and_companies,
+                      const std::string& request_prefix = "") {
+    v1::BatchCreateLeadsRequest batch;
+    for (const auto& [id, company] : ids_and_companies) {
+      v1::CreateLeadRequest* one = batch.add_requests();
+      *one->mutable_lead() = Lead(company);
+      one->set_lead_id(id);
+      if (!request_prefix.empty()) one->set_request_id(request_prefix + id);
+    }
+    return batch;
+  };
+  v1::BatchCreateLeadsResponse made;
+  ASSERT_THAT(store_->BatchCreate(kOfficeEditor,
+                                  batch_of({{"b1", "长江证券股份有限公司"},
+                                            {"b2", "华中数字科技有限公司"},
+                                            {"b3", "武汉光谷生物医药有限公司"}},
+                                           "r-"),
+                                  &made),
+              IsOk());
+  ASSERT_EQ(made.leads_size(), 3);
+  EXPECT_EQ(made.leads(1).name(), "leads/b2");
+  EXPECT_EQ(made.leads(1).stage(), v1::LEAD);
+  // Repeated request_ids give what the first batch made, and make nothing.
+  v1::BatchCreateLeadsResponse again;
+  ASSERT_THAT(store_->BatchCreate(kOfficeEditor,
+                                  batch_of({{"b1", "长江证券股份有限公司"},
+                                            {"b2", "华中数字科技有限公司"}},
+                                           "r-"),
+                                  &again),
+              IsOk());
+  EXPECT_EQ(again.leads(0).etag(), made.leads(0).etag());
+
+  // One refused create refuses the batch, named by its place, and keeps
+  // nothing of the others: a bad field, a taken id, a name close to an
+  // open lead's or to an earlier lead of the same batch, a missing right.
+  v1::BatchCreateLeadsResponse none;
+  v1::BatchCreateLeadsRequest invalid = batch_of({{"c1", "江汉大学科技园有限公司"}, {"c2", "某某"}});
+  invalid.mutable_requests(1)->mutable_lead()->set_intended_investment_yuan(-1);
+  EXPECT_THAT(store_->BatchCreate(kOfficeEditor, invalid, &none),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("requests[1].lead.intended_investment_yuan")));
+  EXPECT_THAT(store_->BatchCreate(kOfficeEditor,
+                                  batch_of({{"c1", "江汉大学科技园有限公司"},
+                                            {"b3", "湖北港口集团有限公司"}}),
+                                  &none),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("requests[1].")));
+  EXPECT_THAT(store_->BatchCreate(kOfficeEditor,
+                                  batch_of({{"c1", "江汉大学科技园有限公司"},
+                                            {"c2", "长江证券股份有限公司"}}),
+                                  &none),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("requests[1].lead.company.name")));
+  EXPECT_THAT(store_->BatchCreate(kOfficeEditor,
+                                  batch_of({{"c1", "江汉大学科技园有限公司"},
+                                            {"c2", "江汉大学科技园有限公司"}}),
+                                  &none),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("requests[1].")));
+  EXPECT_THAT(store_->BatchCreate(kOtherEditor, batch_of({{"c1", "江汉大学科技园有限公司"}}), &none),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("requests[0].")));
+  EXPECT_THAT(store_->BatchCreate(kOfficeEditor, v1::BatchCreateLeadsRequest(), &none),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("requests: must hold 1 to 1000 leads")));
+  EXPECT_EQ(none.leads_size(), 0);
+  EXPECT_EQ(Get("c1").status().code(), absl::StatusCode::kNotFound);
+
+  v1::SummarizeLeadsResponse summary;
+  ASSERT_THAT(store_->Summarize(v1::SummarizeLeadsRequest(), &summary), IsOk());
+  EXPECT_EQ(summary.groups(0).lead_count(), 3);
+}
+
 }  // namespace
 }  // namespace jiangan::investment
