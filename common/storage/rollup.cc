@@ -85,7 +85,7 @@ absl::Status Rollup::Record(const RollupItem& item, int sign, RollupChanges* cha
         key.push_back(IsText(layout_.dimensions[i]) ? SqlArg(std::string()) : SqlArg(int64_t{0}));
       }
     }
-    RollupDelta& delta = (*changes)[std::move(key)];
+    RollupDelta& delta = changes->rollups_[this][std::move(key)];
     delta.sums.resize(layout_.sum_names.size(), 0);
     delta.count += sign;
     for (size_t v = 0; v < delta.sums.size(); ++v) {
@@ -100,11 +100,13 @@ absl::Status Rollup::Record(const RollupItem& item, int sign, RollupChanges* cha
   return absl::OkStatus();
 }
 
-absl::Status Rollup::Write(SqlDb* db, const RollupChanges& changes) const {
-  for (const auto& [key, delta] : changes) {
-    const bool nothing = delta.count == 0 && std::all_of(delta.sums.begin(), delta.sums.end(),
-                                                         [](int64_t v) { return v == 0; });
-    if (!nothing) RETURN_IF_ERROR(AddToRow(db, key, delta));
+absl::Status RollupChanges::Write(SqlDb* db) const {
+  for (const auto& [rollup, rows] : rollups_) {
+    for (const auto& [key, delta] : rows) {
+      const bool nothing = delta.count == 0 && std::all_of(delta.sums.begin(), delta.sums.end(),
+                                                           [](int64_t v) { return v == 0; });
+      if (!nothing) RETURN_IF_ERROR(rollup->AddToRow(db, key, delta));
+    }
   }
   return absl::OkStatus();
 }
@@ -147,6 +149,30 @@ absl::Status Rollup::AddToRow(SqlDb* db, const std::vector<SqlArg>& key,
   ASSIGN_OR_RETURN(SqlStatement write, db->Prepare(sql));
   Bind(&write, 1, args);
   return write.Run();
+}
+
+absl::Status Rollup::RecordEachRow(
+    SqlDb* db, absl::string_view sql, int leading,
+    absl::FunctionRef<void(const SqlStatement& row, int first, RollupItem* item)> rest,
+    RollupChanges* changes) const {
+  ASSIGN_OR_RETURN(SqlStatement rows, db->Prepare(sql));
+  while (true) {
+    ASSIGN_OR_RETURN(const bool row, rows.Step());
+    if (!row) break;
+    RollupItem item;
+    for (int i = 0; i < leading; ++i) {
+      item.dimensions.push_back(ColumnArg(rows, i, IsText(layout_.dimensions[i])));
+    }
+    rest(rows, leading, &item);
+    RETURN_IF_ERROR(Record(item, +1, changes));
+  }
+  return absl::OkStatus();
+}
+
+std::string Rollup::DimensionsSql(int count) const {
+  std::vector<std::string> names;
+  for (int i = 0; i < count; ++i) names.emplace_back(layout_.dimensions[i].name);
+  return absl::StrJoin(names, ", ");
 }
 
 std::optional<uint32_t> Rollup::SetCovering(uint32_t needed) const {

@@ -56,10 +56,27 @@ struct RollupDelta {
   std::vector<int64_t> sums;
 };
 
-// A transaction's changes of one rollup, by row key (grouping set, then
-// the dimensions): a batch that touches few rows many times writes each
-// once.
-using RollupChanges = absl::btree_map<std::vector<SqlArg>, RollupDelta>;
+class Rollup;
+
+// A transaction's changes of its store's rollups, by rollup and row key
+// (grouping set, then the dimensions), gathered by Rollup::Record and
+// written once each at the end: a batch that touches few rows many times
+// writes each once, and an item that left and came back to the same row
+// writes nothing.
+class RollupChanges {
+ public:
+  // Writes every gathered change: a row is made, changed, or removed when
+  // no item is left in it; a change that came to nothing touches nothing.
+  // OUT_OF_RANGE naming the value when a row's sum would pass int64 (the
+  // write is refused, so no summary can), DATA_LOSS if a row would count
+  // fewer than no items.
+  absl::Status Write(SqlDb* db) const;
+
+ private:
+  friend class Rollup;
+  using Rows = absl::btree_map<std::vector<SqlArg>, RollupDelta>;
+  absl::btree_map<const Rollup*, Rows> rollups_;
+};
 
 class Rollup {
  public:
@@ -78,15 +95,21 @@ class Rollup {
       absl::FunctionRef<const SqlArg&(absl::string_view name)> value) const;
 
   // Gathers that `item` joins (sign +1) or leaves (sign -1) every set.
-  // OUT_OF_RANGE naming the value when a gathered sum passes int64.
+  // OUT_OF_RANGE naming the value when a gathered sum passes int64. The
+  // rollup must outlive `changes`.
   absl::Status Record(const RollupItem& item, int sign, RollupChanges* changes) const;
 
-  // Writes the gathered changes: a row is made, changed, or removed when no
-  // item is left in it; a change that came to nothing touches nothing.
-  // OUT_OF_RANGE naming the value when a row's sum would pass int64 (the
-  // write is refused, so no summary can), DATA_LOSS if a row would count
-  // fewer than no items.
-  absl::Status Write(SqlDb* db, const RollupChanges& changes) const;
+  // Gathers one item joining per row of `sql`, which selects the first
+  // `leading` dimensions in order and then what `rest` reads, from column
+  // `leading` on, into the item's other dimensions and its values. For
+  // filling a rollup from the stored items.
+  absl::Status RecordEachRow(
+      SqlDb* db, absl::string_view sql, int leading,
+      absl::FunctionRef<void(const SqlStatement& row, int first, RollupItem* item)> rest,
+      RollupChanges* changes) const;
+
+  // "a, b, c": the first `count` dimensions' names, for a SELECT.
+  std::string DimensionsSql(int count) const;
 
   // The first set holding every dimension of `needed`, if one does.
   std::optional<uint32_t> SetCovering(uint32_t needed) const;
@@ -95,6 +118,7 @@ class Rollup {
   absl::Status AddSums(absl::string_view packed, int64_t* sums) const;
 
  private:
+  friend class RollupChanges;
   absl::Status AddToRow(SqlDb* db, const std::vector<SqlArg>& key,
                         const RollupDelta& delta) const;
 

@@ -523,14 +523,14 @@ absl::StatusOr<LeadStore::StoredLead> LeadStore::LoadForChange(const Identity& c
 }
 
 absl::Status LeadStore::GatherRollupItems(SqlDb* db, int64_t seq, const v1::Lead& lead, int sign,
-                                          bool children, RollupWrites* writes) {
+                                          bool children, RollupChanges* changes) {
   if (lead.has_delete_time()) return absl::OkStatus();
   const std::vector<SqlArg> derived = DerivedValues(lead);
   RETURN_IF_ERROR(LeadRollup().Record(
       RollupItem{ItemDimensions(LeadRollup(), derived, {}),
                  {lead.intended_investment_yuan(), lead.signed_investment_yuan(),
                   lead.arrived_investment_yuan()}},
-      sign, &writes->leads));
+      sign, changes));
   if (!children) return absl::OkStatus();
   ASSIGN_OR_RETURN(SqlStatement stays,
                    db->Prepare("SELECT stay_stage, stay_days FROM lead_stage_stays "
@@ -544,7 +544,7 @@ absl::Status LeadStore::GatherRollupItems(SqlDb* db, int64_t seq, const v1::Lead
                                   {{"stay_stage", stays.ColumnInt64(0)},
                                    {"stay_days", stays.ColumnInt64(1)}}),
                    {}},
-        sign, &writes->stays));
+        sign, changes));
   }
   ASSIGN_OR_RETURN(SqlStatement funds,
                    db->Prepare("SELECT arrival_day, amount_yuan FROM funds_entries "
@@ -557,64 +557,50 @@ absl::Status LeadStore::GatherRollupItems(SqlDb* db, int64_t seq, const v1::Lead
         RollupItem{ItemDimensions(FundsRollup(), derived,
                                   {{"arrival_month", ArrivalMonth(funds.ColumnInt64(0))}}),
                    {funds.ColumnInt64(1)}},
-        sign, &writes->funds));
+        sign, changes));
   }
   return absl::OkStatus();
 }
 
-absl::Status LeadStore::WriteRollups(SqlDb* db, const RollupWrites& writes) {
-  RETURN_IF_ERROR(LeadRollup().Write(db, writes.leads));
-  RETURN_IF_ERROR(StayRollup().Write(db, writes.stays));
-  return FundsRollup().Write(db, writes.funds);
-}
-
 absl::Status LeadStore::FillRollups(SqlDb* db) {
-  RollupWrites writes;
-  // One pass per table, each reading its items' dimensions from the joined
+  RollupChanges changes;
+  // One pass per rollup, each reading its items' dimensions from the joined
   // lead row: no statement runs while another is half-read.
-  auto fill = [&](const Rollup& rollup, absl::string_view own_columns, absl::string_view from,
-                  auto item_of, RollupChanges* changes) -> absl::Status {
-    const std::vector<SqlColumn>& dimensions = rollup.layout().dimensions;
-    std::vector<std::string> selected;
-    for (const SqlColumn& column : dimensions) {
-      if (LeadRows().DerivedIndex(column.name) >= 0) selected.push_back(column.name);
-    }
-    ASSIGN_OR_RETURN(SqlStatement rows,
-                     db->Prepare(absl::StrCat("SELECT ", absl::StrJoin(selected, ", "), own_columns,
-                                              " FROM ", from, " WHERE deleted = 0")));
-    while (true) {
-      ASSIGN_OR_RETURN(const bool row, rows.Step());
-      if (!row) break;
-      RollupItem item;
-      for (size_t i = 0; i < selected.size(); ++i) {
-        item.dimensions.push_back(
-            ColumnArg(rows, static_cast<int>(i), absl::StartsWith(dimensions[i].type, "TEXT")));
-      }
-      item_of(rows, static_cast<int>(selected.size()), &item);
-      RETURN_IF_ERROR(rollup.Record(item, +1, changes));
-    }
-    return absl::OkStatus();
-  };
-  RETURN_IF_ERROR(fill(LeadRollup(), ", intended, signed, arrived", "leads",
-                       [](const SqlStatement& row, int at, RollupItem* item) {
-                         for (int v = 0; v < 3; ++v) item->values.push_back(row.ColumnInt64(at + v));
-                       },
-                       &writes.leads));
-  RETURN_IF_ERROR(fill(StayRollup(), ", stay_stage, stay_days",
-                       "lead_stage_stays JOIN leads ON leads.seq = lead_stage_stays.lead_seq",
-                       [](const SqlStatement& row, int at, RollupItem* item) {
-                         item->dimensions.push_back(row.ColumnInt64(at));
-                         item->dimensions.push_back(row.ColumnInt64(at + 1));
-                       },
-                       &writes.stays));
-  RETURN_IF_ERROR(fill(FundsRollup(), ", arrival_day, amount_yuan",
-                       "funds_entries JOIN leads ON leads.seq = funds_entries.lead_seq",
-                       [](const SqlStatement& row, int at, RollupItem* item) {
-                         item->dimensions.push_back(ArrivalMonth(row.ColumnInt64(at)));
-                         item->values.push_back(row.ColumnInt64(at + 1));
-                       },
-                       &writes.funds));
-  return WriteRollups(db, writes);
+  const int lead_dimensions = static_cast<int>(LeadRollup().layout().dimensions.size());
+  RETURN_IF_ERROR(LeadRollup().RecordEachRow(
+      db,
+      absl::StrCat("SELECT ", LeadRollup().DimensionsSql(lead_dimensions),
+                   ", intended, signed, arrived FROM leads WHERE deleted = 0"),
+      lead_dimensions,
+      [](const SqlStatement& row, int first, RollupItem* item) {
+        for (int v = 0; v < 3; ++v) item->values.push_back(row.ColumnInt64(first + v));
+      },
+      &changes));
+  // The stay and funds rollups lead with the filter dimensions.
+  const int filter_dimensions = static_cast<int>(StayRollup().layout().dimensions.size()) - 2;
+  RETURN_IF_ERROR(StayRollup().RecordEachRow(
+      db,
+      absl::StrCat("SELECT ", StayRollup().DimensionsSql(filter_dimensions),
+                   ", stay_stage, stay_days FROM lead_stage_stays JOIN leads ON leads.seq = "
+                   "lead_stage_stays.lead_seq WHERE deleted = 0"),
+      filter_dimensions,
+      [](const SqlStatement& row, int first, RollupItem* item) {
+        item->dimensions.push_back(row.ColumnInt64(first));
+        item->dimensions.push_back(row.ColumnInt64(first + 1));
+      },
+      &changes));
+  RETURN_IF_ERROR(FundsRollup().RecordEachRow(
+      db,
+      absl::StrCat("SELECT ", FundsRollup().DimensionsSql(filter_dimensions),
+                   ", arrival_day, amount_yuan FROM funds_entries JOIN leads ON leads.seq = "
+                   "funds_entries.lead_seq WHERE deleted = 0"),
+      filter_dimensions,
+      [](const SqlStatement& row, int first, RollupItem* item) {
+        item->dimensions.push_back(ArrivalMonth(row.ColumnInt64(first)));
+        item->values.push_back(row.ColumnInt64(first + 1));
+      },
+      &changes));
+  return changes.Write(db);
 }
 
 absl::Status LeadStore::CheckUsccFree(absl::string_view uscc, int64_t seq) {
@@ -693,10 +679,10 @@ absl::Status LeadStore::Rewrite(const Identity& caller, absl::string_view method
     stay.BindInt64(3, std::max<int64_t>(0, Today() - DayOfTime(left.enter_time())));
     RETURN_IF_ERROR(stay.Run());
   }
-  RollupWrites rollups = before.rollups;
+  RollupChanges rollups = before.rollups;
   RETURN_IF_ERROR(GatherRollupItems(writer_, before.row.seq, *lead, +1, /*children=*/true,
                                     &rollups));
-  RETURN_IF_ERROR(WriteRollups(writer_, rollups));
+  RETURN_IF_ERROR(rollups.Write(writer_));
   return changes_.Record(writer_, before.row.id,
                          TimeUtil::TimestampToMicroseconds(lead->update_time()), caller.principal,
                          method, before.lead, *lead);
@@ -767,7 +753,7 @@ absl::StatusOr<LeadStore::NewLead> LeadStore::CheckCreate(const Identity& caller
 }
 
 absl::StatusOr<v1::Lead> LeadStore::Insert(const Identity& caller, NewLead created,
-                                           absl::Time now, RollupWrites* rollups) {
+                                           absl::Time now, RollupChanges* rollups) {
   const v1::CreateLeadRequest& request = *created.request;
   v1::Lead& lead = created.lead;
   if (!request.request_id().empty()) {
@@ -814,9 +800,9 @@ absl::StatusOr<v1::Lead> LeadStore::Create(const Identity& caller,
   {
     absl::MutexLock lock(&write_mu_);
     RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
-      RollupWrites rollups;
+      RollupChanges rollups;
       ASSIGN_OR_RETURN(result, Insert(caller, std::move(created), now, &rollups));
-      return WriteRollups(writer_, rollups);
+      return rollups.Write(writer_);
     }));
   }
   return Presented(caller, now, std::move(result));
@@ -838,13 +824,13 @@ absl::Status LeadStore::BatchCreate(const Identity& caller,
     absl::MutexLock lock(&write_mu_);
     RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
       results.clear();
-      RollupWrites rollups;
+      RollupChanges rollups;
       for (size_t i = 0; i < checked.size(); ++i) {
         absl::StatusOr<v1::Lead> made = Insert(caller, std::move(checked[i]), now, &rollups);
         if (!made.ok()) return AboutBatchRequest(static_cast<int>(i), made.status());
         results.push_back(*std::move(made));
       }
-      return WriteRollups(writer_, rollups);
+      return rollups.Write(writer_);
     }));
   }
   const int64_t today = DayNumber(ChinaDayOf(now));

@@ -84,18 +84,12 @@ class LeadStore {
                          v1::SummarizeLeadsResponse* response) const;
 
  private:
-  // A write's changes of the three summary rollups (see lead_sql.h).
-  struct RollupWrites {
-    RollupChanges leads;
-    RollupChanges stays;
-    RollupChanges funds;
-  };
   struct StoredLead {
     StoredRow row;
     v1::Lead lead;
     // The lead's items taken out of the rollups, as loaded for a change:
     // Rewrite puts the changed lead's back and writes the difference.
-    RollupWrites rollups;
+    RollupChanges rollups;
   };
   // Median days in a stage before leaving it, and how many leads left it.
   struct StageMedian {
@@ -137,7 +131,7 @@ class LeadStore {
   // its company is taken or, unconfirmed, close to an open lead's, gathering
   // its rollup items into `rollups`.
   absl::StatusOr<v1::Lead> Insert(const Identity& caller, NewLead created, absl::Time now,
-                                  RollupWrites* rollups) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+                                  RollupChanges* rollups) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   absl::StatusOr<StoredLead> LoadForChange(const Identity& caller, absl::string_view id,
                                            bool deleted) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Writes `lead` back with version + 1, stamped (updater, update_time,
@@ -166,13 +160,12 @@ class LeadStore {
                                        v1::Lead* next,
                                        std::vector<std::pair<std::string, SqlArg>>* extra)>& make)
       ABSL_LOCKS_EXCLUDED(write_mu_);
-  // Gathers into `writes` that the items of `lead` (row `seq`) join (sign
-  // +1) or leave (-1) the rollups: the lead itself and, with `children`,
-  // each stay and funds entry it has, all under its dimensions; nothing
-  // when it is deleted.
+  // Gathers into `changes` that the items of `lead` (row `seq`) join (sign
+  // +1) or leave (-1) the rollups (lead_sql.h): the lead itself and, with
+  // `children`, each stay and funds entry it has, all under its dimensions;
+  // nothing when it is deleted.
   static absl::Status GatherRollupItems(SqlDb* db, int64_t seq, const v1::Lead& lead, int sign,
-                                        bool children, RollupWrites* writes);
-  static absl::Status WriteRollups(SqlDb* db, const RollupWrites& writes);
+                                        bool children, RollupChanges* changes);
   // Fills the rollups from the stored leads (schema version 3).
   static absl::Status FillRollups(SqlDb* db);
   // ALREADY_EXISTS naming the lead other than row `seq` that has `uscc`.

@@ -118,7 +118,7 @@ absl::Status FillRollup(SqlDb* db) {
       RETURN_IF_ERROR(RecordInRollup(nullptr, DerivedValues(project), &rollup));
     }
   }
-  return ProjectRollup().Write(db, rollup);
+  return rollup.Write(db);
 }
 
 }  // namespace
@@ -348,7 +348,7 @@ absl::Status ProjectStore::Rewrite(const Identity& caller, absl::string_view met
   const std::vector<SqlArg> derived_before = DerivedValues(before.project);
   RollupChanges rollup;
   RETURN_IF_ERROR(RecordInRollup(&derived_before, derived, &rollup));
-  RETURN_IF_ERROR(ProjectRollup().Write(writer_, rollup));
+  RETURN_IF_ERROR(rollup.Write(writer_));
   RETURN_IF_ERROR(RecordPhaseEntries(before.row.seq, before.project.phase_history_size(), project));
   RETURN_IF_ERROR(RecordChange(caller, method, before.row.id, before.project, project));
   *written = std::move(project);
@@ -428,7 +428,7 @@ absl::StatusOr<v1::Project> ProjectStore::Create(const Identity& caller,
     RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
       RollupChanges rollup;
       ASSIGN_OR_RETURN(result, Insert(caller, std::move(created), now, &rollup));
-      return ProjectRollup().Write(writer_, rollup);
+      return rollup.Write(writer_);
     }));
   }
   Present(&result, DayNumber(ChinaDayOf(now)));
@@ -457,7 +457,7 @@ absl::Status ProjectStore::BatchCreate(const Identity& caller,
         if (!made.ok()) return AboutBatchRequest(static_cast<int>(i), made.status());
         results.push_back(*std::move(made));
       }
-      return ProjectRollup().Write(writer_, rollup);
+      return rollup.Write(writer_);
     }));
   }
   const int64_t today = DayNumber(ChinaDayOf(now));

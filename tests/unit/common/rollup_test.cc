@@ -46,7 +46,7 @@ class RollupTest : public ::testing::Test {
         absl::Status recorded = TestRollup().Record(item, sign, &changes);
         if (!recorded.ok()) return recorded;
       }
-      return TestRollup().Write(db_.get(), changes);
+      return changes.Write(db_.get());
     });
   }
 
