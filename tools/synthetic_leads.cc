@@ -21,18 +21,21 @@ const std::vector<std::string>& Departments() {
   return *names;
 }
 
-// Syllables of made-up company names, one set of 30 characters per position,
-// no character in two sets: names that differ in one syllable share five of
-// their seven bigrams (71%), below the duplicate threshold.
-const char* const kSyllables[4] = {
-    "华瑞泰恒鼎江楚盛德信达远宏源晟启明安隆嘉川卓越星云海峰弘博聚",
-    "光辉耀腾飞翔骏驰宇宙乾坤元亨利贞福禄寿喜祥和康宁静雅逸清风朗",
-    "松柏梅兰竹菊桂枫桃李杏荷莲芝蕙芷茂林森柳杨槐桐樟楠榕杉枝叶根",
-    "钧银铜铁锦绣玉珠宝翠琪琳瑶璋琦璞瑜瑾琼玫珑璀璨琨琛琰珏琅琥珀",
-};
+// Made-up company names: four syllables, each one of 100 characters of its
+// own block of CJK ideographs, so that names differ in one syllable share
+// five of their seven bigrams (71%), below the duplicate threshold, and a
+// bigram of two neighbouring syllables is one of 10,000: like real names,
+// and unlike a small vocabulary, a million of them keep the duplicate
+// check's candidates few.
+constexpr int kSyllablesPerPosition = 100;
+constexpr char32_t kSyllableBlocks[4] = {0x6000, 0x6800, 0x7000, 0x7800};
 
-// The `k`-th UTF-8 character (3 bytes: all are CJK) of `syllables`.
-std::string Syllable(const char* syllables, int64_t k) { return std::string(syllables + 3 * k, 3); }
+// The `k`-th syllable of position `position`, as UTF-8.
+std::string Syllable(int position, int64_t k) {
+  const char32_t c = kSyllableBlocks[position] + static_cast<char32_t>(5 * k);
+  return {static_cast<char>(0xE0 | (c >> 12)), static_cast<char>(0x80 | ((c >> 6) & 0x3F)),
+          static_cast<char>(0x80 | (c & 0x3F))};
+}
 
 const char* const kTrades[] = {"金融", "设计", "物流", "文旅", "环保", "医疗", "数科", "智能", "置业", "控股"};
 
@@ -40,8 +43,8 @@ std::string CompanyName(int64_t index) {
   std::string name = "武汉";
   int64_t n = index;
   for (int i = 0; i < 4; ++i) {
-    name += Syllable(kSyllables[i], n % 30);
-    n /= 30;
+    name += Syllable(i, n % kSyllablesPerPosition);
+    n /= kSyllablesPerPosition;
   }
   absl::StrAppend(&name, kTrades[index % 10], "有限公司");
   return name;

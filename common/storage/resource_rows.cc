@@ -51,6 +51,16 @@ ResourceRows::ResourceRows(std::string table, std::string payload_table,
 
 std::string ResourceRows::SchemaSql() const { return create_sql_; }
 
+std::string ResourceRows::OrderedFilterIndexesSql(absl::Span<const char* const> columns) const {
+  std::string sql;
+  for (const char* column : columns) {
+    absl::StrAppend(&sql, "DROP INDEX IF EXISTS ", table_, "_", column, ";",
+                    "CREATE INDEX IF NOT EXISTS ", table_, "_", column, "_seq ON ", table_, "(",
+                    column, ", seq);");
+  }
+  return sql;
+}
+
 int ResourceRows::DerivedIndex(absl::string_view column) const {
   for (size_t i = 0; i < derived_names_.size(); ++i) {
     if (derived_names_[i] == column) return static_cast<int>(i);

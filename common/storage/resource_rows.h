@@ -39,6 +39,12 @@ class ResourceRows {
   // CREATE TABLE IF NOT EXISTS for both tables.
   std::string SchemaSql() const;
 
+  // Indexes of equality filters on `columns` that hold seq after the value,
+  // replacing single-column ones named <table>_<column>: a filtered page in
+  // creation order reads such an index in order and stops after the page
+  // instead of sorting every match.
+  std::string OrderedFilterIndexesSql(absl::Span<const char* const> columns) const;
+
   // Where the derived column `column` is in binding order; -1 if it is not
   // one of them.
   int DerivedIndex(absl::string_view column) const;

@@ -2,7 +2,10 @@
 
 #include <string>
 
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
 #include "common/base/field_masks.h"
+#include "common/base/resource_versions.h"
 
 namespace jiangan::facilities {
 namespace {
@@ -39,6 +42,27 @@ grpc::ServerUnaryReactor* FacilitiesService::CreateFacility(grpc::CallbackServer
                                           request->facility().renewal_project()));
     return FillResponse(store_->Create(caller, *request), response);
   });
+}
+
+grpc::ServerUnaryReactor* FacilitiesService::BatchCreateFacilities(
+    grpc::CallbackServerContext* context, const v1::BatchCreateFacilitiesRequest* request,
+    v1::BatchCreateFacilitiesResponse* response) {
+  return calls_.Serve(context, WriteAccess("BatchCreateFacilities"),
+                      [=, this](const Identity& caller) -> absl::Status {
+                        // Sized before asking renewal about each project once.
+                        RETURN_IF_ERROR(CheckBatchSize(request->requests_size(), "facilities"));
+                        absl::flat_hash_set<std::string> checked;
+                        for (int i = 0; i < request->requests_size(); ++i) {
+                          const std::string& project =
+                              request->requests(i).facility().renewal_project();
+                          if (!checked.insert(project).second) continue;
+                          RETURN_IF_ERROR(projects_->CheckExists(
+                              *context, caller,
+                              absl::StrCat("requests[", i, "].facility.renewal_project"),
+                              project));
+                        }
+                        return store_->BatchCreate(caller, *request, response);
+                      });
 }
 
 grpc::ServerUnaryReactor* FacilitiesService::UpdateFacility(grpc::CallbackServerContext* context,

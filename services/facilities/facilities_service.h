@@ -32,6 +32,9 @@ class FacilitiesService final : public v1::FacilitiesService::CallbackService {
       const v1::ListFacilitiesRequest* request, v1::ListFacilitiesResponse* response) override;
   grpc::ServerUnaryReactor* CreateFacility(grpc::CallbackServerContext* context,
       const v1::CreateFacilityRequest* request, v1::Facility* response) override;
+  grpc::ServerUnaryReactor* BatchCreateFacilities(grpc::CallbackServerContext* context,
+      const v1::BatchCreateFacilitiesRequest* request,
+      v1::BatchCreateFacilitiesResponse* response) override;
   grpc::ServerUnaryReactor* UpdateFacility(grpc::CallbackServerContext* context,
       const v1::UpdateFacilityRequest* request, v1::Facility* response) override;
   grpc::ServerUnaryReactor* DeleteFacility(grpc::CallbackServerContext* context,

@@ -109,6 +109,93 @@ absl::StatusOr<SqlWhere> FilterSql(const v1::FacilityFilter& filter, bool show_d
   return where;
 }
 
+namespace {
+
+constexpr uint32_t kDayBit = 1u << 5;
+
+// The dimensions of the three rollups, then `day` if there is one.
+RollupLayout FacilityLayout(std::string table, const char* day, std::string count_column,
+                            std::vector<std::string> sum_names) {
+  RollupLayout layout{.table = std::move(table),
+                      .dimensions = {{"kind", "INTEGER NOT NULL"},
+                                     {"status", "INTEGER NOT NULL"},
+                                     {"sub_district", "TEXT NOT NULL"},
+                                     {"owner_department", "TEXT NOT NULL"},
+                                     {"service_year", "INTEGER NOT NULL"}},
+                      .sets = {0b00001,    // kind
+                               0b00011,    // status
+                               0b00101,    // sub-district
+                               0b01001,    // owner department
+                               0b10001,    // year in service
+                               0b00111,    // status, sub-district
+                               0b10011,    // status, year in service
+                               0b11111},   // everything
+                      .count_column = std::move(count_column),
+                      .sums_column = "sums",
+                      .sum_names = std::move(sum_names)};
+  if (day != nullptr) {
+    layout.dimensions.push_back({day, "INTEGER NOT NULL"});
+    for (uint32_t& set : layout.sets) set |= kDayBit;
+  }
+  return layout;
+}
+
+}  // namespace
+
+const Rollup& FacilityRollup() {
+  static const auto* rollup = new Rollup(FacilityLayout(
+      "facility_rollups", nullptr, "facility_count", {"facility.capacity", "facility.in_use"}));
+  return *rollup;
+}
+
+const Rollup& OpeningRollup() {
+  static const auto* rollup =
+      new Rollup(FacilityLayout("facility_opening_rollups", "service_day", "opening_count", {}));
+  return *rollup;
+}
+
+const Rollup& CapacityChangeRollup() {
+  static const auto* rollup = new Rollup(
+      FacilityLayout("capacity_change_rollups", "reading_day", "reading_count",
+                     {"capacity_reading.capacity (added)", "capacity_reading.capacity (removed)"}));
+  return *rollup;
+}
+
+std::string RollupSchemaSql() {
+  // A period reads the days in it, not every day of a set.
+  return absl::StrCat(
+      FacilityRollup().SchemaSql(), OpeningRollup().SchemaSql(),
+      CapacityChangeRollup().SchemaSql(),
+      FacilityRows().OrderedFilterIndexesSql(
+          {"kind", "status", "sub_district", "owner_department", "renewal_project"}),
+      "CREATE INDEX IF NOT EXISTS facility_opening_rollups_day ON "
+      "facility_opening_rollups(grouping_set, service_day);"
+      "CREATE INDEX IF NOT EXISTS capacity_change_rollups_day ON "
+      "capacity_change_rollups(grouping_set, reading_day);");
+}
+
+std::optional<uint32_t> RollupSetFor(const v1::SummarizeFacilitiesRequest& request) {
+  const v1::FacilityFilter& filter = request.filter();
+  if (!filter.renewal_project().empty() || !filter.display_name_contains().empty()) {
+    return std::nullopt;
+  }
+  const Rollup& rollup = FacilityRollup();
+  uint32_t needed = rollup.Bit("kind");
+  if (filter.statuses_size() > 0) needed |= rollup.Bit("status");
+  if (!filter.sub_district().empty()) needed |= rollup.Bit("sub_district");
+  if (!filter.owner_department().empty()) needed |= rollup.Bit("owner_department");
+  for (int grouping : request.group_by()) {
+    switch (grouping) {
+      case v1::BY_KIND: break;
+      case v1::BY_STATUS: needed |= rollup.Bit("status"); break;
+      case v1::BY_SUB_DISTRICT: needed |= rollup.Bit("sub_district"); break;
+      case v1::BY_SERVICE_YEAR: needed |= rollup.Bit("service_year"); break;
+      default: return std::nullopt;  // a group per facility is a row per facility
+    }
+  }
+  return rollup.SetCovering(needed);
+}
+
 absl::Span<const OrderField> FacilityOrderFields() {
   static constexpr OrderField kFields[] = {
       {"create_time", "seq"},

@@ -7,6 +7,7 @@
 #define JIANGAN_SERVICES_FACILITIES_FACILITY_SQL_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
 #include "common/storage/resource_rows.h"
+#include "common/storage/rollup.h"
 #include "common/storage/sql_query.h"
 #include "jiangan/facilities/v1/facilities.pb.h"
 
@@ -58,6 +60,30 @@ inline constexpr char kSetReadingChangeSql[] =
 // The clause selecting what `filter` selects; INVALID_ARGUMENT naming the
 // filter's field when a value breaks its rules.
 absl::StatusOr<SqlWhere> FilterSql(const v1::FacilityFilter& filter, bool show_deleted);
+
+// The summary rollups of live facilities (see common/storage/rollup.h),
+// added by schema version 3, so that a summary reads rows bounded by the
+// dimensions' cardinalities instead of a row per facility. Every set holds
+// the kind, which decides a capacity's unit:
+// - facilities by kind, status, sub-district, owner department and year in
+//   service, summing capacity and in use;
+// - openings: the same, with the day in service, for counts in a period;
+// - capacity changes: the same, with the reading's day, summing the rises
+//   and the falls (as positive numbers) for a period.
+// Dimensions are named as the facilities' own columns, so FilterSql and
+// DimensionOf read them too.
+const Rollup& FacilityRollup();
+const Rollup& OpeningRollup();
+const Rollup& CapacityChangeRollup();
+// Schema version 3: the rollups' tables, indexes that find their rows of a
+// period by day, and filter indexes in creation order
+// (ResourceRows::OrderedFilterIndexesSql).
+std::string RollupSchemaSql();
+
+// The grouping set of the facility rollup that answers `request` (the
+// openings' and changes' sets are it with their day's bit); nullopt when it
+// filters by renewal project or name, or groups by facility.
+std::optional<uint32_t> RollupSetFor(const v1::SummarizeFacilitiesRequest& request);
 
 // The fields ListFacilitiesRequest.order_by may name.
 absl::Span<const OrderField> FacilityOrderFields();

@@ -16,6 +16,7 @@
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
 #include "common/geo/earth.h"
+#include "common/storage/batch_create.h"
 #include "common/storage/child_rows.h"
 #include "common/storage/resource_page.h"
 #include "common/storage/schema_migrations.h"
@@ -31,9 +32,10 @@ namespace {
 using google::protobuf::util::TimeUtil;
 
 constexpr char kCollection[] = "facilities";
-// Layout of the tables; PRAGMA user_version holds it. Version 1 was the
-// generic table of the first release, which this layout replaces.
-constexpr int kSchemaVersion = 2;
+// Layouts of the tables. Version 1 was the generic table of the first
+// release, which version 2 replaces; version 3 added the summary rollups.
+constexpr int kFirstSchemaVersion = 2;
+constexpr int kSchemaVersion = 3;
 constexpr double kDefaultRadiusMeters = 1000;
 constexpr double kMaxRadiusMeters = 20000;
 
@@ -66,7 +68,8 @@ absl::StatusOr<std::unique_ptr<FacilityStore>> FacilityStore::Open(SqlDb* db,
                                                                    FacilityStoreOptions options) {
   std::unique_ptr<FacilityStore> store(new FacilityStore(db, std::move(options)));
   RETURN_IF_ERROR(MigrateSchema(
-      db, {{SchemaStep{kSchemaVersion, absl::StrCat(SchemaSql(), store->changes_.SchemaSql())}}}));
+      db, {{SchemaStep{kFirstSchemaVersion, absl::StrCat(SchemaSql(), store->changes_.SchemaSql())},
+            SchemaStep{kSchemaVersion, RollupSchemaSql(), FillRollups}}}));
   RETURN_IF_ERROR(store->readers_->Open(*db, std::max(1, store->options_.reader_connections)));
   return store;
 }
@@ -249,7 +252,13 @@ absl::StatusOr<v1::ReportCoverageResponse> FacilityStore::ReportCoverage(
 
 absl::Status FacilityStore::Summarize(const v1::SummarizeFacilitiesRequest& request,
                                       v1::SummarizeFacilitiesResponse* response) const {
-  ASSIGN_OR_RETURN(const SqlWhere where, FilterSql(request.filter(), /*show_deleted=*/false));
+  // Within the rollups' dimensions a summary reads rows per combination of
+  // them; otherwise a row per facility. The rollups hold live facilities
+  // only and have no "deleted" column, hence no such condition.
+  const std::optional<uint32_t> set = RollupSetFor(request);
+  const bool from_rollup = set.has_value();
+  ASSIGN_OR_RETURN(const SqlWhere where,
+                   FilterSql(request.filter(), /*show_deleted=*/from_rollup));
   ASSIGN_OR_RETURN(const std::optional<DayWindow> period,
                    ParseDayWindow("period_start", request.period_start(), "period_end",
                                   request.period_end()));
@@ -282,39 +291,77 @@ absl::Status FacilityStore::Summarize(const v1::SummarizeFacilitiesRequest& requ
     auto read_key = [&](const SqlStatement& stmt) {
       for (int k = 0; k < keys; ++k) key[k] = ColumnArg(stmt, k, dimensions[k].text);
     };
-    ASSIGN_OR_RETURN(SqlStatement stmt,
-                     db->Prepare(absl::StrCat("SELECT ", key_columns,
-                                              "kind, capacity, in_use, service_day FROM "
-                                              "facilities WHERE ",
-                                              where.sql)));
+    // A row: the kind, how many facilities, their capacity and in use, and
+    // (from the facilities) the day in service; the rollups count openings
+    // apart.
+    ASSIGN_OR_RETURN(
+        SqlStatement stmt,
+        db->Prepare(from_rollup
+                        ? absl::StrCat("SELECT ", key_columns,
+                                       "kind, facility_count, sums FROM facility_rollups "
+                                       "WHERE grouping_set = ", *set, " AND ", where.sql)
+                        : absl::StrCat("SELECT ", key_columns,
+                                       "kind, 1, capacity, in_use, service_day FROM facilities "
+                                       "WHERE ", where.sql)));
     Bind(&stmt, 1, where.args);
     while (true) {
       ASSIGN_OR_RETURN(const bool row, stmt.Step());
       if (!row) break;
       read_key(stmt);
       Group& group = groups[key];
-      ++group.facilities;
-      if (!stmt.ColumnIsNull(keys + 3)) {
-        const int64_t day = stmt.ColumnInt64(keys + 3);
+      group.facilities += stmt.ColumnInt64(keys + 1);
+      if (!from_rollup && !stmt.ColumnIsNull(keys + 4)) {
+        const int64_t day = stmt.ColumnInt64(keys + 4);
         if (day >= first_day && day <= last_day) ++group.opened;
+      }
+      int64_t values[2] = {};
+      if (from_rollup) {
+        RETURN_IF_ERROR(FacilityRollup().AddSums(stmt.ColumnBlobView(keys + 2), values));
+      } else {
+        values[0] = stmt.ColumnInt64(keys + 2);
+        values[1] = stmt.ColumnInt64(keys + 3);
       }
       const v1::CapacityUnit unit = UnitOf(static_cast<v1::FacilityKind>(stmt.ColumnInt64(keys)));
       v1::CapacityTotal& total = group.units[unit];
       total.set_unit(unit);
       int64_t sum = total.capacity();
-      RETURN_IF_ERROR(AddChecked(stmt.ColumnInt64(keys + 1), &sum, "capacity"));
+      RETURN_IF_ERROR(AddChecked(values[0], &sum, "capacity"));
       total.set_capacity(sum);
       sum = total.in_use();
-      RETURN_IF_ERROR(AddChecked(stmt.ColumnInt64(keys + 2), &sum, "in_use"));
+      RETURN_IF_ERROR(AddChecked(values[1], &sum, "in_use"));
       total.set_in_use(sum);
     }
+    if (from_rollup) {
+      ASSIGN_OR_RETURN(
+          SqlStatement openings,
+          db->Prepare(absl::StrCat("SELECT ", key_columns,
+                                   "opening_count FROM facility_opening_rollups WHERE "
+                                   "grouping_set = ", *set | OpeningRollup().Bit("service_day"),
+                                   " AND service_day BETWEEN ? AND ? AND ", where.sql)));
+      openings.BindInt64(1, first_day);
+      openings.BindInt64(2, last_day);
+      Bind(&openings, 3, where.args);
+      while (true) {
+        ASSIGN_OR_RETURN(const bool row, openings.Step());
+        if (!row) break;
+        read_key(openings);
+        groups[key].opened += openings.ColumnInt64(keys);
+      }
+    }
+    // Each reading's rise or fall, or the rollup's sums of both.
     ASSIGN_OR_RETURN(
         SqlStatement changes,
-        db->Prepare(absl::StrCat("SELECT ", key_columns,
-                                 "kind, change FROM capacity_readings JOIN facilities ON "
-                                 "facilities.seq = capacity_readings.facility_seq WHERE "
-                                 "reading_day BETWEEN ? AND ? AND ",
-                                 where.sql)));
+        db->Prepare(from_rollup
+                        ? absl::StrCat("SELECT ", key_columns,
+                                       "kind, sums FROM capacity_change_rollups WHERE "
+                                       "grouping_set = ",
+                                       *set | CapacityChangeRollup().Bit("reading_day"),
+                                       " AND reading_day BETWEEN ? AND ? AND ", where.sql)
+                        : absl::StrCat("SELECT ", key_columns,
+                                       "kind, change FROM capacity_readings JOIN facilities ON "
+                                       "facilities.seq = capacity_readings.facility_seq WHERE "
+                                       "reading_day BETWEEN ? AND ? AND ",
+                                       where.sql)));
     changes.BindInt64(1, first_day);
     changes.BindInt64(2, last_day);
     Bind(&changes, 3, where.args);
@@ -322,15 +369,23 @@ absl::Status FacilityStore::Summarize(const v1::SummarizeFacilitiesRequest& requ
       ASSIGN_OR_RETURN(const bool row, changes.Step());
       if (!row) break;
       read_key(changes);
+      int64_t moved[2] = {};  // added, removed
+      if (from_rollup) {
+        RETURN_IF_ERROR(CapacityChangeRollup().AddSums(changes.ColumnBlobView(keys + 1), moved));
+      } else {
+        const int64_t change = changes.ColumnInt64(keys + 1);
+        moved[change >= 0 ? 0 : 1] = change >= 0 ? change : -change;
+      }
       const v1::CapacityUnit unit =
           UnitOf(static_cast<v1::FacilityKind>(changes.ColumnInt64(keys)));
       v1::CapacityTotal& total = groups[key].units[unit];
       total.set_unit(unit);
-      const int64_t change = changes.ColumnInt64(keys + 1);
-      int64_t sum = change >= 0 ? total.added() : total.removed();
-      RETURN_IF_ERROR(AddChecked(change >= 0 ? change : -change, &sum,
-                                 change >= 0 ? "added" : "removed"));
-      change >= 0 ? total.set_added(sum) : total.set_removed(sum);
+      int64_t sum = total.added();
+      RETURN_IF_ERROR(AddChecked(moved[0], &sum, "added"));
+      total.set_added(sum);
+      sum = total.removed();
+      RETURN_IF_ERROR(AddChecked(moved[1], &sum, "removed"));
+      total.set_removed(sum);
     }
     return absl::OkStatus();
   }));
@@ -353,7 +408,79 @@ absl::StatusOr<FacilityStore::StoredFacility> FacilityStore::LoadForChange(
   ASSIGN_OR_RETURN(stored.row,
                    FacilityRows().FindExisting(writer_, kCollection, id, deleted, &stored.facility));
   RETURN_IF_ERROR(CheckCanChange(caller, stored.facility.owner_department(), stored.facility.name()));
+  RETURN_IF_ERROR(GatherRollupItems(writer_, stored.row.seq, stored.facility, -1,
+                                    /*readings=*/true, &stored.rollups));
   return stored;
+}
+
+absl::Status FacilityStore::GatherRollupItems(SqlDb* db, int64_t seq,
+                                              const v1::Facility& facility, int sign,
+                                              bool readings, RollupChanges* changes) {
+  if (facility.has_delete_time()) return absl::OkStatus();
+  const std::vector<SqlArg> derived = DerivedValues(facility);
+  auto column = [&](absl::string_view name) -> const SqlArg& {
+    return derived[FacilityRows().DerivedIndex(name)];
+  };
+  std::vector<SqlArg> dimensions = FacilityRollup().DimensionsOf(column);
+  RETURN_IF_ERROR(FacilityRollup().Record(
+      RollupItem{dimensions, {facility.capacity(), facility.in_use()}}, sign, changes));
+  const SqlArg& service_day = column("service_day");
+  if (!std::holds_alternative<SqlNull>(service_day)) {
+    RETURN_IF_ERROR(OpeningRollup().Record(RollupItem{OpeningRollup().DimensionsOf(column), {}},
+                                           sign, changes));
+  }
+  if (!readings) return absl::OkStatus();
+  ASSIGN_OR_RETURN(SqlStatement stmt, db->Prepare(kReadingsOfFacilitySql));
+  stmt.BindInt64(1, seq);
+  dimensions.emplace_back();
+  while (true) {
+    ASSIGN_OR_RETURN(const bool row, stmt.Step());
+    if (!row) break;
+    dimensions.back() = stmt.ColumnInt64(1);
+    const int64_t change = stmt.ColumnInt64(3);
+    RETURN_IF_ERROR(CapacityChangeRollup().Record(
+        RollupItem{dimensions, {std::max<int64_t>(change, 0), std::max<int64_t>(-change, 0)}},
+        sign, changes));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status FacilityStore::FillRollups(SqlDb* db) {
+  RollupChanges changes;
+  // One pass per rollup, each reading its items' dimensions from the
+  // facility row: no statement runs while another is half-read.
+  const int dimensions = static_cast<int>(FacilityRollup().layout().dimensions.size());
+  const std::string selected = FacilityRollup().DimensionsSql(dimensions);
+  RETURN_IF_ERROR(FacilityRollup().RecordEachRow(
+      db,
+      absl::StrCat("SELECT ", selected, ", capacity, in_use FROM facilities WHERE deleted = 0"),
+      dimensions,
+      [](const SqlStatement& row, int first, RollupItem* item) {
+        item->values = {row.ColumnInt64(first), row.ColumnInt64(first + 1)};
+      },
+      &changes));
+  RETURN_IF_ERROR(OpeningRollup().RecordEachRow(
+      db,
+      absl::StrCat("SELECT ", selected, ", service_day FROM facilities WHERE deleted = 0 AND ",
+                   "service_day IS NOT NULL"),
+      dimensions,
+      [](const SqlStatement& row, int first, RollupItem* item) {
+        item->dimensions.push_back(row.ColumnInt64(first));
+      },
+      &changes));
+  RETURN_IF_ERROR(CapacityChangeRollup().RecordEachRow(
+      db,
+      absl::StrCat("SELECT ", selected,
+                   ", reading_day, change FROM capacity_readings JOIN facilities ON "
+                   "facilities.seq = capacity_readings.facility_seq WHERE deleted = 0"),
+      dimensions,
+      [](const SqlStatement& row, int first, RollupItem* item) {
+        item->dimensions.push_back(row.ColumnInt64(first));
+        const int64_t change = row.ColumnInt64(first + 1);
+        item->values = {std::max<int64_t>(change, 0), std::max<int64_t>(-change, 0)};
+      },
+      &changes));
+  return changes.Write(db);
 }
 
 absl::Status FacilityStore::IndexPlace(int64_t seq, const v1::Facility& facility) {
@@ -390,6 +517,10 @@ absl::Status FacilityStore::Rewrite(const Identity& caller, absl::string_view me
   RETURN_IF_ERROR(
       FacilityRows().Update(writer_, before.row.seq, version, DerivedValues(*facility), *facility));
   RETURN_IF_ERROR(IndexPlace(before.row.seq, *facility));
+  RollupChanges rollups = before.rollups;
+  RETURN_IF_ERROR(GatherRollupItems(writer_, before.row.seq, *facility, +1, /*readings=*/true,
+                                    &rollups));
+  RETURN_IF_ERROR(rollups.Write(writer_));
   return changes_.Record(writer_, before.row.id,
                          TimeUtil::TimestampToMicroseconds(facility->update_time()),
                          caller.principal, method, before.facility, *facility);
@@ -410,39 +541,77 @@ absl::StatusOr<v1::Facility> FacilityStore::ChangeFacility(
   return next;
 }
 
-absl::StatusOr<v1::Facility> FacilityStore::Create(const Identity& caller,
-                                                   const v1::CreateFacilityRequest& request) {
-  ASSIGN_OR_RETURN(const std::string id,
+absl::StatusOr<FacilityStore::NewFacility> FacilityStore::CheckCreate(
+    const Identity& caller, const v1::CreateFacilityRequest& request, absl::Time now) const {
+  NewFacility created;
+  created.request = &request;
+  ASSIGN_OR_RETURN(created.id,
                    ResolveNewId(request.facility_id(), "facility_id", request.request_id()));
-  const absl::Time now = options_.now();
-  v1::Facility facility = request.facility();
+  v1::Facility& facility = created.facility;
+  facility = request.facility();
   ClearOutputOnlyFields(&facility);
   if (facility.status() == v1::FACILITY_STATUS_UNSPECIFIED) facility.set_status(v1::PLANNED);
   RETURN_IF_ERROR(ValidateFacility(facility, ChinaDayOf(now)));
   if (facility.status() == v1::CLOSED) {
     return absl::InvalidArgumentError("facility.status: a facility cannot be created CLOSED");
   }
-  const std::string name = absl::StrCat(kCollection, "/", id);
-  RETURN_IF_ERROR(CheckCanChange(caller, facility.owner_department(), name));
+  created.name = absl::StrCat(kCollection, "/", created.id);
+  RETURN_IF_ERROR(CheckCanChange(caller, facility.owner_department(), created.name));
   RETURN_IF_ERROR(ApplyConsequences(nullptr, !IsEmptyDate(facility.status_date()), now,
                                     caller.principal, &facility));
+  return created;
+}
+
+absl::StatusOr<v1::Facility> FacilityStore::Insert(const Identity& caller, NewFacility created,
+                                                   absl::Time now, RollupChanges* rollups) {
+  const v1::CreateFacilityRequest& request = *created.request;
+  v1::Facility& facility = created.facility;
+  if (!request.request_id().empty()) {
+    v1::Facility earlier;
+    ASSIGN_OR_RETURN(const std::optional<StoredRow> found,
+                     FacilityRows().Find(writer_, "request_id", request.request_id(), &earlier));
+    if (found.has_value()) return earlier;
+  }
+  RETURN_IF_ERROR(FacilityRows().CheckIdFree(writer_, created.id, created.name));
+  ASSIGN_OR_RETURN(const int64_t seq, FacilityRows().NextSeq(writer_));
+  StampCreated(created.name, now, caller.principal, seq, &facility);
+  RETURN_IF_ERROR(FacilityRows().Insert(writer_, seq, created.id, request.request_id(),
+                                        DerivedValues(facility), facility));
+  RETURN_IF_ERROR(IndexPlace(seq, facility));
+  RETURN_IF_ERROR(GatherRollupItems(writer_, seq, facility, +1, /*readings=*/false, rollups));
+  RETURN_IF_ERROR(changes_.Record(writer_, created.id,
+                                  TimeUtil::TimestampToMicroseconds(facility.create_time()),
+                                  caller.principal, "CreateFacility", v1::Facility(), facility));
+  return std::move(facility);
+}
+
+absl::StatusOr<v1::Facility> FacilityStore::Create(const Identity& caller,
+                                                   const v1::CreateFacilityRequest& request) {
+  const absl::Time now = options_.now();
+  ASSIGN_OR_RETURN(NewFacility created, CheckCreate(caller, request, now));
+  v1::Facility result;
   absl::MutexLock lock(&write_mu_);
   RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
-    if (!request.request_id().empty()) {
-      ASSIGN_OR_RETURN(const std::optional<StoredRow> earlier,
-                       FacilityRows().Find(writer_, "request_id", request.request_id(), &facility));
-      if (earlier.has_value()) return absl::OkStatus();
-    }
-    RETURN_IF_ERROR(FacilityRows().CheckIdFree(writer_, id, name));
-    ASSIGN_OR_RETURN(const int64_t seq, FacilityRows().NextSeq(writer_));
-    StampCreated(name, now, caller.principal, seq, &facility);
-    RETURN_IF_ERROR(FacilityRows().Insert(writer_, seq, id, request.request_id(),
-                                          DerivedValues(facility), facility));
-    RETURN_IF_ERROR(IndexPlace(seq, facility));
-    return changes_.Record(writer_, id, TimeUtil::TimestampToMicroseconds(facility.create_time()),
-                           caller.principal, "CreateFacility", v1::Facility(), facility);
+    RollupChanges rollups;
+    ASSIGN_OR_RETURN(result, Insert(caller, std::move(created), now, &rollups));
+    return rollups.Write(writer_);
   }));
-  return facility;
+  return result;
+}
+
+absl::Status FacilityStore::BatchCreate(const Identity& caller,
+                                        const v1::BatchCreateFacilitiesRequest& request,
+                                        v1::BatchCreateFacilitiesResponse* response) {
+  const absl::Time now = options_.now();
+  ASSIGN_OR_RETURN(std::vector<v1::Facility> made,
+                   (CreateAllOrNone<NewFacility, v1::Facility>(
+                       request.requests_size(), "facilities", writer_, &write_mu_,
+                       [&](int i) { return CheckCreate(caller, request.requests(i), now); },
+                       [&](NewFacility checked, RollupChanges* changes) {
+                         return Insert(caller, std::move(checked), now, changes);
+                       })));
+  for (v1::Facility& facility : made) *response->add_facilities() = std::move(facility);
+  return absl::OkStatus();
 }
 
 absl::StatusOr<v1::Facility> FacilityStore::Update(const Identity& caller,

@@ -25,6 +25,7 @@
 #include "common/identity/identity.h"
 #include "common/storage/change_log.h"
 #include "common/storage/resource_rows.h"
+#include "common/storage/rollup.h"
 #include "common/storage/sql_db.h"
 #include "common/storage/sql_reader_pool.h"
 #include "jiangan/facilities/v1/facilities.pb.h"
@@ -58,6 +59,10 @@ class FacilityStore {
                     v1::ListFacilitiesResponse* response) const;
   absl::StatusOr<v1::Facility> Create(const Identity& caller,
                                       const v1::CreateFacilityRequest& request);
+  // Creates every facility of `request` in one transaction, or none: the
+  // first refused one fails the batch, its error naming requests[i].
+  absl::Status BatchCreate(const Identity& caller, const v1::BatchCreateFacilitiesRequest& request,
+                           v1::BatchCreateFacilitiesResponse* response);
   absl::StatusOr<v1::Facility> Update(const Identity& caller,
                                       const v1::UpdateFacilityRequest& request);
   absl::StatusOr<v1::Facility> Delete(const Identity& caller,
@@ -83,9 +88,38 @@ class FacilityStore {
   struct StoredFacility {
     StoredRow row;
     v1::Facility facility;
+    // The facility's items taken out of the rollups, as loaded for a
+    // change: Rewrite puts the changed facility's back and writes the
+    // difference.
+    RollupChanges rollups;
+  };
+  // A create checked before its transaction: what it will store.
+  struct NewFacility {
+    const v1::CreateFacilityRequest* request = nullptr;
+    std::string id;
+    std::string name;
+    v1::Facility facility;
   };
 
   FacilityStore(SqlDb* writer, FacilityStoreOptions options);
+
+  // Gathers into `changes` that the items of `facility` (row `seq`) join
+  // (sign +1) or leave (-1) the rollups (facility_sql.h): the facility, its
+  // opening and, with `readings`, each capacity change it has, all under
+  // its dimensions; nothing when it is deleted.
+  static absl::Status GatherRollupItems(SqlDb* db, int64_t seq, const v1::Facility& facility,
+                                        int sign, bool readings, RollupChanges* changes);
+  // Fills the rollups from the stored facilities (schema version 3).
+  static absl::Status FillRollups(SqlDb* db);
+  // Checks a create before its transaction: input, rights, the id.
+  absl::StatusOr<NewFacility> CheckCreate(const Identity& caller,
+                                          const v1::CreateFacilityRequest& request,
+                                          absl::Time now) const;
+  // Stores a checked create (or finds the one its request_id made),
+  // gathering its rollup items into `rollups`.
+  absl::StatusOr<v1::Facility> Insert(const Identity& caller, NewFacility created,
+                                      absl::Time now, RollupChanges* rollups)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   absl::StatusOr<StoredFacility> LoadForChange(const Identity& caller, absl::string_view id,
                                                bool deleted)

@@ -200,6 +200,7 @@ const Rollup& FundsRollup() {
 std::string RollupSchemaSql() {
   return absl::StrCat(
       LeadRollup().SchemaSql(), StayRollup().SchemaSql(), FundsRollup().SchemaSql(),
+      LeadRows().OrderedFilterIndexesSql({"stage", "industry", "channel", "owner_department"}),
       "CREATE INDEX IF NOT EXISTS lead_stage_stays_lead ON lead_stage_stays(lead_seq);"
       "CREATE INDEX IF NOT EXISTS funds_entries_lead_seq ON funds_entries(lead_seq);");
 }

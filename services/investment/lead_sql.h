@@ -52,8 +52,9 @@ absl::StatusOr<SqlWhere> FilterSql(const v1::LeadFilter& filter, bool show_delet
 const Rollup& LeadRollup();
 const Rollup& StayRollup();
 const Rollup& FundsRollup();
-// Schema version 3: the three rollups' tables, and the indexes that find a
-// lead's stays and funds entries when its rollup items move.
+// Schema version 3: the three rollups' tables, the indexes that find a
+// lead's stays and funds entries when its rollup items move, and filter
+// indexes in creation order (ResourceRows::OrderedFilterIndexesSql).
 std::string RollupSchemaSql();
 
 // The grouping set of each rollup that answers `request`; nullopt when it

@@ -18,6 +18,7 @@
 #include "common/base/resource_versions.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
+#include "common/storage/batch_create.h"
 #include "common/storage/child_rows.h"
 #include "common/storage/resource_page.h"
 #include "common/storage/schema_migrations.h"
@@ -811,31 +812,17 @@ absl::StatusOr<v1::Lead> LeadStore::Create(const Identity& caller,
 absl::Status LeadStore::BatchCreate(const Identity& caller,
                                     const v1::BatchCreateLeadsRequest& request,
                                     v1::BatchCreateLeadsResponse* response) {
-  RETURN_IF_ERROR(CheckBatchSize(request.requests_size(), "leads"));
   const absl::Time now = options_.now();
-  std::vector<NewLead> checked;
-  for (int i = 0; i < request.requests_size(); ++i) {
-    absl::StatusOr<NewLead> created = CheckCreate(caller, request.requests(i), now);
-    if (!created.ok()) return AboutBatchRequest(i, created.status());
-    checked.push_back(*std::move(created));
-  }
-  std::vector<v1::Lead> results;
-  {
-    absl::MutexLock lock(&write_mu_);
-    RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
-      results.clear();
-      RollupChanges rollups;
-      for (size_t i = 0; i < checked.size(); ++i) {
-        absl::StatusOr<v1::Lead> made = Insert(caller, std::move(checked[i]), now, &rollups);
-        if (!made.ok()) return AboutBatchRequest(static_cast<int>(i), made.status());
-        results.push_back(*std::move(made));
-      }
-      return rollups.Write(writer_);
-    }));
-  }
+  ASSIGN_OR_RETURN(std::vector<v1::Lead> made,
+                   (CreateAllOrNone<NewLead, v1::Lead>(
+                       request.requests_size(), "leads", writer_, &write_mu_,
+                       [&](int i) { return CheckCreate(caller, request.requests(i), now); },
+                       [&](NewLead checked, RollupChanges* changes) {
+                         return Insert(caller, std::move(checked), now, changes);
+                       })));
   const int64_t today = DayNumber(ChinaDayOf(now));
   const StageMedians medians = CurrentStageMedians();
-  for (v1::Lead& lead : results) {
+  for (v1::Lead& lead : made) {
     Present(caller, today, medians, &lead);
     *response->add_leads() = std::move(lead);
   }

@@ -84,15 +84,6 @@ std::string SchemaSql() {
       "CREATE INDEX IF NOT EXISTS project_phase_entries_day ON project_phase_entries(enter_day);");
 }
 
-std::string OrderedFilterIndexesSql() {
-  std::string sql;
-  for (const char* column : {"kind", "phase", "sub_district", "zone", "lead_department"}) {
-    absl::StrAppend(&sql, "DROP INDEX IF EXISTS projects_", column, ";",
-                    "CREATE INDEX IF NOT EXISTS projects_", column, "_seq ON projects(", column,
-                    ", seq);");
-  }
-  return sql;
-}
 
 const Rollup& ProjectRollup() {
   static const Rollup* rollup = [] {

@@ -58,10 +58,6 @@ inline constexpr char kInsertPhaseEntrySql[] =
 // health Get reports.
 std::string HealthSql(int64_t today, const HealthThresholds& thresholds);
 
-// Schema version 4: the indexes of the equality filters hold seq after the
-// value, so that a filtered page in creation order reads the index in that
-// order and stops after the page instead of sorting every match.
-std::string OrderedFilterIndexesSql();
 
 // The summary rollup of live (not deleted) projects by kind, phase,
 // sub-district, zone, lead department and completion year, in grouping

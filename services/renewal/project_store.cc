@@ -15,6 +15,7 @@
 #include "common/base/resource_name.h"
 #include "common/base/resource_versions.h"
 #include "common/base/validation.h"
+#include "common/storage/batch_create.h"
 #include "common/storage/child_rows.h"
 #include "common/storage/resource_page.h"
 #include "common/storage/schema_migrations.h"
@@ -144,7 +145,9 @@ absl::StatusOr<std::unique_ptr<ProjectStore>> ProjectStore::Open(SqlDb* db,
   RETURN_IF_ERROR(MigrateSchema(
       db, {{SchemaStep{kFirstSchemaVersion, absl::StrCat(SchemaSql(), store->changes_.SchemaSql())},
             SchemaStep{kRollupSchemaVersion, ProjectRollup().SchemaSql(), FillRollup},
-            SchemaStep{kSchemaVersion, OrderedFilterIndexesSql()}}}));
+            SchemaStep{kSchemaVersion, ProjectRows().OrderedFilterIndexesSql(
+                                           {"kind", "phase", "sub_district", "zone",
+                                            "lead_department"})}}}));
   RETURN_IF_ERROR(store->readers_->Open(*db, std::max(1, store->options_.reader_connections)));
   return store;
 }
@@ -438,30 +441,17 @@ absl::StatusOr<v1::Project> ProjectStore::Create(const Identity& caller,
 absl::Status ProjectStore::BatchCreate(const Identity& caller,
                                        const v1::BatchCreateProjectsRequest& request,
                                        v1::BatchCreateProjectsResponse* response) {
-  RETURN_IF_ERROR(CheckBatchSize(request.requests_size(), "projects"));
   const absl::Time now = options_.now();
-  std::vector<NewProject> checked;
-  for (int i = 0; i < request.requests_size(); ++i) {
-    absl::StatusOr<NewProject> created = CheckCreate(caller, request.requests(i), now);
-    if (!created.ok()) return AboutBatchRequest(i, created.status());
-    checked.push_back(*std::move(created));
-  }
-  std::vector<v1::Project> results;
-  {
-    absl::MutexLock lock(&write_mu_);
-    RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
-      results.clear();
-      RollupChanges rollup;
-      for (size_t i = 0; i < checked.size(); ++i) {
-        absl::StatusOr<v1::Project> made = Insert(caller, std::move(checked[i]), now, &rollup);
-        if (!made.ok()) return AboutBatchRequest(static_cast<int>(i), made.status());
-        results.push_back(*std::move(made));
-      }
-      return rollup.Write(writer_);
-    }));
-  }
+  ASSIGN_OR_RETURN(
+      std::vector<v1::Project> made,
+      (CreateAllOrNone<NewProject, v1::Project>(
+          request.requests_size(), "projects", writer_, &write_mu_,
+          [&](int i) { return CheckCreate(caller, request.requests(i), now); },
+          [&](NewProject checked, RollupChanges* changes) {
+            return Insert(caller, std::move(checked), now, changes);
+          })));
   const int64_t today = DayNumber(ChinaDayOf(now));
-  for (v1::Project& project : results) {
+  for (v1::Project& project : made) {
     Present(&project, today);
     *response->add_projects() = std::move(project);
   }

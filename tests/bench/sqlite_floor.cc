@@ -1,9 +1,10 @@
-// The service benchmarks' floor: the SQL that a service (renewal or
-// investment) runs for a Get, a filtered List page and a Summarize, run
+// The service benchmarks' floor: the SQL that a service runs for a Get, a
+// filtered List page and a Summarize (for summaries, the row scan that the
+// rollups replace), run
 // straight on its SQLite file by a few threads, each on its own connection,
 // reading every column of every row. No gRPC, no protobuf, no identity
 // checks, no summing: the service cannot answer faster than its queries.
-// For facilities, the nearby search two ways: "search_index", the service's
+// For facilities, also the nearby search two ways: "search_index", the service's
 // own R*Tree search (nearby_search.h) and payload reads, in process; and
 // "search_scan", a brute-force scan of every facility's coordinates.
 // Prints one line per query: "{name} {req/s} {p50 ms} {p99 ms}".
@@ -32,7 +33,8 @@ ABSL_FLAG(std::string, db_path, "", "The service's database file.");
 ABSL_FLAG(absl::Duration, duration, absl::Seconds(5), "How long each query runs.");
 ABSL_FLAG(int, threads, 2, "Threads, each with its own connection.");
 ABSL_FLAG(std::string, get_id, "synthetic-4242", "Id the Get query reads.");
-ABSL_FLAG(std::string, sub_district, "后湖街道", "renewal: sub-district the List filters on.");
+ABSL_FLAG(std::string, sub_district, "后湖街道",
+          "renewal and facilities: sub-district the List filters on.");
 ABSL_FLAG(std::string, department, "区投资促进局", "investment: department the List filters on.");
 ABSL_FLAG(int, funds_year, 2024, "investment: the year Summarize reads funds of.");
 ABSL_FLAG(double, latitude, 30.65, "facilities: the search's centre.");
@@ -228,7 +230,29 @@ std::vector<Query> FacilitiesQueries() {
                hits.resize(keep);
                return ReadPayloads(db, hits);
              }};
-  return {index, scan};
+  const int64_t first = jiangan::DayNumber(absl::CivilDay(2024, 1, 1));
+  const int64_t last = jiangan::DayNumber(absl::CivilDay(2024, 12, 31));
+  return {
+      {"get",
+       {{"SELECT seq, id, version, deleted, payload FROM facilities JOIN facility_payloads "
+         "USING (seq) WHERE id = ?",
+         {absl::GetFlag(FLAGS_get_id)}}}},
+      {"list",
+       {{"SELECT seq, id, version, deleted, payload, seq FROM facilities JOIN "
+         "facility_payloads USING (seq) WHERE 1 AND deleted = 0 AND kind IN (12) AND "
+         "sub_district = ? ORDER BY seq LIMIT 51",
+         {absl::GetFlag(FLAGS_sub_district)}}}},
+      // The row scans the rollups replace: every facility, and the readings
+      // of the period.
+      {"summarize",
+       {{"SELECT kind, kind, 1, capacity, in_use, service_day FROM facilities WHERE 1 AND "
+         "deleted = 0",
+         {}},
+        {"SELECT kind, kind, change FROM capacity_readings JOIN facilities ON facilities.seq = "
+         "capacity_readings.facility_seq WHERE reading_day BETWEEN ? AND ? AND 1 AND deleted = 0",
+         {first, last}}}},
+      index,
+      scan};
 }
 
 }  // namespace

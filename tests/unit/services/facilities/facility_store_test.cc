@@ -35,6 +35,12 @@ class FacilityStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     db_ = *(*jiangan::testing::TestDatabase::Create("facilities")).Connect();
+    Open();
+  }
+
+  // Opens the store on db_, as a restart would.
+  void Open() {
+    store_.reset();
     FacilityStoreOptions options;
     options.page_token_key = "a key of the test that is long enough";
     options.reader_connections = 2;
@@ -381,6 +387,144 @@ TEST_F(FacilityStoreTest, CoverageCountsOnlyFacilitiesInService) {
   answer = store_->ReportCoverage(report);
   EXPECT_TRUE(answer->kinds(0).capacity_aware());
   EXPECT_EQ(answer->kinds(0).served_population(), 1000);  // 30 seats for 60 needed
+}
+
+
+// Summaries read the rollups, kept in step by every write; the same
+// question asked so that it must read the facilities (a name filter that
+// every name passes) gives the same answer after creates, status changes,
+// back-dated and later readings, changes of what facilities are grouped
+// by, deletes and undeletes, and after a database from before the rollups
+// (schema version 2) has them filled on opening.
+TEST_F(FacilityStoreTest, TheSummaryRollupsAgreeWithTheFacilitiesAfterEveryKindOfWrite) {
+  SetToday(2024, 11, 1);
+  const std::vector<std::string> sub_districts = {"后湖街道", "塔子湖街道", "丹水池街道"};
+  const v1::FacilityKind kinds[] = {v1::KINDERGARTEN, v1::PARK, v1::PARKING};
+  const int kFacilities = 15;
+  for (int i = 0; i < kFacilities; ++i) {
+    v1::Facility facility = Facility(absl::StrCat("设施", i), kinds[i % 3], 30.6 + 0.001 * i, 114.3);
+    facility.set_sub_district(sub_districts[i % sub_districts.size()]);
+    if (i % 2 == 0) {
+      facility.set_status(v1::IN_SERVICE);
+      *facility.mutable_status_date() = Day(2023 + i % 2 + (i % 4 == 0 ? 1 : 0), 3, 1 + i);
+    }
+    ASSERT_THAT(Create(facility, absl::StrCat("f", i)).status(), IsOk()) << i;
+  }
+  for (int i = 0; i < kFacilities; i += 2) {
+    ASSERT_THAT(Read(absl::StrCat("f", i), Day(2024, 5, 1), 100 + 10 * i, 50).status(), IsOk());
+    ASSERT_THAT(Read(absl::StrCat("f", i), Day(2024, 9, 1), 90 + 10 * i, 60).status(), IsOk());
+  }
+  // A back-dated reading restates the changes of the ones after it.
+  ASSERT_THAT(Read("f4", Day(2024, 1, 1), 500, 10).status(), IsOk());
+  for (int i = 1; i < kFacilities; i += 4) {
+    v1::Facility patch;
+    patch.set_name(absl::StrCat("facilities/f", i));
+    patch.set_sub_district("新的街道");
+    ASSERT_THAT(Update(patch, {"sub_district"}).status(), IsOk()) << i;
+  }
+  v1::Facility opened;
+  opened.set_name("facilities/f3");
+  SetToday(2024, 11, 20);
+  opened.set_status(v1::UNDER_CONSTRUCTION);
+  *opened.mutable_status_date() = Day(2024, 11, 2);
+  ASSERT_THAT(Update(opened, {"status", "status_date"}).status(), IsOk());
+  opened.set_status(v1::IN_SERVICE);
+  *opened.mutable_status_date() = Day(2024, 11, 18);
+  ASSERT_THAT(Update(opened, {"status", "status_date"}).status(), IsOk());
+  v1::Facility moved;
+  moved.set_name("facilities/f6");
+  moved.set_sub_district("新的街道");
+  ASSERT_THAT(Update(moved, {"sub_district"}).status(), IsOk());
+  for (const char* id : {"f8", "f10"}) {
+    v1::DeleteFacilityRequest remove;
+    remove.set_name(absl::StrCat("facilities/", id));
+    ASSERT_THAT(store_->Delete(kEditor, remove).status(), IsOk());
+  }
+  v1::UndeleteFacilityRequest restore;
+  restore.set_name("facilities/f10");
+  ASSERT_THAT(store_->Undelete(kEditor, restore).status(), IsOk());
+
+  auto summarize = [&](v1::SummarizeFacilitiesRequest request, bool from_rows) {
+    if (from_rows) request.mutable_filter()->set_display_name_contains("设施");
+    v1::SummarizeFacilitiesResponse response;
+    EXPECT_THAT(store_->Summarize(request, &response), IsOk());
+    return response.DebugString();
+  };
+  std::vector<v1::SummarizeFacilitiesRequest> questions(6);
+  questions[1].add_group_by(v1::BY_KIND);
+  questions[1].add_group_by(v1::BY_STATUS);
+  questions[2].add_group_by(v1::BY_SUB_DISTRICT);
+  questions[2].mutable_filter()->add_kinds(v1::PARK);
+  questions[2].mutable_filter()->add_kinds(v1::KINDERGARTEN);
+  questions[3].add_group_by(v1::BY_SERVICE_YEAR);
+  questions[3].add_group_by(v1::BY_STATUS);
+  *questions[3].mutable_period_start() = Day(2023, 1, 1);
+  *questions[3].mutable_period_end() = Day(2024, 6, 30);
+  questions[4].mutable_filter()->set_sub_district("新的街道");
+  questions[4].mutable_filter()->add_statuses(v1::IN_SERVICE);
+  questions[5].mutable_filter()->set_owner_department(kEducation);
+  questions[5].add_group_by(v1::BY_KIND);
+  for (const v1::SummarizeFacilitiesRequest& question : questions) {
+    EXPECT_EQ(summarize(question, false), summarize(question, true)) << question.DebugString();
+  }
+  EXPECT_GT(jiangan::testing::QueryInt64(db_.get(), "SELECT COUNT(*) FROM capacity_change_rollups"),
+            0);
+
+  // A database from before the rollups gets them filled from its facilities.
+  for (const char* table :
+       {"facility_rollups", "facility_opening_rollups", "capacity_change_rollups"}) {
+    ASSERT_THAT(db_->Exec(absl::StrCat("DROP TABLE ", table)), IsOk());
+  }
+  ASSERT_THAT(db_->SetSchemaVersion(2), IsOk());
+  Open();
+  for (const v1::SummarizeFacilitiesRequest& question : questions) {
+    EXPECT_EQ(summarize(question, false), summarize(question, true)) << question.DebugString();
+  }
+  EXPECT_NE(summarize(questions[0], false), summarize(questions[4], false));
+}
+
+TEST_F(FacilityStoreTest, ABatchCreatesEveryFacilityOrNone) {
+  auto batch_of = [&](const std::vector<std::string>& ids, const std::string& request_prefix = "") {
+    v1::BatchCreateFacilitiesRequest batch;
+    for (const std::string& id : ids) {
+      v1::CreateFacilityRequest* one = batch.add_requests();
+      *one->mutable_facility() = Facility("幼儿园" + id, v1::KINDERGARTEN, 30.63, 114.31);
+      one->set_facility_id(id);
+      if (!request_prefix.empty()) one->set_request_id(request_prefix + id);
+    }
+    return batch;
+  };
+  v1::BatchCreateFacilitiesResponse made;
+  ASSERT_THAT(store_->BatchCreate(kEditor, batch_of({"b1", "b2", "b3"}, "r-"), &made), IsOk());
+  ASSERT_EQ(made.facilities_size(), 3);
+  EXPECT_EQ(made.facilities(1).name(), "facilities/b2");
+  EXPECT_EQ(Nearby(30.63, 114.31, 100, 10).size(), 3u);
+  v1::BatchCreateFacilitiesResponse again;
+  ASSERT_THAT(store_->BatchCreate(kEditor, batch_of({"b1", "b2"}, "r-"), &again), IsOk());
+  EXPECT_EQ(again.facilities(0).etag(), made.facilities(0).etag());
+
+  v1::BatchCreateFacilitiesResponse none;
+  v1::BatchCreateFacilitiesRequest invalid = batch_of({"c1", "c2"});
+  invalid.mutable_requests(1)->mutable_facility()->set_display_name("");
+  EXPECT_THAT(store_->BatchCreate(kEditor, invalid, &none),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("requests[1].facility.display_name")));
+  EXPECT_THAT(store_->BatchCreate(kEditor, batch_of({"c1", "b3"}), &none),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("requests[1].")));
+  EXPECT_THAT(store_->BatchCreate(kOtherEditor, batch_of({"c1"}), &none),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("requests[0].")));
+  EXPECT_THAT(store_->BatchCreate(kEditor, v1::BatchCreateFacilitiesRequest(), &none),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("requests: must hold 1 to 1000 facilities")));
+  EXPECT_EQ(none.facilities_size(), 0);
+  EXPECT_EQ(store_->Get([] {
+    v1::GetFacilityRequest get;
+    get.set_name("facilities/c1");
+    return get;
+  }()).status().code(), absl::StatusCode::kNotFound);
+  v1::SummarizeFacilitiesResponse summary;
+  ASSERT_THAT(store_->Summarize(v1::SummarizeFacilitiesRequest(), &summary), IsOk());
+  EXPECT_EQ(summary.groups(0).facility_count(), 3);
 }
 
 }  // namespace
