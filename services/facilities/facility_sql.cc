@@ -111,32 +111,41 @@ absl::StatusOr<SqlWhere> FilterSql(const v1::FacilityFilter& filter, bool show_d
 
 namespace {
 
-constexpr uint32_t kDayBit = 1u << 5;
+// The grouping sets over kind (bit 0), status, sub-district, owner
+// department and year in service (bit 4); each holds the kind.
+constexpr uint32_t kBaseSets[] = {
+    0b00001,    // kind
+    0b00011,    // status
+    0b00101,    // sub-district
+    0b01001,    // owner department
+    0b10001,    // year in service
+    0b00111,    // status, sub-district
+    0b10011,    // status, year in service
+    0b11111};   // everything
 
-// The dimensions of the three rollups, then `day` if there is one.
-RollupLayout FacilityLayout(std::string table, const char* day, std::string count_column,
-                            std::vector<std::string> sum_names) {
+// The rollups' dimensions; an event rollup adds its day (bit 5) and the
+// first day of its month (bit 6), each set once with either, so that a
+// period reads its whole months a row per month.
+RollupLayout FacilityLayout(std::string table, const char* day, const char* month,
+                            std::string count_column, std::vector<std::string> sum_names) {
   RollupLayout layout{.table = std::move(table),
                       .dimensions = {{"kind", "INTEGER NOT NULL"},
                                      {"status", "INTEGER NOT NULL"},
                                      {"sub_district", "TEXT NOT NULL"},
                                      {"owner_department", "TEXT NOT NULL"},
                                      {"service_year", "INTEGER NOT NULL"}},
-                      .sets = {0b00001,    // kind
-                               0b00011,    // status
-                               0b00101,    // sub-district
-                               0b01001,    // owner department
-                               0b10001,    // year in service
-                               0b00111,    // status, sub-district
-                               0b10011,    // status, year in service
-                               0b11111},   // everything
+                      .sets = {},
                       .count_column = std::move(count_column),
                       .sums_column = "sums",
                       .sum_names = std::move(sum_names)};
-  if (day != nullptr) {
-    layout.dimensions.push_back({day, "INTEGER NOT NULL"});
-    for (uint32_t& set : layout.sets) set |= kDayBit;
+  if (day == nullptr) {
+    layout.sets.assign(std::begin(kBaseSets), std::end(kBaseSets));
+    return layout;
   }
+  layout.dimensions.push_back({day, "INTEGER NOT NULL"});
+  layout.dimensions.push_back({month, "INTEGER NOT NULL"});
+  for (uint32_t set : kBaseSets) layout.sets.push_back(set | kDayBit);
+  for (uint32_t set : kBaseSets) layout.sets.push_back(set | kMonthBit);
   return layout;
 }
 
@@ -144,21 +153,44 @@ RollupLayout FacilityLayout(std::string table, const char* day, std::string coun
 
 const Rollup& FacilityRollup() {
   static const auto* rollup = new Rollup(FacilityLayout(
-      "facility_rollups", nullptr, "facility_count", {"facility.capacity", "facility.in_use"}));
+      "facility_rollups", nullptr, nullptr, "facility_count",
+      {"facility.capacity", "facility.in_use"}));
   return *rollup;
 }
 
 const Rollup& OpeningRollup() {
-  static const auto* rollup =
-      new Rollup(FacilityLayout("facility_opening_rollups", "service_day", "opening_count", {}));
+  static const auto* rollup = new Rollup(FacilityLayout(
+      "facility_opening_rollups", "service_day", "service_month", "opening_count", {}));
   return *rollup;
 }
 
 const Rollup& CapacityChangeRollup() {
   static const auto* rollup = new Rollup(
-      FacilityLayout("capacity_change_rollups", "reading_day", "reading_count",
+      FacilityLayout("capacity_change_rollups", "reading_day", "reading_month", "reading_count",
                      {"capacity_reading.capacity (added)", "capacity_reading.capacity (removed)"}));
   return *rollup;
+}
+
+int64_t MonthOfDay(int64_t day_number) {
+  const absl::CivilDay day = FromDayNumber(day_number);
+  return DayNumber(absl::CivilDay(day.year(), day.month(), 1));
+}
+
+std::vector<PeriodPart> PeriodParts(int64_t first, int64_t last) {
+  // The first day of the first whole month, and the day after the last one.
+  int64_t whole_first = MonthOfDay(first);
+  if (whole_first != first) {
+    const absl::CivilDay day = FromDayNumber(first);
+    whole_first = DayNumber(absl::CivilDay(day.year(), day.month() + 1, 1));
+  }
+  const absl::CivilDay after = FromDayNumber(last) + 1;
+  const int64_t whole_end = after.day() == 1 ? DayNumber(after) : MonthOfDay(last);
+  if (whole_first >= whole_end) return {{kDayBit, first, last}};
+  std::vector<PeriodPart> parts;
+  if (first < whole_first) parts.push_back({kDayBit, first, whole_first - 1});
+  parts.push_back({kMonthBit, whole_first, MonthOfDay(whole_end - 1)});
+  if (whole_end <= last) parts.push_back({kDayBit, whole_end, last});
+  return parts;
 }
 
 std::string RollupSchemaSql() {
@@ -170,8 +202,12 @@ std::string RollupSchemaSql() {
           {"kind", "status", "sub_district", "owner_department", "renewal_project"}),
       "CREATE INDEX IF NOT EXISTS facility_opening_rollups_day ON "
       "facility_opening_rollups(grouping_set, service_day);"
+      "CREATE INDEX IF NOT EXISTS facility_opening_rollups_month ON "
+      "facility_opening_rollups(grouping_set, service_month);"
       "CREATE INDEX IF NOT EXISTS capacity_change_rollups_day ON "
-      "capacity_change_rollups(grouping_set, reading_day);");
+      "capacity_change_rollups(grouping_set, reading_day);"
+      "CREATE INDEX IF NOT EXISTS capacity_change_rollups_month ON "
+      "capacity_change_rollups(grouping_set, reading_month);");
 }
 
 std::optional<uint32_t> RollupSetFor(const v1::SummarizeFacilitiesRequest& request) {

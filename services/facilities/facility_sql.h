@@ -67,9 +67,13 @@ absl::StatusOr<SqlWhere> FilterSql(const v1::FacilityFilter& filter, bool show_d
 // the kind, which decides a capacity's unit:
 // - facilities by kind, status, sub-district, owner department and year in
 //   service, summing capacity and in use;
-// - openings: the same, with the day in service, for counts in a period;
-// - capacity changes: the same, with the reading's day, summing the rises
-//   and the falls (as positive numbers) for a period.
+// - openings: the same, with the day in service and its month, for counts
+//   in a period;
+// - capacity changes: the same, with the reading's day and month, summing
+//   the rises and the falls (as positive numbers) for a period.
+// An event is counted by day and by month (the first day's number, e.g.
+// service_month), in sets apart: a period reads its whole months a row per
+// month and only its partial months a row per day.
 // Dimensions are named as the facilities' own columns, so FilterSql and
 // DimensionOf read them too.
 const Rollup& FacilityRollup();
@@ -81,9 +85,26 @@ const Rollup& CapacityChangeRollup();
 std::string RollupSchemaSql();
 
 // The grouping set of the facility rollup that answers `request` (the
-// openings' and changes' sets are it with their day's bit); nullopt when it
-// filters by renewal project or name, or groups by facility.
+// openings' and changes' sets are it with the bit of PeriodPart::bit);
+// nullopt when it filters by renewal project or name, or groups by
+// facility.
 std::optional<uint32_t> RollupSetFor(const v1::SummarizeFacilitiesRequest& request);
+
+// The bits of an event rollup's day and month dimensions.
+inline constexpr uint32_t kDayBit = 1u << 5;
+inline constexpr uint32_t kMonthBit = 1u << 6;
+// The day number of the first day of the month of day number `day`.
+int64_t MonthOfDay(int64_t day);
+// A run of a period: days `first` to `last` (kDayBit), or the months whose
+// first days are `first` to `last` (kMonthBit).
+struct PeriodPart {
+  uint32_t bit = kDayBit;
+  int64_t first = 0;
+  int64_t last = 0;
+};
+// Days `first` to `last` (day numbers) as its whole months and the days of
+// the partial months at either end.
+std::vector<PeriodPart> PeriodParts(int64_t first, int64_t last);
 
 // The fields ListFacilitiesRequest.order_by may name.
 absl::Span<const OrderField> FacilityOrderFields();

@@ -331,15 +331,18 @@ absl::Status FacilityStore::Summarize(const v1::SummarizeFacilitiesRequest& requ
       RETURN_IF_ERROR(AddChecked(values[1], &sum, "in_use"));
       total.set_in_use(sum);
     }
-    if (from_rollup) {
+    // A period's whole months a row per month, its other days a row per day.
+    const std::vector<PeriodPart> parts = PeriodParts(first_day, last_day);
+    for (const PeriodPart& part : from_rollup ? parts : std::vector<PeriodPart>()) {
       ASSIGN_OR_RETURN(
           SqlStatement openings,
           db->Prepare(absl::StrCat("SELECT ", key_columns,
                                    "opening_count FROM facility_opening_rollups WHERE "
-                                   "grouping_set = ", *set | OpeningRollup().Bit("service_day"),
-                                   " AND service_day BETWEEN ? AND ? AND ", where.sql)));
-      openings.BindInt64(1, first_day);
-      openings.BindInt64(2, last_day);
+                                   "grouping_set = ", *set | part.bit, " AND ",
+                                   part.bit == kDayBit ? "service_day" : "service_month",
+                                   " BETWEEN ? AND ? AND ", where.sql)));
+      openings.BindInt64(1, part.first);
+      openings.BindInt64(2, part.last);
       Bind(&openings, 3, where.args);
       while (true) {
         ASSIGN_OR_RETURN(const bool row, openings.Step());
@@ -349,43 +352,47 @@ absl::Status FacilityStore::Summarize(const v1::SummarizeFacilitiesRequest& requ
       }
     }
     // Each reading's rise or fall, or the rollup's sums of both.
-    ASSIGN_OR_RETURN(
-        SqlStatement changes,
-        db->Prepare(from_rollup
-                        ? absl::StrCat("SELECT ", key_columns,
-                                       "kind, sums FROM capacity_change_rollups WHERE "
-                                       "grouping_set = ",
-                                       *set | CapacityChangeRollup().Bit("reading_day"),
-                                       " AND reading_day BETWEEN ? AND ? AND ", where.sql)
-                        : absl::StrCat("SELECT ", key_columns,
-                                       "kind, change FROM capacity_readings JOIN facilities ON "
-                                       "facilities.seq = capacity_readings.facility_seq WHERE "
-                                       "reading_day BETWEEN ? AND ? AND ",
-                                       where.sql)));
-    changes.BindInt64(1, first_day);
-    changes.BindInt64(2, last_day);
-    Bind(&changes, 3, where.args);
-    while (true) {
-      ASSIGN_OR_RETURN(const bool row, changes.Step());
-      if (!row) break;
-      read_key(changes);
-      int64_t moved[2] = {};  // added, removed
-      if (from_rollup) {
-        RETURN_IF_ERROR(CapacityChangeRollup().AddSums(changes.ColumnBlobView(keys + 1), moved));
-      } else {
-        const int64_t change = changes.ColumnInt64(keys + 1);
-        moved[change >= 0 ? 0 : 1] = change >= 0 ? change : -change;
+    const std::vector<PeriodPart> whole = {{kDayBit, first_day, last_day}};
+    for (const PeriodPart& part : from_rollup ? parts : whole) {
+      ASSIGN_OR_RETURN(
+          SqlStatement changes,
+          db->Prepare(from_rollup
+                          ? absl::StrCat("SELECT ", key_columns,
+                                         "kind, sums FROM capacity_change_rollups WHERE "
+                                         "grouping_set = ", *set | part.bit, " AND ",
+                                         part.bit == kDayBit ? "reading_day" : "reading_month",
+                                         " BETWEEN ? AND ? AND ", where.sql)
+                          : absl::StrCat("SELECT ", key_columns,
+                                         "kind, change FROM capacity_readings JOIN facilities ON "
+                                         "facilities.seq = capacity_readings.facility_seq WHERE "
+                                         "reading_day BETWEEN ? AND ? AND ",
+                                         where.sql)));
+      changes.BindInt64(1, part.first);
+      changes.BindInt64(2, part.last);
+      Bind(&changes, 3, where.args);
+      while (true) {
+        ASSIGN_OR_RETURN(const bool row, changes.Step());
+        if (!row) break;
+        read_key(changes);
+        int64_t moved[2] = {};  // added, removed
+        if (from_rollup) {
+          RETURN_IF_ERROR(
+              CapacityChangeRollup().AddSums(changes.ColumnBlobView(keys + 1), moved));
+        } else {
+          const int64_t change = changes.ColumnInt64(keys + 1);
+          moved[change >= 0 ? 0 : 1] = change >= 0 ? change : -change;
+        }
+        const v1::CapacityUnit unit =
+            UnitOf(static_cast<v1::FacilityKind>(changes.ColumnInt64(keys)));
+        v1::CapacityTotal& total = groups[key].units[unit];
+        total.set_unit(unit);
+        int64_t sum = total.added();
+        RETURN_IF_ERROR(AddChecked(moved[0], &sum, "added"));
+        total.set_added(sum);
+        sum = total.removed();
+        RETURN_IF_ERROR(AddChecked(moved[1], &sum, "removed"));
+        total.set_removed(sum);
       }
-      const v1::CapacityUnit unit =
-          UnitOf(static_cast<v1::FacilityKind>(changes.ColumnInt64(keys)));
-      v1::CapacityTotal& total = groups[key].units[unit];
-      total.set_unit(unit);
-      int64_t sum = total.added();
-      RETURN_IF_ERROR(AddChecked(moved[0], &sum, "added"));
-      total.set_added(sum);
-      sum = total.removed();
-      RETURN_IF_ERROR(AddChecked(moved[1], &sum, "removed"));
-      total.set_removed(sum);
     }
     return absl::OkStatus();
   }));
@@ -426,17 +433,24 @@ absl::Status FacilityStore::GatherRollupItems(SqlDb* db, int64_t seq,
       RollupItem{dimensions, {facility.capacity(), facility.in_use()}}, sign, changes));
   const SqlArg& service_day = column("service_day");
   if (!std::holds_alternative<SqlNull>(service_day)) {
-    RETURN_IF_ERROR(OpeningRollup().Record(RollupItem{OpeningRollup().DimensionsOf(column), {}},
-                                           sign, changes));
+    const SqlArg month = MonthOfDay(std::get<int64_t>(service_day));
+    RETURN_IF_ERROR(OpeningRollup().Record(
+        RollupItem{OpeningRollup().DimensionsOf([&](absl::string_view name) -> const SqlArg& {
+                     return name == "service_month" ? month : column(name);
+                   }),
+                   {}},
+        sign, changes));
   }
   if (!readings) return absl::OkStatus();
   ASSIGN_OR_RETURN(SqlStatement stmt, db->Prepare(kReadingsOfFacilitySql));
   stmt.BindInt64(1, seq);
-  dimensions.emplace_back();
+  dimensions.resize(dimensions.size() + 2);
   while (true) {
     ASSIGN_OR_RETURN(const bool row, stmt.Step());
     if (!row) break;
-    dimensions.back() = stmt.ColumnInt64(1);
+    const int64_t day = stmt.ColumnInt64(1);
+    dimensions[dimensions.size() - 2] = day;
+    dimensions.back() = MonthOfDay(day);
     const int64_t change = stmt.ColumnInt64(3);
     RETURN_IF_ERROR(CapacityChangeRollup().Record(
         RollupItem{dimensions, {std::max<int64_t>(change, 0), std::max<int64_t>(-change, 0)}},
@@ -466,6 +480,7 @@ absl::Status FacilityStore::FillRollups(SqlDb* db) {
       dimensions,
       [](const SqlStatement& row, int first, RollupItem* item) {
         item->dimensions.push_back(row.ColumnInt64(first));
+        item->dimensions.push_back(MonthOfDay(row.ColumnInt64(first)));
       },
       &changes));
   RETURN_IF_ERROR(CapacityChangeRollup().RecordEachRow(
@@ -476,6 +491,7 @@ absl::Status FacilityStore::FillRollups(SqlDb* db) {
       dimensions,
       [](const SqlStatement& row, int first, RollupItem* item) {
         item->dimensions.push_back(row.ColumnInt64(first));
+        item->dimensions.push_back(MonthOfDay(row.ColumnInt64(first)));
         const int64_t change = row.ColumnInt64(first + 1);
         item->values = {std::max<int64_t>(change, 0), std::max<int64_t>(-change, 0)};
       },

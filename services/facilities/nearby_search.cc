@@ -14,13 +14,18 @@ namespace {
 // full radius in three growths.
 constexpr double kFirstShare = 1.0 / 64;
 constexpr double kGrowth = 4;
+constexpr double kBoundSlackDegrees = 1e-5;
 
 }  // namespace
 
 absl::StatusOr<std::vector<NearbyHit>> FindNearby(SqlDb* db, const NearbyQuery& query) {
+  // Every entry is a point (south = north), so "south >= ?" holds for each
+  // entry in the box too; it gives an engine without an R*Tree (PostgreSQL:
+  // a B-tree on the bounds) a band of latitudes to read rather than every
+  // entry south of the box's north edge.
   std::string sql =
       "SELECT seq, latitude, longitude FROM facility_places WHERE south <= ? AND north >= ? "
-      "AND west <= ? AND east >= ?";
+      "AND west <= ? AND east >= ? AND south >= ?";
   if (!query.kinds_in.empty()) absl::StrAppend(&sql, " AND kind ", query.kinds_in);
   if (!query.statuses_in.empty()) absl::StrAppend(&sql, " AND status ", query.statuses_in);
   std::vector<NearbyHit> hits;
@@ -33,6 +38,9 @@ absl::StatusOr<std::vector<NearbyHit>> FindNearby(SqlDb* db, const NearbyQuery& 
     stmt.BindDouble(2, box.south);
     stmt.BindDouble(3, box.east);
     stmt.BindDouble(4, box.west);
+    // Below the box by more than a stored bound's rounding (32-bit floats
+    // in the R*Tree: 1e-5 degrees is about a metre).
+    stmt.BindDouble(5, box.south - kBoundSlackDegrees);
     hits.clear();
     while (true) {
       ASSIGN_OR_RETURN(const bool row, stmt.Step());

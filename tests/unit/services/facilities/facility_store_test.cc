@@ -2,6 +2,7 @@
 // the life cycle, capacity history, the spatial index against a brute-force
 // answer, coverage and the summary of a period.
 #include "services/facilities/facility_store.h"
+#include "services/facilities/facility_sql.h"
 #include "tests/support/test_database.h"
 
 #include <algorithm>
@@ -450,7 +451,7 @@ TEST_F(FacilityStoreTest, TheSummaryRollupsAgreeWithTheFacilitiesAfterEveryKindO
     EXPECT_THAT(store_->Summarize(request, &response), IsOk());
     return response.DebugString();
   };
-  std::vector<v1::SummarizeFacilitiesRequest> questions(6);
+  std::vector<v1::SummarizeFacilitiesRequest> questions(8);
   questions[1].add_group_by(v1::BY_KIND);
   questions[1].add_group_by(v1::BY_STATUS);
   questions[2].add_group_by(v1::BY_SUB_DISTRICT);
@@ -464,6 +465,12 @@ TEST_F(FacilityStoreTest, TheSummaryRollupsAgreeWithTheFacilitiesAfterEveryKindO
   questions[4].mutable_filter()->add_statuses(v1::IN_SERVICE);
   questions[5].mutable_filter()->set_owner_department(kEducation);
   questions[5].add_group_by(v1::BY_KIND);
+  // Whole months with partial ones at both ends, and days within a month.
+  questions[6].add_group_by(v1::BY_KIND);
+  *questions[6].mutable_period_start() = Day(2024, 3, 15);
+  *questions[6].mutable_period_end() = Day(2024, 11, 18);
+  *questions[7].mutable_period_start() = Day(2024, 5, 1);
+  *questions[7].mutable_period_end() = Day(2024, 5, 20);
   for (const v1::SummarizeFacilitiesRequest& question : questions) {
     EXPECT_EQ(summarize(question, false), summarize(question, true)) << question.DebugString();
   }
@@ -481,6 +488,31 @@ TEST_F(FacilityStoreTest, TheSummaryRollupsAgreeWithTheFacilitiesAfterEveryKindO
     EXPECT_EQ(summarize(question, false), summarize(question, true)) << question.DebugString();
   }
   EXPECT_NE(summarize(questions[0], false), summarize(questions[4], false));
+}
+
+// A period is read as its whole months and the days of its partial ones.
+TEST(PeriodPartsTest, WholeMonthsAndTheDaysAtEitherEnd) {
+  auto day = [](int y, int m, int d) { return DayNumber(absl::CivilDay(y, m, d)); };
+  auto describe = [](const std::vector<PeriodPart>& parts) {
+    std::string out;
+    for (const PeriodPart& part : parts) {
+      absl::StrAppend(&out, part.bit == kDayBit ? "days " : "months ",
+                      absl::FormatCivilTime(FromDayNumber(part.first)), "..",
+                      absl::FormatCivilTime(FromDayNumber(part.last)), ";");
+    }
+    return out;
+  };
+  EXPECT_EQ(describe(PeriodParts(day(2024, 1, 1), day(2024, 12, 31))),
+            "months 2024-01-01..2024-12-01;");
+  EXPECT_EQ(describe(PeriodParts(day(2024, 1, 15), day(2024, 3, 31))),
+            "days 2024-01-15..2024-01-31;months 2024-02-01..2024-03-01;");
+  EXPECT_EQ(describe(PeriodParts(day(2023, 12, 30), day(2024, 2, 2))),
+            "days 2023-12-30..2023-12-31;months 2024-01-01..2024-01-01;days 2024-02-01..2024-02-02;");
+  EXPECT_EQ(describe(PeriodParts(day(2024, 1, 15), day(2024, 2, 10))),
+            "days 2024-01-15..2024-02-10;");
+  EXPECT_EQ(describe(PeriodParts(day(2024, 2, 1), day(2024, 2, 29))),
+            "months 2024-02-01..2024-02-01;");
+  EXPECT_EQ(describe(PeriodParts(day(2024, 2, 3), day(2024, 2, 3))), "days 2024-02-03..2024-02-03;");
 }
 
 TEST_F(FacilityStoreTest, ABatchCreatesEveryFacilityOrNone) {
