@@ -112,7 +112,9 @@ absl::StatusOr<SqlWhere> FilterSql(const v1::FacilityFilter& filter, bool show_d
 namespace {
 
 // The grouping sets over kind (bit 0), status, sub-district, owner
-// department and year in service (bit 4); each holds the kind.
+// department and year in service (bit 4); each holds the kind. The event
+// rollups keep the first kEventSets only: with a day or a month beside
+// them, the sets of several dimensions have about a row per event.
 constexpr uint32_t kBaseSets[] = {
     0b00001,    // kind
     0b00011,    // status
@@ -122,6 +124,7 @@ constexpr uint32_t kBaseSets[] = {
     0b00111,    // status, sub-district
     0b10011,    // status, year in service
     0b11111};   // everything
+constexpr int kEventSets = 5;
 
 // The rollups' dimensions; an event rollup adds its day (bit 5) and the
 // first day of its month (bit 6), each set once with either, so that a
@@ -144,8 +147,8 @@ RollupLayout FacilityLayout(std::string table, const char* day, const char* mont
   }
   layout.dimensions.push_back({day, "INTEGER NOT NULL"});
   layout.dimensions.push_back({month, "INTEGER NOT NULL"});
-  for (uint32_t set : kBaseSets) layout.sets.push_back(set | kDayBit);
-  for (uint32_t set : kBaseSets) layout.sets.push_back(set | kMonthBit);
+  for (int i = 0; i < kEventSets; ++i) layout.sets.push_back(kBaseSets[i] | kDayBit);
+  for (int i = 0; i < kEventSets; ++i) layout.sets.push_back(kBaseSets[i] | kMonthBit);
   return layout;
 }
 
@@ -229,6 +232,9 @@ std::optional<uint32_t> RollupSetFor(const v1::SummarizeFacilitiesRequest& reque
       default: return std::nullopt;  // a group per facility is a row per facility
     }
   }
+  // The event rollups hold the first sets in the same order, so where they
+  // cover the question their set is the facility rollup's.
+  if (!OpeningRollup().SetCovering(needed | kDayBit).has_value()) return std::nullopt;
   return rollup.SetCovering(needed);
 }
 

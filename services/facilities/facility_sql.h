@@ -86,8 +86,8 @@ std::string RollupSchemaSql();
 
 // The grouping set of the facility rollup that answers `request` (the
 // openings' and changes' sets are it with the bit of PeriodPart::bit);
-// nullopt when it filters by renewal project or name, or groups by
-// facility.
+// nullopt when it filters by renewal project or name, groups by facility,
+// or names more dimensions besides the kind than the event rollups keep.
 std::optional<uint32_t> RollupSetFor(const v1::SummarizeFacilitiesRequest& request);
 
 // The bits of an event rollup's day and month dimensions.

@@ -11,9 +11,10 @@ namespace {
 
 // The first box's radius as a share of the whole: small enough that a dense
 // district answers from a few dozen entries, while a sparse one reaches the
-// full radius in three growths.
+// full radius in six growths. Each growth doubles the radius, so the last
+// box holds at most about four times the entries the answer needed.
 constexpr double kFirstShare = 1.0 / 64;
-constexpr double kGrowth = 4;
+constexpr double kGrowth = 2;
 constexpr double kBoundSlackDegrees = 1e-5;
 
 }  // namespace

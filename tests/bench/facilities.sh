@@ -37,7 +37,7 @@ build/tools/jiangan_cli synthesize-facilities "$FACILITIES" >"$WORK/facilities.j
 build/tools/jiangan_cli synthesize-capacity "$READINGS" >"$WORK/capacity.jsonl"
 build/tools/jiangan_cli synthesize-residences "$POINTS" >"$WORK/residences.json"
 start_time=$(date +%s.%N)
-"${cli[@]}" --parallel=4 --batch=500 seed "$WORK/facilities.jsonl"
+"${cli[@]}" --parallel=4 --batch=500 --timeout=300s seed "$WORK/facilities.jsonl"
 echo "loaded $FACILITIES facilities in $(seconds_since "$start_time") s (BatchCreateFacilities of 500, 4 in flight)"
 start_time=$(date +%s.%N)
 "${cli[@]}" --parallel=8 seed "$WORK/capacity.jsonl"

@@ -30,7 +30,7 @@ build/tools/jiangan_cli synthesize-leads "$LEADS" >"$WORK/leads.jsonl"
 build/tools/jiangan_cli synthesize-funds "$LEADS" "$FUNDS_PER_LEAD" >"$WORK/funds.jsonl"
 ENTRIES=$(wc -l <"$WORK/funds.jsonl")
 start_time=$(date +%s.%N)
-"${cli[@]}" --parallel=4 --batch=500 seed "$WORK/leads.jsonl"
+"${cli[@]}" --parallel=4 --batch=500 --timeout=300s seed "$WORK/leads.jsonl"
 echo "loaded $LEADS leads in $(seconds_since "$start_time") s (BatchCreateLeads of 500 with the duplicate check, 4 in flight)"
 start_time=$(date +%s.%N)
 "${cli[@]}" --parallel=8 seed "$WORK/funds.jsonl"
