@@ -40,6 +40,30 @@ ResponseCache::ResponseCache(RedisPool* redis, Executor* executor, Metrics* metr
                              absl::Duration ttl, NearCache* near)
     : redis_(redis), executor_(executor), metrics_(metrics), ttl_(ttl), near_(near) {}
 
+ResponseCache::~ResponseCache() {
+  absl::MutexLock lock(&in_flight_->mu);
+  in_flight_->mu.Await(absl::Condition(
+      +[](int* count) { return *count == 0; }, &in_flight_->count));
+}
+
+bool ResponseCache::Submit(absl::AnyInvocable<void() &&> task) {
+  {
+    absl::MutexLock lock(&in_flight_->mu);
+    ++in_flight_->count;
+  }
+  const bool queued =
+      executor_->Submit([in_flight = in_flight_, task = std::move(task)]() mutable {
+        std::move(task)();
+        absl::MutexLock lock(&in_flight->mu);
+        --in_flight->count;
+      });
+  if (!queued) {
+    absl::MutexLock lock(&in_flight_->mu);
+    --in_flight_->count;
+  }
+  return queued;
+}
+
 std::string ResponseCache::ValueKey(absl::string_view resource_name) {
   return absl::StrCat("jiangan:v2:cache:", resource_name);
 }
@@ -91,7 +115,7 @@ void ResponseCache::Lookup(std::string resource_name, std::string view, LookupDo
   // Shared so that, if the executor refuses the task, `done` can still be
   // called here: a miss costs one service call, never an error.
   auto pending_done = std::make_shared<LookupDone>(std::move(done));
-  const bool queued = executor_->Submit([this, name = std::move(resource_name),
+  const bool queued = Submit([this, name = std::move(resource_name),
                                          view = std::move(view), ticket, pending_done]() mutable {
     LookupDone done_now = std::move(*pending_done);
     if (!Trusted()) {
@@ -125,7 +149,7 @@ void ResponseCache::Lookup(std::string resource_name, std::string view, LookupDo
 void ResponseCache::Fill(std::string resource_name, std::string view, FillTicket ticket,
                          std::string value) {
   if (ticket.generation == kNoGeneration) return;
-  executor_->Submit([this, name = std::move(resource_name), view = std::move(view),
+  Submit([this, name = std::move(resource_name), view = std::move(view),
                      ticket = std::move(ticket), value = std::move(value)]() mutable {
     auto reply = redis_->Pipeline(
         {{"EVAL", kFillScript, "2", ValueKey(name), GenerationKey(name), ticket.generation,
@@ -160,7 +184,7 @@ void ResponseCache::Remember(std::string resource_name) {
 void ResponseCache::Invalidate(std::string resource_name,
                                absl::AnyInvocable<void() &&> done) {
   auto pending_done = std::make_shared<absl::AnyInvocable<void() &&>>(std::move(done));
-  const bool queued = executor_->Submit([this, name = resource_name, pending_done] {
+  const bool queued = Submit([this, name = resource_name, pending_done] {
     if (!redis_->Pipeline(InvalidationCommands(name)).ok()) Remember(name);
     // After Redis: a lookup that misses here from now on cannot read the
     // old value there.

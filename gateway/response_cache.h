@@ -19,6 +19,7 @@
 #ifndef JIANGAN_GATEWAY_RESPONSE_CACHE_H_
 #define JIANGAN_GATEWAY_RESPONSE_CACHE_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -52,6 +53,12 @@ class ResponseCache {
   // outlive the cache.
   ResponseCache(RedisPool* redis, Executor* executor, Metrics* metrics, absl::Duration ttl,
                 NearCache* near = nullptr);
+  // Waits for the Redis work already handed to the executor: a fire-and-
+  // forget fill still touches the cache after its caller has moved on.
+  ~ResponseCache();
+
+  ResponseCache(const ResponseCache&) = delete;
+  ResponseCache& operator=(const ResponseCache&) = delete;
 
   // Redis key of the hash that holds the cached responses for
   // `resource_name`, one field per caller view ("" when shared).
@@ -82,6 +89,8 @@ class ResponseCache {
   bool Trusted();
   // Records an invalidation that could not reach Redis.
   void Remember(std::string resource_name);
+  // Executor::Submit, counting the task until it has run.
+  bool Submit(absl::AnyInvocable<void() &&> task);
 
   RedisPool* const redis_;
   Executor* const executor_;
@@ -92,6 +101,14 @@ class ResponseCache {
   absl::Mutex mu_;
   absl::flat_hash_set<std::string> pending_ ABSL_GUARDED_BY(mu_);
   absl::Time bypass_until_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+
+  // Tasks handed to the executor and not yet run. Shared with the tasks so
+  // that the last one's unlock never touches a destroyed cache.
+  struct InFlight {
+    absl::Mutex mu;
+    int count ABSL_GUARDED_BY(mu) = 0;
+  };
+  const std::shared_ptr<InFlight> in_flight_ = std::make_shared<InFlight>();
 };
 
 }  // namespace jiangan::gateway
