@@ -141,8 +141,7 @@ absl::Status Rollup::AddToRow(SqlDb* db, const std::vector<SqlArg>& key,
     std::vector<std::string> columns = {layout_.count_column, layout_.sums_column, "grouping_set"};
     for (const SqlColumn& column : layout_.dimensions) columns.push_back(column.name);
     sql = absl::StrCat("INSERT INTO ", layout_.table, " (", absl::StrJoin(columns, ", "),
-                       ") VALUES (",
-                       absl::StrJoin(std::vector<std::string>(columns.size(), "?"), ", "), ")");
+                       ") VALUES ", ValueRows(1, static_cast<int>(columns.size())));
     args = {count, PackValues(sums)};
   }
   args.insert(args.end(), key.begin(), key.end());

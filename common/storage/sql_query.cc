@@ -24,6 +24,15 @@ void Bind(SqlStatement* stmt, int first, const std::vector<SqlArg>& args) {
   }
 }
 
+std::string ParameterList(int count) {
+  return absl::StrJoin(std::vector<std::string>(count, "?"), ", ");
+}
+
+std::string ValueRows(int rows, int columns) {
+  return absl::StrJoin(
+      std::vector<std::string>(rows, absl::StrCat("(", ParameterList(columns), ")")), ", ");
+}
+
 SqlArg ColumnArg(const SqlStatement& stmt, int index, bool text) {
   return text ? SqlArg(stmt.ColumnText(index)) : SqlArg(stmt.ColumnInt64(index));
 }

@@ -36,6 +36,14 @@ using SqlArg = std::variant<int64_t, std::string, SqlBlob, SqlNull>;
 // Binds `args` to `stmt` from parameter `first` on.
 void Bind(SqlStatement* stmt, int first, const std::vector<SqlArg>& args);
 
+// `rows` parenthesized groups of `columns` parameters each, for a
+// multi-row VALUES: ValueRows(2, 2) is "(?, ?), (?, ?)". One statement
+// instead of one per row saves a round trip per row on a server engine.
+std::string ValueRows(int rows, int columns);
+
+// `count` parameters for an IN list: "?, ?, ?".
+std::string ParameterList(int count);
+
 // Column `index` of the current row as an SqlArg: text or integer.
 SqlArg ColumnArg(const SqlStatement& stmt, int index, bool text);
 

@@ -1,9 +1,11 @@
 #include "services/investment/lead_store.h"
 
 #include <algorithm>
+#include <iterator>
 #include <utility>
 
 #include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -238,14 +240,24 @@ absl::StatusOr<std::vector<v1::SimilarLead>> LeadStore::Similar(SqlDb* db,
   const int n = static_cast<int>(grams.size());
   const int must_share = std::max(1, (t * n + (200 - t) - 1) / (200 - t));
   const int probe = std::max(1, n - must_share + 1);
+  // A bigram no name holds yet counts 0: it is among the rarest and, probed,
+  // finds nothing, so fewer common bigrams need probing.
+  absl::flat_hash_map<std::string, int64_t> names_holding;
+  {
+    ASSIGN_OR_RETURN(SqlStatement counts,
+                     db->Prepare(absl::StrCat("SELECT gram, names FROM lead_name_gram_counts "
+                                              "WHERE gram IN (", ParameterList(n), ")")));
+    for (int i = 0; i < n; ++i) counts.BindText(i + 1, grams[i]);
+    while (true) {
+      ASSIGN_OR_RETURN(const bool row, counts.Step());
+      if (!row) break;
+      names_holding[counts.ColumnText(0)] = counts.ColumnInt64(1);
+    }
+  }
   std::vector<std::pair<int64_t, std::string>> by_rarity;
   for (const std::string& gram : grams) {
-    ASSIGN_OR_RETURN(SqlStatement count,
-                     db->Prepare("SELECT names FROM lead_name_gram_counts WHERE gram = ?"));
-    count.BindText(1, gram);
-    ASSIGN_OR_RETURN(const bool known, count.Step());
-    if (!known) continue;  // no name has it: it cannot lead to a candidate
-    by_rarity.emplace_back(count.ColumnInt64(0), gram);
+    const auto it = names_holding.find(gram);
+    by_rarity.emplace_back(it == names_holding.end() ? 0 : it->second, gram);
   }
   std::sort(by_rarity.begin(), by_rarity.end());
   // The open leads holding one of the probed bigrams, by their small
@@ -253,6 +265,7 @@ absl::StatusOr<std::vector<v1::SimilarLead>> LeadStore::Similar(SqlDb* db,
   const NameMatcher matcher(normalized);
   absl::flat_hash_set<int64_t> seen;
   for (int i = 0; i < probe && i < static_cast<int>(by_rarity.size()); ++i) {
+    if (by_rarity[i].first <= 0) continue;
     ASSIGN_OR_RETURN(
         SqlStatement stmt,
         db->Prepare(absl::StrCat("SELECT leads.seq, leads.normalized_name FROM lead_name_grams "
@@ -620,27 +633,50 @@ absl::Status LeadStore::CheckUsccFree(absl::string_view uscc, int64_t seq) {
 absl::Status LeadStore::IndexName(int64_t seq, const std::string& old_name,
                                   const std::string& new_name) {
   if (old_name == new_name) return absl::OkStatus();
-  auto count = [this](const std::string& gram, int delta) -> absl::Status {
+  // Only the bigrams that differ move, each kind in one statement.
+  const std::vector<std::string> before = NameBigrams(old_name);
+  const std::vector<std::string> after = NameBigrams(new_name);
+  std::vector<std::string> gone, added;
+  std::set_difference(before.begin(), before.end(), after.begin(), after.end(),
+                      std::back_inserter(gone));
+  std::set_difference(after.begin(), after.end(), before.begin(), before.end(),
+                      std::back_inserter(added));
+  auto count = [this](const std::vector<std::string>& grams, int64_t delta) -> absl::Status {
+    if (grams.empty()) return absl::OkStatus();
+    const int n = static_cast<int>(grams.size());
     ASSIGN_OR_RETURN(SqlStatement upsert,
-                     writer_->Prepare("INSERT INTO lead_name_gram_counts (gram, names) "
-                                      "VALUES (?, ?) ON CONFLICT (gram) DO UPDATE SET "
-                                      "names = lead_name_gram_counts.names + excluded.names"));
-    upsert.BindText(1, gram);
-    upsert.BindInt64(2, delta);
+                     writer_->Prepare(absl::StrCat(
+                         "INSERT INTO lead_name_gram_counts (gram, names) VALUES ",
+                         ValueRows(n, 2),
+                         " ON CONFLICT (gram) DO UPDATE SET "
+                         "names = lead_name_gram_counts.names + excluded.names")));
+    for (int i = 0; i < n; ++i) {
+      upsert.BindText(2 * i + 1, grams[i]);
+      upsert.BindInt64(2 * i + 2, delta);
+    }
     return upsert.Run();
   };
-  for (const std::string& gram : NameBigrams(old_name)) RETURN_IF_ERROR(count(gram, -1));
-  ASSIGN_OR_RETURN(SqlStatement drop,
-                   writer_->Prepare("DELETE FROM lead_name_grams WHERE lead_seq = ?"));
-  drop.BindInt64(1, seq);
-  RETURN_IF_ERROR(drop.Run());
-  for (const std::string& gram : NameBigrams(new_name)) {
+  if (!gone.empty()) {
+    const int n = static_cast<int>(gone.size());
+    ASSIGN_OR_RETURN(SqlStatement drop,
+                     writer_->Prepare(absl::StrCat("DELETE FROM lead_name_grams WHERE lead_seq = ? "
+                                                   "AND gram IN (", ParameterList(n), ")")));
+    drop.BindInt64(1, seq);
+    for (int i = 0; i < n; ++i) drop.BindText(i + 2, gone[i]);
+    RETURN_IF_ERROR(drop.Run());
+    RETURN_IF_ERROR(count(gone, -1));
+  }
+  if (!added.empty()) {
+    const int n = static_cast<int>(added.size());
     ASSIGN_OR_RETURN(SqlStatement insert,
-                     writer_->Prepare("INSERT INTO lead_name_grams (gram, lead_seq) VALUES (?, ?)"));
-    insert.BindText(1, gram);
-    insert.BindInt64(2, seq);
+                     writer_->Prepare(absl::StrCat(
+                         "INSERT INTO lead_name_grams (gram, lead_seq) VALUES ", ValueRows(n, 2))));
+    for (int i = 0; i < n; ++i) {
+      insert.BindText(2 * i + 1, added[i]);
+      insert.BindInt64(2 * i + 2, seq);
+    }
     RETURN_IF_ERROR(insert.Run());
-    RETURN_IF_ERROR(count(gram, +1));
+    RETURN_IF_ERROR(count(added, +1));
   }
   return absl::OkStatus();
 }
