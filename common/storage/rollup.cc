@@ -13,6 +13,16 @@
 namespace jiangan {
 namespace {
 
+// Rows read and written per statement: few round trips, and few statement
+// texts for the engine to cache (one per row count up to this).
+constexpr size_t kRowsPerStatement = 64;
+
+std::string KeyColumns(const RollupLayout& layout) {
+  std::vector<std::string> columns = {"grouping_set"};
+  for (const SqlColumn& column : layout.dimensions) columns.emplace_back(column.name);
+  return absl::StrJoin(columns, ", ");
+}
+
 std::string KeyCondition(const RollupLayout& layout) {
   std::vector<std::string> conditions = {"grouping_set = ?"};
   for (const SqlColumn& column : layout.dimensions) {
@@ -44,20 +54,19 @@ int64_t PackedValueAt(absl::string_view packed, int index) {
 }
 
 Rollup::Rollup(RollupLayout layout)
-    : layout_(std::move(layout)), key_condition_(KeyCondition(layout_)) {}
+    : layout_(std::move(layout)),
+      key_columns_(KeyColumns(layout_)),
+      key_condition_(KeyCondition(layout_)) {}
 
 std::string Rollup::SchemaSql() const {
   std::vector<std::string> columns = {"grouping_set INTEGER NOT NULL"};
-  std::vector<std::string> key = {"grouping_set"};
   for (const SqlColumn& column : layout_.dimensions) {
     columns.push_back(absl::StrCat(column.name, " ", column.type));
-    key.push_back(column.name);
   }
   columns.push_back(absl::StrCat(layout_.count_column, " INTEGER NOT NULL"));
   columns.push_back(absl::StrCat(layout_.sums_column, " BLOB NOT NULL"));
   return absl::StrCat("CREATE TABLE IF NOT EXISTS ", layout_.table, " (",
-                      absl::StrJoin(columns, ", "), ", PRIMARY KEY (", absl::StrJoin(key, ", "),
-                      "));");
+                      absl::StrJoin(columns, ", "), ", PRIMARY KEY (", key_columns_, "));");
 }
 
 uint32_t Rollup::Bit(absl::string_view name) const {
@@ -102,52 +111,90 @@ absl::Status Rollup::Record(const RollupItem& item, int sign, RollupChanges* cha
 
 absl::Status RollupChanges::Write(SqlDb* db) const {
   for (const auto& [rollup, rows] : rollups_) {
-    for (const auto& [key, delta] : rows) {
+    std::vector<const Rows::value_type*> changed;
+    for (const auto& row : rows) {
+      const RollupDelta& delta = row.second;
       const bool nothing = delta.count == 0 && std::all_of(delta.sums.begin(), delta.sums.end(),
                                                            [](int64_t v) { return v == 0; });
-      if (!nothing) RETURN_IF_ERROR(rollup->AddToRow(db, key, delta));
+      if (!nothing) changed.push_back(&row);
+    }
+    for (size_t first = 0; first < changed.size(); first += kRowsPerStatement) {
+      const size_t last = std::min(changed.size(), first + kRowsPerStatement);
+      RETURN_IF_ERROR(rollup->AddToRows(
+          db, absl::MakeConstSpan(changed).subspan(first, last - first)));
     }
   }
   return absl::OkStatus();
 }
 
-absl::Status Rollup::AddToRow(SqlDb* db, const std::vector<SqlArg>& key,
-                              const RollupDelta& delta) const {
+absl::Status Rollup::AddToRows(SqlDb* db,
+                               absl::Span<const RollupChanges::Rows::value_type* const> rows) const {
+  const int n = static_cast<int>(rows.size());
+  const int key_size = 1 + static_cast<int>(layout_.dimensions.size());
+  // What the rows hold now, read in one statement.
+  std::vector<std::string> keys(n, absl::StrCat("(", key_condition_, ")"));
   ASSIGN_OR_RETURN(SqlStatement read,
-                   db->Prepare(absl::StrCat("SELECT ", layout_.count_column, ", ",
-                                            layout_.sums_column, " FROM ", layout_.table,
-                                            " WHERE ", key_condition_)));
-  Bind(&read, 1, key);
-  ASSIGN_OR_RETURN(const bool found, read.Step());
-  std::vector<int64_t> sums = delta.sums;
-  int64_t count = delta.count;
-  if (found) {
-    count += read.ColumnInt64(0);
-    RETURN_IF_ERROR(AddSums(read.ColumnBlobView(1), sums.data()));
+                   db->Prepare(absl::StrCat("SELECT ", key_columns_, ", ", layout_.count_column,
+                                            ", ", layout_.sums_column, " FROM ", layout_.table,
+                                            " WHERE ", absl::StrJoin(keys, " OR "))));
+  for (int i = 0; i < n; ++i) Bind(&read, 1 + i * key_size, rows[i]->first);
+  absl::btree_map<std::vector<SqlArg>, std::pair<int64_t, std::string>> stored;
+  while (true) {
+    ASSIGN_OR_RETURN(const bool row, read.Step());
+    if (!row) break;
+    std::vector<SqlArg> key = {read.ColumnInt64(0)};
+    for (size_t d = 0; d < layout_.dimensions.size(); ++d) {
+      key.push_back(ColumnArg(read, 1 + static_cast<int>(d), IsText(layout_.dimensions[d])));
+    }
+    stored[std::move(key)] = {read.ColumnInt64(key_size), read.ColumnBlob(key_size + 1)};
   }
-  if (count < 0) {
-    return absl::DataLossError(
-        absl::StrCat("the rollup ", layout_.table, " counts fewer items than exist"));
+  // The new rows, made or changed by one upsert, and the emptied ones,
+  // removed by one delete.
+  std::vector<SqlArg> upserts;
+  std::vector<SqlArg> removals;
+  for (const auto* row : rows) {
+    const auto& [key, delta] = *row;
+    std::vector<int64_t> sums = delta.sums;
+    int64_t count = delta.count;
+    if (const auto it = stored.find(key); it != stored.end()) {
+      count += it->second.first;
+      RETURN_IF_ERROR(AddSums(it->second.second, sums.data()));
+    }
+    if (count < 0) {
+      return absl::DataLossError(
+          absl::StrCat("the rollup ", layout_.table, " counts fewer items than exist"));
+    }
+    if (count == 0) {
+      removals.insert(removals.end(), key.begin(), key.end());
+    } else {
+      upserts.insert(upserts.end(), key.begin(), key.end());
+      upserts.push_back(count);
+      upserts.push_back(PackValues(sums));
+    }
   }
-  std::string sql;
-  std::vector<SqlArg> args;
-  if (count == 0) {
-    sql = absl::StrCat("DELETE FROM ", layout_.table, " WHERE ", key_condition_);
-  } else if (found) {
-    sql = absl::StrCat("UPDATE ", layout_.table, " SET ", layout_.count_column, " = ?, ",
-                       layout_.sums_column, " = ? WHERE ", key_condition_);
-    args = {count, PackValues(sums)};
-  } else {
-    std::vector<std::string> columns = {layout_.count_column, layout_.sums_column, "grouping_set"};
-    for (const SqlColumn& column : layout_.dimensions) columns.push_back(column.name);
-    sql = absl::StrCat("INSERT INTO ", layout_.table, " (", absl::StrJoin(columns, ", "),
-                       ") VALUES ", ValueRows(1, static_cast<int>(columns.size())));
-    args = {count, PackValues(sums)};
+  if (!upserts.empty()) {
+    const int rows_made = static_cast<int>(upserts.size()) / (key_size + 2);
+    ASSIGN_OR_RETURN(
+        SqlStatement write,
+        db->Prepare(absl::StrCat("INSERT INTO ", layout_.table, " (", key_columns_, ", ",
+                                 layout_.count_column, ", ", layout_.sums_column, ") VALUES ",
+                                 ValueRows(rows_made, key_size + 2), " ON CONFLICT (",
+                                 key_columns_, ") DO UPDATE SET ", layout_.count_column,
+                                 " = excluded.", layout_.count_column, ", ", layout_.sums_column,
+                                 " = excluded.", layout_.sums_column)));
+    Bind(&write, 1, upserts);
+    RETURN_IF_ERROR(write.Run());
   }
-  args.insert(args.end(), key.begin(), key.end());
-  ASSIGN_OR_RETURN(SqlStatement write, db->Prepare(sql));
-  Bind(&write, 1, args);
-  return write.Run();
+  if (!removals.empty()) {
+    const int rows_removed = static_cast<int>(removals.size()) / key_size;
+    std::vector<std::string> conditions(rows_removed, absl::StrCat("(", key_condition_, ")"));
+    ASSIGN_OR_RETURN(SqlStatement remove,
+                     db->Prepare(absl::StrCat("DELETE FROM ", layout_.table, " WHERE ",
+                                              absl::StrJoin(conditions, " OR "))));
+    Bind(&remove, 1, removals);
+    RETURN_IF_ERROR(remove.Run());
+  }
+  return absl::OkStatus();
 }
 
 absl::Status Rollup::RecordEachRow(

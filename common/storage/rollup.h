@@ -120,10 +120,14 @@ class Rollup {
 
  private:
   friend class RollupChanges;
-  absl::Status AddToRow(SqlDb* db, const std::vector<SqlArg>& key,
-                        const RollupDelta& delta) const;
+  // Adds each delta to its row, reading the rows in one statement and
+  // writing them in one upsert and one delete.
+  absl::Status AddToRows(SqlDb* db,
+                         absl::Span<const RollupChanges::Rows::value_type* const> rows) const;
 
   const RollupLayout layout_;
+  // "grouping_set, <dimension>, ...": a row's key columns.
+  const std::string key_columns_;
   // "grouping_set = ? AND <dimension> = ? ...": one row's key.
   const std::string key_condition_;
 };

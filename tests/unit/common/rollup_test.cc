@@ -94,6 +94,26 @@ TEST_F(RollupTest, RowsPerSetAndCombinationGoWithTheirLastItem) {
   EXPECT_EQ(Row(0b00, "TRUE"), "2:31,300");
 }
 
+// More rows than one statement reads or writes: each is made, changed or
+// removed whichever statement it falls in.
+TEST_F(RollupTest, AWriteOfManyRowsKeepsEachRow) {
+  std::vector<std::pair<RollupItem, int>> joining;
+  for (int size = 1; size <= 150; ++size) joining.push_back({Thing("red", size, size, 1), +1});
+  ASSERT_THAT(Apply(joining), IsOk());
+  EXPECT_EQ(QueryInt64(db_.get(), "SELECT COUNT(*) FROM things_rollup"), 1 + 1 + 150);
+  EXPECT_EQ(Row(0b00, "TRUE"), "150:11325,150");
+  // The even sizes leave, the odd ones gain a second item.
+  std::vector<std::pair<RollupItem, int>> moves;
+  for (int size = 1; size <= 150; ++size) {
+    moves.push_back({Thing("red", size, size, 1), size % 2 == 0 ? -1 : +1});
+  }
+  ASSERT_THAT(Apply(moves), IsOk());
+  EXPECT_EQ(QueryInt64(db_.get(), "SELECT COUNT(*) FROM things_rollup"), 1 + 1 + 75);
+  EXPECT_EQ(Row(0b11, "colour = 'red' AND size = 149"), "2:298,2");
+  EXPECT_EQ(Row(0b11, "colour = 'red' AND size = 2"), "none");
+  EXPECT_EQ(Row(0b01, "colour = 'red'"), "150:11250,150");
+}
+
 TEST_F(RollupTest, SumsPastInt64AreRefusedNamingTheValue) {
   const int64_t max = std::numeric_limits<int64_t>::max();
   ASSERT_THAT(Apply({{Thing("red", 1, max - 1, 0), +1}}), IsOk());
