@@ -194,22 +194,35 @@ struct SeedCall {
   std::unique_ptr<Message> request;
 };
 
-// Consecutive calls of a Create method that has a Batch counterpart (its
-// name with "Batch" before and "s" after, taking `requests`) become calls
-// of it, up to `size` each; others stay as they are.
+// The AIP-233 batch counterpart of `create` in its service: a "Batch..."
+// method whose repeated `requests` are create's requests, or null.
+const MethodDescriptor* BatchMethodOf(const MethodDescriptor* create) {
+  const google::protobuf::ServiceDescriptor* service = create->service();
+  for (int i = 0; i < service->method_count(); ++i) {
+    const MethodDescriptor* method = service->method(i);
+    const google::protobuf::FieldDescriptor* requests =
+        method->input_type()->FindFieldByName("requests");
+    if (absl::StartsWith(method->name(), "Batch") && requests != nullptr &&
+        requests->is_repeated() && requests->message_type() == create->input_type()) {
+      return method;
+    }
+  }
+  return nullptr;
+}
+
+// Consecutive calls of a Create method that has a batch counterpart become
+// calls of it, up to `size` each; others stay as they are.
 std::vector<SeedCall> Batched(std::vector<SeedCall> calls, int size) {
   if (size <= 1) return calls;
   std::vector<SeedCall> batched;
   for (SeedCall& call : calls) {
-    const MethodDescriptor* batch = call.method->service()->FindMethodByName(
-        absl::StrCat("Batch", call.method->name(), "s"));
-    const google::protobuf::FieldDescriptor* requests =
-        batch == nullptr ? nullptr : batch->input_type()->FindFieldByName("requests");
-    if (requests == nullptr || !requests->is_repeated() ||
-        requests->message_type() != call.method->input_type()) {
+    const MethodDescriptor* batch = BatchMethodOf(call.method);
+    if (batch == nullptr) {
       batched.push_back(std::move(call));
       continue;
     }
+    const google::protobuf::FieldDescriptor* requests =
+        batch->input_type()->FindFieldByName("requests");
     SeedCall* last = batched.empty() ? nullptr : &batched.back();
     if (last == nullptr || last->method != batch ||
         last->request->GetReflection()->FieldSize(*last->request, requests) >= size) {
@@ -306,7 +319,7 @@ int RunSeed(grpc::GenericStub& stub, const std::string& path) {
   for (std::thread& worker : workers) worker.join();
   if (failed > 0) return 1;
   std::cout << "seed " << path << ": " << applied << " applied, " << existing
-            << " already present\n";
+            << " already present, in " << calls.size() << " calls\n";
   return 0;
 }
 

@@ -11,7 +11,9 @@
 #include "gtest/gtest.h"
 #include "jiangan/facilities/v1/facilities.grpc.pb.h"
 #include "jiangan/renewal/v1/renewal.grpc.pb.h"
+#include "tests/support/child_process.h"
 #include "tests/support/http_client.h"
+#include "tests/support/status_matchers.h"
 #include "tests/support/system_under_test.h"
 
 namespace jiangan {
@@ -19,6 +21,8 @@ namespace {
 
 namespace v1 = facilities::v1;
 using testing::kHousingDepartment;
+using testing::IsOkAndHolds;
+using ::testing::HasSubstr;
 
 class FacilitiesSystemTest : public ::testing::Test {
  protected:
@@ -99,6 +103,25 @@ TEST_F(FacilitiesSystemTest, LinksToRenewalProjectsAreChecked) {
   EXPECT_TRUE(absl::StrContains(status.error_message(), "facility.renewal_project"));
   status = CreateFacility("unlinked", "无链接设施", v1::PARK, 30.66, 114.30, &facility);
   EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+// The CLI's seed sends consecutive creates as BatchCreateFacilities, and a
+// file applied again creates nothing more (each create has a request_id).
+TEST_F(FacilitiesSystemTest, ASeedFileLoadsInBatchesOnceHoweverOftenApplied) {
+  const std::string file = absl::StrCat(testing::MakeTempDir(), "/facilities.jsonl");
+  ASSERT_EQ(std::system(absl::StrCat(JIANGAN_CLI, " synthesize-facilities 40 > ", file).c_str()),
+            0);
+  const std::string seed = absl::StrCat(
+      JIANGAN_CLI, " --target=127.0.0.1:", system_.gateway().grpc_port, " --authorization='",
+      system_.credentials().Bearer("admin"), "' --batch=16 seed ", file);
+  EXPECT_THAT(testing::CommandOutput(seed),
+              IsOkAndHolds(HasSubstr(": 40 applied, 0 already present, in 3 calls")));
+  EXPECT_THAT(testing::CommandOutput(seed), IsOkAndHolds(HasSubstr(" in 3 calls")));
+  v1::ListFacilitiesRequest list;
+  list.set_page_size(100);
+  v1::ListFacilitiesResponse page;
+  ASSERT_TRUE(gateway_->ListFacilities(As("viewer").get(), list, &page).ok());
+  EXPECT_EQ(page.facilities_size(), 40);
 }
 
 TEST_F(FacilitiesSystemTest, CapacitySearchCoverageAndSummaryOverGrpcAndHttp) {

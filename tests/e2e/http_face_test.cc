@@ -20,13 +20,16 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "jiangan/renewal/v1/renewal.grpc.pb.h"
+#include "tests/support/child_process.h"
 #include "tests/support/http_client.h"
+#include "tests/support/status_matchers.h"
 #include "tests/support/system_under_test.h"
 
 namespace jiangan {
 namespace {
 
 using jiangan::testing::HttpRequestTo;
+using jiangan::testing::IsOkAndHolds;
 using jiangan::testing::HttpResult;
 
 class HttpFaceTest : public ::testing::Test {
@@ -153,12 +156,7 @@ TEST_F(HttpFaceTest, SpeaksHttp2) {
   const std::string command = absl::StrCat(
       "curl -s --max-time 10 --http2-prior-knowledge -o /dev/null -w '%{http_version} %{http_code}' "
       "http://127.0.0.1:", system_.gateway().http_port, "/openapi.json");
-  FILE* pipe = ::popen(command.c_str(), "r");
-  ASSERT_NE(pipe, nullptr);
-  char out[64] = {};
-  const size_t n = std::fread(out, 1, sizeof(out) - 1, pipe);
-  ::pclose(pipe);
-  EXPECT_EQ(std::string(out, n), "2 200");
+  EXPECT_THAT(testing::CommandOutput(command), IsOkAndHolds("2 200"));
 }
 
 // A gateway with tight limits: 2 calls a second, bursts of 3, 64 KiB

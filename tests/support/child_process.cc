@@ -100,6 +100,20 @@ std::string ChildProcess::ReadLog() const {
   return text.str();
 }
 
+absl::StatusOr<std::string> CommandOutput(const std::string& command) {
+  FILE* pipe = ::popen(command.c_str(), "r");
+  if (pipe == nullptr) return absl::InternalError(absl::StrCat("cannot run ", command));
+  std::string out;
+  char buffer[4096];
+  size_t n;
+  while ((n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0) out.append(buffer, n);
+  const int status = ::pclose(pipe);
+  if (status != 0) {
+    return absl::InternalError(absl::StrCat(command, " exited with status ", status));
+  }
+  return out;
+}
+
 int PickFreePort() {
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   sockaddr_in addr{};

@@ -50,6 +50,10 @@ class ChildProcess {
   int exit_status_ = 0;
 };
 
+// What `command`, run by /bin/sh, printed on stdout; INTERNAL naming the
+// command and its exit status if it did not exit 0.
+absl::StatusOr<std::string> CommandOutput(const std::string& command);
+
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int PickFreePort();
 

@@ -4,6 +4,7 @@
 //   EXPECT_THAT(Create(lead), StatusIs(absl::StatusCode::kInvalidArgument,
 //                                      HasSubstr("lead.company.uscc")));
 //   ASSERT_THAT(Create(lead), IsOk());
+//   EXPECT_THAT(CommandOutput(command), IsOkAndHolds(HasSubstr("2 200")));
 #ifndef JIANGAN_TESTS_SUPPORT_STATUS_MATCHERS_H_
 #define JIANGAN_TESTS_SUPPORT_STATUS_MATCHERS_H_
 
@@ -45,6 +46,15 @@ MATCHER(IsOk, "is OK") {
   const absl::Status& status = internal::GetStatus(arg);
   *result_listener << "whose status is " << status;
   return status.ok();
+}
+
+// A StatusOr that is OK and whose value matches `value_matcher`.
+MATCHER_P(IsOkAndHolds, value_matcher, "is OK and holds a matching value") {
+  if (!arg.ok()) {
+    *result_listener << "whose status is " << arg.status();
+    return false;
+  }
+  return ::testing::ExplainMatchResult(value_matcher, *arg, result_listener);
 }
 
 }  // namespace jiangan::testing
