@@ -42,6 +42,7 @@ echo "loaded $FACILITIES facilities in $(seconds_since "$start_time") s (BatchCr
 start_time=$(date +%s.%N)
 "${cli[@]}" --parallel=8 seed "$WORK/capacity.jsonl"
 echo "loaded $READINGS capacity readings in $(seconds_since "$start_time") s (gRPC RecordCapacity, 8 in flight)"
+after_load facilities
 
 # A facility that exists whatever the size: the middle one.
 GET_ID=synthetic-$((FACILITIES / 2))

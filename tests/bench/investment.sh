@@ -35,6 +35,7 @@ echo "loaded $LEADS leads in $(seconds_since "$start_time") s (BatchCreateLeads 
 start_time=$(date +%s.%N)
 "${cli[@]}" --parallel=8 seed "$WORK/funds.jsonl"
 echo "loaded $ENTRIES funds entries in $(seconds_since "$start_time") s (gRPC RecordFunds, 8 in flight)"
+after_load investment
 
 # A lead that exists whatever the size: the middle one.
 GET_ID=synthetic-$((LEADS / 2))

@@ -185,6 +185,18 @@ start_service() {
   wait_port "$SERVICE"
   cli=(build/tools/jiangan_cli --target="127.0.0.1:$SERVICE" --identity_key_file="$WORK/identity.key")
 }
+# after_load NAME: on PostgreSQL, what an operator runs after a bulk import
+# (README, "Operating it"): VACUUM ANALYZE, so that the planner knows the
+# tables' new sizes now rather than when autovacuum next looks; measuring
+# before that measures stale statistics. SQLite plans without them.
+after_load() {
+  if [ "$BENCH_ENGINE" = postgres ]; then
+    local start_time
+    start_time=$(date +%s.%N)
+    /usr/lib/postgresql/15/bin/psql -q "$(cat "$WORK/$1.url")" -c "VACUUM ANALYZE"
+    echo "VACUUM ANALYZE after the load: $(seconds_since "$start_time") s"
+  fi
+}
 seconds_since() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN {printf "%.1f", b - a}'; }
 
 ratio() { awk -v x="${RPS[$1]}" -v y="${RPS[$2]}" 'BEGIN {printf "%.2f", x / y}'; }

@@ -25,6 +25,7 @@ build/tools/jiangan_cli synthesize "$PROJECTS" >"$WORK/portfolio.jsonl"
 load_start=$(date +%s.%N)
 "${cli[@]}" --parallel=4 --batch=500 seed "$WORK/portfolio.jsonl"
 echo "loaded $PROJECTS projects in $(seconds_since "$load_start") s"
+after_load renewal
 
 # A project that exists whatever the size: the middle one.
 GET_ID=synthetic-$((PROJECTS / 2))
