@@ -15,6 +15,9 @@
 //   identity             prints the metadata a gateway would send to assert
 //                        --principal/--department/--role, signed with
 //                        --identity_key_file (for load tests of a service)
+//   copy-to-postgres FILE URL_FILE  copies a stopped service's SQLite file
+//                        into the PostgreSQL database whose URL is in
+//                        URL_FILE, once the service has made its tables there
 // With --identity_key_file, call and seed assert that identity too, so they
 // can talk to a service directly.
 // METHOD is "jiangan.renewal.v1.RenewalService/GetProject" or the like; JSON
@@ -24,6 +27,7 @@
 
 #include <atomic>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <string>
@@ -33,6 +37,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -46,6 +51,8 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "google/protobuf/util/json_util.h"
+#include "common/storage/copy_to_postgres.h"
+#include "common/storage/open_database.h"
 #include "tools/synthetic_facilities.h"
 #include "tools/synthetic_leads.h"
 #include "tools/synthetic_portfolio.h"
@@ -399,12 +406,47 @@ int RunFrame(const std::string& method_name, const std::string& json) {
   return 0;
 }
 
+// Copies a service's SQLite file into the PostgreSQL database named in
+// `url_file`, where the service has made its tables.
+int RunCopyToPostgres(const std::string& file, const std::string& url_file) {
+  if (!std::filesystem::exists(file)) {
+    std::cerr << "copy-to-postgres: " << file << " does not exist\n";
+    return 2;
+  }
+  absl::StatusOr<std::string> url = jiangan::ReadFileToString(url_file);
+  if (!url.ok()) {
+    std::cerr << "copy-to-postgres: " << url.status().message() << "\n";
+    return 2;
+  }
+  const absl::Time start = absl::Now();
+  absl::StatusOr<std::unique_ptr<jiangan::SqlDb>> sqlite = jiangan::OpenDatabase("", file);
+  absl::StatusOr<std::unique_ptr<jiangan::SqlDb>> postgres =
+      jiangan::OpenDatabase(std::string(absl::StripAsciiWhitespace(*url)), "");
+  absl::StatusOr<std::vector<jiangan::CopiedTable>> copied =
+      !sqlite.ok()     ? sqlite.status()
+      : !postgres.ok() ? postgres.status()
+                       : jiangan::CopyToPostgres(sqlite->get(), postgres->get());
+  if (!copied.ok()) {
+    std::cerr << "copy-to-postgres: " << copied.status() << "\n";
+    return 1;
+  }
+  int64_t rows = 0;
+  for (const jiangan::CopiedTable& table : *copied) {
+    std::cout << table.table << ": " << table.rows << " rows\n";
+    rows += table.rows;
+  }
+  std::cout << "copied " << rows << " rows of " << copied->size() << " tables in "
+            << absl::FormatDuration(absl::Trunc(absl::Now() - start, absl::Milliseconds(100)))
+            << "\n";
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(
       "jiangan_cli [--target=host:port] call METHOD JSON | seed FILE | frame METHOD JSON | "
-      "synthesize N | identity");
+      "synthesize N | identity | copy-to-postgres FILE URL_FILE");
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() == 2 && std::string(args[1]) == "identity") return RunIdentity();
   if (args.size() < 3) {
@@ -421,6 +463,7 @@ int main(int argc, char** argv) {
       args.size() == 3) {
     return RunSynthesizeFacilities(command, args[2]);
   }
+  if (command == "copy-to-postgres" && args.size() == 4) return RunCopyToPostgres(args[2], args[3]);
   auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_target),
                                      grpc::InsecureChannelCredentials());
   grpc::GenericStub stub(channel);

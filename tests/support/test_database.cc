@@ -32,9 +32,13 @@ int64_t QueryInt64(SqlDb* db, const std::string& sql) {
 }
 
 absl::StatusOr<TestDatabase> TestDatabase::Create(const std::string& purpose) {
+  return CreateOn(purpose, TestingOnPostgres());
+}
+
+absl::StatusOr<TestDatabase> TestDatabase::CreateOn(const std::string& purpose, bool postgres) {
   TestDatabase database;
   const std::string dir = MakeTempDir();
-  if (!TestingOnPostgres()) {
+  if (!postgres) {
     database.sqlite_path_ = absl::StrCat(dir, "/", purpose, ".db");
     return database;
   }

@@ -25,6 +25,8 @@ class TestDatabase {
   // A new, empty database named after `purpose`: a file in a fresh folder,
   // or a database on the test process's PostgreSQL server.
   static absl::StatusOr<TestDatabase> Create(const std::string& purpose);
+  // The same on the engine named, whichever the run is for.
+  static absl::StatusOr<TestDatabase> CreateOn(const std::string& purpose, bool postgres);
 
   // A new connection to it.
   absl::StatusOr<std::unique_ptr<SqlDb>> Connect() const;

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/civil_date.h"
 #include "common/geo/earth.h"
+#include "common/storage/copy_to_postgres.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/child_process.h"
@@ -557,6 +558,58 @@ TEST_F(FacilityStoreTest, ABatchCreatesEveryFacilityOrNone) {
   v1::SummarizeFacilitiesResponse summary;
   ASSERT_THAT(store_->Summarize(v1::SummarizeFacilitiesRequest(), &summary), IsOk());
   EXPECT_EQ(summary.groups(0).facility_count(), 3);
+}
+
+// A service moved from its SQLite file to PostgreSQL (jiangan_cli
+// copy-to-postgres) answers as the file did, R*Tree and rollups included,
+// and its new writes carry on after the copied ones.
+TEST_F(FacilityStoreTest, ACopyToPostgresAnswersAsTheFileDid) {
+  if (!jiangan::testing::TestingOnPostgres()) {
+    GTEST_SKIP() << "copies into the database of the postgres run";
+  }
+  store_.reset();
+  std::unique_ptr<SqlDb> target = std::move(db_);  // SetUp made the tables there
+  db_ = *(*jiangan::testing::TestDatabase::CreateOn("facilities-file", false)).Connect();
+  Open();
+  SetToday(2024, 12, 1);
+  v1::Facility park = Facility("口袋公园", v1::PARK, 30.63, 114.31);
+  park.set_status(v1::IN_SERVICE);
+  *park.mutable_status_date() = Day(2024, 5, 1);
+  ASSERT_THAT(Create(park, "park"), IsOk());
+  ASSERT_THAT(Create(Facility("后湖幼儿园", v1::KINDERGARTEN, 30.64, 114.29), "kindergarten"),
+              IsOk());
+  ASSERT_THAT(Read("park", Day(2024, 6, 1), 800), IsOk());
+  const v1::Facility park_before = Get("park");
+  const std::vector<std::string> nearby_before = Nearby(30.635, 114.30, 3000, 10);
+  v1::SummarizeFacilitiesRequest summarize;
+  summarize.add_group_by(v1::BY_KIND);
+  v1::SummarizeFacilitiesResponse summary_before;
+  ASSERT_THAT(store_->Summarize(summarize, &summary_before), IsOk());
+  store_.reset();
+
+  auto copied = CopyToPostgres(db_.get(), target.get());
+  ASSERT_THAT(copied, IsOk());
+  int64_t facilities = 0;
+  for (const CopiedTable& table : *copied) {
+    if (table.table == "facilities") facilities = table.rows;
+  }
+  EXPECT_EQ(facilities, 2);
+  std::unique_ptr<SqlDb> file = std::move(db_);
+  db_ = std::move(target);
+  Open();
+  EXPECT_EQ(Get("park").DebugString(), park_before.DebugString());
+  EXPECT_EQ(Nearby(30.635, 114.30, 3000, 10), nearby_before);
+  EXPECT_EQ(nearby_before.size(), 2u);
+  v1::SummarizeFacilitiesResponse summary_after;
+  ASSERT_THAT(store_->Summarize(summarize, &summary_after), IsOk());
+  EXPECT_EQ(summary_after.DebugString(), summary_before.DebugString());
+  // Identity sequences go on after the copied rows.
+  ASSERT_THAT(Create(Facility("新公园", v1::PARK, 30.65, 114.30), "new-park"), IsOk());
+  ASSERT_THAT(Read("park", Day(2024, 7, 1), 900), IsOk());
+  EXPECT_EQ(Get("park").capacity(), 900);
+  // A second copy would mix two services' rows.
+  EXPECT_THAT(CopyToPostgres(file.get(), db_.get()),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already holds rows")));
 }
 
 }  // namespace
