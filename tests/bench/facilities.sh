@@ -36,12 +36,8 @@ start_service facilities
 build/tools/jiangan_cli synthesize-facilities "$FACILITIES" >"$WORK/facilities.jsonl"
 build/tools/jiangan_cli synthesize-capacity "$READINGS" >"$WORK/capacity.jsonl"
 build/tools/jiangan_cli synthesize-residences "$POINTS" >"$WORK/residences.json"
-start_time=$(date +%s.%N)
-"${cli[@]}" --parallel=4 --batch=500 --timeout=300s seed "$WORK/facilities.jsonl"
-echo "loaded $FACILITIES facilities in $(seconds_since "$start_time") s (BatchCreateFacilities of 500, 4 in flight)"
-start_time=$(date +%s.%N)
-"${cli[@]}" --parallel=8 seed "$WORK/capacity.jsonl"
-echo "loaded $READINGS capacity readings in $(seconds_since "$start_time") s (gRPC RecordCapacity, 8 in flight)"
+load "$WORK/facilities.jsonl" --parallel=4 --batch=500 --timeout=300s
+load "$WORK/capacity.jsonl" --parallel=8
 after_load facilities
 
 # A facility that exists whatever the size: the middle one.

@@ -29,12 +29,8 @@ start_service investment
 build/tools/jiangan_cli synthesize-leads "$LEADS" >"$WORK/leads.jsonl"
 build/tools/jiangan_cli synthesize-funds "$LEADS" "$FUNDS_PER_LEAD" >"$WORK/funds.jsonl"
 ENTRIES=$(wc -l <"$WORK/funds.jsonl")
-start_time=$(date +%s.%N)
-"${cli[@]}" --parallel=4 --batch=500 --timeout=300s seed "$WORK/leads.jsonl"
-echo "loaded $LEADS leads in $(seconds_since "$start_time") s (BatchCreateLeads of 500 with the duplicate check, 4 in flight)"
-start_time=$(date +%s.%N)
-"${cli[@]}" --parallel=8 seed "$WORK/funds.jsonl"
-echo "loaded $ENTRIES funds entries in $(seconds_since "$start_time") s (gRPC RecordFunds, 8 in flight)"
+load "$WORK/leads.jsonl" --parallel=4 --batch=500 --timeout=300s
+load "$WORK/funds.jsonl" --parallel=8
 after_load investment
 
 # A lead that exists whatever the size: the middle one.

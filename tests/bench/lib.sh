@@ -148,6 +148,16 @@ identity_headers() {
 # WORK with initdb, durable as a real one: fsync on) instead of its SQLite
 # file; the SQLite floor is not run then.
 BENCH_ENGINE=${BENCH_ENGINE:-sqlite}
+# BENCH_COPY_FROM=FILE (with BENCH_ENGINE=postgres): instead of loading
+# through the service, copies FILE, the SQLite file an earlier run of the
+# same benchmark and size loaded (it is left in that run's folder), with
+# jiangan_cli copy-to-postgres: both engines measured on the same data, and
+# a million records without hours of single-writer loading.
+BENCH_COPY_FROM=${BENCH_COPY_FROM:-}
+if [ -n "$BENCH_COPY_FROM" ] && [ "$BENCH_ENGINE" != postgres ]; then
+  echo "BENCH_COPY_FROM needs BENCH_ENGINE=postgres" >&2
+  exit 2
+fi
 # start_postgres NAME: the cluster on a free port, a database NAME in it, and
 # its URL in WORK/NAME.url; as root, PostgreSQL runs as user postgres.
 start_postgres() {
@@ -180,10 +190,30 @@ start_service() {
     database=(--database_url_file="$WORK/$name.url")
   fi
   SERVICE=$(free_port); SERVICE_HTTP=$(free_port)
-  start "$name" "build/services/$name/${name}_server" --host=127.0.0.1 --grpc_port="$SERVICE" \
-    --http_port="$SERVICE_HTTP" "${database[@]}" --identity_key_file="$WORK/identity.key"
+  local server=("build/services/$name/${name}_server" --host=127.0.0.1 --grpc_port="$SERVICE"
+                --http_port="$SERVICE_HTTP" "${database[@]}" --identity_key_file="$WORK/identity.key")
+  if [ -n "$BENCH_COPY_FROM" ]; then
+    # Once to make the tables, then the file's rows copied in while it is down.
+    "${server[@]}" >"$WORK/$name-first.log" 2>&1 &
+    local first=$!
+    wait_port "$SERVICE"
+    kill -TERM "$first"; wait "$first" || true
+    build/tools/jiangan_cli copy-to-postgres "$BENCH_COPY_FROM" "$WORK/$name.url" | tail -1
+  fi
+  start "$name" "${server[@]}"
   wait_port "$SERVICE"
   cli=(build/tools/jiangan_cli --target="127.0.0.1:$SERVICE" --identity_key_file="$WORK/identity.key")
+}
+
+# load FILE CLI_ARGS...: seeds FILE through the service with the CLI and
+# says how long it took, unless BENCH_COPY_FROM copied the data in.
+load() {
+  local file=$1 start_time
+  shift
+  [ -n "$BENCH_COPY_FROM" ] && return 0
+  start_time=$(date +%s.%N)
+  "${cli[@]}" "$@" seed "$file"
+  echo "loaded in $(seconds_since "$start_time") s: jiangan_cli $* seed $(basename "$file")"
 }
 # after_load NAME: on PostgreSQL, what an operator runs after a bulk import
 # (README, "Operating it"): VACUUM ANALYZE, so that the planner knows the

@@ -22,9 +22,7 @@ source tests/bench/lib.sh
 SERVICE_PATH=jiangan.renewal.v1.RenewalService
 start_service renewal
 build/tools/jiangan_cli synthesize "$PROJECTS" >"$WORK/portfolio.jsonl"
-load_start=$(date +%s.%N)
-"${cli[@]}" --parallel=4 --batch=500 seed "$WORK/portfolio.jsonl"
-echo "loaded $PROJECTS projects in $(seconds_since "$load_start") s"
+load "$WORK/portfolio.jsonl" --parallel=4 --batch=500 --timeout=300s
 after_load renewal
 
 # A project that exists whatever the size: the middle one.
