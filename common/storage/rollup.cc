@@ -77,10 +77,16 @@ uint32_t Rollup::Bit(absl::string_view name) const {
 }
 
 std::vector<SqlArg> Rollup::DimensionsOf(
-    absl::FunctionRef<const SqlArg&(absl::string_view name)> value) const {
+    const ResourceRows& rows, absl::Span<const SqlArg> derived,
+    std::initializer_list<std::pair<absl::string_view, SqlArg>> own) const {
   std::vector<SqlArg> dimensions;
   dimensions.reserve(layout_.dimensions.size());
-  for (const SqlColumn& column : layout_.dimensions) dimensions.push_back(value(column.name));
+  for (const SqlColumn& column : layout_.dimensions) {
+    const auto given = std::find_if(own.begin(), own.end(),
+                                    [&](const auto& value) { return value.first == column.name; });
+    dimensions.push_back(given != own.end() ? given->second
+                                            : derived[rows.DerivedIndex(column.name)]);
+  }
   return dimensions;
 }
 

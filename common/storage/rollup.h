@@ -13,8 +13,10 @@
 #define JIANGAN_COMMON_STORAGE_ROLLUP_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/btree_map.h"
@@ -22,6 +24,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/types/span.h"
+#include "common/storage/resource_rows.h"
 #include "common/storage/sql_db.h"
 #include "common/storage/sql_query.h"
 
@@ -91,9 +94,12 @@ class Rollup {
   // The bit of dimension `name`; the name must be one of the layout's.
   uint32_t Bit(absl::string_view name) const;
 
-  // The dimension values of an item whose column `name` has value(name).
+  // The dimension values of an item: those named in `own` from there, the
+  // others from its record's `derived` values (in `rows`' binding order),
+  // where every dimension not in `own` must be a derived column.
   std::vector<SqlArg> DimensionsOf(
-      absl::FunctionRef<const SqlArg&(absl::string_view name)> value) const;
+      const ResourceRows& rows, absl::Span<const SqlArg> derived,
+      std::initializer_list<std::pair<absl::string_view, SqlArg>> own = {}) const;
 
   // Gathers that `item` joins (sign +1) or leaves (sign -1) every set.
   // OUT_OF_RANGE naming the value when a gathered sum passes int64. The

@@ -425,35 +425,32 @@ absl::Status FacilityStore::GatherRollupItems(SqlDb* db, int64_t seq,
                                               bool readings, RollupChanges* changes) {
   if (facility.has_delete_time()) return absl::OkStatus();
   const std::vector<SqlArg> derived = DerivedValues(facility);
-  auto column = [&](absl::string_view name) -> const SqlArg& {
-    return derived[FacilityRows().DerivedIndex(name)];
-  };
-  std::vector<SqlArg> dimensions = FacilityRollup().DimensionsOf(column);
   RETURN_IF_ERROR(FacilityRollup().Record(
-      RollupItem{dimensions, {facility.capacity(), facility.in_use()}}, sign, changes));
-  const SqlArg& service_day = column("service_day");
+      RollupItem{FacilityRollup().DimensionsOf(FacilityRows(), derived),
+                 {facility.capacity(), facility.in_use()}},
+      sign, changes));
+  const SqlArg& service_day = derived[FacilityRows().DerivedIndex("service_day")];
   if (!std::holds_alternative<SqlNull>(service_day)) {
-    const SqlArg month = MonthOfDay(std::get<int64_t>(service_day));
     RETURN_IF_ERROR(OpeningRollup().Record(
-        RollupItem{OpeningRollup().DimensionsOf([&](absl::string_view name) -> const SqlArg& {
-                     return name == "service_month" ? month : column(name);
-                   }),
+        RollupItem{OpeningRollup().DimensionsOf(
+                       FacilityRows(), derived,
+                       {{"service_month", MonthOfDay(std::get<int64_t>(service_day))}}),
                    {}},
         sign, changes));
   }
   if (!readings) return absl::OkStatus();
   ASSIGN_OR_RETURN(SqlStatement stmt, db->Prepare(kReadingsOfFacilitySql));
   stmt.BindInt64(1, seq);
-  dimensions.resize(dimensions.size() + 2);
   while (true) {
     ASSIGN_OR_RETURN(const bool row, stmt.Step());
     if (!row) break;
     const int64_t day = stmt.ColumnInt64(1);
-    dimensions[dimensions.size() - 2] = day;
-    dimensions.back() = MonthOfDay(day);
     const int64_t change = stmt.ColumnInt64(3);
     RETURN_IF_ERROR(CapacityChangeRollup().Record(
-        RollupItem{dimensions, {std::max<int64_t>(change, 0), std::max<int64_t>(-change, 0)}},
+        RollupItem{CapacityChangeRollup().DimensionsOf(
+                       FacilityRows(), derived,
+                       {{"reading_day", day}, {"reading_month", MonthOfDay(day)}}),
+                   {std::max<int64_t>(change, 0), std::max<int64_t>(-change, 0)}},
         sign, changes));
   }
   return absl::OkStatus();

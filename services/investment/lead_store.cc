@@ -72,17 +72,6 @@ int64_t ArrivalMonth(int64_t arrival_day) {
   return day.year() * 100 + day.month();
 }
 
-// The dimension values of `rollup` for an item of a lead whose derived
-// column `name` holds derived[LeadRows().DerivedIndex(name)], or for the
-// item's own dimensions (a stay's stage and days, an entry's month), `own`.
-std::vector<SqlArg> ItemDimensions(const Rollup& rollup, const std::vector<SqlArg>& derived,
-                                   const absl::flat_hash_map<std::string, SqlArg>& own) {
-  return rollup.DimensionsOf([&](absl::string_view name) -> const SqlArg& {
-    if (auto it = own.find(name); it != own.end()) return it->second;
-    return derived[LeadRows().DerivedIndex(name)];
-  });
-}
-
 }  // namespace
 
 LeadStore::LeadStore(SqlDb* writer, LeadStoreOptions options)
@@ -541,7 +530,7 @@ absl::Status LeadStore::GatherRollupItems(SqlDb* db, int64_t seq, const v1::Lead
   if (lead.has_delete_time()) return absl::OkStatus();
   const std::vector<SqlArg> derived = DerivedValues(lead);
   RETURN_IF_ERROR(LeadRollup().Record(
-      RollupItem{ItemDimensions(LeadRollup(), derived, {}),
+      RollupItem{LeadRollup().DimensionsOf(LeadRows(), derived),
                  {lead.intended_investment_yuan(), lead.signed_investment_yuan(),
                   lead.arrived_investment_yuan()}},
       sign, changes));
@@ -554,9 +543,9 @@ absl::Status LeadStore::GatherRollupItems(SqlDb* db, int64_t seq, const v1::Lead
     ASSIGN_OR_RETURN(const bool row, stays.Step());
     if (!row) break;
     RETURN_IF_ERROR(StayRollup().Record(
-        RollupItem{ItemDimensions(StayRollup(), derived,
-                                  {{"stay_stage", stays.ColumnInt64(0)},
-                                   {"stay_days", stays.ColumnInt64(1)}}),
+        RollupItem{StayRollup().DimensionsOf(LeadRows(), derived,
+                                             {{"stay_stage", stays.ColumnInt64(0)},
+                                              {"stay_days", stays.ColumnInt64(1)}}),
                    {}},
         sign, changes));
   }
@@ -568,8 +557,8 @@ absl::Status LeadStore::GatherRollupItems(SqlDb* db, int64_t seq, const v1::Lead
     ASSIGN_OR_RETURN(const bool row, funds.Step());
     if (!row) break;
     RETURN_IF_ERROR(FundsRollup().Record(
-        RollupItem{ItemDimensions(FundsRollup(), derived,
-                                  {{"arrival_month", ArrivalMonth(funds.ColumnInt64(0))}}),
+        RollupItem{FundsRollup().DimensionsOf(
+                       LeadRows(), derived, {{"arrival_month", ArrivalMonth(funds.ColumnInt64(0))}}),
                    {funds.ColumnInt64(1)}},
         sign, changes));
   }

@@ -78,9 +78,7 @@ std::optional<RollupItem> RollupItemOf(const std::vector<SqlArg>& derived) {
   if (std::get<int64_t>(derived[deleted]) != 0) return std::nullopt;
   const Rollup& rollup = ProjectRollup();
   RollupItem item;
-  item.dimensions = rollup.DimensionsOf([&](absl::string_view column) -> const SqlArg& {
-    return derived[ProjectRows().DerivedIndex(column)];
-  });
+  item.dimensions = rollup.DimensionsOf(ProjectRows(), derived);
   const absl::string_view packed = std::get<SqlBlob>(derived[totals]).bytes;
   for (size_t i = 0; i < rollup.layout().sum_names.size(); ++i) {
     item.values.push_back(PackedValueAt(packed, static_cast<int>(i)));
