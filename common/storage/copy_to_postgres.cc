@@ -83,16 +83,14 @@ absl::Status CheckEmpty(SqlDb* postgres, const std::string& table) {
   return absl::OkStatus();
 }
 
-absl::Status InsertRows(SqlDb* postgres, const std::string& table,
+// Inserts `cells` (whole rows of `columns`) with `insert_into`, the
+// statement up to its VALUES.
+absl::Status InsertRows(SqlDb* postgres, const std::string& insert_into,
                         const std::vector<TargetColumn>& columns, const std::vector<Cell>& cells) {
   const int width = static_cast<int>(columns.size());
   const int rows = static_cast<int>(cells.size()) / width;
-  std::vector<std::string> names;
-  for (const TargetColumn& column : columns) names.push_back(column.name);
   ASSIGN_OR_RETURN(SqlStatement insert,
-                   postgres->Prepare(absl::StrCat("INSERT INTO ", table, " (",
-                                                  absl::StrJoin(names, ", "), ") VALUES ",
-                                                  ValueRows(rows, width))));
+                   postgres->Prepare(absl::StrCat(insert_into, ValueRows(rows, width))));
   for (int i = 0; i < rows * width; ++i) {
     const Cell& cell = cells[i];
     const int parameter = i + 1;
@@ -117,8 +115,10 @@ absl::StatusOr<int64_t> CopyTable(SqlDb* sqlite, SqlDb* postgres, const std::str
   RETURN_IF_ERROR(CheckEmpty(postgres, table));
   std::vector<std::string> names;
   for (const TargetColumn& column : columns) names.push_back(column.name);
+  const std::string listed = absl::StrJoin(names, ", ");
+  const std::string insert_into = absl::StrCat("INSERT INTO ", table, " (", listed, ") VALUES ");
   absl::StatusOr<SqlStatement> read =
-      sqlite->Prepare(absl::StrCat("SELECT ", absl::StrJoin(names, ", "), " FROM ", table));
+      sqlite->Prepare(absl::StrCat("SELECT ", listed, " FROM ", table));
   if (!read.ok()) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the table ", table, " of ", postgres->location(), " is not in ", sqlite->location(),
@@ -147,7 +147,7 @@ absl::StatusOr<int64_t> CopyTable(SqlDb* sqlite, SqlDb* postgres, const std::str
       ++copied;
     }
     if (!cells.empty() && (!row || static_cast<int>(cells.size()) == rows_per_insert * width)) {
-      RETURN_IF_ERROR(InsertRows(postgres, table, columns, cells));
+      RETURN_IF_ERROR(InsertRows(postgres, insert_into, columns, cells));
       cells.clear();
     }
     if (!row) break;
