@@ -69,6 +69,17 @@ std::string Rollup::SchemaSql() const {
                       absl::StrJoin(columns, ", "), ", PRIMARY KEY (", key_columns_, "));");
 }
 
+std::string Rollup::PeriodIndexSql(absl::string_view period) const {
+  std::vector<std::string> columns = {"grouping_set", std::string(period)};
+  for (const SqlColumn& column : layout_.dimensions) {
+    if (column.name != period) columns.push_back(column.name);
+  }
+  columns.push_back(layout_.count_column);
+  columns.push_back(layout_.sums_column);
+  return absl::StrCat("CREATE INDEX IF NOT EXISTS ", layout_.table, "_by_", period, " ON ",
+                      layout_.table, " (", absl::StrJoin(columns, ", "), ");");
+}
+
 uint32_t Rollup::Bit(absl::string_view name) const {
   for (size_t i = 0; i < layout_.dimensions.size(); ++i) {
     if (layout_.dimensions[i].name == name) return 1u << i;

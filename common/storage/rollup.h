@@ -91,6 +91,12 @@ class Rollup {
   // CREATE TABLE IF NOT EXISTS for the table.
   std::string SchemaSql() const;
 
+  // CREATE INDEX IF NOT EXISTS of an index for reading a set's rows over a
+  // range of dimension `period` (a day or a month). It holds every column,
+  // so such a read never looks a row up in the table: at a million items a
+  // set's day rows are spread over a table of a million rows.
+  std::string PeriodIndexSql(absl::string_view period) const;
+
   // The bit of dimension `name`; the name must be one of the layout's.
   uint32_t Bit(absl::string_view name) const;
 

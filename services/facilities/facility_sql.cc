@@ -213,6 +213,18 @@ std::string RollupSchemaSql() {
       "capacity_change_rollups(grouping_set, reading_month);");
 }
 
+std::string PeriodIndexSchemaSql() {
+  return absl::StrCat(
+      "DROP INDEX IF EXISTS facility_opening_rollups_day;"
+      "DROP INDEX IF EXISTS facility_opening_rollups_month;"
+      "DROP INDEX IF EXISTS capacity_change_rollups_day;"
+      "DROP INDEX IF EXISTS capacity_change_rollups_month;",
+      OpeningRollup().PeriodIndexSql("service_day"),
+      OpeningRollup().PeriodIndexSql("service_month"),
+      CapacityChangeRollup().PeriodIndexSql("reading_day"),
+      CapacityChangeRollup().PeriodIndexSql("reading_month"));
+}
+
 std::optional<uint32_t> RollupSetFor(const v1::SummarizeFacilitiesRequest& request) {
   const v1::FacilityFilter& filter = request.filter();
   if (!filter.renewal_project().empty() || !filter.display_name_contains().empty()) {

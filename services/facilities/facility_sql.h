@@ -83,6 +83,9 @@ const Rollup& CapacityChangeRollup();
 // period by day, and filter indexes in creation order
 // (ResourceRows::OrderedFilterIndexesSql).
 std::string RollupSchemaSql();
+// Schema version 4: the event rollups' period indexes hold their rows'
+// every column (Rollup::PeriodIndexSql) in place of version 3's.
+std::string PeriodIndexSchemaSql();
 
 // The grouping set of the facility rollup that answers `request` (the
 // openings' and changes' sets are it with the bit of PeriodPart::bit);

@@ -33,9 +33,11 @@ using google::protobuf::util::TimeUtil;
 
 constexpr char kCollection[] = "facilities";
 // Layouts of the tables. Version 1 was the generic table of the first
-// release, which version 2 replaces; version 3 added the summary rollups.
+// release, which version 2 replaces; version 3 added the summary rollups
+// and version 4 their covering period indexes.
 constexpr int kFirstSchemaVersion = 2;
-constexpr int kSchemaVersion = 3;
+constexpr int kRollupSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 constexpr double kDefaultRadiusMeters = 1000;
 constexpr double kMaxRadiusMeters = 20000;
 
@@ -69,7 +71,8 @@ absl::StatusOr<std::unique_ptr<FacilityStore>> FacilityStore::Open(SqlDb* db,
   std::unique_ptr<FacilityStore> store(new FacilityStore(db, std::move(options)));
   RETURN_IF_ERROR(MigrateSchema(
       db, {{SchemaStep{kFirstSchemaVersion, absl::StrCat(SchemaSql(), store->changes_.SchemaSql())},
-            SchemaStep{kSchemaVersion, RollupSchemaSql(), FillRollups}}}));
+            SchemaStep{kRollupSchemaVersion, RollupSchemaSql(), FillRollups},
+            SchemaStep{kSchemaVersion, PeriodIndexSchemaSql()}}}));
   RETURN_IF_ERROR(store->readers_->Open(*db, std::max(1, store->options_.reader_connections)));
   return store;
 }
