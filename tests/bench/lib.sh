@@ -148,14 +148,15 @@ identity_headers() {
 # WORK with initdb, durable as a real one: fsync on) instead of its SQLite
 # file; the SQLite floor is not run then.
 BENCH_ENGINE=${BENCH_ENGINE:-sqlite}
-# BENCH_COPY_FROM=FILE (with BENCH_ENGINE=postgres): instead of loading
-# through the service, copies FILE, the SQLite file an earlier run of the
-# same benchmark and size loaded (it is left in that run's folder), with
-# jiangan_cli copy-to-postgres: both engines measured on the same data, and
-# a million records without hours of single-writer loading.
+# BENCH_COPY_FROM=FILE: instead of loading through the service, starts it
+# on the records of FILE, the SQLite file an earlier run of the same
+# benchmark and size loaded (it is left in that run's folder): on SQLite a
+# copy of the file, on PostgreSQL its rows copied in with jiangan_cli
+# copy-to-postgres. So both engines, or two builds, are measured on the same
+# data, and a million records without hours of single-writer loading.
 BENCH_COPY_FROM=${BENCH_COPY_FROM:-}
-if [ -n "$BENCH_COPY_FROM" ] && [ "$BENCH_ENGINE" != postgres ]; then
-  echo "BENCH_COPY_FROM needs BENCH_ENGINE=postgres" >&2
+if [ -n "$BENCH_COPY_FROM" ] && [ ! -f "$BENCH_COPY_FROM" ]; then
+  echo "BENCH_COPY_FROM: no file $BENCH_COPY_FROM" >&2
   exit 2
 fi
 # start_postgres NAME: the cluster on a free port, a database NAME in it, and
@@ -192,7 +193,11 @@ start_service() {
   SERVICE=$(free_port); SERVICE_HTTP=$(free_port)
   local server=("build/services/$name/${name}_server" --host=127.0.0.1 --grpc_port="$SERVICE"
                 --http_port="$SERVICE_HTTP" "${database[@]}" --identity_key_file="$WORK/identity.key")
-  if [ -n "$BENCH_COPY_FROM" ]; then
+  if [ -n "$BENCH_COPY_FROM" ] && [ "$BENCH_ENGINE" != postgres ]; then
+    cp "$BENCH_COPY_FROM" "$WORK/$name.db"
+    [ -f "$BENCH_COPY_FROM-wal" ] && cp "$BENCH_COPY_FROM-wal" "$WORK/$name.db-wal"
+    echo "started on a copy of $BENCH_COPY_FROM"
+  elif [ -n "$BENCH_COPY_FROM" ]; then
     # Once to make the tables, then the file's rows copied in while it is down.
     "${server[@]}" >"$WORK/$name-first.log" 2>&1 &
     local first=$!
