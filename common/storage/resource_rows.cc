@@ -1,6 +1,7 @@
 #include "common/storage/resource_rows.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "common/base/status_macros.h"
 
 namespace jiangan {
@@ -57,6 +58,21 @@ std::string ResourceRows::OrderedFilterIndexesSql(absl::Span<const char* const> 
     absl::StrAppend(&sql, "DROP INDEX IF EXISTS ", table_, "_", column, ";",
                     "CREATE INDEX IF NOT EXISTS ", table_, "_", column, "_seq ON ", table_, "(",
                     column, ", seq);");
+  }
+  return sql;
+}
+
+std::string ResourceRows::FilterIndexesSql(absl::Span<const char* const> columns) const {
+  std::string sql;
+  for (const char* column : columns) {
+    std::vector<absl::string_view> held = {column, "seq"};
+    for (const char* other : columns) {
+      if (absl::string_view(other) != column) held.push_back(other);
+    }
+    held.push_back("deleted");
+    absl::StrAppend(&sql, "DROP INDEX IF EXISTS ", table_, "_", column, "_seq;",
+                    "CREATE INDEX IF NOT EXISTS ", table_, "_by_", column, " ON ", table_, "(",
+                    absl::StrJoin(held, ", "), ");");
   }
   return sql;
 }

@@ -45,6 +45,13 @@ class ResourceRows {
   // instead of sorting every match.
   std::string OrderedFilterIndexesSql(absl::Span<const char* const> columns) const;
 
+  // Indexes of equality filters on `columns` that hold seq after the value,
+  // then the other columns and `deleted`, replacing OrderedFilterIndexesSql's:
+  // a filtered page in creation order reads one in order and checks its
+  // other filters in the index, so it looks up in the table only the rows
+  // it returns, not every row of the first filter's value before them.
+  std::string FilterIndexesSql(absl::Span<const char* const> columns) const;
+
   // Where the derived column `column` is in binding order; -1 if it is not
   // one of them.
   int DerivedIndex(absl::string_view column) const;

@@ -126,6 +126,10 @@ constexpr uint32_t kBaseSets[] = {
     0b11111};   // everything
 constexpr int kEventSets = 5;
 
+// The columns that ListFacilities filters on by equality.
+constexpr const char* kFilterColumns[] = {"kind", "status", "sub_district", "owner_department",
+                                          "renewal_project"};
+
 // The rollups' dimensions; an event rollup adds its day (bit 5) and the
 // first day of its month (bit 6), each set once with either, so that a
 // period reads its whole months a row per month.
@@ -201,8 +205,7 @@ std::string RollupSchemaSql() {
   return absl::StrCat(
       FacilityRollup().SchemaSql(), OpeningRollup().SchemaSql(),
       CapacityChangeRollup().SchemaSql(),
-      FacilityRows().OrderedFilterIndexesSql(
-          {"kind", "status", "sub_district", "owner_department", "renewal_project"}),
+      FacilityRows().OrderedFilterIndexesSql(kFilterColumns),
       "CREATE INDEX IF NOT EXISTS facility_opening_rollups_day ON "
       "facility_opening_rollups(grouping_set, service_day);"
       "CREATE INDEX IF NOT EXISTS facility_opening_rollups_month ON "
@@ -213,8 +216,9 @@ std::string RollupSchemaSql() {
       "capacity_change_rollups(grouping_set, reading_month);");
 }
 
-std::string PeriodIndexSchemaSql() {
+std::string CoveringIndexSchemaSql() {
   return absl::StrCat(
+      FacilityRows().FilterIndexesSql(kFilterColumns),
       "DROP INDEX IF EXISTS facility_opening_rollups_day;"
       "DROP INDEX IF EXISTS facility_opening_rollups_month;"
       "DROP INDEX IF EXISTS capacity_change_rollups_day;"

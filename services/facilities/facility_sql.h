@@ -83,9 +83,10 @@ const Rollup& CapacityChangeRollup();
 // period by day, and filter indexes in creation order
 // (ResourceRows::OrderedFilterIndexesSql).
 std::string RollupSchemaSql();
-// Schema version 4: the event rollups' period indexes hold their rows'
-// every column (Rollup::PeriodIndexSql) in place of version 3's.
-std::string PeriodIndexSchemaSql();
+// Schema version 4: indexes that hold what their reads need, in place of
+// version 3's: the filter indexes (ResourceRows::FilterIndexesSql) and the
+// event rollups' period indexes (Rollup::PeriodIndexSql).
+std::string CoveringIndexSchemaSql();
 
 // The grouping set of the facility rollup that answers `request` (the
 // openings' and changes' sets are it with the bit of PeriodPart::bit);

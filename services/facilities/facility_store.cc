@@ -34,7 +34,7 @@ using google::protobuf::util::TimeUtil;
 constexpr char kCollection[] = "facilities";
 // Layouts of the tables. Version 1 was the generic table of the first
 // release, which version 2 replaces; version 3 added the summary rollups
-// and version 4 their covering period indexes.
+// and version 4 indexes that hold what their reads need.
 constexpr int kFirstSchemaVersion = 2;
 constexpr int kRollupSchemaVersion = 3;
 constexpr int kSchemaVersion = 4;
@@ -72,7 +72,7 @@ absl::StatusOr<std::unique_ptr<FacilityStore>> FacilityStore::Open(SqlDb* db,
   RETURN_IF_ERROR(MigrateSchema(
       db, {{SchemaStep{kFirstSchemaVersion, absl::StrCat(SchemaSql(), store->changes_.SchemaSql())},
             SchemaStep{kRollupSchemaVersion, RollupSchemaSql(), FillRollups},
-            SchemaStep{kSchemaVersion, PeriodIndexSchemaSql()}}}));
+            SchemaStep{kSchemaVersion, CoveringIndexSchemaSql()}}}));
   RETURN_IF_ERROR(store->readers_->Open(*db, std::max(1, store->options_.reader_connections)));
   return store;
 }

@@ -94,6 +94,9 @@ uint32_t FilterBits(const v1::LeadFilter& filter, const Rollup& rollup) {
   return bits;
 }
 
+// The columns that ListLeads filters on by equality.
+constexpr const char* kFilterColumns[] = {"stage", "industry", "channel", "owner_department"};
+
 }  // namespace
 
 const ResourceRows& LeadRows() {
@@ -200,10 +203,12 @@ const Rollup& FundsRollup() {
 std::string RollupSchemaSql() {
   return absl::StrCat(
       LeadRollup().SchemaSql(), StayRollup().SchemaSql(), FundsRollup().SchemaSql(),
-      LeadRows().OrderedFilterIndexesSql({"stage", "industry", "channel", "owner_department"}),
+      LeadRows().OrderedFilterIndexesSql(kFilterColumns),
       "CREATE INDEX IF NOT EXISTS lead_stage_stays_lead ON lead_stage_stays(lead_seq);"
       "CREATE INDEX IF NOT EXISTS funds_entries_lead_seq ON funds_entries(lead_seq);");
 }
+
+std::string FilterIndexSchemaSql() { return LeadRows().FilterIndexesSql(kFilterColumns); }
 
 std::optional<LeadRollupSets> RollupSetsFor(const v1::SummarizeLeadsRequest& request) {
   const v1::LeadFilter& filter = request.filter();

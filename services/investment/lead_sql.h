@@ -56,6 +56,9 @@ const Rollup& FundsRollup();
 // lead's stays and funds entries when its rollup items move, and filter
 // indexes in creation order (ResourceRows::OrderedFilterIndexesSql).
 std::string RollupSchemaSql();
+// Schema version 4: filter indexes that hold the other filters
+// (ResourceRows::FilterIndexesSql) in place of version 3's.
+std::string FilterIndexSchemaSql();
 
 // The grouping set of each rollup that answers `request`; nullopt when it
 // asks for a window, filters by name or update time, or groups by lead.

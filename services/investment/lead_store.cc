@@ -37,9 +37,11 @@ using google::protobuf::util::TimeUtil;
 
 constexpr char kCollection[] = "leads";
 // Layouts of the tables. Version 2 added the stage entries that windows
-// read; version 3 the summary rollups.
+// read; version 3 the summary rollups; version 4 filter indexes that hold
+// the other filters.
 constexpr int kFirstSchemaVersion = 2;
-constexpr int kSchemaVersion = 3;
+constexpr int kRollupSchemaVersion = 3;
+constexpr int kSchemaVersion = 4;
 // How long computed stage medians are reused.
 constexpr absl::Duration kMediansLifetime = absl::Minutes(1);
 
@@ -89,7 +91,8 @@ absl::StatusOr<std::unique_ptr<LeadStore>> LeadStore::Open(SqlDb* db,
   std::unique_ptr<LeadStore> store(new LeadStore(db, std::move(options)));
   RETURN_IF_ERROR(MigrateSchema(
       db, {{SchemaStep{kFirstSchemaVersion, absl::StrCat(SchemaSql(), store->changes_.SchemaSql())},
-            SchemaStep{kSchemaVersion, RollupSchemaSql(), FillRollups}}}));
+            SchemaStep{kRollupSchemaVersion, RollupSchemaSql(), FillRollups},
+            SchemaStep{kSchemaVersion, FilterIndexSchemaSql()}}}));
   RETURN_IF_ERROR(store->readers_->Open(*db, std::max(1, store->options_.reader_connections)));
   return store;
 }

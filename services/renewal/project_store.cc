@@ -29,10 +29,15 @@ namespace {
 constexpr char kCollection[] = "projects";
 // Layouts of the tables below. Version 2 added the report months and phase
 // entries that windows read; version 3 the summary rollup; version 4 the
-// filter indexes in creation order.
+// filter indexes in creation order; version 5 those holding the other
+// filters.
 constexpr int kFirstSchemaVersion = 2;
 constexpr int kRollupSchemaVersion = 3;
-constexpr int kSchemaVersion = 4;
+constexpr int kOrderedIndexSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
+// The columns that ListProjects filters on by equality.
+constexpr const char* kFilterColumns[] = {"kind", "phase", "sub_district", "zone",
+                                          "lead_department"};
 
 absl::StatusOr<std::string> ParseProjectName(absl::string_view name, absl::string_view field) {
   return ParseResourceName(name, kCollection, field);
@@ -143,9 +148,9 @@ absl::StatusOr<std::unique_ptr<ProjectStore>> ProjectStore::Open(SqlDb* db,
   RETURN_IF_ERROR(MigrateSchema(
       db, {{SchemaStep{kFirstSchemaVersion, absl::StrCat(SchemaSql(), store->changes_.SchemaSql())},
             SchemaStep{kRollupSchemaVersion, ProjectRollup().SchemaSql(), FillRollup},
-            SchemaStep{kSchemaVersion, ProjectRows().OrderedFilterIndexesSql(
-                                           {"kind", "phase", "sub_district", "zone",
-                                            "lead_department"})}}}));
+            SchemaStep{kOrderedIndexSchemaVersion,
+                       ProjectRows().OrderedFilterIndexesSql(kFilterColumns)},
+            SchemaStep{kSchemaVersion, ProjectRows().FilterIndexesSql(kFilterColumns)}}}));
   RETURN_IF_ERROR(store->readers_->Open(*db, std::max(1, store->options_.reader_connections)));
   return store;
 }
