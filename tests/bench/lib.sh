@@ -19,8 +19,8 @@ free_port() {
     port_open "$port" || { echo "$port"; return; }
   done
 }
-wait_port() {
-  for _ in $(seq 1 100); do port_open "$1" && return 0; sleep 0.1; done
+wait_port() { # PORT [SECONDS, default 10]
+  for _ in $(seq 1 $((${2:-10} * 10))); do port_open "$1" && return 0; sleep 0.1; done
   echo "nothing listens on $1" >&2
   exit 1
 }
@@ -206,7 +206,8 @@ start_service() {
     build/tools/jiangan_cli copy-to-postgres "$BENCH_COPY_FROM" "$WORK/$name.url" | tail -1
   fi
   start "$name" "${server[@]}"
-  wait_port "$SERVICE"
+  # A copied file may first be migrated: new indexes over a million rows.
+  wait_port "$SERVICE" 600
   cli=(build/tools/jiangan_cli --target="127.0.0.1:$SERVICE" --identity_key_file="$WORK/identity.key")
 }
 
