@@ -196,6 +196,8 @@ start_service() {
   if [ -n "$BENCH_COPY_FROM" ] && [ "$BENCH_ENGINE" != postgres ]; then
     cp "$BENCH_COPY_FROM" "$WORK/$name.db"
     [ -f "$BENCH_COPY_FROM-wal" ] && cp "$BENCH_COPY_FROM-wal" "$WORK/$name.db-wal"
+    # Written out now, not by the kernel during the measurements.
+    sync
     echo "started on a copy of $BENCH_COPY_FROM"
   elif [ -n "$BENCH_COPY_FROM" ]; then
     # Once to make the tables, then the file's rows copied in while it is down.
@@ -206,6 +208,7 @@ start_service() {
     build/tools/jiangan_cli copy-to-postgres "$BENCH_COPY_FROM" "$WORK/$name.url" | tail -1
   fi
   start "$name" "${server[@]}"
+  SERVICE_PIDS=("${pids[-1]}")
   # A copied file may first be migrated: new indexes over a million rows.
   wait_port "$SERVICE" 600
   cli=(build/tools/jiangan_cli --target="127.0.0.1:$SERVICE" --identity_key_file="$WORK/identity.key")
@@ -224,8 +227,11 @@ load() {
 # after_load NAME: on PostgreSQL, what an operator runs after a bulk import
 # (README, "Operating it"): VACUUM ANALYZE, so that the planner knows the
 # tables' new sizes now rather than when autovacuum next looks; measuring
-# before that measures stale statistics. SQLite plans without them.
+# before that measures stale statistics. SQLite plans without them; there
+# the load's writes are flushed, so that the kernel does not write them out
+# during the measurements.
 after_load() {
+  sync
   if [ "$BENCH_ENGINE" = postgres ]; then
     local start_time
     start_time=$(date +%s.%N)
@@ -247,15 +253,17 @@ run_floor() {
   done <"$WORK/floor.txt"
 }
 
-# table_row LABEL KEY FLOOR_KEY: one row of a service-beside-floor table.
+# table_row LABEL KEY FLOOR_KEY: one row of a service-beside-floor table;
+# the service's CPU per request last, which neighbours on a shared machine
+# move less than req/s.
 table_row() {
-  printf '%-14s %12s %9s %9s   %12s %9s %9s   %s\n' "$1" "${RPS[$2]}" "${P50[$2]}" \
-    "${P99[$2]}" "${RPS[$3]}" "${P50[$3]}" "${P99[$3]}" "$(ratio "$2" "$3")"
+  printf '%-14s %12s %9s %9s   %12s %9s %9s   %-14s %s\n' "$1" "${RPS[$2]}" "${P50[$2]}" \
+    "${P99[$2]}" "${RPS[$3]}" "${P50[$3]}" "${P99[$3]}" "$(ratio "$2" "$3")" "${SERVICE_CPU[$2]}"
 }
 
 table_header() { # FLOOR_LABEL
-  printf '%-14s %12s %9s %9s   %12s %9s %9s   %s\n' "query" "service/s" "p50 ms" "p99 ms" \
-    "$1/s" "p50 ms" "p99 ms" "service/$1"
+  printf '%-14s %12s %9s %9s   %12s %9s %9s   %-14s %s\n' "query" "service/s" "p50 ms" \
+    "p99 ms" "$1/s" "p50 ms" "p99 ms" "service/$1" "service CPU us/req"
 }
 
 # Exits non-zero if any run had a response that was not OK.

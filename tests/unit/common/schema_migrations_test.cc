@@ -15,6 +15,7 @@ namespace {
 using ::jiangan::testing::IsOk;
 using ::jiangan::testing::QueryInt64;
 using ::jiangan::testing::StatusIs;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 class SchemaMigrationsTest : public ::testing::Test {
@@ -54,6 +55,22 @@ TEST_F(SchemaMigrationsTest, RunsOnlyTheStepsADatabaseHasNotHad) {
   EXPECT_EQ(*db->SchemaVersion(), 3);
   EXPECT_EQ(QueryInt64(db.get(), "SELECT COUNT(*) FROM step_runs WHERE version = 3"), 1);
   EXPECT_EQ(QueryInt64(db.get(), "SELECT COUNT(*) FROM things WHERE id = 'kept'"), 1);
+}
+
+// An upgrade logs what it did and how long it took; a start with nothing
+// to do logs nothing.
+TEST_F(SchemaMigrationsTest, LogsEachUpgradeOnce) {
+  auto db = OpenDb();
+  ASSERT_THAT(MigrateSchema(db.get(), v2_), IsOk());
+  ::testing::internal::CaptureStderr();
+  ASSERT_THAT(MigrateSchema(db.get(), v3_), IsOk());
+  const std::string upgrade = ::testing::internal::GetCapturedStderr();
+  EXPECT_THAT(upgrade, AllOf(HasSubstr("\"event\":\"schema_migrated\""),
+                             HasSubstr("\"from_version\":\"2\""),
+                             HasSubstr("\"to_version\":\"3\""), HasSubstr("\"seconds\":")));
+  ::testing::internal::CaptureStderr();
+  ASSERT_THAT(MigrateSchema(db.get(), v3_), IsOk());
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
 }
 
 TEST_F(SchemaMigrationsTest, RefusesADatabaseNewerThanTheBinary) {
