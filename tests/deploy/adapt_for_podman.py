@@ -50,6 +50,7 @@ def adapt_pod_spec(pod, spec, args, published):
             container["image"] = f"localhost/{image}"
         container.pop("readinessProbe", None)
         container.pop("livenessProbe", None)
+        container.pop("startupProbe", None)
         ports = container.pop("ports", [])
         if published:
             container["ports"] = [

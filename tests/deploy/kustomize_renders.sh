@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Both overlays render. The local one holds the five servers and Redis, gRPC
-# probes, the NetworkPolicies and a read-only root everywhere. Skipped (exit
-# 77) where kubectl is not installed.
+# probes (start-up ones on the four stores), the NetworkPolicies and a
+# read-only root everywhere. Skipped (exit 77) where kubectl is not installed.
 set -euo pipefail
 overlay="$1/deploy/k8s/overlays/local"
 command -v kubectl >/dev/null || { echo "kubectl not installed: skipped"; exit 77; }
@@ -20,9 +20,12 @@ for workload in "Deployment/renewal" "Deployment/investment" "Deployment/facilit
 done
 probes=$(printf '%s\n' "$rendered" | grep -c "grpc:" || true)
 [ "$probes" -ge 9 ] || { echo "expected gRPC probes on every server, found $probes"; exit 1; }
+# The four servers that keep data wait out a schema upgrade before liveness.
+startup=$(printf '%s\n' "$rendered" | grep -c "startupProbe:" || true)
+[ "$startup" -eq 4 ] || { echo "expected start-up probes on the 4 stores, found $startup"; exit 1; }
 read_only=$(printf '%s\n' "$rendered" | grep -c "readOnlyRootFilesystem: true" || true)
 [ "$read_only" -eq 6 ] || { echo "expected 6 read-only roots, found $read_only"; exit 1; }
-echo "local overlay renders: 6 workloads, $probes gRPC probes, $read_only read-only roots"
+echo "local overlay renders: 6 workloads, $probes gRPC probes ($startup start-up), $read_only read-only roots"
 
 # The production overlay: every service on PostgreSQL from the secret, two
 # or more replicas spread over nodes, budgets and autoscalers, no SQLite
