@@ -196,8 +196,6 @@ start_service() {
   if [ -n "$BENCH_COPY_FROM" ] && [ "$BENCH_ENGINE" != postgres ]; then
     cp "$BENCH_COPY_FROM" "$WORK/$name.db"
     [ -f "$BENCH_COPY_FROM-wal" ] && cp "$BENCH_COPY_FROM-wal" "$WORK/$name.db-wal"
-    # Written out now, not by the kernel during the measurements.
-    sync
     echo "started on a copy of $BENCH_COPY_FROM"
   elif [ -n "$BENCH_COPY_FROM" ]; then
     # Once to make the tables, then the file's rows copied in while it is down.
@@ -227,9 +225,9 @@ load() {
 # after_load NAME: on PostgreSQL, what an operator runs after a bulk import
 # (README, "Operating it"): VACUUM ANALYZE, so that the planner knows the
 # tables' new sizes now rather than when autovacuum next looks; measuring
-# before that measures stale statistics. SQLite plans without them; there
-# the load's writes are flushed, so that the kernel does not write them out
-# during the measurements.
+# before that measures stale statistics. SQLite plans without them. On both,
+# the load's (or the copy's) writes are flushed first, so that the kernel
+# does not write them out during the measurements.
 after_load() {
   sync
   if [ "$BENCH_ENGINE" = postgres ]; then

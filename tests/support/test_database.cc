@@ -2,6 +2,9 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "common/base/status_macros.h"
@@ -29,6 +32,29 @@ int64_t QueryInt64(SqlDb* db, const std::string& sql) {
     return -1;
   }
   return statement->ColumnInt64(0);
+}
+
+std::string QueryPlan(SqlDb* db, const std::string& sql) {
+  // Each EXPLAIN form and the column its text is in.
+  const std::vector<std::pair<std::string, int>> forms =
+      TestingOnPostgres() ? std::vector<std::pair<std::string, int>>{{"EXPLAIN ", 0}}
+                          : std::vector<std::pair<std::string, int>>{{"EXPLAIN QUERY PLAN ", 3},
+                                                                     {"EXPLAIN ", 1}};
+  std::string plan;
+  for (const auto& [explain, column] : forms) {
+    absl::StatusOr<SqlStatement> statement = db->Prepare(explain + sql);
+    if (!statement.ok()) {
+      ADD_FAILURE() << explain << sql << ": " << statement.status();
+      return plan;
+    }
+    while (true) {
+      absl::StatusOr<bool> row = statement->Step();
+      if (!row.ok()) ADD_FAILURE() << explain << sql << ": " << row.status();
+      if (!row.ok() || !*row) break;
+      plan += statement->ColumnText(column) + "\n";
+    }
+  }
+  return plan;
 }
 
 absl::StatusOr<TestDatabase> TestDatabase::Create(const std::string& purpose) {

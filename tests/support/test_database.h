@@ -20,6 +20,12 @@ bool TestingOnPostgres();
 // test failure (and -1) if the query fails or returns no row.
 int64_t QueryInt64(SqlDb* db, const std::string& sql);
 
+// How the engine runs `sql`, a line per step: on PostgreSQL its EXPLAIN
+// text; on SQLite its EXPLAIN QUERY PLAN (e.g. "USING COVERING INDEX x"),
+// then its bytecode's opcodes (e.g. "DeferredSeek"). A test failure (and
+// what was read so far) if EXPLAIN fails.
+std::string QueryPlan(SqlDb* db, const std::string& sql);
+
 class TestDatabase {
  public:
   // A new, empty database named after `purpose`: a file in a fresh folder,

@@ -5,7 +5,6 @@
 
 #include <limits>
 
-#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/status_matchers.h"
@@ -16,6 +15,7 @@ namespace {
 
 using ::jiangan::testing::IsOk;
 using ::jiangan::testing::QueryInt64;
+using ::jiangan::testing::QueryPlan;
 using ::jiangan::testing::StatusIs;
 using ::testing::HasSubstr;
 
@@ -127,21 +127,16 @@ TEST_F(RollupTest, APeriodIsReadFromItsIndexAlone) {
   const std::string query =
       "SELECT colour, thing_count, sums FROM things_rollup WHERE grouping_set = 3 AND "
       "size BETWEEN 10 AND 19";
-  std::string plan;
   if (jiangan::testing::TestingOnPostgres()) {
     // Fresh rows are all visible once vacuumed; without that PostgreSQL
     // would visit the table to check, whatever the index holds.
     ASSERT_THAT(db_->Exec("VACUUM ANALYZE things_rollup"), IsOk());
     ASSERT_THAT(db_->Exec("SET enable_seqscan = off; SET enable_bitmapscan = off"), IsOk());
-    auto explain = db_->Prepare("EXPLAIN " + query);
-    ASSERT_THAT(explain.status(), IsOk());
-    while (*explain->Step()) absl::StrAppend(&plan, explain->ColumnText(0), "\n");
-    EXPECT_THAT(plan, HasSubstr("Index Only Scan using things_rollup_by_size"));
+    EXPECT_THAT(QueryPlan(db_.get(), query),
+                HasSubstr("Index Only Scan using things_rollup_by_size"));
   } else {
-    auto explain = db_->Prepare("EXPLAIN QUERY PLAN " + query);
-    ASSERT_THAT(explain.status(), IsOk());
-    while (*explain->Step()) absl::StrAppend(&plan, explain->ColumnText(3), "\n");
-    EXPECT_THAT(plan, HasSubstr("USING COVERING INDEX things_rollup_by_size"));
+    EXPECT_THAT(QueryPlan(db_.get(), query),
+                HasSubstr("USING COVERING INDEX things_rollup_by_size"));
   }
   auto rows = db_->Prepare(query);
   ASSERT_THAT(rows.status(), IsOk());
