@@ -2,6 +2,7 @@
 
 #define H2O_USE_LIBUV 0
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <h2o.h>
 #include <h2o/multithread.h>
 #include <netinet/in.h>
@@ -83,8 +84,9 @@ absl::StatusOr<int> Listen(const std::string& host, int port) {
   const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   if (fd < 0) return absl::InternalError(absl::StrCat("socket: ", strerror(errno)));
   int one = 1;
+  // Not SO_REUSEPORT: with it, another process of the same user could listen
+  // on our port too and be handed half of our connections.
   ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
   ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));  // inherited on accept
   sockaddr_in address{};
   address.sin_family = AF_INET;
@@ -322,17 +324,20 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(HttpServerOptions 
     limit.rlim_cur = limit.rlim_max;
     ::setrlimit(RLIMIT_NOFILE, &limit);
   }
-  const int threads = std::max(1, options.threads);
-  std::vector<int> fds;
-  int port = options.port;
-  for (int i = 0; i < threads; ++i) {
-    absl::StatusOr<int> fd = Listen(options.host, port);
-    if (!fd.ok()) {
+  absl::StatusOr<int> listening = Listen(options.host, options.port);
+  if (!listening.ok()) return listening.status();
+  const int port = BoundPort(*listening);
+  // Every loop accepts from the one socket, each through its own descriptor
+  // (a loop closes its own when it drains).
+  std::vector<int> fds = {*listening};
+  for (int i = 1; i < std::max(1, options.threads); ++i) {
+    const int copy = ::fcntl(*listening, F_DUPFD_CLOEXEC, 0);
+    if (copy < 0) {
+      absl::Status status = absl::InternalError(absl::StrCat("dup: ", strerror(errno)));
       for (int open : fds) ::close(open);
-      return fd.status();
+      return status;
     }
-    fds.push_back(*fd);
-    port = BoundPort(*fd);
+    fds.push_back(copy);
   }
   std::vector<std::unique_ptr<Loop>> loops;
   for (int fd : fds) loops.push_back(std::make_unique<Loop>(options, handler, fd));

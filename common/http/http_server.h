@@ -5,9 +5,9 @@
 // ingress). A connection costs a socket and a few kilobytes, not a thread,
 // so thousands of idle ones do not hold up a request.
 //
-// Each of `threads` event loops runs on its own thread with its own
-// listening socket on the same port (SO_REUSEPORT: the kernel spreads
-// connections). Handlers run on the loops and must not block; they answer
+// Each of `threads` event loops runs on its own thread and accepts from the
+// one listening socket (the port is ours alone: no SO_REUSEPORT, so no other
+// process can take a share of its connections). Handlers run on the loops and must not block; they answer
 // through HttpReply, from any thread.
 #ifndef JIANGAN_COMMON_HTTP_HTTP_SERVER_H_
 #define JIANGAN_COMMON_HTTP_HTTP_SERVER_H_

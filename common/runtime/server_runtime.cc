@@ -37,6 +37,9 @@ absl::Status ServerRuntime::Start(const std::vector<grpc::Service*>& services,
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options_.grpc_address, grpc::InsecureServerCredentials(),
                            &grpc_port_);
+  // gRPC sets SO_REUSEPORT by default: another process could then share our
+  // port and answer half of our callers. Refuse the port instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   for (grpc::Service* service : services) builder.RegisterService(service);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);
