@@ -25,13 +25,14 @@ absl::Status ListChildRows(SqlDb* db, const SignedPageTokens& tokens,
     }
   }
   const std::string owner = query.all_parents ? "" : absl::StrCat(query.owner_column, " = ? AND ");
+  // The limit is written in, not bound, as in ListResourcePage: a bound one
+  // keeps PostgreSQL from reusing its plan.
   ASSIGN_OR_RETURN(SqlStatement stmt,
                    db->Prepare(absl::StrCat("SELECT seq, ", query.columns, " FROM ", query.table,
-                                            " WHERE ", owner, "seq > ? ORDER BY seq LIMIT ?")));
+                                            " WHERE ", owner, "seq > ? ORDER BY seq LIMIT ", size + 1)));
   int next = 1;
   if (!query.all_parents) stmt.BindText(next++, query.parent_id);
-  stmt.BindInt64(next++, after);
-  stmt.BindInt64(next, size + 1);
+  stmt.BindInt64(next, after);
   int count = 0;
   int64_t last_seq = 0;
   while (true) {

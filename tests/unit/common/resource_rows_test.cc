@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "common/base/pagination.h"
+#include "common/storage/resource_page.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/wrappers.pb.h"
 #include "gtest/gtest.h"
@@ -97,6 +99,46 @@ TEST_F(ResourceRowsTest, AFilteredPageChecksEveryFilterInTheIndex) {
     if (i % 3 == 0 && i % 7 == 3 && i % 11 != 0) expected.push_back(absl::StrCat("t", i));
   }
   EXPECT_EQ(ids, expected);
+}
+
+// PostgreSQL keeps a page's plan only when the plan for any parameters costs
+// about what each call's own plan does; it did not, when the limit was bound,
+// past some thousands of rows, and every page was planned anew.
+TEST_F(ResourceRowsTest, APageReusesItsPlanOnPostgres) {
+  if (!jiangan::testing::TestingOnPostgres()) GTEST_SKIP() << "PostgreSQL's plan cache";
+  ASSERT_THAT(db_->Exec(
+      "INSERT INTO things (seq, id, version, deleted, colour, size) OVERRIDING SYSTEM VALUE "
+      "SELECT i, 't' || i, 1, 0, (ARRAY['red', 'blue', 'green'])[i % 3 + 1], i % 7 "
+      "FROM generate_series(1, 100000) AS i;"
+      "INSERT INTO thing_payloads (seq, payload) SELECT seq, '' FROM things"), IsOk());
+  ASSERT_THAT(db_->Exec("VACUUM ANALYZE things"), IsOk());
+  ASSERT_THAT(db_->Exec("VACUUM ANALYZE thing_payloads"), IsOk());
+  const SignedPageTokens tokens("key");
+  const google::protobuf::StringValue request;
+  for (int call = 0; call < 8; ++call) {
+    SqlWhere where;
+    where.And("deleted = 0");
+    where.And("colour = ?", {std::string("red")});
+    where.And("size = ?", {int64_t{3}});
+    int rows = 0;
+    std::string next;
+    ASSERT_THAT(ListResourcePage(db_.get(), tokens, request, 50, "", "",
+                                 {ResourceRows::kColumns, Things().source(), {}}, where,
+                                 [&](const SqlStatement&) {
+                                   ++rows;
+                                   return absl::OkStatus();
+                                 },
+                                 &next),
+                IsOk());
+    ASSERT_EQ(rows, 50);
+  }
+  auto plans = db_->Prepare(
+      "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+      "WHERE statement LIKE 'SELECT seq, id, version, deleted, payload, seq FROM things%'");
+  ASSERT_THAT(plans.status(), IsOk());
+  ASSERT_TRUE(*plans->Step());
+  // Planned for the first five calls, then reused.
+  EXPECT_GE(plans->ColumnInt64(0), 3) << "custom plans: " << plans->ColumnInt64(1);
 }
 
 }  // namespace
