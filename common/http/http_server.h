@@ -6,9 +6,9 @@
 // so thousands of idle ones do not hold up a request.
 //
 // Each of `threads` event loops runs on its own thread and accepts from the
-// one listening socket (the port is ours alone: no SO_REUSEPORT, so no other
-// process can take a share of its connections). Handlers run on the loops and must not block; they answer
-// through HttpReply, from any thread.
+// one listening socket (no SO_REUSEPORT: no other process can take a share of
+// the port's connections). Handlers run on the loops and must not block;
+// they answer through HttpReply, from any thread.
 #ifndef JIANGAN_COMMON_HTTP_HTTP_SERVER_H_
 #define JIANGAN_COMMON_HTTP_HTTP_SERVER_H_
 

@@ -25,11 +25,10 @@ absl::Status ListChildRows(SqlDb* db, const SignedPageTokens& tokens,
     }
   }
   const std::string owner = query.all_parents ? "" : absl::StrCat(query.owner_column, " = ? AND ");
-  // The limit is written in, not bound, as in ListResourcePage: a bound one
-  // keeps PostgreSQL from reusing its plan.
   ASSIGN_OR_RETURN(SqlStatement stmt,
                    db->Prepare(absl::StrCat("SELECT seq, ", query.columns, " FROM ", query.table,
-                                            " WHERE ", owner, "seq > ? ORDER BY seq LIMIT ", size + 1)));
+                                            " WHERE ", owner, "seq > ? ORDER BY seq",
+                                            PageLimitSql(size))));
   int next = 1;
   if (!query.all_parents) stmt.BindText(next++, query.parent_id);
   stmt.BindInt64(next, after);

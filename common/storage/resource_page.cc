@@ -16,14 +16,11 @@ absl::Status ListResourcePage(SqlDb* db, const SignedPageTokens& tokens,
   const uint64_t fingerprint = QueryFingerprint(request);
   ASSIGN_OR_RETURN(const std::string cursor, tokens.Decode(page_token, fingerprint));
   RETURN_IF_ERROR(ApplyCursor(ordering, cursor, &where));
-  // The sort key is selected last, to make the next page's cursor. The limit
-  // is written in, not bound: PostgreSQL plans a bound LIMIT as a tenth of
-  // the rows, so past some size it rejects the cached plan and plans every
-  // call anew (half a millisecond of a filtered page at 100,000 leads).
+  // The sort key is selected last, to make the next page's cursor.
   ASSIGN_OR_RETURN(SqlStatement stmt,
                    db->Prepare(absl::StrCat("SELECT ", query.columns, ", ", ordering.column,
                                             " FROM ", query.source, " WHERE ", where.sql, " ",
-                                            OrderBySql(ordering), " LIMIT ", size + 1)));
+                                            OrderBySql(ordering), PageLimitSql(size))));
   Bind(&stmt, 1, where.args);
   int count = 0;
   std::string last_cursor;

@@ -79,6 +79,8 @@ absl::StatusOr<Ordering> ParseOrderBy(absl::string_view order_by,
                                                  absl::StrJoin(names, ", ")));
 }
 
+std::string PageLimitSql(int page_size) { return absl::StrCat(" LIMIT ", page_size + 1); }
+
 std::string OrderBySql(const Ordering& ordering) {
   const char* direction = ordering.descending ? " DESC" : "";
   if (ordering.column == "seq") return absl::StrCat("ORDER BY seq", direction);
