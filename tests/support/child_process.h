@@ -57,9 +57,6 @@ absl::StatusOr<std::string> CommandOutput(const std::string& command);
 // A TCP port on 127.0.0.1 that was free a moment ago.
 int PickFreePort();
 
-// Polls until something accepts connections on 127.0.0.1:`port`.
-bool WaitForPort(int port, absl::Duration timeout);
-
 // A fresh empty directory under the test's temporary directory, removed
 // when the process exits normally unless JIANGAN_KEEP_TEST_DIRS is set.
 std::string MakeTempDir();

@@ -45,6 +45,17 @@ absl::Status Own(const std::string& path, const std::optional<RunAs>& user) {
   return absl::OkStatus();
 }
 
+// The cluster folder of the server on 127.0.0.1:`port`.
+absl::StatusOr<std::string> DataDirectoryAt(int port) {
+  ASSIGN_OR_RETURN(std::unique_ptr<PostgresDb> db,
+                   PostgresDb::Open(absl::StrCat("postgresql://postgres@127.0.0.1:", port,
+                                                 "/postgres")));
+  ASSIGN_OR_RETURN(SqlStatement show, db->Prepare("SELECT current_setting('data_directory')"));
+  ASSIGN_OR_RETURN(const bool row, show.Step());
+  if (!row) return absl::InternalError("data_directory: no row");
+  return show.ColumnText(0);
+}
+
 }  // namespace
 
 absl::Status PostgresServer::Start() {
@@ -67,22 +78,31 @@ absl::Status PostgresServer::Start() {
       return absl::InternalError(absl::StrCat("initdb failed (", exit, "): ", initdb->ReadLog()));
     }
   }
-  port_ = PickFreePort();
-  ASSIGN_OR_RETURN(process_,
-                   ChildProcess::Start({Binary("postgres"), "-D", data, "-p", absl::StrCat(port_),
-                                        "-h", "127.0.0.1", "-k", "", "-c", "fsync=off", "-c",
-                                        "synchronous_commit=off", "-c", "full_page_writes=off",
-                                        "-c", "max_connections=400", "-c", "shared_buffers=64MB"},
-                                       log, user));
-  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  // A port free when picked may be taken by another test before postgres
+  // binds it; postgres then exits, and is started again on another port.
   absl::Status connected;
-  while (absl::Now() < deadline) {
-    // It accepts connections before it is ready: ready once one succeeds.
-    auto db = PostgresDb::Open(absl::StrCat("postgresql://postgres@127.0.0.1:", port_, "/postgres"));
-    connected = db.status();
-    if (connected.ok()) return absl::OkStatus();
-    if (!process_->Running()) break;
-    absl::SleepFor(absl::Milliseconds(50));
+  for (int attempt = 1; attempt <= 3; ++attempt) {
+    port_ = PickFreePort();
+    ASSIGN_OR_RETURN(process_,
+                     ChildProcess::Start({Binary("postgres"), "-D", data, "-p", absl::StrCat(port_),
+                                          "-h", "127.0.0.1", "-k", "", "-c", "fsync=off", "-c",
+                                          "synchronous_commit=off", "-c", "full_page_writes=off",
+                                          "-c", "max_connections=400", "-c", "shared_buffers=64MB"},
+                                         log, user));
+    const absl::Time deadline = absl::Now() + absl::Seconds(60);
+    while (process_->Running() && absl::Now() < deadline) {
+      // It accepts connections before it is ready: ready once one succeeds,
+      // and ours if it serves our cluster.
+      absl::StatusOr<std::string> serves = DataDirectoryAt(port_);
+      connected = serves.status();
+      std::error_code unused;
+      if (serves.ok() && std::filesystem::equivalent(*serves, data, unused)) {
+        return absl::OkStatus();
+      }
+      if (serves.ok()) connected = absl::AlreadyExistsError("another test's server holds the port");
+      absl::SleepFor(absl::Milliseconds(50));
+    }
+    if (process_->Running()) break;
   }
   return absl::UnavailableError(absl::StrCat("postgres did not start on port ", port_, ": ",
                                              connected.message(), "\n", process_->ReadLog()));

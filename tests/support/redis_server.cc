@@ -2,24 +2,38 @@
 
 #include <signal.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 
 namespace jiangan::testing {
 
 absl::Status RedisServer::Start(int port) {
-  port_ = port == 0 ? PickFreePort() : port;
-  const std::string dir = MakeTempDir();
-  auto process = ChildProcess::Start(
-      {"redis-server", "--port", absl::StrCat(port_), "--bind", "127.0.0.1", "--save", "",
-       "--appendonly", "no", "--dir", dir},
-      absl::StrCat(dir, "/redis.log"));
-  if (!process.ok()) return process.status();
-  process_ = *std::move(process);
-  if (!WaitForPort(port_, absl::Seconds(10))) {
-    return absl::UnavailableError(
-        absl::StrCat("redis-server did not listen on ", port_, ": ", process_->ReadLog()));
+  // A port free when picked may be taken by another test before redis-server
+  // binds it; it then exits, and is started again on another port.
+  const int attempts = port == 0 ? 3 : 1;
+  for (int attempt = 1; attempt <= attempts; ++attempt) {
+    port_ = port == 0 ? PickFreePort() : port;
+    const std::string dir = MakeTempDir();
+    auto process = ChildProcess::Start(
+        {"redis-server", "--port", absl::StrCat(port_), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--dir", dir},
+        absl::StrCat(dir, "/redis.log"));
+    if (!process.ok()) return process.status();
+    process_ = *std::move(process);
+    // Its own log says when it listens: a port that merely answers may be
+    // another test's server.
+    const absl::Time deadline = absl::Now() + absl::Seconds(10);
+    while (process_->Running() && absl::Now() < deadline) {
+      if (absl::StrContains(process_->ReadLog(), "Ready to accept connections")) {
+        return absl::OkStatus();
+      }
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    if (process_->Running()) break;
   }
-  return absl::OkStatus();
+  return absl::UnavailableError(
+      absl::StrCat("redis-server did not listen on ", port_, ": ", process_->ReadLog()));
 }
 
 void RedisServer::Kill() {

@@ -1,12 +1,42 @@
 #include "tests/support/system_under_test.h"
 
+#include <optional>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/clock.h"
 
 namespace jiangan::testing {
 namespace {
 
 // The district's catalog, read by the gateway and the target values service.
 constexpr char kTargetsPath[] = JIANGAN_SOURCE_DIR "/seed/2024/targets.json";
+
+struct ServingPorts {
+  int grpc = 0;
+  int http = 0;
+};
+
+// The ports in a server's `serving` log line, once it has written one.
+std::optional<ServingPorts> ParseServingPorts(const std::string& log) {
+  for (absl::string_view line : absl::StrSplit(log, '\n')) {
+    if (!absl::StrContains(line, "\"event\":\"serving\"")) continue;
+    auto field = [&](absl::string_view key) {
+      const std::string prefix = absl::StrCat("\"", key, "\":\"");
+      const size_t at = line.find(prefix);
+      if (at == absl::string_view::npos) return 0;
+      const absl::string_view rest = line.substr(at + prefix.size());
+      int port = 0;
+      return absl::SimpleAtoi(rest.substr(0, rest.find('"')), &port) ? port : 0;
+    };
+    ServingPorts ports{field("grpc_port"), field("http_port")};
+    if (ports.grpc > 0 && ports.http > 0) return ports;
+  }
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -15,36 +45,42 @@ absl::StatusOr<bool> SystemUnderTest::Launch(Endpoint* endpoint, const std::stri
   if (!process.ok()) return process.status();
   endpoint->process = *std::move(process);
   const absl::Time deadline = absl::Now() + absl::Seconds(20);
-  while (endpoint->process->Running() && absl::Now() < deadline) {
-    if (WaitForPort(endpoint->grpc_port, absl::Milliseconds(100)) &&
-        WaitForPort(endpoint->http_port, absl::Milliseconds(100))) {
-      // Answering ports and a live process: ours, not another test's server.
+  while (absl::Now() < deadline) {
+    // The server's own word for the ports it bound: a port that merely
+    // answers may be another test's server.
+    if (std::optional<ServingPorts> ports = ParseServingPorts(endpoint->process->ReadLog())) {
+      endpoint->grpc_port = ports->grpc;
+      endpoint->http_port = ports->http;
       return endpoint->process->Running();
     }
+    if (!endpoint->process->Running()) return false;
+    absl::SleepFor(absl::Milliseconds(20));
   }
   return false;
 }
 
 absl::Status SystemUnderTest::StartServer(const std::string& binary, const std::string& name,
                                           std::vector<std::string> flags, Endpoint* endpoint) {
-  // A port free when picked may be taken by another test before the server
-  // binds it; a server that exits for that is started again on other ports.
-  constexpr int kAttempts = 3;
-  for (int attempt = 1; attempt <= kAttempts; ++attempt) {
-    endpoint->grpc_port = PickFreePort();
-    endpoint->http_port = PickFreePort();
-    endpoint->argv = {binary, "--host=127.0.0.1",
-                      absl::StrCat("--grpc_port=", endpoint->grpc_port),
-                      absl::StrCat("--http_port=", endpoint->http_port)};
-    endpoint->argv.insert(endpoint->argv.end(), flags.begin(), flags.end());
-    endpoint->log_path = absl::StrCat(dir_, "/", name, ".log");
-    absl::StatusOr<bool> up = Launch(endpoint, endpoint->log_path);
-    if (!up.ok()) return up.status();
-    if (*up) return absl::OkStatus();
-    if (endpoint->process->Running() || attempt == kAttempts) break;
+  auto argv = [&](int grpc_port, int http_port) {
+    std::vector<std::string> args = {binary, "--host=127.0.0.1",
+                                     absl::StrCat("--grpc_port=", grpc_port),
+                                     absl::StrCat("--http_port=", http_port)};
+    args.insert(args.end(), flags.begin(), flags.end());
+    return args;
+  };
+  // Port 0: the kernel hands the server ports no one else holds, where ports
+  // picked here first could be taken by another test before the server binds.
+  endpoint->argv = argv(0, 0);
+  endpoint->log_path = absl::StrCat(dir_, "/", name, ".log");
+  absl::StatusOr<bool> up = Launch(endpoint, endpoint->log_path);
+  if (!up.ok()) return up.status();
+  if (!*up) {
+    return absl::UnavailableError(
+        absl::StrCat(name, " did not start: ", endpoint->process->ReadLog()));
   }
-  return absl::UnavailableError(
-      absl::StrCat(name, " did not start: ", endpoint->process->ReadLog()));
+  // A restart comes back on the same ports, where its callers look for it.
+  endpoint->argv = argv(endpoint->grpc_port, endpoint->http_port);
+  return absl::OkStatus();
 }
 
 absl::Status SystemUnderTest::Restart(Endpoint* endpoint) {

@@ -71,8 +71,9 @@ class SystemUnderTest {
  private:
   absl::Status StartServer(const std::string& binary, const std::string& name,
                            std::vector<std::string> flags, Endpoint* endpoint);
-  // Runs endpoint->argv, logging to `log_path`, and waits for its ports;
-  // false if the process ended first or the ports never answered.
+  // Runs endpoint->argv, logging to `log_path`, and waits for the server's
+  // `serving` log line, taking the ports it names; false if the process
+  // ended first or never said it serves.
   absl::StatusOr<bool> Launch(Endpoint* endpoint, const std::string& log_path);
 
   std::string dir_;
