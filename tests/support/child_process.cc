@@ -77,6 +77,15 @@ bool ChildProcess::Running() {
   return true;
 }
 
+bool ChildProcess::WaitUntil(const std::function<bool()>& ready, absl::Duration timeout) {
+  const absl::Time deadline = absl::Now() + timeout;
+  while (Running() && absl::Now() < deadline) {
+    if (ready()) return true;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return false;
+}
+
 void ChildProcess::Signal(int signal) {
   if (!reaped_) ::kill(pid_, signal);
 }

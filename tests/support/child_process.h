@@ -6,6 +6,7 @@
 
 #include <sys/types.h>
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -41,6 +42,9 @@ class ChildProcess {
   void Signal(int signal);
   bool Running();
   std::string ReadLog() const;
+  // Polls `ready` until it holds (true), or the process ends or `timeout`
+  // passes first (false).
+  bool WaitUntil(const std::function<bool()>& ready, absl::Duration timeout);
 
  private:
   ChildProcess(pid_t pid, std::string log_path) : pid_(pid), log_path_(std::move(log_path)) {}

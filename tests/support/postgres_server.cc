@@ -89,19 +89,17 @@ absl::Status PostgresServer::Start() {
                                           "synchronous_commit=off", "-c", "full_page_writes=off",
                                           "-c", "max_connections=400", "-c", "shared_buffers=64MB"},
                                          log, user));
-    const absl::Time deadline = absl::Now() + absl::Seconds(60);
-    while (process_->Running() && absl::Now() < deadline) {
-      // It accepts connections before it is ready: ready once one succeeds,
-      // and ours if it serves our cluster.
-      absl::StatusOr<std::string> serves = DataDirectoryAt(port_);
-      connected = serves.status();
-      std::error_code unused;
-      if (serves.ok() && std::filesystem::equivalent(*serves, data, unused)) {
-        return absl::OkStatus();
-      }
-      if (serves.ok()) connected = absl::AlreadyExistsError("another test's server holds the port");
-      absl::SleepFor(absl::Milliseconds(50));
-    }
+    // It accepts connections before it is ready: ready once one succeeds,
+    // and ours if it serves our cluster.
+    const bool ours = process_->WaitUntil(
+        [&] {
+          absl::StatusOr<std::string> serves = DataDirectoryAt(port_);
+          connected = serves.status();
+          std::error_code unused;
+          return serves.ok() && std::filesystem::equivalent(*serves, data, unused);
+        },
+        absl::Seconds(60));
+    if (ours) return absl::OkStatus();
     if (process_->Running()) break;
   }
   return absl::UnavailableError(absl::StrCat("postgres did not start on port ", port_, ": ",

@@ -4,7 +4,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 
 namespace jiangan::testing {
 
@@ -23,12 +22,10 @@ absl::Status RedisServer::Start(int port) {
     process_ = *std::move(process);
     // Its own log says when it listens: a port that merely answers may be
     // another test's server.
-    const absl::Time deadline = absl::Now() + absl::Seconds(10);
-    while (process_->Running() && absl::Now() < deadline) {
-      if (absl::StrContains(process_->ReadLog(), "Ready to accept connections")) {
-        return absl::OkStatus();
-      }
-      absl::SleepFor(absl::Milliseconds(20));
+    if (process_->WaitUntil(
+            [&] { return absl::StrContains(process_->ReadLog(), "Ready to accept connections"); },
+            absl::Seconds(10))) {
+      return absl::OkStatus();
     }
     if (process_->Running()) break;
   }

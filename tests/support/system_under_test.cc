@@ -1,13 +1,15 @@
 #include "tests/support/system_under_test.h"
 
 #include <optional>
+#include <tuple>
+#include <utility>
 
-#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
-#include "absl/time/clock.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 
 namespace jiangan::testing {
 namespace {
@@ -15,25 +17,22 @@ namespace {
 // The district's catalog, read by the gateway and the target values service.
 constexpr char kTargetsPath[] = JIANGAN_SOURCE_DIR "/seed/2024/targets.json";
 
-struct ServingPorts {
-  int grpc = 0;
-  int http = 0;
-};
-
-// The ports in a server's `serving` log line, once it has written one.
-std::optional<ServingPorts> ParseServingPorts(const std::string& log) {
+// The ports in a server's `serving` log line (one JSON object per line),
+// once it has written one.
+std::optional<std::pair<int, int>> ParseServingPorts(const std::string& log) {
   for (absl::string_view line : absl::StrSplit(log, '\n')) {
-    if (!absl::StrContains(line, "\"event\":\"serving\"")) continue;
-    auto field = [&](absl::string_view key) {
-      const std::string prefix = absl::StrCat("\"", key, "\":\"");
-      const size_t at = line.find(prefix);
-      if (at == absl::string_view::npos) return 0;
-      const absl::string_view rest = line.substr(at + prefix.size());
-      int port = 0;
-      return absl::SimpleAtoi(rest.substr(0, rest.find('"')), &port) ? port : 0;
+    google::protobuf::Struct entry;
+    if (!google::protobuf::util::JsonStringToMessage(std::string(line), &entry).ok()) continue;
+    const auto& fields = entry.fields();
+    auto text = [&](const std::string& key) {
+      auto it = fields.find(key);
+      return it == fields.end() ? std::string() : it->second.string_value();
     };
-    ServingPorts ports{field("grpc_port"), field("http_port")};
-    if (ports.grpc > 0 && ports.http > 0) return ports;
+    int grpc = 0, http = 0;
+    if (text("event") == "serving" && absl::SimpleAtoi(text("grpc_port"), &grpc) &&
+        absl::SimpleAtoi(text("http_port"), &http)) {
+      return std::make_pair(grpc, http);
+    }
   }
   return std::nullopt;
 }
@@ -44,19 +43,15 @@ absl::StatusOr<bool> SystemUnderTest::Launch(Endpoint* endpoint, const std::stri
   auto process = ChildProcess::Start(endpoint->argv, log_path);
   if (!process.ok()) return process.status();
   endpoint->process = *std::move(process);
-  const absl::Time deadline = absl::Now() + absl::Seconds(20);
-  while (absl::Now() < deadline) {
-    // The server's own word for the ports it bound: a port that merely
-    // answers may be another test's server.
-    if (std::optional<ServingPorts> ports = ParseServingPorts(endpoint->process->ReadLog())) {
-      endpoint->grpc_port = ports->grpc;
-      endpoint->http_port = ports->http;
-      return endpoint->process->Running();
-    }
-    if (!endpoint->process->Running()) return false;
-    absl::SleepFor(absl::Milliseconds(20));
-  }
-  return false;
+  // The server's own word for the ports it bound: a port that merely answers
+  // may be another test's server.
+  std::optional<std::pair<int, int>> ports;
+  const bool serving = endpoint->process->WaitUntil(
+      [&] { return (ports = ParseServingPorts(endpoint->process->ReadLog())).has_value(); },
+      absl::Seconds(20));
+  if (!serving) return false;
+  std::tie(endpoint->grpc_port, endpoint->http_port) = *ports;
+  return true;
 }
 
 absl::Status SystemUnderTest::StartServer(const std::string& binary, const std::string& name,

@@ -19,6 +19,7 @@ namespace jiangan {
 namespace {
 
 using ::jiangan::testing::IsOk;
+using ::jiangan::testing::IsOkAndHolds;
 using ::jiangan::testing::QueryPlan;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
@@ -136,7 +137,7 @@ TEST_F(ResourceRowsTest, APageReusesItsPlanOnPostgres) {
       "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
       "WHERE statement LIKE 'SELECT seq, id, version, deleted, payload, seq FROM things%'");
   ASSERT_THAT(plans.status(), IsOk());
-  ASSERT_TRUE(*plans->Step());
+  ASSERT_THAT(plans->Step(), IsOkAndHolds(true));
   // Planned for the first five calls, then reused.
   EXPECT_GE(plans->ColumnInt64(0), 3) << "custom plans: " << plans->ColumnInt64(1);
 }
