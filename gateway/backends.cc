@@ -1,6 +1,7 @@
 #include "gateway/backends.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/runtime/service_client.h"
 
 namespace jiangan::gateway {
 
@@ -8,25 +9,10 @@ void Backends::Add(const std::string& service, const std::string& address,
                    int channels, int max_message_bytes) {
   auto backend = std::make_unique<Backend>();
   for (int i = 0; i < std::max(1, channels); ++i) {
-    grpc::ChannelArguments args;
-    // A distinct argument per channel keeps gRPC from sharing one connection.
-    args.SetInt("jiangan.channel_index", i);
-    args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
-    args.SetMaxReceiveMessageSize(max_message_bytes);
-    args.SetMaxSendMessageSize(max_message_bytes);
-    // Every address the name resolves to (each replica behind a Kubernetes
-    // headless service, or an ipv4:a,b list) takes calls in turn. One that
-    // fails, or reports NOT_SERVING on grpc.health.v1 Watch (a replica
-    // draining), drops out until it serves again; the name is resolved anew.
-    args.SetServiceConfigJSON(
-        R"({"loadBalancingConfig": [{"round_robin": {}}],)"
-        R"( "healthCheckConfig": {"serviceName": ""}})");
-    // A replica restarted by Kubernetes is back in seconds: look for it
-    // soon, not after gRPC's default backoff of up to two minutes.
-    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 200);
-    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 2000);
-    auto channel =
-        grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+    ServiceChannelOptions options;
+    options.index = i;
+    options.max_message_bytes = max_message_bytes;
+    auto channel = OpenServiceChannel(address, options);
     backend->stubs.push_back(std::make_unique<grpc::GenericStub>(channel));
     backend->channels.push_back(std::move(channel));
   }

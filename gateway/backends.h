@@ -21,8 +21,8 @@ class Backends {
   // Opens `channels` channels to `address` for `service` (e.g.
   // "jiangan.renewal.v1.RenewalService"); several spread load over streams.
   // `address` is a gRPC target: "host:port", "dns:///renewal:50051" or
-  // "ipv4:127.0.0.1:1,127.0.0.1:2"; each channel balances round-robin over
-  // every address it names.
+  // "ipv4:127.0.0.1:1,127.0.0.1:2"; each channel is an OpenServiceChannel
+  // (common/runtime/service_client.h).
   // Messages either way may be up to `max_message_bytes`.
   void Add(const std::string& service, const std::string& address, int channels,
            int max_message_bytes = 4 << 20);

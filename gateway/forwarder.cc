@@ -7,7 +7,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "common/base/civil_date.h"
 #include "common/base/status.h"
+#include "common/runtime/service_client.h"
 
 namespace jiangan::gateway {
 namespace {
@@ -17,6 +19,15 @@ std::unique_ptr<google::protobuf::Message> Parse(const google::protobuf::Message
   std::unique_ptr<google::protobuf::Message> message(prototype.New());
   if (!message->ParseFromString(ByteBufferToString(buffer))) return nullptr;
   return message;
+}
+
+// Whether a response of `plan` says it is partial (an answer a service could
+// not help with in full): such an answer is shown, never kept. Only
+// declared answers can be partial; a Get of a resource is whole or an error.
+bool IsPartialAnswer(const MethodPlan& plan, const std::string& response) {
+  if (plan.kind != MethodPlan::Kind::kCachedAnswer) return false;
+  std::unique_ptr<google::protobuf::Message> parsed(plan.response_prototype->New());
+  return !parsed->ParseFromString(response) || IsPartial(*parsed);
 }
 
 }  // namespace
@@ -48,14 +59,19 @@ grpc::ServerUnaryReactor* Forwarder::Handle(grpc::CallbackServerContext* context
     return reactor;
   }
   Identity caller = *std::move(authenticated);
-  if (plan.kind == MethodPlan::Kind::kCachedRead && cache_ != nullptr) {
-    auto parsed = Parse(*plan.request_prototype, *request);
-    std::string name = parsed ? RequestedName(*parsed) : std::string();
-    if (!name.empty()) {
-      std::string view = CallerView(plan, caller);
-      cache_->Lookup(name, view, [this, context, caller, &plan, request, response, reactor, name,
-                                  view](std::optional<std::string> cached,
-                                        FillTicket ticket) mutable {
+  if (cache_ != nullptr && (plan.kind == MethodPlan::Kind::kCachedRead ||
+                            plan.kind == MethodPlan::Kind::kCachedAnswer)) {
+    const std::string serialized = ByteBufferToString(*request);
+    std::unique_ptr<google::protobuf::Message> parsed(plan.request_prototype->New());
+    std::optional<CacheSlot> slot;
+    if (parsed->ParseFromString(serialized)) {
+      slot = CacheSlotOf(plan, *parsed, serialized, caller, ChinaDayOf(absl::Now()));
+    }
+    if (slot.has_value()) {
+      cache_->Lookup(slot->name, slot->view,
+                     [this, context, caller, &plan, request, response, reactor,
+                      slot = *slot](std::optional<std::string> cached,
+                                    FillTicket ticket) mutable {
         if (cached.has_value()) {
           *response = StringToByteBuffer(*cached);
           context->AddInitialMetadata("x-jiangan-cache", "hit");
@@ -64,11 +80,14 @@ grpc::ServerUnaryReactor* Forwarder::Handle(grpc::CallbackServerContext* context
         }
         context->AddInitialMetadata("x-jiangan-cache", "miss");
         Forward(context, std::move(caller), plan, request, response,
-                [this, reactor, response, name = std::move(name), view = std::move(view),
+                [this, &plan, reactor, response, slot = std::move(slot),
                  ticket = std::move(ticket)](grpc::Status status) mutable {
                   if (status.ok()) {
-                    cache_->Fill(std::move(name), std::move(view), std::move(ticket),
-                                 ByteBufferToString(*response));
+                    std::string answer = ByteBufferToString(*response);
+                    if (!IsPartialAnswer(plan, answer)) {
+                      cache_->Fill(std::move(slot.name), std::move(slot.view), std::move(ticket),
+                                   std::move(answer));
+                    }
                   }
                   reactor->Finish(status);
                 });
@@ -138,9 +157,7 @@ void Forwarder::Send(std::shared_ptr<Call> call) {
       client_context->AddMetadata(header, std::string(it->second.data(), it->second.size()));
     }
   }
-  for (auto& [key, value] : signer_->SignReusing(call->caller, absl::Now())) {
-    client_context->AddMetadata(key, value);
-  }
+  AssertCaller(*signer_, call->caller, client_context.get());
   grpc::ClientContext* raw_context = client_context.release();
   Call* raw_call = call.get();
   stub->UnaryCall(raw_context, raw_call->plan->path, grpc::StubOptions(), raw_call->request,
@@ -180,8 +197,9 @@ void Forwarder::InvalidateThenFinish(const MethodPlan& plan, const grpc::ByteBuf
   if (parsed_request && parsed_response) {
     names = WrittenNames(*parsed_request, *parsed_response);
   }
-  // Any write may move a district target: their answers go too.
-  names.push_back(kTargetAnswersName);
+  // Answers computed from this service's records go too (declared in its
+  // proto: jiangan.type.v1.invalidates_answers).
+  names.insert(names.end(), plan.invalidated_groups.begin(), plan.invalidated_groups.end());
   // The response is held back until every touched name is invalidated, so a
   // read that follows it cannot see the old value.
   auto remaining = std::make_shared<std::atomic<size_t>>(names.size());

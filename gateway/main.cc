@@ -1,6 +1,7 @@
 // The gateway: the one entry to Jiang'an Portfolio. Serves every service's
 // gRPC API on one port (forwarding to the services and caching reads in
-// Redis), the district-level portfolio API, and HTTP/JSON for internal tools.
+// Redis), and HTTP/JSON for internal tools. An edge only: it knows no
+// service's domain; what it caches is declared in the protos.
 #include <memory>
 #include <vector>
 
@@ -27,9 +28,7 @@
 #include "gateway/invalidation_subscriber.h"
 #include "gateway/near_cache.h"
 #include "gateway/http_routes.h"
-#include "gateway/portfolio_service.h"
 #include "gateway/rate_limiter.h"
-#include "gateway/reported_values.h"
 #include "gateway/response_cache.h"
 
 ABSL_FLAG(std::string, host, "0.0.0.0", "Address to listen on for gRPC and HTTP.");
@@ -41,8 +40,9 @@ ABSL_FLAG(std::string, renewal_address, "localhost:50051",
           "Renewal service: host:port, dns:///name:port or ipv4:a:port,b:port.");
 ABSL_FLAG(std::string, investment_address, "localhost:50052", "Investment service.");
 ABSL_FLAG(std::string, facilities_address, "localhost:50053", "Facilities service.");
-ABSL_FLAG(std::string, target_values_address, "localhost:50054",
-          "Target values service (reported values of the district's targets).");
+ABSL_FLAG(std::string, targets_address, "localhost:50054",
+          "Targets service (the district's targets, jiangan.portfolio.v1, and their reported "
+          "values, jiangan.target_values.v1).");
 ABSL_FLAG(int, backend_channels, 2, "HTTP/2 connections to each service.");
 ABSL_FLAG(std::string, redis_address, "localhost:6380",
           "Redis host:port for the read cache; empty turns caching off.");
@@ -55,8 +55,6 @@ ABSL_FLAG(int64_t, near_cache_entries, 100000,
           "gateway replicas through Redis pub/sub); 0 turns the near cache off.");
 ABSL_FLAG(absl::Duration, near_cache_ttl, absl::Seconds(30),
           "How long a response stays in the near cache at most.");
-ABSL_FLAG(std::string, targets_path, "seed/2024/targets.json",
-          "The district's targets: a ListTargetsResponse in JSON.");
 ABSL_FLAG(absl::Duration, default_deadline, absl::Seconds(30),
           "Deadline for forwarded calls whose caller set none.");
 ABSL_FLAG(absl::Duration, drain_notice, absl::Seconds(1),
@@ -78,8 +76,6 @@ ABSL_FLAG(double, rate_limit_per_second, 1000,
 ABSL_FLAG(double, rate_limit_burst, 2000, "Calls a caller may make at once, above its rate.");
 ABSL_FLAG(int64_t, grpc_max_message_bytes, 4 << 20,
           "Largest gRPC message the gateway accepts or forwards (RESOURCE_EXHAUSTED above).");
-ABSL_FLAG(int, portfolio_workers, 4,
-          "Threads computing district targets' actuals (they wait on the services).");
 ABSL_FLAG(std::string, identity_key_file, "",
           "Key (32+ bytes) the gateway signs callers' identities with for the services. "
           "Required; the services hold the same key.");
@@ -119,6 +115,7 @@ int main(int argc, char** argv) {
   const auto* investment = apis.investment;
   const auto* facilities = apis.facilities;
   const auto* target_values = apis.target_values;
+  const auto* portfolio = apis.portfolio;
 
   jiangan::gateway::Backends backends;
   const int channels = absl::GetFlag(FLAGS_backend_channels);
@@ -129,8 +126,11 @@ int main(int argc, char** argv) {
                max_message_bytes);
   backends.Add(facilities->full_name(), absl::GetFlag(FLAGS_facilities_address), channels,
                max_message_bytes);
-  backends.Add(target_values->full_name(), absl::GetFlag(FLAGS_target_values_address), channels,
-               max_message_bytes);
+  // The targets service serves both of its APIs on one port.
+  for (const auto* targets : {target_values, portfolio}) {
+    backends.Add(targets->full_name(), absl::GetFlag(FLAGS_targets_address), channels,
+                 max_message_bytes);
+  }
 
   jiangan::ServerOptions options;
   options.component = "gateway";
@@ -183,17 +183,7 @@ int main(int argc, char** argv) {
   jiangan::gateway::ForwardingService investment_api(investment, &forwarder);
   jiangan::gateway::ForwardingService facilities_api(facilities, &forwarder);
   jiangan::gateway::ForwardingService target_values_api(target_values, &forwarder);
-  // Targets' actuals wait on the services: their own executor.
-  jiangan::Executor portfolio_executor(absl::GetFlag(FLAGS_portfolio_workers), 1024);
-  const jiangan::gateway::TargetActuals actuals(&backends, &signer);
-  const jiangan::gateway::ReportedValues reported(&backends, &signer);
-  jiangan::gateway::PortfolioOptions portfolio_options;
-  portfolio_options.page_token_key = jiangan::HmacSha256Hex(*identity_key, "page-tokens");
-  auto portfolio_api = jiangan::gateway::PortfolioService::FromFile(
-      absl::GetFlag(FLAGS_targets_path), &callers, &actuals, &reported, cache.get(),
-      &portfolio_executor,
-      std::move(portfolio_options));
-  if (!portfolio_api.ok()) return Fail(portfolio_api.status());
+  jiangan::gateway::ForwardingService portfolio_api(portfolio, &forwarder);
 
   absl::StatusOr<jiangan::gateway::HttpRoutes> routes =
       jiangan::gateway::HttpRoutes::FromServices(apis.All());
@@ -202,7 +192,7 @@ int main(int argc, char** argv) {
   // runtime makes its HTTP handler once they serve.
   std::unique_ptr<jiangan::gateway::HttpJsonApi> json_api;
   absl::Status started = runtime.Start(
-      {&renewal_api, &investment_api, &facilities_api, &target_values_api, portfolio_api->get()},
+      {&renewal_api, &investment_api, &facilities_api, &target_values_api, &portfolio_api},
       [&runtime, &json_api, &routes]() -> jiangan::HttpHandler {
         json_api = std::make_unique<jiangan::gateway::HttpJsonApi>(runtime.InProcessChannel(),
                                                                    *std::move(routes));

@@ -2,8 +2,10 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/civil_date.h"
 #include "common/base/personal_information.h"
 #include "google/protobuf/descriptor.pb.h"
+#include "jiangan/type/v1/caching.pb.h"
 #include "google/protobuf/message.h"
 
 namespace jiangan::gateway {
@@ -41,11 +43,27 @@ MethodPlan PlanMethod(const google::protobuf::MethodDescriptor* method) {
   plan.response_prototype = factory->GetPrototype(method->output_type());
   plan.kind = KindOf(method);
   plan.per_caller_view = CarriesPersonalInformation(method->output_type());
+  if (plan.kind == MethodPlan::Kind::kCachedAnswer) {
+    const type::v1::CachedAnswers& answers =
+        method->options().GetExtension(type::v1::cached_answers);
+    plan.answer_group = answers.group();
+    plan.daily_answers = answers.daily();
+  }
+  if (plan.kind == MethodPlan::Kind::kWrite) {
+    const google::protobuf::ServiceOptions& options = method->service()->options();
+    for (int i = 0; i < options.ExtensionSize(type::v1::invalidates_answers); ++i) {
+      plan.invalidated_groups.push_back(options.GetExtension(type::v1::invalidates_answers, i));
+    }
+  }
   return plan;
 }
 
 MethodPlan::Kind KindOf(const google::protobuf::MethodDescriptor* method) {
   const std::string& name = method->name();
+  // A group with a '/' could be a resource name, whose entry a write of
+  // that resource would drop alone.
+  const std::string& group = method->options().GetExtension(type::v1::cached_answers).group();
+  if (!group.empty() && !absl::StrContains(group, '/')) return MethodPlan::Kind::kCachedAnswer;
   if (absl::StartsWith(name, "Get") && StringField(method->input_type(), "name") != nullptr) {
     return MethodPlan::Kind::kCachedRead;
   }
@@ -68,7 +86,31 @@ bool MayRepeat(const MethodPlan& plan, const Message& request) {
   return plan.kind != MethodPlan::Kind::kWrite || !StringOf(request, "request_id").empty();
 }
 
-std::string RequestedName(const Message& request) { return NameOf(request); }
+std::optional<CacheSlot> CacheSlotOf(const MethodPlan& plan, const Message& request,
+                                     const std::string& serialized, const Identity& caller,
+                                     absl::CivilDay today) {
+  switch (plan.kind) {
+    case MethodPlan::Kind::kCachedRead: {
+      std::string name = NameOf(request);
+      if (name.empty()) return std::nullopt;
+      return CacheSlot{std::move(name), CallerView(plan, caller)};
+    }
+    case MethodPlan::Kind::kCachedAnswer:
+      return CacheSlot{plan.answer_group,
+                       absl::StrCat(plan.path, "|",
+                                    plan.daily_answers ? FormatDate(FromCivilDay(today)) : "",
+                                    "|", CallerView(plan, caller), "|", serialized)};
+    default:
+      return std::nullopt;
+  }
+}
+
+bool IsPartial(const Message& response) {
+  const FieldDescriptor* field = response.GetDescriptor()->FindFieldByName("unreachable");
+  return field != nullptr && field->is_repeated() &&
+         field->type() == FieldDescriptor::TYPE_STRING &&
+         response.GetReflection()->FieldSize(response, field) > 0;
+}
 
 std::vector<std::string> WrittenNames(const Message& request, const Message& response) {
   std::vector<std::string> names;

@@ -2,22 +2,28 @@
 // descriptor by AIP naming conventions rather than listed by hand, so that a
 // method added to a service proto is served, cached and invalidated correctly
 // without gateway code changes:
+// - a method declaring `jiangan.type.v1.cached_answers`: a cached read, its
+//   answers kept per request in the declared group (and per China day when
+//   declared daily), never when partial (a non-empty `unreachable`);
 // - Get* with a string `name` request field: a cached read, keyed by `name`;
 // - List*, Search*, Find*, Summarize*, BatchGet*, and any method declared
 //   `option idempotency_level = NO_SIDE_EFFECTS`: reads, passed through;
 // - anything else: a write; on success the resource names it touched
 //   (request `name` and `parent`, `name` of any message field of the
-//   request, response `name`) are invalidated before the response is
-//   returned.
+//   request, response `name`) and the answer groups its service declares
+//   (`jiangan.type.v1.invalidates_answers`) are invalidated before the
+//   response is returned.
 // Reads, and writes whose request carries a `request_id` (AIP-155: the
 // service answers a repeat with the first answer), may be sent again to
 // another replica when one fails; other writes never are.
 #ifndef JIANGAN_GATEWAY_METHOD_PLAN_H_
 #define JIANGAN_GATEWAY_METHOD_PLAN_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/time/civil_time.h"
 #include "common/identity/identity.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/message.h"
@@ -25,7 +31,7 @@
 namespace jiangan::gateway {
 
 struct MethodPlan {
-  enum class Kind { kCachedRead, kRead, kWrite };
+  enum class Kind { kCachedRead, kCachedAnswer, kRead, kWrite };
 
   Kind kind = Kind::kWrite;
   std::string path;     // "/jiangan.renewal.v1.RenewalService/GetProject"
@@ -36,7 +42,31 @@ struct MethodPlan {
   // jiangan.type.v1.personal_information), so that what a caller sees
   // depends on who it is: such a read is cached per caller view.
   bool per_caller_view = false;
+  // kCachedAnswer: the group its answers are kept in, and whether they are
+  // kept per China day.
+  std::string answer_group;
+  bool daily_answers = false;
+  // kWrite: the answer groups a success drops, as its service declares.
+  std::vector<std::string> invalidated_groups;
 };
+
+// Where a cached read's answer is kept: a Redis hash per resource name (or
+// answer group), a field per view.
+struct CacheSlot {
+  std::string name;
+  std::string view;
+};
+
+// The slot of `request` (a read planned as `plan`; `serialized` its bytes)
+// for `caller` on China day `today`; nullopt when it is not cached.
+std::optional<CacheSlot> CacheSlotOf(const MethodPlan& plan,
+                                     const google::protobuf::Message& request,
+                                     const std::string& serialized, const Identity& caller,
+                                     absl::CivilDay today);
+
+// Whether `response` says it is partial (AIP-217): a non-empty repeated
+// string field `unreachable`. A partial answer is never cached.
+bool IsPartial(const google::protobuf::Message& response);
 
 // The cache view of a per-caller read for `caller`: callers who may see the
 // same thing share it. Services show personal information by department
@@ -51,9 +81,6 @@ MethodPlan::Kind KindOf(const google::protobuf::MethodDescriptor* method);
 // Whether `request` of a method planned as `plan` may be sent twice without
 // doing twice what it does once: a read, or a write with a request_id set.
 bool MayRepeat(const MethodPlan& plan, const google::protobuf::Message& request);
-
-// The `name` of a cached read's request, or "" if it has none.
-std::string RequestedName(const google::protobuf::Message& request);
 
 // Resource names a successful write may have changed.
 std::vector<std::string> WrittenNames(const google::protobuf::Message& request,

@@ -35,12 +35,6 @@
 
 namespace jiangan::gateway {
 
-// The one cache name under which the district's target answers are kept:
-// they are computed from every service's records, so every successful write
-// invalidates it. (Resource names always hold a '/', so it names no
-// resource.)
-inline constexpr char kTargetAnswersName[] = "targets";
-
 // What a lookup saw, to be handed to Fill after fetching a fresh value.
 struct FillTicket {
   std::string generation;  // the resource's generation in Redis

@@ -14,13 +14,13 @@ GATEWAY_HTTP_PORT=${GATEWAY_HTTP_PORT:-8080}
 RENEWAL_PORT=${RENEWAL_PORT:-50051}
 INVESTMENT_PORT=${INVESTMENT_PORT:-50052}
 FACILITIES_PORT=${FACILITIES_PORT:-50053}
-TARGET_VALUES_PORT=${TARGET_VALUES_PORT:-50054}
+TARGETS_PORT=${TARGETS_PORT:-50054}
 REDIS_PORT=${REDIS_PORT:-6380}
 # Admin ports of the services (/healthz, /metrics).
 RENEWAL_HTTP_PORT=${RENEWAL_HTTP_PORT:-8081}
 INVESTMENT_HTTP_PORT=${INVESTMENT_HTTP_PORT:-8082}
 FACILITIES_HTTP_PORT=${FACILITIES_HTTP_PORT:-8083}
-TARGET_VALUES_HTTP_PORT=${TARGET_VALUES_HTTP_PORT:-8084}
+TARGETS_HTTP_PORT=${TARGETS_HTTP_PORT:-8084}
 
 LOCAL=.local
 mkdir -p "$LOCAL/data" "$LOCAL/logs" "$LOCAL/redis"
@@ -29,11 +29,20 @@ mkdir -p "$LOCAL/data" "$LOCAL/logs" "$LOCAL/redis"
 source scripts/lib/credentials.sh
 write_credentials "$LOCAL"
 
+# The targets service took over the target values service's data: values
+# recorded before keep standing.
+if [ -f "$LOCAL/data/target_values.db" ] && [ ! -f "$LOCAL/data/targets.db" ]; then
+  for suffix in "" -wal -shm; do
+    [ -f "$LOCAL/data/target_values.db$suffix" ] &&
+      mv "$LOCAL/data/target_values.db$suffix" "$LOCAL/data/targets.db$suffix"
+  done
+fi
+
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 for port in $GATEWAY_GRPC_PORT $GATEWAY_HTTP_PORT $RENEWAL_PORT $INVESTMENT_PORT \
             $FACILITIES_PORT $REDIS_PORT $RENEWAL_HTTP_PORT $INVESTMENT_HTTP_PORT \
-            $FACILITIES_HTTP_PORT $TARGET_VALUES_PORT $TARGET_VALUES_HTTP_PORT; do
+            $FACILITIES_HTTP_PORT $TARGETS_PORT $TARGETS_HTTP_PORT; do
   if port_open "$port"; then
     echo "Port $port is already in use; stop what uses it or choose another port." >&2
     exit 1
@@ -72,14 +81,16 @@ start() {
 
 start redis "$REDIS_PORT" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 \
   --save "" --appendonly no --dir "$LOCAL/redis"
-for service in renewal investment facilities target_values; do
+for service in renewal investment facilities targets; do
   upper=${service^^}
   grpc_var=${upper}_PORT http_var=${upper}_HTTP_PORT
   extra=()
   # Facilities checks the renewal projects its facilities name.
   [ "$service" = facilities ] && extra=(--renewal_address="127.0.0.1:$RENEWAL_PORT")
-  # The target values service takes values of the catalog's REPORTED targets.
-  [ "$service" = target_values ] && extra=(--targets_path=seed/2024/targets.json)
+  # The targets service reads the catalog and asks the other three.
+  [ "$service" = targets ] && extra=(--targets_path=seed/2024/targets.json
+    --renewal_address="127.0.0.1:$RENEWAL_PORT" --investment_address="127.0.0.1:$INVESTMENT_PORT"
+    --facilities_address="127.0.0.1:$FACILITIES_PORT")
   start "$service" "${!grpc_var}" "build/services/$service/${service}_server" \
     --host=127.0.0.1 --grpc_port="${!grpc_var}" --http_port="${!http_var}" \
     --db_path="$LOCAL/data/$service.db" --identity_key_file="$LOCAL/identity.key" "${extra[@]}"
@@ -89,8 +100,8 @@ start gateway "$GATEWAY_GRPC_PORT" build/gateway/gateway_server \
   --renewal_address="127.0.0.1:$RENEWAL_PORT" \
   --investment_address="127.0.0.1:$INVESTMENT_PORT" \
   --facilities_address="127.0.0.1:$FACILITIES_PORT" \
-  --target_values_address="127.0.0.1:$TARGET_VALUES_PORT" \
-  --redis_address="127.0.0.1:$REDIS_PORT" --targets_path=seed/2024/targets.json \
+  --targets_address="127.0.0.1:$TARGETS_PORT" \
+  --redis_address="127.0.0.1:$REDIS_PORT" \
   --principals_path="$LOCAL/principals.json" --identity_key_file="$LOCAL/identity.key"
 
 # Seed creates carry fixed request_ids, so running again adds nothing.
@@ -108,7 +119,7 @@ Jiang'an Portfolio is running (logs in $LOCAL/logs, data in $LOCAL/data).
   renewal        127.0.0.1:$RENEWAL_PORT   metrics http://127.0.0.1:$RENEWAL_HTTP_PORT/metrics
   investment     127.0.0.1:$INVESTMENT_PORT   metrics http://127.0.0.1:$INVESTMENT_HTTP_PORT/metrics
   facilities     127.0.0.1:$FACILITIES_PORT   metrics http://127.0.0.1:$FACILITIES_HTTP_PORT/metrics
-  target values  127.0.0.1:$TARGET_VALUES_PORT   metrics http://127.0.0.1:$TARGET_VALUES_HTTP_PORT/metrics
+  targets        127.0.0.1:$TARGETS_PORT   metrics http://127.0.0.1:$TARGETS_HTTP_PORT/metrics
   redis          127.0.0.1:$REDIS_PORT
 
 Callers (tokens in $LOCAL/tokens.env): admin, an editor of 区住房和城市更新局, a viewer.

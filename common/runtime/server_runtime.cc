@@ -8,6 +8,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/base/logging.h"
+#include "common/runtime/keepalive.h"
 #include "common/runtime/rpc_observer.h"
 
 namespace jiangan {
@@ -40,6 +41,7 @@ absl::Status ServerRuntime::Start(const std::vector<grpc::Service*>& services,
   // gRPC sets SO_REUSEPORT by default: another process could then share our
   // port and answer half of our callers. Refuse the port instead.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  ApplyServerKeepalive(options_.keepalive, &builder);
   for (grpc::Service* service : services) builder.RegisterService(service);
   builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
   builder.SetMaxSendMessageSize(options_.max_message_bytes);

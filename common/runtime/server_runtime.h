@@ -15,6 +15,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "common/http/http_server.h"
+#include "common/runtime/keepalive.h"
 #include "common/runtime/metrics.h"
 
 namespace jiangan {
@@ -37,6 +38,9 @@ struct ServerOptions {
   // RESOURCE_EXHAUSTED.
   int max_message_bytes = 4 << 20;
   absl::Duration slow_rpc = absl::Milliseconds(500);
+  // The pings this server's clients may send (the system's clients use the
+  // same policy: common/runtime/keepalive.h).
+  KeepalivePolicy keepalive;
 };
 
 // Call it first in main(), before any thread exists. Blocks SIGTERM and

@@ -65,8 +65,10 @@ int RunService(int argc, char** argv, const ServiceDefaults& defaults,
   if (key_file.empty()) return fail(absl::InvalidArgumentError("--identity_key_file: is required"));
   auto key = ReadKeyFile(key_file);
   if (!key.ok()) return fail(key.status());
-  auto service = make_service({db->get(), &executor, *std::move(key)});
-  if (!service.ok()) return fail(service.status());
+  auto services = make_service({db->get(), &executor, *std::move(key)});
+  if (!services.ok()) return fail(services.status());
+  std::vector<grpc::Service*> served;
+  for (const auto& service : *services) served.push_back(service.get());
 
   ServerOptions options;
   options.component = defaults.component;
@@ -77,7 +79,7 @@ int RunService(int argc, char** argv, const ServiceDefaults& defaults,
   options.drain_notice = absl::GetFlag(FLAGS_drain_notice);
   options.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   ServerRuntime runtime(options);
-  if (absl::Status started = runtime.Start({service->get()}); !started.ok()) {
+  if (absl::Status started = runtime.Start(served); !started.ok()) {
     return fail(started);
   }
   runtime.WaitForShutdownSignalAndDrain();

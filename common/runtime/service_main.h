@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/runtime/executor.h"
@@ -32,8 +33,20 @@ struct ServiceEnvironment {
   std::string identity_key;
 };
 
-using ServiceFactory = std::function<absl::StatusOr<std::unique_ptr<grpc::Service>>(
-    const ServiceEnvironment& environment)>;
+// The gRPC services a server serves: one per API (the targets service
+// serves two), each owning what it uses.
+using Services = std::vector<std::unique_ptr<grpc::Service>>;
+
+using ServiceFactory =
+    std::function<absl::StatusOr<Services>(const ServiceEnvironment& environment)>;
+
+// `services` as Services, for a factory's return.
+template <typename... Service>
+Services Serve(std::unique_ptr<Service>... services) {
+  Services all;
+  (all.push_back(std::move(services)), ...);
+  return all;
+}
 
 // Parses the flags (--grpc_port, --http_port, --host, --db_path,
 // --database_url_file, --workers,
@@ -47,11 +60,10 @@ int RunService(int argc, char** argv, const ServiceDefaults& defaults,
 template <typename Service>
 int RunService(int argc, char** argv, const ServiceDefaults& defaults) {
   return RunService(argc, argv, defaults,
-                    [](const ServiceEnvironment& environment)
-                        -> absl::StatusOr<std::unique_ptr<grpc::Service>> {
+                    [](const ServiceEnvironment& environment) -> absl::StatusOr<Services> {
                       auto service = Service::Create(environment);
                       if (!service.ok()) return service.status();
-                      return std::unique_ptr<grpc::Service>(*std::move(service));
+                      return Serve(*std::move(service));
                     });
 }
 

@@ -166,10 +166,22 @@ function renderTargets(targets) {
 
 let departmentsLoaded = false;
 
+// The services' names as a leader knows them.
+const SERVICE_NAMES = { renewal: '城市更新', investment: '招商引资', facilities: '公共服务设施' };
+
+// An answer a service could not help with in full says so: it is not the
+// truth to read off, and the page says which figures are missing.
+function partialNotice(unreachable) {
+  if (!unreachable || unreachable.length === 0) return '';
+  const names = unreachable.map((name) => SERVICE_NAMES[name] || name).join('、');
+  return `部分数据暂缺：${names}服务暂时无法答复，相关目标显示为“未知”，并非实际完成情况。请稍后刷新。`;
+}
+
 async function loadTargets() {
   $('list-error').textContent = '';
   const page = await apiJson(`/v1/targets?${targetQuery()}`);
   const targets = page.targets || [];
+  $('list-error').textContent = partialNotice(page.unreachable);
   renderTargets(targets);
   renderSummary(targets);
   if (!departmentsLoaded) {

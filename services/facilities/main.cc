@@ -1,6 +1,7 @@
 // The facilities service: public-service facilities of Jiang'an District.
 #include "absl/flags/flag.h"
 #include "common/base/hmac.h"
+#include "common/runtime/service_client.h"
 #include "common/runtime/service_main.h"
 #include "services/facilities/facilities_service.h"
 
@@ -26,7 +27,7 @@ int main(int argc, char** argv) {
   return jiangan::RunService(
       argc, argv, {"facilities", 50053, 8083, "data/facilities.db"},
       [](const jiangan::ServiceEnvironment& environment)
-          -> absl::StatusOr<std::unique_ptr<grpc::Service>> {
+          -> absl::StatusOr<jiangan::Services> {
         namespace facilities = jiangan::facilities;
         facilities::FacilityStoreOptions options;
         options.walk.detour_factor = absl::GetFlag(FLAGS_walking_detour_factor);
@@ -60,10 +61,10 @@ int main(int argc, char** argv) {
         auto projects = std::make_unique<facilities::RenewalProjects>(
             renewal_address.empty()
                 ? nullptr
-                : grpc::CreateChannel(renewal_address, grpc::InsecureChannelCredentials()),
+                : jiangan::OpenServiceChannel(renewal_address),
             environment.identity_key);
-        return std::make_unique<facilities::FacilitiesService>(
+        return jiangan::Serve(std::make_unique<facilities::FacilitiesService>(
             *std::move(store), std::move(projects), jiangan::IdentityVerifier(environment.identity_key),
-            environment.executor);
+            environment.executor));
       });
 }

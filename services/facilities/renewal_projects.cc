@@ -3,8 +3,15 @@
 #include "absl/strings/str_cat.h"
 #include "common/base/resource_name.h"
 #include "common/base/status_macros.h"
+#include "common/runtime/service_client.h"
 
 namespace jiangan::facilities {
+namespace {
+
+// A check made for a call without a deadline ends within this.
+constexpr absl::Duration kCheckTimeout = absl::Seconds(5);
+
+}  // namespace
 
 RenewalProjects::RenewalProjects(std::shared_ptr<grpc::Channel> channel, std::string identity_key)
     : stub_(channel == nullptr ? nullptr : renewal::v1::RenewalService::NewStub(channel)),
@@ -20,29 +27,29 @@ absl::Status RenewalProjects::CheckExists(const grpc::CallbackServerContext& con
         field, ": cannot check ", project, ": this server has no --renewal_address"));
   }
   // Deadline and cancellation follow the incoming call.
-  std::unique_ptr<grpc::ClientContext> call = grpc::ClientContext::FromCallbackServerContext(context);
-  for (const auto& [key, value] : signer_.SignReusing(caller, absl::Now())) {
-    call->AddMetadata(key, value);
-  }
+  const ServiceCaller as_caller(&signer_, &context, caller, kCheckTimeout);
   renewal::v1::GetProjectRequest request;
   request.set_name(std::string(project));
   renewal::v1::Project found;
-  const grpc::Status status = stub_->GetProject(call.get(), request, &found);
-  switch (status.error_code()) {
-    case grpc::StatusCode::OK:
+  const absl::Status status = as_caller.Read(
+      "renewal", absl::StrCat("checking ", project), [&](grpc::ClientContext* call) {
+        return stub_->GetProject(call, request, &found);
+      });
+  switch (status.code()) {
+    case absl::StatusCode::kOk:
       return absl::OkStatus();
-    case grpc::StatusCode::NOT_FOUND:
+    case absl::StatusCode::kNotFound:
       return absl::FailedPreconditionError(
           absl::StrCat(field, ": ", project, " does not exist in the renewal service"));
-    case grpc::StatusCode::UNAVAILABLE:
-    case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
       return absl::UnavailableError(absl::StrCat(field, ": could not check ", project,
                                                  ": the renewal service did not answer (",
-                                                 status.error_message(), "); retry"));
+                                                 status.message(), "); retry"));
     default:
-      return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                          absl::StrCat(field, ": checking ", project, " with the renewal service: ",
-                                       status.error_message()));
+      return absl::Status(status.code(), absl::StrCat(field, ": checking ", project,
+                                                      " with the renewal service: ",
+                                                      status.message()));
   }
 }
 

@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
   return jiangan::RunService(
       argc, argv, {"investment", 50052, 8082, "data/investment.db"},
       [](const jiangan::ServiceEnvironment& environment)
-          -> absl::StatusOr<std::unique_ptr<grpc::Service>> {
+          -> absl::StatusOr<jiangan::Services> {
         jiangan::investment::LeadStoreOptions options;
         options.attention.first_response_days = absl::GetFlag(FLAGS_first_response_days);
         options.attention.assessment_days = absl::GetFlag(FLAGS_assessment_days);
@@ -36,8 +36,8 @@ int main(int argc, char** argv) {
         options.reader_connections = absl::GetFlag(FLAGS_reader_connections);
         auto store = jiangan::investment::LeadStore::Open(environment.db, std::move(options));
         if (!store.ok()) return store.status();
-        return std::make_unique<jiangan::investment::InvestmentService>(
+        return jiangan::Serve(std::make_unique<jiangan::investment::InvestmentService>(
             *std::move(store), jiangan::IdentityVerifier(environment.identity_key),
-            environment.executor);
+            environment.executor));
       });
 }

@@ -17,7 +17,7 @@ int main(int argc, char** argv) {
   return jiangan::RunService(
       argc, argv, {"renewal", 50051, 8081, "data/renewal.db"},
       [](const jiangan::ServiceEnvironment& environment)
-          -> absl::StatusOr<std::unique_ptr<grpc::Service>> {
+          -> absl::StatusOr<jiangan::Services> {
         jiangan::renewal::ProjectStoreOptions options;
         options.health.amber_lag_points = absl::GetFlag(FLAGS_amber_lag_points);
         options.health.red_lag_points = absl::GetFlag(FLAGS_red_lag_points);
@@ -33,8 +33,8 @@ int main(int argc, char** argv) {
         options.reader_connections = absl::GetFlag(FLAGS_reader_connections);
         auto store = jiangan::renewal::ProjectStore::Open(environment.db, std::move(options));
         if (!store.ok()) return store.status();
-        return std::make_unique<jiangan::renewal::RenewalService>(
+        return jiangan::Serve(std::make_unique<jiangan::renewal::RenewalService>(
             *std::move(store), jiangan::IdentityVerifier(environment.identity_key),
-            environment.executor);
+            environment.executor));
       });
 }

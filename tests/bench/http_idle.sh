@@ -24,7 +24,7 @@ start renewal build/services/renewal/renewal_server --host=127.0.0.1 --grpc_port
   --http_port="$SERVICE_HTTP" --db_path="$WORK/renewal.db" --identity_key_file="$WORK/identity.key"
 wait_port "$REDIS"; wait_port "$SERVICE"
 start gateway build/gateway/gateway_server --host=127.0.0.1 --renewal_address="127.0.0.1:$SERVICE" \
-  --targets_path=seed/2024/targets.json --principals_path="$WORK/principals.json" \
+  --principals_path="$WORK/principals.json" \
   --identity_key_file="$WORK/identity.key" --grpc_port="$GW" --http_port="$GW_HTTP" \
   --redis_address="127.0.0.1:$REDIS" --rate_limit_per_second=0
 wait_port "$GW"; wait_port "$GW_HTTP"

@@ -35,7 +35,7 @@ start renewal build/services/renewal/renewal_server --host=127.0.0.1 --grpc_port
   --http_port="$SERVICE_HTTP" --db_path="$WORK/renewal.db" --identity_key_file="$WORK/identity.key"
 wait_port "$REDIS"; wait_port "$SERVICE"
 gateway_flags=(--host=127.0.0.1 --renewal_address="127.0.0.1:$SERVICE"
-               --targets_path=seed/2024/targets.json --principals_path="$WORK/principals.json"
+               --principals_path="$WORK/principals.json"
                --identity_key_file="$WORK/identity.key" --rate_limit_per_second=0)
 start gateway build/gateway/gateway_server "${gateway_flags[@]}" --grpc_port="$GW" \
   --http_port="$GW_HTTP" --redis_address="127.0.0.1:$REDIS"

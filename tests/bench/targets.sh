@@ -26,11 +26,13 @@ write_credentials "$WORK"
 REDIS=$(free_port)
 start redis redis-server --port "$REDIS" --bind 127.0.0.1 --save "" --appendonly no --dir "$WORK"
 declare -A PORT
-for service in renewal investment facilities target_values; do
+for service in renewal investment facilities targets; do
   PORT[$service]=$(free_port)
   extra=()
   [ "$service" = facilities ] && extra=(--renewal_address="127.0.0.1:${PORT[renewal]}")
-  [ "$service" = target_values ] && extra=(--targets_path=seed/2024/targets.json)
+  [ "$service" = targets ] && extra=(--targets_path=seed/2024/targets.json
+    --renewal_address="127.0.0.1:${PORT[renewal]}" --investment_address="127.0.0.1:${PORT[investment]}"
+    --facilities_address="127.0.0.1:${PORT[facilities]}")
   start "$service" "build/services/$service/${service}_server" --host=127.0.0.1 \
     --grpc_port="${PORT[$service]}" --http_port="$(free_port)" --db_path="$WORK/$service.db" \
     --identity_key_file="$WORK/identity.key" "${extra[@]}"
@@ -41,8 +43,8 @@ wait_port "$REDIS"
 start gateway build/gateway/gateway_server --host=127.0.0.1 --grpc_port="$GW" --http_port="$GW_HTTP" \
   --renewal_address="127.0.0.1:${PORT[renewal]}" --investment_address="127.0.0.1:${PORT[investment]}" \
   --facilities_address="127.0.0.1:${PORT[facilities]}" \
-  --target_values_address="127.0.0.1:${PORT[target_values]}" --redis_address="127.0.0.1:$REDIS" \
-  --targets_path=seed/2024/targets.json --principals_path="$WORK/principals.json" \
+  --targets_address="127.0.0.1:${PORT[targets]}" --redis_address="127.0.0.1:$REDIS" \
+  --principals_path="$WORK/principals.json" \
   --identity_key_file="$WORK/identity.key" --rate_limit_per_second=0
 wait_port "$GW"
 cli=(build/tools/jiangan_cli --target="127.0.0.1:$GW" --authorization="Bearer $ADMIN_TOKEN"

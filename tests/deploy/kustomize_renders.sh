@@ -7,7 +7,7 @@ overlay="$1/deploy/k8s/overlays/local"
 command -v kubectl >/dev/null || { echo "kubectl not installed: skipped"; exit 77; }
 rendered=$(kubectl kustomize "$overlay")
 for workload in "Deployment/renewal" "Deployment/investment" "Deployment/facilities" \
-                "Deployment/target-values" "Deployment/gateway" "Deployment/redis" \
+                "Deployment/targets" "Deployment/gateway" "Deployment/redis" \
                 "NetworkPolicy/services-from-gateway" "NetworkPolicy/redis-from-gateway"; do
   # Each document's top-level kind and its metadata name, as "Kind/name".
   printf '%s\n' "$rendered" | awk '

@@ -87,7 +87,7 @@ podman network create "$NETWORK" >/dev/null
 podman kube play --network "$NETWORK" "$WORK/adapted.yaml" >/dev/null
 logs() {
   local pod
-  for pod in redis renewal investment facilities target-values gateway; do
+  for pod in redis renewal investment facilities targets gateway; do
     echo "--- $pod"
     podman logs --tail 20 "$pod-$pod" 2>&1 || true
   done

@@ -1,7 +1,9 @@
 // The leaders' dashboard on the gateway's HTTP port: its files and their
 // headers, and the page itself driven in headless Chromium against the
 // whole running system (tests/browser/dashboard_check.py).
+#include <csignal>
 #include <cstdlib>
+#include <iostream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -26,6 +28,26 @@ class DashboardTest : public ::testing::Test {
                                          caller.empty() ? "" : system_.credentials().Bearer(caller));
     EXPECT_TRUE(result.ok()) << result.status();
     return result.ok() ? *result : testing::HttpResult{};
+  }
+
+  // Runs tests/browser/dashboard_check.py against the system as a viewer;
+  // with `unreachable`, checks the notice of a partial answer naming it.
+  // Returns its output; a failed check fails the test.
+  std::string RunDashboardCheck(const std::string& unreachable) {
+    const std::string screenshots = JIANGAN_DASHBOARD_SCREENSHOTS;
+    const std::string log = testing::MakeTempDir() + "/dashboard_check.log";
+    std::string command = absl::StrCat(
+        "python3 ", JIANGAN_SOURCE_DIR,
+        "/tests/browser/dashboard_check.py --base-url http://127.0.0.1:",
+        system_.gateway().http_port, " --token ",
+        system_.credentials().Bearer("viewer").substr(7), " --screenshots ", screenshots);
+    if (!unreachable.empty()) absl::StrAppend(&command, " --unreachable ", unreachable);
+    absl::StrAppend(&command, " > ", log, " 2>&1");
+    const int status = std::system(command.c_str());
+    const std::string output = ReadFileToString(log).value_or("(no output)");
+    std::cout << output;
+    EXPECT_EQ(status, 0) << output;
+    return output;
   }
 
   testing::SystemUnderTest system_;
@@ -71,16 +93,14 @@ TEST_F(DashboardTest, ALeaderSignsInReadsTheTargetsAndDrillsDownInChromium) {
                 .status,
             200);
 
-  const std::string screenshots = JIANGAN_DASHBOARD_SCREENSHOTS;
-  const std::string log = testing::MakeTempDir() + "/dashboard_check.log";
-  const std::string command = absl::StrCat(
-      "python3 ", JIANGAN_SOURCE_DIR, "/tests/browser/dashboard_check.py --base-url http://127.0.0.1:",
-      system_.gateway().http_port, " --token ", system_.credentials().Bearer("viewer").substr(7),
-      " --screenshots ", screenshots, " > ", log, " 2>&1");
-  const int status = std::system(command.c_str());
-  const std::string output = ReadFileToString(log).value_or("(no output)");
-  std::cout << output;
-  EXPECT_EQ(status, 0) << output;
+  const std::string output = RunDashboardCheck("");
+  EXPECT_TRUE(absl::StrContains(output, "every check passed")) << output;
+}
+
+TEST_F(DashboardTest, APageWithAServiceDownSaysWhichFiguresAreMissing) {
+  ASSERT_TRUE(system_.service("investment").process->SignalAndWait(SIGKILL, absl::Seconds(5)).ok());
+  const std::string output = RunDashboardCheck("招商引资");
+  EXPECT_TRUE(absl::StrContains(output, "the page says which figures are missing")) << output;
   EXPECT_TRUE(absl::StrContains(output, "every check passed")) << output;
 }
 

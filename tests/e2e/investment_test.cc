@@ -208,8 +208,9 @@ TEST_F(InvestmentSystemTest, EveryServiceRefusesCallsWithoutAValidIdentity) {
       {"investment", "/jiangan.investment.v1.InvestmentService/ListLeads", ""},
       {"investment", "/jiangan.investment.v1.InvestmentService/SummarizeLeads", ""},
       {"facilities", "/jiangan.facilities.v1.FacilitiesService/ListFacilities", ""},
-      {"target_values", "/jiangan.target_values.v1.TargetValuesService/ListTargetValues",
+      {"targets", "/jiangan.target_values.v1.TargetValuesService/ListTargetValues",
        all_values.SerializeAsString()},
+      {"targets", "/jiangan.portfolio.v1.PortfolioService/ListTargets", ""},
   };
   for (const auto& [service, method, message] : calls) {
     grpc::GenericStub stub(grpc::CreateChannel(

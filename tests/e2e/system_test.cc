@@ -393,7 +393,7 @@ TEST_F(SystemTest, EveryServerAnswersHealthChecks) {
   for (int port : {system_.gateway().grpc_port, system_.service("renewal").grpc_port,
                    system_.service("investment").grpc_port,
                    system_.service("facilities").grpc_port,
-                   system_.service("target_values").grpc_port}) {
+                   system_.service("targets").grpc_port}) {
     std::string reply;
     auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
                                        grpc::InsecureChannelCredentials());
@@ -541,7 +541,7 @@ TEST_F(SystemTest, RandomInputNeverCrashesAServer) {
     return bytes;
   };
   std::vector<std::shared_ptr<grpc::Channel>> targets = {channel_};
-  for (const char* name : {"renewal", "investment", "facilities", "target_values"}) {
+  for (const char* name : {"renewal", "investment", "facilities", "targets"}) {
     targets.push_back(grpc::CreateChannel(
         absl::StrCat("127.0.0.1:", system_.service(name).grpc_port),
         grpc::InsecureChannelCredentials()));
@@ -583,7 +583,7 @@ TEST_F(SystemTest, RandomInputNeverCrashesAServer) {
   }
   EXPECT_GT(answered, 0);
   EXPECT_TRUE(system_.gateway().process->Running());
-  for (const char* name : {"renewal", "investment", "facilities", "target_values"}) {
+  for (const char* name : {"renewal", "investment", "facilities", "targets"}) {
     EXPECT_TRUE(system_.service(name).process->Running()) << name;
   }
   renewal_v1::ListProjectsResponse page;

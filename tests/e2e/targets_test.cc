@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "common/base/file_util.h"
 #include "google/protobuf/util/json_util.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "jiangan/portfolio/v1/portfolio.grpc.pb.h"
 #include "tests/support/child_process.h"
@@ -128,7 +129,17 @@ TEST_F(TargetsSystemTest, ActualsMoveWhenRecordsChange) {
   EXPECT_EQ(unknown.health(), v1::TARGET_HEALTH_UNSPECIFIED);
   EXPECT_TRUE(absl::StartsWith(unknown.health_reason(), "not known: facilities:"))
       << unknown.health_reason();
-  EXPECT_EQ(Target("expropriation-signed").actual_value(), "59000");
+  EXPECT_THAT(unknown.unreachable(), ::testing::ElementsAre("facilities"));
+  const v1::Target known = Target("expropriation-signed");
+  EXPECT_EQ(known.actual_value(), "59000");
+  EXPECT_TRUE(known.unreachable().empty());
+
+  // Back on its port, it is asked again at once: the first call on the old
+  // connection fails, and the read is tried once more on a new one.
+  ASSERT_TRUE(system_.Restart(&system_.service("facilities")).ok());
+  const v1::Target back = Target("parking-spaces");
+  EXPECT_EQ(back.actual_value(), "11000") << back.health_reason();
+  EXPECT_TRUE(back.unreachable().empty());
 }
 
 TEST_F(TargetsSystemTest, ValuesReportedByHandStandAndShowTheirEvidence) {
@@ -429,6 +440,8 @@ TEST_F(TargetsSystemTest, AnswersComeFromTheCacheUntilAWriteChangesThem) {
   auto [partial, partial_header] = list();
   EXPECT_EQ(partial_header, "miss");
   EXPECT_EQ(signed_sqm(partial), "4322");
+  // The answer says what it lacks, for the dashboard to show.
+  EXPECT_THAT(partial.unreachable(), ::testing::ElementsAre("facilities"));
 }
 
 }  // namespace

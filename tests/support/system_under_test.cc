@@ -14,7 +14,7 @@
 namespace jiangan::testing {
 namespace {
 
-// The district's catalog, read by the gateway and the target values service.
+// The district's catalog, read by the targets service.
 constexpr char kTargetsPath[] = JIANGAN_SOURCE_DIR "/seed/2024/targets.json";
 
 // The ports in a server's `serving` log line (one JSON object per line),
@@ -107,12 +107,13 @@ absl::Status SystemUnderTest::Start(const SystemOptions& options) {
   auto address = [this](const std::string& name) {
     return absl::StrCat("127.0.0.1:", services_.at(name).grpc_port);
   };
-  // Renewal first: facilities checks its links to renewal projects there.
+  // Renewal first: facilities checks its links to renewal projects there;
+  // targets last, asking the other three.
   const std::pair<std::string, std::string> binaries[] = {
       {"renewal", JIANGAN_RENEWAL_SERVER},
       {"investment", JIANGAN_INVESTMENT_SERVER},
       {"facilities", JIANGAN_FACILITIES_SERVER},
-      {"target_values", JIANGAN_TARGET_VALUES_SERVER}};
+      {"targets", JIANGAN_TARGETS_SERVER}};
   for (const auto& [name, binary] : binaries) {
     absl::StatusOr<TestDatabase> database = TestDatabase::Create(name);
     if (!database.ok()) return database.status();
@@ -123,7 +124,12 @@ absl::Status SystemUnderTest::Start(const SystemOptions& options) {
     std::vector<std::string> flags = {databases_.at(name).ServerFlag(),
                                       absl::StrCat("--identity_key_file=", credentials_.key_path())};
     if (name == "facilities") flags.push_back(absl::StrCat("--renewal_address=", address("renewal")));
-    if (name == "target_values") flags.push_back(absl::StrCat("--targets_path=", kTargetsPath));
+    if (name == "targets") {
+      flags.push_back(absl::StrCat("--targets_path=", kTargetsPath));
+      for (const char* measured : {"renewal", "investment", "facilities"}) {
+        flags.push_back(absl::StrCat("--", measured, "_address=", address(measured)));
+      }
+    }
     return flags;
   };
   for (const auto& [name, binary] : binaries) {
@@ -143,11 +149,10 @@ absl::Status SystemUnderTest::Start(const SystemOptions& options) {
       absl::StrCat("--renewal_address=ipv4:", renewal_addresses),
       absl::StrCat("--investment_address=", address("investment")),
       absl::StrCat("--facilities_address=", address("facilities")),
-      absl::StrCat("--target_values_address=", address("target_values")),
+      absl::StrCat("--targets_address=", address("targets")),
       absl::StrCat("--redis_address=127.0.0.1:", redis_.port()),
       absl::StrCat("--principals_path=", credentials_.principals_path()),
-      absl::StrCat("--identity_key_file=", credentials_.key_path()),
-      absl::StrCat("--targets_path=", kTargetsPath)};
+      absl::StrCat("--identity_key_file=", credentials_.key_path())};
   gateway_flags.insert(gateway_flags.end(), options.gateway_flags.begin(),
                        options.gateway_flags.end());
   return StartServer(JIANGAN_GATEWAY_SERVER, "gateway", gateway_flags, &gateway_);

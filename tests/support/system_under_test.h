@@ -57,7 +57,7 @@ class SystemUnderTest {
   const TestCredentials& credentials() const { return credentials_; }
   Endpoint& gateway() { return gateway_; }
   const Endpoint& gateway() const { return gateway_; }
-  // "renewal", "investment", "facilities" or "target_values".
+  // "renewal", "investment", "facilities" or "targets".
   Endpoint& service(const std::string& name) { return services_.at(name); }
   // Replica `index` of renewal; replica 0 is service("renewal").
   Endpoint& renewal_replica(int index);

@@ -2,6 +2,8 @@
 
 #include "common/runtime/api_catalog.h"
 #include "gtest/gtest.h"
+#include "absl/strings/str_cat.h"
+#include "jiangan/portfolio/v1/portfolio.pb.h"
 #include "jiangan/renewal/v1/renewal.pb.h"
 
 namespace jiangan::gateway {
@@ -86,9 +88,71 @@ TEST(MethodPlanTest, WrittenNamesCoverRequestNestedAndResponseNames) {
   response.set_name("projects/new");
   EXPECT_EQ(WrittenNames(create, response), std::vector<std::string>{"projects/new"});
 
-  renewal::v1::GetProjectRequest get;
-  get.set_name("projects/b");
-  EXPECT_EQ(RequestedName(get), "projects/b");
+}
+
+TEST(MethodPlanTest, AGetIsCachedUnderItsNameAndNothingElseIsWithoutADeclaration) {
+  const MethodPlan get = PlanMethod(FindApiMethod("jiangan.renewal.v1.RenewalService/GetProject"));
+  renewal::v1::GetProjectRequest request;
+  request.set_name("projects/b");
+  const Identity viewer{"v", "区统计局", Role::kViewer};
+  const absl::CivilDay day(2024, 6, 30);
+  auto slot = CacheSlotOf(get, request, request.SerializeAsString(), viewer, day);
+  ASSERT_TRUE(slot.has_value());
+  EXPECT_EQ(slot->name, "projects/b");
+  EXPECT_FALSE(CacheSlotOf(get, renewal::v1::GetProjectRequest(), "", viewer, day).has_value());
+  const MethodPlan list =
+      PlanMethod(FindApiMethod("jiangan.renewal.v1.RenewalService/ListProjects"));
+  EXPECT_FALSE(CacheSlotOf(list, renewal::v1::ListProjectsRequest(), "", viewer, day).has_value());
+}
+
+TEST(MethodPlanTest, DeclaredAnswersAreCachedPerRequestAndDayAndDroppedByDeclaredWrites) {
+  // The targets' answers are declared in portfolio.proto; no gateway code
+  // names them.
+  for (const char* method :
+       {"GetTarget", "ListTargets", "ListTargetContributions", "ExportTargets"}) {
+    const MethodPlan plan =
+        PlanMethod(FindApiMethod(absl::StrCat("jiangan.portfolio.v1.PortfolioService/", method)));
+    EXPECT_EQ(plan.kind, MethodPlan::Kind::kCachedAnswer) << method;
+    EXPECT_EQ(plan.answer_group, "targets") << method;
+    EXPECT_TRUE(plan.daily_answers) << method;
+  }
+  const MethodPlan list =
+      PlanMethod(FindApiMethod("jiangan.portfolio.v1.PortfolioService/ListTargets"));
+  const Identity viewer{"v", "区统计局", Role::kViewer};
+  portfolio::v1::ListTargetsRequest all, red;
+  red.mutable_filter()->add_healths(portfolio::v1::RED);
+  auto slot = [&](const portfolio::v1::ListTargetsRequest& request, absl::CivilDay day) {
+    return CacheSlotOf(list, request, request.SerializeAsString(), viewer, day).value();
+  };
+  const absl::CivilDay day(2024, 6, 30);
+  EXPECT_EQ(slot(all, day).name, "targets");
+  EXPECT_EQ(slot(red, day).name, "targets");
+  EXPECT_EQ(slot(all, day).view, slot(all, day).view);
+  EXPECT_NE(slot(all, day).view, slot(red, day).view);
+  EXPECT_NE(slot(all, day).view, slot(all, day + 1).view);  // the pace moves daily
+
+  // Every write of a service whose records move targets drops the group; a
+  // read drops nothing.
+  for (const char* write :
+       {"jiangan.renewal.v1.RenewalService/ReportProgress",
+        "jiangan.investment.v1.InvestmentService/RecordFunds",
+        "jiangan.facilities.v1.FacilitiesService/RecordCapacity",
+        "jiangan.target_values.v1.TargetValuesService/RecordTargetValue"}) {
+    EXPECT_EQ(PlanMethod(FindApiMethod(write)).invalidated_groups,
+              std::vector<std::string>{"targets"})
+        << write;
+  }
+  EXPECT_TRUE(PlanMethod(FindApiMethod("jiangan.renewal.v1.RenewalService/ListProjects"))
+                  .invalidated_groups.empty());
+}
+
+TEST(MethodPlanTest, AnAnswerNamingWhatWasUnreachableIsPartial) {
+  portfolio::v1::ListTargetsResponse page;
+  page.add_targets()->set_name("targets/a");
+  EXPECT_FALSE(IsPartial(page));
+  page.add_unreachable("facilities");
+  EXPECT_TRUE(IsPartial(page));
+  EXPECT_FALSE(IsPartial(renewal::v1::Project()));
 }
 
 }  // namespace

@@ -1,0 +1,174 @@
+#include "services/targets/target_actuals.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <algorithm>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
+#include "common/base/civil_date.h"
+#include "common/base/status.h"
+#include "common/base/status_macros.h"
+
+namespace jiangan::targets {
+namespace {
+
+namespace renewal_v1 = renewal::v1;
+namespace investment_v1 = investment::v1;
+namespace facilities_v1 = facilities::v1;
+
+// The window from the start of `year` through `through`, at most its end.
+void SetWindow(int year, absl::CivilDay through, type::v1::Date* start, type::v1::Date* end) {
+  *start = FromCivilDay(absl::CivilDay(year, 1, 1));
+  *end = FromCivilDay(std::min(through, absl::CivilDay(year, 12, 31)));
+}
+
+absl::Status NotConfigured(absl::string_view service) {
+  return absl::UnavailableError(
+      absl::StrCat(service, ": this targets service has no --", service, "_address"));
+}
+
+// A sum of integers as a decimal, divided exactly when asked.
+std::string Decimal(int64_t value, int64_t divisor) {
+  if (divisor == 1) return absl::StrCat(value);
+  return absl::StrFormat("%.2f", static_cast<double>(value) / static_cast<double>(divisor));
+}
+
+}  // namespace
+
+TargetActuals::TargetActuals(std::shared_ptr<grpc::Channel> renewal,
+                             std::shared_ptr<grpc::Channel> investment,
+                             std::shared_ptr<grpc::Channel> facilities)
+    : renewal_(renewal == nullptr ? nullptr : renewal_v1::RenewalService::NewStub(renewal)),
+      investment_(investment == nullptr ? nullptr
+                                        : investment_v1::InvestmentService::NewStub(investment)),
+      facilities_(facilities == nullptr ? nullptr
+                                        : facilities_v1::FacilitiesService::NewStub(facilities)) {}
+
+absl::StatusOr<TargetActuals::Parts> TargetActuals::Measure(const portfolio::v1::Target& target,
+                                                            const ServiceCaller& caller,
+                                                            absl::CivilDay through,
+                                                            Breakdown breakdown) const {
+  Parts parts;
+  ASSIGN_OR_RETURN(parts.rule, ParseTargetRule(target.rule()));
+  const TargetRule& rule = parts.rule;
+  const bool by_record = breakdown == Breakdown::kRecord;
+  const std::string what = absl::StrCat("measuring ", target.name());
+  switch (rule.source) {
+    case TargetRule::Source::kRenewalReported:
+    case TargetRule::Source::kRenewalEntered: {
+      renewal_v1::SummarizeProjectsRequest request;
+      SetWindow(target.year(), through, request.mutable_window_start(), request.mutable_window_end());
+      request.add_group_by(by_record ? renewal_v1::BY_PROJECT : renewal_v1::BY_SUB_DISTRICT);
+      for (int kind : rule.kinds) request.mutable_filter()->add_kinds(static_cast<renewal_v1::ProjectKind>(kind));
+      renewal_v1::SummarizeProjectsResponse response;
+      if (renewal_ == nullptr) return NotConfigured("renewal");
+      RETURN_IF_ERROR(caller.Read("renewal", what, [&](grpc::ClientContext* context) {
+        return renewal_->SummarizeProjects(context, request, &response);
+      }));
+      for (const renewal_v1::ProjectGroup& group : response.groups()) {
+        int64_t value = 0;
+        if (rule.source == TargetRule::Source::kRenewalReported) {
+          const auto* field = renewal_v1::Quantities::descriptor()->FindFieldByName(rule.field);
+          value = group.window_achieved().GetReflection()->GetInt64(group.window_achieved(), field);
+        } else {
+          for (const renewal_v1::PhaseEntries& entries : group.window_phase_entries()) {
+            if (entries.phase() == rule.entered) value += entries.count();
+          }
+        }
+        parts.groups.emplace_back(by_record ? group.project() : group.sub_district(), value);
+      }
+      return parts;
+    }
+    case TargetRule::Source::kInvestmentArrived:
+    case TargetRule::Source::kInvestmentEntered: {
+      investment_v1::SummarizeLeadsRequest request;
+      SetWindow(target.year(), through, request.mutable_window_start(), request.mutable_window_end());
+      // Leads carry no sub-district: without records, one group.
+      if (by_record) request.add_group_by(investment_v1::BY_LEAD);
+      if (rule.field == "key_enterprise") request.mutable_filter()->set_key_enterprise(true);
+      if (rule.field == "head_enterprise") request.mutable_filter()->set_head_enterprise(true);
+      investment_v1::SummarizeLeadsResponse response;
+      if (investment_ == nullptr) return NotConfigured("investment");
+      RETURN_IF_ERROR(caller.Read("investment", what, [&](grpc::ClientContext* context) {
+        return investment_->SummarizeLeads(context, request, &response);
+      }));
+      for (const investment_v1::LeadGroup& group : response.groups()) {
+        int64_t value = 0;
+        if (rule.source == TargetRule::Source::kInvestmentArrived) {
+          value = group.window_arrived_yuan();
+        } else {
+          for (const investment_v1::StageEntries& entries : group.window_stage_entries()) {
+            if (entries.stage() == rule.entered) value += entries.count();
+          }
+        }
+        parts.groups.emplace_back(group.lead(), value);
+      }
+      return parts;
+    }
+    case TargetRule::Source::kFacilitiesAdded:
+    case TargetRule::Source::kFacilitiesOpened: {
+      facilities_v1::SummarizeFacilitiesRequest request;
+      SetWindow(target.year(), through, request.mutable_period_start(), request.mutable_period_end());
+      request.add_group_by(by_record ? facilities_v1::BY_FACILITY : facilities_v1::BY_SUB_DISTRICT);
+      for (int kind : rule.kinds) {
+        request.mutable_filter()->add_kinds(static_cast<facilities_v1::FacilityKind>(kind));
+      }
+      facilities_v1::SummarizeFacilitiesResponse response;
+      if (facilities_ == nullptr) return NotConfigured("facilities");
+      RETURN_IF_ERROR(caller.Read("facilities", what, [&](grpc::ClientContext* context) {
+        return facilities_->SummarizeFacilities(context, request, &response);
+      }));
+      for (const facilities_v1::FacilityGroup& group : response.groups()) {
+        int64_t value = 0;
+        if (rule.source == TargetRule::Source::kFacilitiesOpened) {
+          value = group.opened_count();
+        } else {
+          for (const facilities_v1::CapacityTotal& capacity : group.capacities()) {
+            value += capacity.added();
+          }
+        }
+        parts.groups.emplace_back(by_record ? group.facility() : group.sub_district(), value);
+      }
+      return parts;
+    }
+  }
+  return absl::InternalError("unreachable");
+}
+
+absl::StatusOr<TargetActual> TargetActuals::Compute(const portfolio::v1::Target& target,
+                                                    const ServiceCaller& caller,
+                                                    absl::CivilDay through) const {
+  ASSIGN_OR_RETURN(const Parts parts, Measure(target, caller, through, Breakdown::kSubDistrict));
+  int64_t total = 0;
+  TargetActual actual;
+  for (const auto& [sub_district, value] : parts.groups) {
+    total += value;
+    // Investment's one group has no sub-district to show.
+    if (target.measured_by() != "investment") {
+      actual.by_sub_district.emplace_back(sub_district, Decimal(value, parts.rule.divisor));
+    }
+  }
+  actual.total = Decimal(total, parts.rule.divisor);
+  return actual;
+}
+
+absl::StatusOr<std::vector<Contribution>> TargetActuals::Contributions(
+    const portfolio::v1::Target& target, const ServiceCaller& caller,
+    absl::CivilDay through) const {
+  ASSIGN_OR_RETURN(Parts parts, Measure(target, caller, through, Breakdown::kRecord));
+  // Largest first, then by name: what a leader looks at first.
+  std::sort(parts.groups.begin(), parts.groups.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  std::vector<Contribution> contributions;
+  for (const auto& [record, value] : parts.groups) {
+    if (value == 0) continue;
+    contributions.push_back({record, Decimal(value, parts.rule.divisor)});
+  }
+  return contributions;
+}
+
+}  // namespace jiangan::targets

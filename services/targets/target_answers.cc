@@ -1,0 +1,258 @@
+#include "services/targets/target_answers.h"
+
+#include <algorithm>
+#include <optional>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "common/base/civil_date.h"
+#include "common/base/resource_name.h"
+#include "common/base/status.h"
+#include "common/base/status_macros.h"
+#include "services/targets/target_filter.h"
+#include "services/targets/target_report.h"
+
+namespace jiangan::targets {
+namespace {
+
+namespace v1 = portfolio::v1;
+
+// The day a target's actual is read for: today, within the target's year.
+absl::CivilDay ReadDay(const v1::Target& target, absl::CivilDay today) {
+  return std::clamp(today, absl::CivilDay(target.year(), 1, 1),
+                    absl::CivilDay(target.year(), 12, 31));
+}
+
+// The last day of `month` of `year`, or `as_of` in its own month.
+absl::CivilDay MonthEnd(int year, int month, absl::CivilDay as_of) {
+  const absl::CivilDay end = absl::CivilDay(absl::CivilMonth(year, month) + 1) - 1;
+  return std::min(end, as_of);
+}
+
+}  // namespace
+
+TargetAnswers::TargetAnswers(const v1::ListTargetsResponse* catalog, const TargetActuals* actuals,
+                             const ValueStore* values, AnswerOptions options)
+    : catalog_(catalog),
+      actuals_(actuals),
+      values_(values),
+      options_(std::move(options)),
+      page_tokens_(options_.page_token_key) {}
+
+void TargetAnswers::Assess(const std::string& actual, absl::CivilDay as_of,
+                              v1::Target* target) const {
+  absl::StatusOr<TargetProgress> progress =
+      AssessProgress(*target, actual, as_of, options_.thresholds);
+  if (!progress.ok()) {
+    target->set_health_reason(std::string(progress.status().message()));
+    return;
+  }
+  target->set_percent_of_target(progress->percent_of_target);
+  target->set_pace_percent(progress->pace_percent);
+  target->set_health(progress->health == TargetHealth::kGreen   ? v1::GREEN
+                     : progress->health == TargetHealth::kAmber ? v1::AMBER
+                                                                : v1::RED);
+  target->set_health_reason(progress->reason);
+}
+
+void TargetAnswers::PresentComputed(const Reading& reading, bool trend,
+                                       v1::Target* target) const {
+  const absl::CivilDay as_of = ReadDay(*target, reading.today);
+  absl::StatusOr<TargetActual> actual = actuals_->Compute(*target, reading.caller, as_of);
+  if (!actual.ok()) {
+    // One service down leaves the other targets readable.
+    reading.unreachable->insert(target->measured_by());
+    target->add_unreachable(target->measured_by());
+    target->set_health_reason(absl::StrCat("not known: ", actual.status().message()));
+    return;
+  }
+  target->set_actual_value(actual->total);
+  *target->mutable_as_of() = FromCivilDay(as_of);
+  for (const auto& [sub_district, value] : actual->by_sub_district) {
+    v1::SubDistrictActual* share = target->add_breakdown();
+    share->set_sub_district(sub_district);
+    share->set_actual_value(value);
+  }
+  Assess(actual->total, as_of, target);
+  if (!trend) return;
+  for (int month = 1; month < as_of.month(); ++month) {
+    absl::StatusOr<TargetActual> then =
+        actuals_->Compute(*target, reading.caller, MonthEnd(target->year(), month, as_of));
+    if (!then.ok()) {
+      reading.unreachable->insert(target->measured_by());
+      target->add_unreachable(target->measured_by());
+      target->clear_trend();
+      return;
+    }
+    v1::MonthActual* point = target->add_trend();
+    point->set_month(month);
+    point->set_actual_value(then->total);
+  }
+  v1::MonthActual* last = target->add_trend();
+  last->set_month(as_of.month());
+  last->set_actual_value(actual->total);
+}
+
+void TargetAnswers::PresentReported(const Reading& reading, absl::Span<const TargetValue> values,
+                                    bool trend, v1::Target* target) const {
+  const absl::CivilDay read_day = ReadDay(*target, reading.today);
+  const TargetValue* standing = StandingValue(values, read_day);
+  if (standing == nullptr) {
+    target->set_health_reason("reported by hand: no value reported yet");
+    return;
+  }
+  const absl::CivilDay as_of = *ToCivilDay(standing->as_of());
+  target->set_actual_value(standing->value());
+  *target->mutable_as_of() = standing->as_of();
+  target->set_reported_value(standing->name());
+  target->set_evidence(standing->evidence());
+  // A value is judged against the pace of the day it stands for: a
+  // September figure is not behind in December for being September's.
+  Assess(standing->value(), as_of, target);
+  if (!trend) return;
+  for (int month = 1; month <= read_day.month(); ++month) {
+    const TargetValue* then = StandingValue(values, MonthEnd(target->year(), month, read_day));
+    if (then == nullptr) continue;
+    v1::MonthActual* point = target->add_trend();
+    point->set_month(month);
+    point->set_actual_value(then->value());
+  }
+}
+
+absl::StatusOr<const v1::Target*> TargetAnswers::FindTarget(const std::string& name,
+                                                              absl::string_view field) const {
+  RETURN_IF_ERROR(ParseResourceName(name, "targets", field).status());
+  for (const v1::Target& target : catalog_->targets()) {
+    if (target.name() == name) return &target;
+  }
+  return absl::NotFoundError(absl::StrCat(name, " does not exist"));
+}
+
+absl::Status TargetAnswers::Get(const ServiceCaller& caller, const v1::GetTargetRequest& request,
+                                v1::Target* response) const {
+  ASSIGN_OR_RETURN(const v1::Target* target, FindTarget(request.name(), "name"));
+  *response = *target;
+  absl::btree_set<std::string> unreachable;
+  const Reading reading{caller, ChinaDayOf(absl::Now()), &unreachable};
+  if (target->measurement() == v1::COMPUTED) {
+    PresentComputed(reading, /*trend=*/true, response);
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(const std::vector<TargetValue> values, values_->ValuesOf(target->name()));
+  PresentReported(reading, values, /*trend=*/true, response);
+  return absl::OkStatus();
+}
+
+absl::Status TargetAnswers::ListContributions(
+    const ServiceCaller& caller, const v1::ListTargetContributionsRequest& request,
+    v1::ListTargetContributionsResponse* response) const {
+  ASSIGN_OR_RETURN(const int size, ResolvePageSize(request.page_size()));
+  ASSIGN_OR_RETURN(const v1::Target* target, FindTarget(request.parent(), "parent"));
+  const uint64_t query = QueryFingerprint(request);
+  // The cursor is the position the page starts at.
+  ASSIGN_OR_RETURN(int64_t position, page_tokens_.DecodeNumber(request.page_token(), query));
+  std::vector<Contribution> all;
+  if (target->measurement() == v1::COMPUTED) {
+    ASSIGN_OR_RETURN(all, actuals_->Contributions(*target, caller,
+                                                  ReadDay(*target, ChinaDayOf(absl::Now()))));
+  } else {
+    ASSIGN_OR_RETURN(const std::vector<TargetValue> values, values_->ValuesOf(target->name()));
+    for (auto it = values.rbegin(); it != values.rend(); ++it) {
+      all.push_back({it->name(), it->value()});
+    }
+  }
+  // Pages are positions in an order computed anew per call: a record whose
+  // part changes between pages may move across the boundary.
+  const int64_t total = static_cast<int64_t>(all.size());
+  for (; position < total && response->contributions_size() < size; ++position) {
+    v1::TargetContribution* contribution = response->add_contributions();
+    contribution->set_record(all[position].record);
+    contribution->set_value(all[position].value);
+  }
+  response->set_total_size(static_cast<int32_t>(total));
+  if (position < total) {
+    response->set_next_page_token(page_tokens_.EncodeNumber(position, query));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TargetAnswers::Collect(const Reading& reading, const v1::TargetFilter& filter,
+                                    int size, int64_t* position,
+                                    google::protobuf::RepeatedPtrField<v1::Target>* out) const {
+  RETURN_IF_ERROR(CheckTargetFilter(filter));
+  // Every reported value at once, grouped by target, read when the page
+  // first meets a REPORTED target.
+  std::optional<absl::flat_hash_map<std::string, std::vector<TargetValue>>> by_target;
+  const int64_t total = catalog_->targets_size();
+  for (; *position < total && out->size() < size; ++*position) {
+    const v1::Target& target = catalog_->targets(static_cast<int>(*position));
+    if (!MatchesCatalogFields(filter, target)) continue;
+    v1::Target presented = target;
+    if (target.measurement() == v1::COMPUTED) {
+      PresentComputed(reading, /*trend=*/false, &presented);
+    } else {
+      if (!by_target.has_value()) {
+        ASSIGN_OR_RETURN(std::vector<TargetValue> values, values_->ValuesOf("targets/-"));
+        by_target.emplace();
+        for (TargetValue& value : values) {
+          (*by_target)[TargetOfValue(value)].push_back(std::move(value));
+        }
+      }
+      auto it = by_target->find(target.name());
+      PresentReported(reading,
+                      it == by_target->end() ? absl::Span<const TargetValue>()
+                                             : absl::Span<const TargetValue>(it->second),
+                      /*trend=*/false, &presented);
+    }
+    if (MatchesHealth(filter, presented)) *out->Add() = std::move(presented);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status TargetAnswers::List(const ServiceCaller& caller, const v1::ListTargetsRequest& request,
+                                 v1::ListTargetsResponse* response) const {
+  ASSIGN_OR_RETURN(const int size, ResolvePageSize(request.page_size()));
+  const uint64_t query = QueryFingerprint(request);
+  // The cursor is the position the page starts at.
+  ASSIGN_OR_RETURN(int64_t position, page_tokens_.DecodeNumber(request.page_token(), query));
+  absl::btree_set<std::string> unreachable;
+  const Reading reading{caller, ChinaDayOf(absl::Now()), &unreachable};
+  RETURN_IF_ERROR(
+      Collect(reading, request.filter(), size, &position, response->mutable_targets()));
+  if (position < catalog_->targets_size()) {
+    response->set_next_page_token(page_tokens_.EncodeNumber(position, query));
+  }
+  for (const std::string& service : unreachable) response->add_unreachable(service);
+  return absl::OkStatus();
+}
+
+absl::Status TargetAnswers::Export(const ServiceCaller& caller,
+                                   const v1::ExportTargetsRequest& request,
+                                   type::v1::File* response) const {
+  if (!v1::ExportFormat_IsValid(request.format())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("format: must be XLSX or CSV, got ", request.format()));
+  }
+  google::protobuf::RepeatedPtrField<v1::Target> targets;
+  int64_t position = 0;
+  absl::btree_set<std::string> unreachable;
+  const Reading reading{caller, ChinaDayOf(absl::Now()), &unreachable};
+  RETURN_IF_ERROR(
+      Collect(reading, request.filter(), catalog_->targets_size(), &position, &targets));
+  for (const std::string& service : unreachable) response->add_unreachable(service);
+  const std::string stem =
+      absl::StrCat("江岸区目标完成情况-", FormatDate(FromCivilDay(ChinaDayOf(absl::Now()))));
+  if (request.format() == v1::CSV) {
+    response->set_filename(absl::StrCat(stem, ".csv"));
+    response->set_content_type("text/csv; charset=utf-8");
+    response->set_content(TargetsCsv(targets));
+    return absl::OkStatus();
+  }
+  ASSIGN_OR_RETURN(std::string workbook, TargetsXlsx(targets));
+  response->set_filename(absl::StrCat(stem, ".xlsx"));
+  response->set_content_type("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  response->set_content(std::move(workbook));
+  return absl::OkStatus();
+}
+
+}  // namespace jiangan::targets

@@ -1,0 +1,92 @@
+// The answers of jiangan.portfolio.v1: the district's targets from the
+// catalog, each shown with its actual, computed from its service's records
+// as the caller reads them (target_actuals.h) or reported by hand
+// (value_store.h), and how far it is (target_progress.h). An answer that a
+// service could not help with in full names that service in `unreachable`
+// and logs the failure; it is never an error, so one service down leaves
+// the other targets readable.
+#ifndef JIANGAN_SERVICES_TARGETS_TARGET_ANSWERS_H_
+#define JIANGAN_SERVICES_TARGETS_TARGET_ANSWERS_H_
+
+#include <string>
+
+#include "absl/container/btree_set.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/types/span.h"
+#include "common/base/pagination.h"
+#include "common/runtime/service_client.h"
+#include "jiangan/portfolio/v1/portfolio.pb.h"
+#include "jiangan/type/v1/file.pb.h"
+#include "services/targets/target_actuals.h"
+#include "services/targets/target_progress.h"
+#include "services/targets/value_rules.h"
+#include "services/targets/value_store.h"
+
+namespace jiangan::targets {
+
+struct AnswerOptions {
+  // Signs page tokens.
+  std::string page_token_key;
+  ProgressThresholds thresholds;
+};
+
+class TargetAnswers {
+ public:
+  // `catalog`, `actuals` and `values` must outlive this object.
+  TargetAnswers(const portfolio::v1::ListTargetsResponse* catalog, const TargetActuals* actuals,
+                const ValueStore* values, AnswerOptions options);
+
+  // Each asks the services through `caller`.
+  absl::Status Get(const ServiceCaller& caller, const portfolio::v1::GetTargetRequest& request,
+                   portfolio::v1::Target* response) const;
+  absl::Status List(const ServiceCaller& caller, const portfolio::v1::ListTargetsRequest& request,
+                    portfolio::v1::ListTargetsResponse* response) const;
+  absl::Status ListContributions(const ServiceCaller& caller,
+                                 const portfolio::v1::ListTargetContributionsRequest& request,
+                                 portfolio::v1::ListTargetContributionsResponse* response) const;
+  absl::Status Export(const ServiceCaller& caller,
+                      const portfolio::v1::ExportTargetsRequest& request,
+                      type::v1::File* response) const;
+
+ private:
+  // What one answer asks of the services: through whom, for which day, and
+  // where the services that could not answer are gathered.
+  struct Reading {
+    const ServiceCaller& caller;
+    absl::CivilDay today;
+    absl::btree_set<std::string>* unreachable;
+  };
+
+  // The catalog's target named `name` (request field `field`):
+  // INVALID_ARGUMENT for a malformed name, NOT_FOUND for an unknown one.
+  absl::StatusOr<const portfolio::v1::Target*> FindTarget(const std::string& name,
+                                                          absl::string_view field) const;
+  // Presents the targets from catalog position `*position` on that `filter`
+  // selects, until `out` holds `size`; `*position` ends past the last one
+  // looked at.
+  absl::Status Collect(const Reading& reading, const portfolio::v1::TargetFilter& filter,
+                       int size, int64_t* position,
+                       google::protobuf::RepeatedPtrField<portfolio::v1::Target>* out) const;
+  // Fills COMPUTED `target`'s actual, progress and (with `trend`) its
+  // month-end actuals, asked of its service.
+  void PresentComputed(const Reading& reading, bool trend, portfolio::v1::Target* target) const;
+  // Fills REPORTED `target`'s standing value, progress and (with `trend`)
+  // month-end values from its `values`, oldest record first.
+  void PresentReported(const Reading& reading, absl::Span<const TargetValue> values, bool trend,
+                       portfolio::v1::Target* target) const;
+  // Sets progress and health of `target` for `actual` as of `as_of`.
+  void Assess(const std::string& actual, absl::CivilDay as_of,
+              portfolio::v1::Target* target) const;
+
+  const portfolio::v1::ListTargetsResponse* const catalog_;
+  const TargetActuals* const actuals_;
+  const ValueStore* const values_;
+  const AnswerOptions options_;
+  const SignedPageTokens page_tokens_;
+};
+
+}  // namespace jiangan::targets
+
+#endif  // JIANGAN_SERVICES_TARGETS_TARGET_ANSWERS_H_

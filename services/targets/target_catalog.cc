@@ -1,0 +1,78 @@
+#include "services/targets/target_catalog.h"
+
+#include <algorithm>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
+#include "common/base/file_util.h"
+#include "common/base/resource_name.h"
+#include "common/base/status_macros.h"
+#include "common/base/validation.h"
+#include "services/targets/target_rule.h"
+
+namespace jiangan::targets {
+namespace {
+
+namespace v1 = portfolio::v1;
+
+absl::Status CheckTarget(const v1::Target& target) {
+  RETURN_IF_ERROR(ParseResourceName(target.name(), "targets", "name").status());
+  auto missing = [](const char* field) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": is required"));
+  };
+  if (target.display_name().empty()) return missing("display_name");
+  if (target.source_quote().empty()) return missing("source_quote");
+  if (target.unit().empty()) return missing("unit");
+  if (target.year() < 2000 || target.year() > 2100) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("year: must be 2000 to 2100, got ", target.year()));
+  }
+  if (!IsDecimal(target.target_value())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "target_value: must be a non-negative decimal, got \"", target.target_value(), "\""));
+  }
+  if (target.bound() == v1::BOUND_UNSPECIFIED) return missing("bound");
+  switch (target.measurement()) {
+    case v1::COMPUTED: {
+      const auto* end = std::end(kMeasuringServices);
+      if (std::find(std::begin(kMeasuringServices), end, target.measured_by()) == end) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "measured_by: a COMPUTED target names renewal, investment or facilities, got \"",
+            target.measured_by(), "\""));
+      }
+      if (target.rule().empty()) return missing("rule");
+      if (target.rule_text().empty()) return missing("rule_text");
+      return ParseTargetRule(target.rule()).status();
+    }
+    case v1::REPORTED:
+      if (!target.measured_by().empty() || !target.rule().empty()) {
+        return absl::InvalidArgumentError(
+            "measured_by: a REPORTED target has no measuring service or rule");
+      }
+      return absl::OkStatus();
+    default:
+      return missing("measurement");
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ListTargetsResponse> LoadTargetCatalog(const std::string& path) {
+  v1::ListTargetsResponse catalog;
+  RETURN_IF_ERROR(ReadJsonFile(path, &catalog));
+  absl::flat_hash_set<std::string> seen;
+  for (int i = 0; i < catalog.targets_size(); ++i) {
+    const v1::Target& target = catalog.targets(i);
+    if (absl::Status checked = CheckTarget(target); !checked.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ": targets[", i, "] (", target.name(),
+                                                     ") ", checked.message()));
+    }
+    if (!seen.insert(target.name()).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(path, ": targets[", i, "] ", target.name(), " is listed twice"));
+    }
+  }
+  return catalog;
+}
+
+}  // namespace jiangan::targets

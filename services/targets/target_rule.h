@@ -1,0 +1,46 @@
+// How a COMPUTED district target is measured: its rule (Target.rule),
+// parsed. TargetActuals computes actuals by it; the catalog checks every rule
+// at start-up with it.
+//
+// Rules:
+//   renewal.reported:FIELD[/DIVISOR]   Σ window_achieved.FIELD (÷ DIVISOR)
+//   renewal.entered:PHASE:KIND         projects of KIND that entered PHASE
+//   investment.arrived                 funds arrived in the year (yuan)
+//   investment.entered:STAGE:FLAG      leads with FLAG (key_enterprise,
+//                                      head_enterprise) that entered STAGE
+//   facilities.added:KIND[,KIND...]    capacity added to facilities of KINDs
+//   facilities.opened:KIND[,KIND...]   facilities of KINDs first in service
+#ifndef JIANGAN_SERVICES_TARGETS_TARGET_RULE_H_
+#define JIANGAN_SERVICES_TARGETS_TARGET_RULE_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace jiangan::targets {
+
+struct TargetRule {
+  enum class Source {
+    kRenewalReported,
+    kRenewalEntered,
+    kInvestmentArrived,
+    kInvestmentEntered,
+    kFacilitiesAdded,
+    kFacilitiesOpened,
+  };
+  Source source = Source::kRenewalReported;
+  std::string field;    // a Quantities field, or a lead flag
+  int64_t divisor = 1;  // renewal.reported only
+  int entered = 0;      // the ProjectPhase or Stage entered
+  std::vector<int> kinds;  // ProjectKind or FacilityKind values
+};
+
+// INVALID_ARGUMENT naming `rule` and what is wrong with it.
+absl::StatusOr<TargetRule> ParseTargetRule(absl::string_view rule);
+
+}  // namespace jiangan::targets
+
+#endif  // JIANGAN_SERVICES_TARGETS_TARGET_RULE_H_

@@ -1,0 +1,56 @@
+#include "services/targets/targets_service.h"
+
+namespace jiangan::targets {
+
+namespace v1 = portfolio::v1;
+
+grpc::ServerUnaryReactor* PortfolioService::GetTarget(grpc::CallbackServerContext* context,
+                                                      const v1::GetTargetRequest* request,
+                                                      v1::Target* response) {
+  return Answer(context, "GetTarget", [=, this](const ServiceCaller& caller) {
+    return answers_.Get(caller, *request, response);
+  });
+}
+
+grpc::ServerUnaryReactor* PortfolioService::ListTargets(grpc::CallbackServerContext* context,
+                                                        const v1::ListTargetsRequest* request,
+                                                        v1::ListTargetsResponse* response) {
+  return Answer(context, "ListTargets", [=, this](const ServiceCaller& caller) {
+    return answers_.List(caller, *request, response);
+  });
+}
+
+grpc::ServerUnaryReactor* PortfolioService::ListTargetContributions(
+    grpc::CallbackServerContext* context, const v1::ListTargetContributionsRequest* request,
+    v1::ListTargetContributionsResponse* response) {
+  return Answer(context, "ListTargetContributions", [=, this](const ServiceCaller& caller) {
+    return answers_.ListContributions(caller, *request, response);
+  });
+}
+
+grpc::ServerUnaryReactor* PortfolioService::ExportTargets(grpc::CallbackServerContext* context,
+                                                          const v1::ExportTargetsRequest* request,
+                                                          type::v1::File* response) {
+  return Answer(context, "ExportTargets", [=, this](const ServiceCaller& caller) {
+    return answers_.Export(caller, *request, response);
+  });
+}
+
+grpc::ServerUnaryReactor* TargetValuesService::RecordTargetValue(
+    grpc::CallbackServerContext* context,
+    const target_values::v1::RecordTargetValueRequest* request,
+    target_values::v1::TargetValue* response) {
+  return calls_.Serve(context, WriteAccess("RecordTargetValue"), [=, this](const Identity& caller) {
+    return FillResponse(store_->Record(caller, *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* TargetValuesService::ListTargetValues(
+    grpc::CallbackServerContext* context, const target_values::v1::ListTargetValuesRequest* request,
+    target_values::v1::ListTargetValuesResponse* response) {
+  return calls_.Serve(context, ReadAccess("ListTargetValues"), [=, this](const Identity&) {
+    return store_->List(*request, response);
+  });
+}
+
+}  // namespace jiangan::targets

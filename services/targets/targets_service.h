@@ -1,0 +1,100 @@
+// The gRPC faces of the targets service, one per API it serves: each RPC is
+// one verified call (identity and role checked, then run on the executor).
+// jiangan.portfolio.v1 answers through TargetAnswers, asking the services
+// as the caller; jiangan.target_values.v1 goes to the value store.
+#ifndef JIANGAN_SERVICES_TARGETS_TARGETS_SERVICE_H_
+#define JIANGAN_SERVICES_TARGETS_TARGETS_SERVICE_H_
+
+#include <memory>
+
+#include "absl/time/time.h"
+#include "common/identity/identity.h"
+#include "common/runtime/executor.h"
+#include "common/runtime/verified_call.h"
+#include "jiangan/portfolio/v1/portfolio.grpc.pb.h"
+#include "jiangan/target_values/v1/target_values.grpc.pb.h"
+#include "services/targets/target_actuals.h"
+#include "services/targets/target_answers.h"
+#include "services/targets/value_store.h"
+
+namespace jiangan::targets {
+
+class PortfolioService final : public portfolio::v1::PortfolioService::CallbackService {
+ public:
+  // Answers from `catalog`, the records behind `actuals` and the values in
+  // `values`. Calls to the services made for a call without a deadline end
+  // within `service_timeout`. `executor` must outlive the service.
+  PortfolioService(std::shared_ptr<const portfolio::v1::ListTargetsResponse> catalog,
+                   std::shared_ptr<const ValueStore> values,
+                   std::unique_ptr<TargetActuals> actuals, AnswerOptions options,
+                   const std::string& identity_key, Executor* executor,
+                   absl::Duration service_timeout)
+      : catalog_(std::move(catalog)),
+        values_(std::move(values)),
+        actuals_(std::move(actuals)),
+        answers_(catalog_.get(), actuals_.get(), values_.get(), std::move(options)),
+        verifier_(identity_key),
+        signer_(identity_key),
+        calls_(&verifier_, executor),
+        service_timeout_(service_timeout) {}
+
+  grpc::ServerUnaryReactor* GetTarget(grpc::CallbackServerContext* context,
+                                      const portfolio::v1::GetTargetRequest* request,
+                                      portfolio::v1::Target* response) override;
+  grpc::ServerUnaryReactor* ListTargets(grpc::CallbackServerContext* context,
+                                        const portfolio::v1::ListTargetsRequest* request,
+                                        portfolio::v1::ListTargetsResponse* response) override;
+  grpc::ServerUnaryReactor* ListTargetContributions(
+      grpc::CallbackServerContext* context,
+      const portfolio::v1::ListTargetContributionsRequest* request,
+      portfolio::v1::ListTargetContributionsResponse* response) override;
+  grpc::ServerUnaryReactor* ExportTargets(grpc::CallbackServerContext* context,
+                                          const portfolio::v1::ExportTargetsRequest* request,
+                                          type::v1::File* response) override;
+
+ private:
+  // The one step of every RPC: a verified read whose work asks the
+  // services as the caller.
+  template <typename Work>
+  grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context, absl::string_view method,
+                                   Work work) {
+    return calls_.Serve(context, ReadAccess(method), [=, this](const Identity& caller) {
+      return work(ServiceCaller(&signer_, context, caller, service_timeout_));
+    });
+  }
+
+  const std::shared_ptr<const portfolio::v1::ListTargetsResponse> catalog_;
+  const std::shared_ptr<const ValueStore> values_;
+  const std::unique_ptr<TargetActuals> actuals_;
+  const TargetAnswers answers_;
+  const IdentityVerifier verifier_;
+  const IdentitySigner signer_;
+  const VerifiedCalls calls_;
+  const absl::Duration service_timeout_;
+};
+
+class TargetValuesService final : public target_values::v1::TargetValuesService::CallbackService {
+ public:
+  // `executor` must outlive the service.
+  TargetValuesService(std::shared_ptr<ValueStore> store, const std::string& identity_key,
+                      Executor* executor)
+      : store_(std::move(store)), verifier_(identity_key), calls_(&verifier_, executor) {}
+
+  grpc::ServerUnaryReactor* RecordTargetValue(
+      grpc::CallbackServerContext* context,
+      const target_values::v1::RecordTargetValueRequest* request,
+      target_values::v1::TargetValue* response) override;
+  grpc::ServerUnaryReactor* ListTargetValues(
+      grpc::CallbackServerContext* context,
+      const target_values::v1::ListTargetValuesRequest* request,
+      target_values::v1::ListTargetValuesResponse* response) override;
+
+ private:
+  const std::shared_ptr<ValueStore> store_;
+  const IdentityVerifier verifier_;
+  const VerifiedCalls calls_;
+};
+
+}  // namespace jiangan::targets
+
+#endif  // JIANGAN_SERVICES_TARGETS_TARGETS_SERVICE_H_
