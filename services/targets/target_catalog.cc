@@ -3,7 +3,9 @@
 #include <algorithm>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/civil_date.h"
 #include "common/base/file_util.h"
 #include "common/base/resource_name.h"
 #include "common/base/status_macros.h"
@@ -32,6 +34,25 @@ absl::Status CheckTarget(const v1::Target& target) {
         "target_value: must be a non-negative decimal, got \"", target.target_value(), "\""));
   }
   if (target.bound() == v1::BOUND_UNSPECIFIED) return missing("bound");
+  if (target.has_starting_level()) {
+    const v1::StartingLevel& start = target.starting_level();
+    if (!IsDecimal(start.value())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "starting_level.value: must be a non-negative decimal, got \"", start.value(), "\""));
+    }
+    double from = 0, to = 0;
+    if (!absl::SimpleAtod(start.value(), &from) || !absl::SimpleAtod(target.target_value(), &to) ||
+        from >= to || target.bound() == v1::AT_MOST) {
+      return absl::InvalidArgumentError(
+          "starting_level.value: must lie below the target value of a target that is not a "
+          "ceiling");
+    }
+    if (start.source_quote().empty()) return missing("starting_level.source_quote");
+    if (!ToCivilDay(start.as_of()).has_value() || start.as_of().year() >= target.year()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "starting_level.as_of: must be a day before ", target.year(), ", the target's year"));
+    }
+  }
   switch (target.measurement()) {
     case v1::COMPUTED: {
       const auto* end = std::end(kMeasuringServices);

@@ -50,6 +50,18 @@ absl::StatusOr<TargetProgress> AssessProgress(const v1::Target& target, const st
   }
   TargetProgress progress;
   progress.percent_of_target = goal > 0 ? OneDecimal(100 * value / goal) : 100;
+  double start = 0;
+  const bool climbs = target.has_starting_level() && target.bound() != v1::AT_MOST;
+  if (climbs) {
+    if (!absl::SimpleAtod(target.starting_level().value(), &start) || !std::isfinite(start) ||
+        start >= goal) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          target.name(), ": starting_level \"", target.starting_level().value(),
+          "\" is not a decimal below the target"));
+    }
+    // The way from the start to the target, not the whole height.
+    progress.percent_of_target = OneDecimal(100 * (value - start) / (goal - start));
+  }
   if (target.bound() == v1::AT_MOST) {
     // A ceiling is kept or broken; how far above it decides how bad.
     progress.pace_percent = 100;
@@ -65,8 +77,9 @@ absl::StatusOr<TargetProgress> AssessProgress(const v1::Target& target, const st
     }
     return progress;
   }
-  progress.pace_percent =
-      IsLevelTarget(target) ? 100 : OneDecimal(YearElapsedPercent(target.year(), day));
+  progress.pace_percent = IsLevelTarget(target) && !climbs
+                              ? 100
+                              : OneDecimal(YearElapsedPercent(target.year(), day));
   const double lag = progress.pace_percent - progress.percent_of_target;
   // "About" a figure misses it either way.
   const double miss = target.bound() == v1::ABOUT ? std::abs(lag) : lag;

@@ -8,7 +8,10 @@
 //   is the year's total so far, and the pace is the share of the year gone;
 // - levels (growth rates, shares, coverage in %, and every ceiling such as
 //   失业率4%以内 or PM2.5低于33): the latest value counts, the pace is the
-//   whole target, and a ceiling is kept or broken.
+//   whole target, and a ceiling is kept or broken;
+// - levels climbing from a starting level the report gives (数字经济企业
+//   from 545 to 超600家): progress is the share of the way from the start
+//   to the target, against the share of the year gone.
 #ifndef JIANGAN_SERVICES_TARGETS_TARGET_PROGRESS_H_
 #define JIANGAN_SERVICES_TARGETS_TARGET_PROGRESS_H_
 

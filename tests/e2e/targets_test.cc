@@ -217,6 +217,17 @@ TEST_F(TargetsSystemTest, ValuesReportedByHandStandAndShowTheirEvidence) {
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(listed.body, &facilities).ok());
   EXPECT_EQ(facilities.targets_size(), 9);
   for (const v1::Target& target : facilities.targets()) EXPECT_EQ(target.measured_by(), "facilities");
+  // A level climbs from where the report says it stood: 545 digital
+  // enterprises at the end of 2023, 560 in June is a quarter of the way.
+  ASSERT_EQ(Http("POST", "/v1/targets/digital-enterprises:recordTargetValue",
+                 R"({"value":"560","asOf":{"year":2024,"month":6,"day":30},"evidence":"区经信局"})")
+                .status,
+            200);
+  const v1::Target digital = Target("digital-enterprises");
+  EXPECT_EQ(digital.starting_level().value(), "545");
+  EXPECT_DOUBLE_EQ(digital.percent_of_target(), 27.3);
+  EXPECT_DOUBLE_EQ(digital.pace_percent(), 49.7);
+  EXPECT_EQ(digital.health(), v1::AMBER) << digital.health_reason();
   auto bad = Http("GET", "/v1/targets?filter.measured_by=weather");
   EXPECT_EQ(bad.status, 400) << bad.body;
   EXPECT_TRUE(absl::StrContains(bad.body, "filter.measured_by")) << bad.body;

@@ -41,6 +41,10 @@ TEST(TargetCatalogTest, EveryTargetOfTheReportQuotedVerbatim) {
   int computed = 0;
   for (const v1::Target& target : catalog->targets()) {
     EXPECT_TRUE(absl::StrContains(report, target.source_quote())) << target.name();
+    if (target.has_starting_level()) {
+      EXPECT_TRUE(absl::StrContains(report, target.starting_level().source_quote()))
+          << target.name();
+    }
     computed += target.measurement() == v1::COMPUTED;
   }
   EXPECT_GE(computed, 20);
@@ -94,6 +98,21 @@ TEST_F(BrokenCatalogTest, EachRuleNamesTheField) {
                 StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("target_value")))
         << value;
   }
+  // A starting level lies below the target, says where it comes from and
+  // stands before the year.
+  const std::string start = R"("measurement":"REPORTED","startingLevel":)";
+  EXPECT_TRUE(Load(Target(start + R"({"value":"5","asOf":{"year":2023,"month":12,"day":31},)"
+                                  R"("sourceQuote":"q"})"))
+                  .ok());
+  EXPECT_THAT(Load(Target(start + R"({"value":"10","asOf":{"year":2023,"month":12,"day":31},)"
+                                  R"("sourceQuote":"q"})")),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("starting_level.value")));
+  EXPECT_THAT(Load(Target(start + R"({"value":"5","asOf":{"year":2023,"month":12,"day":31}})")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("starting_level.source_quote: is required")));
+  EXPECT_THAT(Load(Target(start + R"({"value":"5","asOf":{"year":2024,"month":1,"day":1},)"
+                                  R"("sourceQuote":"q"})")),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("starting_level.as_of")));
   EXPECT_THAT(Load(R"({"name":"bad name","displayName":"B","year":2024,"targetValue":"3",)"
                    R"("unit":"个","sourceQuote":"q","bound":"EXACT","measurement":"REPORTED"})"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("name")));

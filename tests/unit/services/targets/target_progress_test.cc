@@ -92,5 +92,34 @@ TEST(TargetProgressTest, ValuesMustBeDecimals) {
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+TEST(TargetProgressTest, ALevelClimbsFromItsStartingLevel) {
+  // 数字经济企业超600家, from 545 at the end of 2023: 560 in June has come a
+  // quarter of the way at half the year. From zero it would look on pace.
+  v1::Target digital = Target("600", "家", v1::AT_LEAST);
+  digital.mutable_starting_level()->set_value("545");
+  const ProgressThresholds thresholds;
+  auto june = AssessProgress(digital, "560", absl::CivilDay(2024, 6, 30), thresholds);
+  ASSERT_TRUE(june.ok()) << june.status();
+  EXPECT_DOUBLE_EQ(june->percent_of_target, 27.3);
+  EXPECT_DOUBLE_EQ(june->pace_percent, 49.7);
+  EXPECT_EQ(june->health, TargetHealth::kAmber);
+  // Standing still is far behind by the autumn; falling is below zero.
+  auto october = AssessProgress(digital, "545", absl::CivilDay(2024, 10, 31), thresholds);
+  ASSERT_TRUE(october.ok());
+  EXPECT_DOUBLE_EQ(october->percent_of_target, 0);
+  EXPECT_EQ(october->health, TargetHealth::kRed);
+  auto fallen = AssessProgress(digital, "534", absl::CivilDay(2024, 3, 31), thresholds);
+  ASSERT_TRUE(fallen.ok());
+  EXPECT_DOUBLE_EQ(fallen->percent_of_target, -20);
+  auto reached = AssessProgress(digital, "603", absl::CivilDay(2024, 9, 30), thresholds);
+  ASSERT_TRUE(reached.ok());
+  EXPECT_EQ(reached->health, TargetHealth::kGreen);
+  // Without the start, the same figure looks on pace: the fault it fixes.
+  digital.clear_starting_level();
+  auto from_zero = AssessProgress(digital, "560", absl::CivilDay(2024, 6, 30), thresholds);
+  ASSERT_TRUE(from_zero.ok());
+  EXPECT_EQ(from_zero->health, TargetHealth::kGreen);
+}
+
 }  // namespace
 }  // namespace jiangan::targets
