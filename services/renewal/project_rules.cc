@@ -1,6 +1,7 @@
 #include "services/renewal/project_rules.h"
 
 #include <cmath>
+#include <optional>
 #include <string>
 
 #include "absl/container/flat_hash_set.h"
@@ -9,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "common/base/civil_date.h"
 #include "common/base/field_masks.h"
+#include "common/base/status_macros.h"
 #include "common/base/validation.h"
 #include "common/geo/district.h"
 #include "google/protobuf/util/time_util.h"
@@ -266,14 +268,61 @@ bool EntersBaselinePhase(v1::ProjectPhase phase) {
 
 }  // namespace
 
+absl::CivilDay EnterDayOf(const v1::PhaseChange& change) {
+  if (std::optional<absl::CivilDay> day = ToCivilDay(change.enter_date()); day.has_value()) {
+    return *day;
+  }
+  return ChinaDayOf(absl::FromUnixSeconds(change.enter_time().seconds()));
+}
+
+absl::Status SettlePhaseDate(const v1::Project* before, const type::v1::Date* sent,
+                             absl::CivilDay today, v1::Project* project) {
+  const bool entering = before == nullptr || before->phase() != project->phase();
+  if (!entering) {
+    if (sent != nullptr && !IsEmptyDate(*sent) &&
+        FormatDate(*sent) != FormatDate(before->phase_date())) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "project.phase_date: is given with a change of phase; the project entered ",
+          v1::ProjectPhase_Name(before->phase()), " on ",
+          before->has_phase_date() ? FormatDate(before->phase_date()) : "a day not recorded"));
+    }
+    if (before->has_phase_date()) {
+      *project->mutable_phase_date() = before->phase_date();
+    } else {
+      project->clear_phase_date();
+    }
+    return absl::OkStatus();
+  }
+  if (sent == nullptr || IsEmptyDate(*sent)) {
+    project->clear_phase_date();
+    return absl::OkStatus();
+  }
+  const type::v1::Date day = *sent;
+  RETURN_IF_ERROR(CheckPastDate("project.phase_date", day, today));
+  if (before != nullptr && before->phase_history_size() > 0) {
+    const v1::PhaseChange& previous = before->phase_history(before->phase_history_size() - 1);
+    const absl::CivilDay previous_day = EnterDayOf(previous);
+    if (*ToCivilDay(day) < previous_day) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "project.phase_date: must not be before ", FormatDate(FromCivilDay(previous_day)),
+          ", the day the project entered ", v1::ProjectPhase_Name(previous.phase()), "; got ",
+          FormatDate(day)));
+    }
+  }
+  *project->mutable_phase_date() = day;
+  return absl::OkStatus();
+}
+
 // What follows from a project's fields: phase dates, baseline, completion
 // date, location flag. `before` is null on create.
 void ApplyConsequences(const v1::Project* before, absl::Time now, v1::Project* project) {
   const bool phase_changed = before == nullptr || before->phase() != project->phase();
   if (phase_changed) {
+    if (!project->has_phase_date()) *project->mutable_phase_date() = FromCivilDay(ChinaDayOf(now));
     v1::PhaseChange* change = project->add_phase_history();
     change->set_phase(project->phase());
     *change->mutable_enter_time() = TimestampOf(now);
+    *change->mutable_enter_date() = project->phase_date();
   }
   if (!project->has_baseline() && EntersBaselinePhase(project->phase())) {
     v1::Baseline* baseline = project->mutable_baseline();
@@ -284,7 +333,7 @@ void ApplyConsequences(const v1::Project* before, absl::Time now, v1::Project* p
     *baseline->mutable_freeze_time() = TimestampOf(now);
   }
   if (phase_changed && project->phase() == v1::COMPLETED) {
-    *project->mutable_actual_completion_date() = FromCivilDay(ChinaDayOf(now));
+    *project->mutable_actual_completion_date() = project->phase_date();
   }
   project->set_location_outside_district(project->has_location() &&
                                          geo::FarOutsideDistrict(project->location().latitude(),

@@ -42,8 +42,22 @@ absl::Status ValidateProgressReport(const v1::ProgressReport& report,
 // Adds `delta` to `total` field by field. OUT_OF_RANGE on int64 overflow.
 absl::Status AddQuantities(const v1::Quantities& delta, v1::Quantities* total);
 
-// Sets what follows from a project's fields as of `now`: the date it entered
-// a new phase, the baseline when it first reaches APPROVED or later, the
+// The day a project entered a phase: the day given with the change, or, for
+// changes recorded before days were given, the day of `enter_time`.
+absl::CivilDay EnterDayOf(const v1::PhaseChange& change);
+
+// Settles `project->phase_date`, the day the project entered its current
+// phase. On create or a change of phase it is `sent` (the day the caller
+// gave with it, null when none): not after `today` and not before the day
+// the project entered its previous phase (`before`, null on create), or
+// left empty for ApplyConsequences to date the change today. Otherwise the
+// stored day stands, and a different day sent is INVALID_ARGUMENT: the day
+// is given with a change of phase.
+absl::Status SettlePhaseDate(const v1::Project* before, const type::v1::Date* sent,
+                             absl::CivilDay today, v1::Project* project);
+
+// Sets what follows from a project's fields as of `now`: the day it entered
+// a new phase (its `phase_date`, else today), the baseline when it first reaches APPROVED or later, the
 // completion date when it completes, the outside-the-district flag.
 // `before` is the stored version, null on create.
 void ApplyConsequences(const v1::Project* before, absl::Time now, v1::Project* project);

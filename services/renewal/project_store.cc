@@ -293,9 +293,11 @@ absl::Status ProjectStore::Summarize(const v1::SummarizeProjectsRequest& request
       RETURN_IF_ERROR(
           AddPacked(reports.ColumnBlobView(keys), 0, quantity_count, "window_achieved", sums.data()));
     }
+    // A project counts once per phase entered, however often it entered it.
     ASSIGN_OR_RETURN(SqlStatement entries,
-                     db->Prepare(absl::StrCat("SELECT ", keys_sql,
-                                              "entered_phase FROM project_phase_entries JOIN "
+                     db->Prepare(absl::StrCat("SELECT DISTINCT ", keys_sql,
+                                              "entered_phase, projects.seq FROM "
+                                              "project_phase_entries JOIN "
                                               "projects ON projects.seq = "
                                               "project_phase_entries.project_seq WHERE enter_day "
                                               "BETWEEN ? AND ? AND ",
@@ -368,7 +370,7 @@ absl::Status ProjectStore::RecordPhaseEntries(int64_t seq, int known,
     ASSIGN_OR_RETURN(SqlStatement insert, writer_->Prepare(kInsertPhaseEntrySql));
     insert.BindInt64(1, seq);
     insert.BindInt64(2, change.phase());
-    insert.BindInt64(3, DayNumber(ChinaDayOf(absl::FromUnixSeconds(change.enter_time().seconds()))));
+    insert.BindInt64(3, DayNumber(EnterDayOf(change)));
     RETURN_IF_ERROR(insert.Run());
   }
   return absl::OkStatus();
@@ -396,6 +398,8 @@ absl::StatusOr<ProjectStore::NewProject> ProjectStore::CheckCreate(
     created.project.set_phase(v1::PLANNING);
   }
   RETURN_IF_ERROR(ValidateProject(created.project, ChinaDayOf(now)));
+  const type::v1::Date sent_phase_date = request.project().phase_date();
+  RETURN_IF_ERROR(SettlePhaseDate(nullptr, &sent_phase_date, ChinaDayOf(now), &created.project));
   created.name = absl::StrCat(kCollection, "/", created.id);
   RETURN_IF_ERROR(CheckCanChange(caller, created.project.lead_department(), created.name));
   return created;
@@ -475,6 +479,12 @@ absl::StatusOr<v1::Project> ProjectStore::Update(const Identity& caller,
         // Field rules first: a transition is only judged between real phases.
         RETURN_IF_ERROR(ValidateProject(*merged, ChinaDayOf(now)));
         RETURN_IF_ERROR(CheckPhaseTransition(before.phase(), merged->phase()));
+        // The day of a change of phase comes with it.
+        const bool date_sent = MaskNames(request.update_mask(), "phase_date") ||
+                               MaskNames(request.update_mask(), "phase");
+        const type::v1::Date sent_phase_date = request.project().phase_date();
+        RETURN_IF_ERROR(SettlePhaseDate(&before, date_sent ? &sent_phase_date : nullptr,
+                                        ChinaDayOf(now), merged));
         if (merged->lead_department() != before.lead_department()) {
           RETURN_IF_ERROR(CheckCanChange(caller, merged->lead_department(), before.name()));
         }

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <limits>
+#include <map>
 #include <thread>
 
 #include "absl/strings/match.h"
@@ -12,6 +13,7 @@
 #include "absl/time/civil_time.h"
 #include "common/base/civil_date.h"
 #include "google/protobuf/util/json_util.h"
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/renewal/project_sql.h"
 #include "tests/support/child_process.h"
@@ -600,6 +602,71 @@ TEST_F(RenewalStoreTest, SummariesAreExactGroupedAndFiltered) {
   summary.Clear();
   ASSERT_TRUE(store_->Summarize(total, &summary).ok());
   EXPECT_EQ(summary.groups(0).project_count(), 3);
+}
+
+// 老旧小区改造新开工 counts projects: one suspended and resumed started once.
+// A completion in December keyed in on 2 January counts in December's year,
+// on the day the department gives with the change.
+TEST_F(RenewalStoreTest, APhaseCountsEachProjectOnceOnTheDayTheDepartmentGives) {
+  SetToday(2024, 3, 1);
+  ASSERT_TRUE(Create(Housing("永丰小区"), "yongfeng").ok());
+  ASSERT_TRUE(SetPhase("yongfeng", v1::APPROVED).ok());
+  ASSERT_TRUE(SetPhase("yongfeng", v1::UNDER_CONSTRUCTION).ok());
+  SetToday(2024, 5, 1);
+  ASSERT_TRUE(SetPhase("yongfeng", v1::SUSPENDED).ok());
+  SetToday(2024, 7, 1);
+  ASSERT_TRUE(SetPhase("yongfeng", v1::UNDER_CONSTRUCTION).ok());
+
+  SetToday(2025, 1, 2);
+  Project completed;
+  completed.set_name("projects/yongfeng");
+  completed.set_phase(v1::COMPLETED);
+  *completed.mutable_phase_date() = MakeDate(2024, 12, 28);
+  auto done = Update(completed, {"phase", "phase_date"});
+  ASSERT_TRUE(done.ok()) << done.status();
+  EXPECT_EQ(FormatDate(done->phase_date()), "2024-12-28");
+  EXPECT_EQ(FormatDate(done->actual_completion_date()), "2024-12-28");
+  EXPECT_EQ(FormatDate(done->phase_history(done->phase_history_size() - 1).enter_date()),
+            "2024-12-28");
+
+  v1::SummarizeProjectsRequest request;
+  *request.mutable_window_start() = MakeDate(2024, 1, 1);
+  *request.mutable_window_end() = MakeDate(2024, 12, 31);
+  v1::SummarizeProjectsResponse response;
+  ASSERT_TRUE(store_->Summarize(request, &response).ok());
+  std::map<v1::ProjectPhase, int64_t> entered;
+  for (const v1::PhaseEntries& entries : response.groups(0).window_phase_entries()) {
+    entered[entries.phase()] = entries.count();
+  }
+  EXPECT_EQ(entered[v1::UNDER_CONSTRUCTION], 1);  // entered twice, one project
+  EXPECT_EQ(entered[v1::COMPLETED], 1);           // in 2024, though keyed in 2025
+  *request.mutable_window_start() = MakeDate(2025, 1, 1);
+  *request.mutable_window_end() = MakeDate(2025, 12, 31);
+  response.Clear();
+  ASSERT_TRUE(store_->Summarize(request, &response).ok());
+  EXPECT_EQ(response.groups(0).window_phase_entries_size(), 0);
+
+  // The day is checked: not in the future, not before the previous phase,
+  // and given with a change of phase only.
+  ASSERT_TRUE(Create(Housing("安居苑"), "anjuyuan").ok());
+  Project approved;
+  approved.set_name("projects/anjuyuan");
+  approved.set_phase(v1::APPROVED);
+  *approved.mutable_phase_date() = MakeDate(2025, 1, 3);
+  EXPECT_THAT(Update(approved, {"phase", "phase_date"}).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("project.phase_date")));
+  *approved.mutable_phase_date() = MakeDate(2024, 12, 1);
+  EXPECT_THAT(Update(approved, {"phase", "phase_date"}).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("must not be before 2025-01-02, the day the project entered "
+                                 "PLANNING")));
+  Project redated;
+  redated.set_name("projects/yongfeng");
+  *redated.mutable_phase_date() = MakeDate(2024, 12, 20);
+  EXPECT_THAT(Update(redated, {"phase_date"}).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("is given with a change of phase")));
+  EXPECT_EQ(FormatDate(Get("yongfeng")->phase_date()), "2024-12-28");
 }
 
 // A 2024 target counts what happened in 2024: reports for months of 2024
