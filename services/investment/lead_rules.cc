@@ -1,5 +1,7 @@
 #include "services/investment/lead_rules.h"
 
+#include <optional>
+
 #include <string>
 
 #include "absl/container/flat_hash_set.h"
@@ -196,6 +198,16 @@ absl::Status CheckUpdateMask(const google::protobuf::FieldMask& mask) {
 }
 
 void ClearOutputOnlyFields(v1::Lead* lead) { ClearOutputOnly(LeadOutputOnly(), lead); }
+
+absl::CivilDay StageEnterDay(const v1::Lead& lead, const v1::StageChange& change) {
+  const type::v1::Date* happened = change.stage() == v1::SIGNED       ? &lead.agreement_date()
+                                   : change.stage() == v1::REGISTERED ? &lead.registration_date()
+                                                                      : nullptr;
+  if (happened != nullptr) {
+    if (std::optional<absl::CivilDay> day = ToCivilDay(*happened); day.has_value()) return *day;
+  }
+  return ChinaDayOf(absl::FromUnixSeconds(change.enter_time().seconds()));
+}
 
 void ApplyConsequences(const v1::Lead* before, absl::Time now, v1::Lead* lead) {
   lead->mutable_company()->set_normalized_name(NormalizeCompanyName(lead->company().name()));

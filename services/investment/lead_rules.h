@@ -42,6 +42,12 @@ void ClearOutputOnlyFields(v1::Lead* lead);
 // version, null on create.
 void ApplyConsequences(const v1::Lead* before, absl::Time now, v1::Lead* lead);
 
+// The day a lead entered the stage of `change`: the day it happened where
+// the lead records it (SIGNED: `agreement_date`; REGISTERED:
+// `registration_date`), else the day the change was recorded (China time).
+// Windows and the district's targets count the stage on this day.
+absl::CivilDay StageEnterDay(const v1::Lead& lead, const v1::StageChange& change);
+
 // Checks a funds entry against `lead` (its stage and arrived total):
 // INVALID_ARGUMENT for the entry's own fields, FAILED_PRECONDITION when the
 // lead may not receive funds or a correction would take the total below

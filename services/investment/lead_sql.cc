@@ -208,6 +208,11 @@ std::string RollupSchemaSql() {
       "CREATE INDEX IF NOT EXISTS funds_entries_lead_seq ON funds_entries(lead_seq);");
 }
 
+std::string StageEntryIndexSql() {
+  return "CREATE INDEX IF NOT EXISTS lead_stage_entries_lead ON "
+         "lead_stage_entries(lead_seq, entered_stage);";
+}
+
 std::string FilterIndexSchemaSql() { return LeadRows().FilterIndexesSql(kFilterColumns); }
 
 std::optional<LeadRollupSets> RollupSetsFor(const v1::SummarizeLeadsRequest& request) {

@@ -35,6 +35,14 @@ std::vector<SqlArg> DerivedValues(const v1::Lead& lead);
 inline constexpr char kInsertStageEntrySql[] =
     "INSERT INTO lead_stage_entries (lead_seq, entered_stage, enter_day) VALUES (?, ?, ?)";
 
+// Sets the day a lead (bind enter_day, lead_seq, entered_stage) entered a
+// stage: SIGNED and REGISTERED follow their dates when those change.
+inline constexpr char kRedateStageEntrySql[] =
+    "UPDATE lead_stage_entries SET enter_day = ? WHERE lead_seq = ? AND entered_stage = ?";
+
+// Schema v5: stage entries found by lead, so that a write re-dates its own.
+std::string StageEntryIndexSql();
+
 // The clause selecting what `filter` selects; INVALID_ARGUMENT naming the
 // filter's field when a value breaks its rules.
 absl::StatusOr<SqlWhere> FilterSql(const v1::LeadFilter& filter, bool show_deleted);

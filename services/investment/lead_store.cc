@@ -38,10 +38,12 @@ using google::protobuf::util::TimeUtil;
 constexpr char kCollection[] = "leads";
 // Layouts of the tables. Version 2 added the stage entries that windows
 // read; version 3 the summary rollups; version 4 filter indexes that hold
-// the other filters.
+// the other filters; version 5 stage entries dated by the lead's own dates
+// and found by lead.
 constexpr int kFirstSchemaVersion = 2;
 constexpr int kRollupSchemaVersion = 3;
-constexpr int kSchemaVersion = 4;
+constexpr int kFilterIndexSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 // How long computed stage medians are reused.
 constexpr absl::Duration kMediansLifetime = absl::Minutes(1);
 
@@ -92,7 +94,8 @@ absl::StatusOr<std::unique_ptr<LeadStore>> LeadStore::Open(SqlDb* db,
   RETURN_IF_ERROR(MigrateSchema(
       db, {{SchemaStep{kFirstSchemaVersion, absl::StrCat(SchemaSql(), store->changes_.SchemaSql())},
             SchemaStep{kRollupSchemaVersion, RollupSchemaSql(), FillRollups},
-            SchemaStep{kSchemaVersion, FilterIndexSchemaSql()}}}));
+            SchemaStep{kFilterIndexSchemaVersion, FilterIndexSchemaSql()},
+            SchemaStep{kSchemaVersion, StageEntryIndexSql(), RedateAllStageEntries}}}));
   RETURN_IF_ERROR(store->readers_->Open(*db, std::max(1, store->options_.reader_connections)));
   return store;
 }
@@ -429,8 +432,10 @@ absl::Status LeadStore::Summarize(const v1::SummarizeLeadsRequest& request,
       }
       ASSIGN_OR_RETURN(
           SqlStatement entries,
-          db->Prepare(absl::StrCat(select,
-                                   "entered_stage FROM lead_stage_entries JOIN leads ON leads.seq "
+          // A lead counts once per stage entered, however often it entered
+          // it (a lead reopened from LOST is not a second enterprise).
+          db->Prepare(absl::StrCat("SELECT DISTINCT ", keys_sql,
+                                   "entered_stage, leads.seq FROM lead_stage_entries JOIN leads ON leads.seq "
                                    "= lead_stage_entries.lead_seq WHERE enter_day BETWEEN ? AND ? "
                                    "AND ",
                                    where.sql)));
@@ -673,12 +678,43 @@ absl::Status LeadStore::IndexName(int64_t seq, const std::string& old_name,
   return absl::OkStatus();
 }
 
+absl::Status LeadStore::RedateStageEntries(SqlDb* db, int64_t seq, const v1::Lead& lead) {
+  for (const v1::StageChange& change : lead.stage_history()) {
+    if (change.stage() != v1::SIGNED && change.stage() != v1::REGISTERED) continue;
+    ASSIGN_OR_RETURN(SqlStatement redate, db->Prepare(kRedateStageEntrySql));
+    redate.BindInt64(1, DayNumber(StageEnterDay(lead, change)));
+    redate.BindInt64(2, seq);
+    redate.BindInt64(3, change.stage());
+    RETURN_IF_ERROR(redate.Run());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LeadStore::RedateAllStageEntries(SqlDb* db) {
+  // Read whole first: no statement runs while another is half-read.
+  std::vector<std::pair<int64_t, v1::Lead>> leads;
+  ASSIGN_OR_RETURN(SqlStatement rows, db->Prepare("SELECT seq, payload FROM lead_payloads"));
+  while (true) {
+    ASSIGN_OR_RETURN(const bool row, rows.Step());
+    if (!row) break;
+    v1::Lead lead;
+    if (!lead.ParseFromString(std::string(rows.ColumnBlobView(1)))) {
+      return absl::DataLossError(absl::StrCat("lead ", rows.ColumnInt64(0), " does not parse"));
+    }
+    if (lead.has_agreement_date() || lead.has_registration_date()) {
+      leads.emplace_back(rows.ColumnInt64(0), std::move(lead));
+    }
+  }
+  for (const auto& [seq, lead] : leads) RETURN_IF_ERROR(RedateStageEntries(db, seq, lead));
+  return absl::OkStatus();
+}
+
 absl::Status LeadStore::RecordStageEntries(int64_t seq, int known, const v1::Lead& lead) {
   for (int i = known; i < lead.stage_history_size(); ++i) {
     ASSIGN_OR_RETURN(SqlStatement insert, writer_->Prepare(kInsertStageEntrySql));
     insert.BindInt64(1, seq);
     insert.BindInt64(2, lead.stage_history(i).stage());
-    insert.BindInt64(3, DayOfTime(lead.stage_history(i).enter_time()));
+    insert.BindInt64(3, DayNumber(StageEnterDay(lead, lead.stage_history(i))));
     RETURN_IF_ERROR(insert.Run());
   }
   return absl::OkStatus();
@@ -697,6 +733,11 @@ absl::Status LeadStore::Rewrite(const Identity& caller, absl::string_view method
   RETURN_IF_ERROR(IndexName(before.row.seq, before.lead.company().normalized_name(),
                             lead->company().normalized_name()));
   RETURN_IF_ERROR(RecordStageEntries(before.row.seq, before.lead.stage_history_size(), *lead));
+  // A corrected agreement or registration date moves its stage's entry.
+  if (FormatDate(lead->agreement_date()) != FormatDate(before.lead.agreement_date()) ||
+      FormatDate(lead->registration_date()) != FormatDate(before.lead.registration_date())) {
+    RETURN_IF_ERROR(RedateStageEntries(writer_, before.row.seq, *lead));
+  }
   if (lead->stage() != before.lead.stage() && !before.lead.stage_history().empty()) {
     // The stage left: how long the lead stayed, for medians.
     const auto& left = *before.lead.stage_history().rbegin();

@@ -168,6 +168,11 @@ class LeadStore {
                                         bool children, RollupChanges* changes);
   // Fills the rollups from the stored leads (schema version 3).
   static absl::Status FillRollups(SqlDb* db);
+  // Schema v5: dates the SIGNED and REGISTERED entries of every stored lead
+  // by its agreement and registration dates (StageEnterDay).
+  static absl::Status RedateAllStageEntries(SqlDb* db);
+  // Dates the stage entries of lead `seq` as StageEnterDay says.
+  static absl::Status RedateStageEntries(SqlDb* db, int64_t seq, const v1::Lead& lead);
   // ALREADY_EXISTS naming the lead other than row `seq` that has `uscc`.
   absl::Status CheckUsccFree(absl::string_view uscc, int64_t seq)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);

@@ -311,6 +311,60 @@ TEST_F(LeadStoreTest, WindowsCountEventsNotRecords) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("window_start")));
 }
 
+// 招引行业重点企业 counts enterprises on the day they registered: one keyed in
+// on 3 January for 20 December counts in December's year, a lead lost and
+// reopened counts once, and a corrected registration date moves it.
+TEST_F(LeadStoreTest, AStageCountsEachLeadOnceOnTheDayItHappened) {
+  now_ = absl::FromCivil(absl::CivilSecond(2024, 11, 1, 10, 0, 0), ChinaTimeZone());
+  v1::Lead key = Lead("中国太平洋保险股份有限公司");
+  key.set_key_enterprise(true);
+  ASSERT_THAT(Create(key, "cpic"), IsOk());
+  now_ = absl::FromCivil(absl::CivilSecond(2025, 1, 3, 10, 0, 0), ChinaTimeZone());
+  v1::Lead registered;
+  registered.set_name("leads/cpic");
+  registered.set_stage(v1::REGISTERED);
+  *registered.mutable_agreement_date() = FromCivilDay(absl::CivilDay(2024, 12, 1));
+  registered.set_signed_investment_yuan(200'000'000);
+  registered.mutable_company()->set_name("中国太平洋保险股份有限公司");
+  registered.mutable_company()->set_uscc("91110000802100433B");
+  *registered.mutable_registration_date() = FromCivilDay(absl::CivilDay(2024, 12, 20));
+  ASSERT_THAT(Update(registered, {"stage", "agreement_date", "signed_investment_yuan",
+                                  "company.uscc", "registration_date"}),
+              IsOk());
+  v1::Lead lost;
+  lost.set_name("leads/cpic");
+  lost.set_stage(v1::LOST);
+  lost.set_lost_reason("总部另选城市");
+  ASSERT_THAT(Update(lost, {"stage", "lost_reason"}), IsOk());
+  v1::Lead reopened;
+  reopened.set_name("leads/cpic");
+  reopened.set_stage(v1::REGISTERED);
+  ASSERT_THAT(Update(reopened, {"stage"}), IsOk());
+
+  auto registrations = [&](int year) {
+    v1::SummarizeLeadsRequest request;
+    request.mutable_filter()->set_key_enterprise(true);
+    *request.mutable_window_start() = FromCivilDay(absl::CivilDay(year, 1, 1));
+    *request.mutable_window_end() = FromCivilDay(absl::CivilDay(year, 12, 31));
+    v1::SummarizeLeadsResponse summary;
+    EXPECT_THAT(store_->Summarize(request, &summary), IsOk());
+    int64_t count = 0;
+    for (const auto& entries : summary.groups(0).window_stage_entries()) {
+      if (entries.stage() == v1::REGISTERED) count += entries.count();
+    }
+    return count;
+  };
+  EXPECT_EQ(registrations(2024), 1);  // keyed in 2025, registered in 2024; once
+  EXPECT_EQ(registrations(2025), 0);
+
+  v1::Lead corrected;
+  corrected.set_name("leads/cpic");
+  *corrected.mutable_registration_date() = FromCivilDay(absl::CivilDay(2025, 1, 2));
+  ASSERT_THAT(Update(corrected, {"registration_date"}), IsOk());
+  EXPECT_EQ(registrations(2024), 0);
+  EXPECT_EQ(registrations(2025), 1);
+}
+
 TEST_F(LeadStoreTest, ListsFilterOrderAndPage) {
   for (int i = 0; i < 5; ++i) {
     v1::Lead lead = Lead(absl::StrCat("公司", std::string(1, static_cast<char>('a' + i)), "号"));
