@@ -4,7 +4,7 @@
 # ports, loads RECORDS synthetic records of each kind through the gateway
 # (projects with a 2024 progress report each, leads with a funds entry per
 # registered lead, facilities with a capacity reading each), then measures
-# ListTargets of all 60 targets:
+# ListTargets of all 62 targets:
 #   cold    the first answer after a write (which drops every cached answer),
 #           timed end to end by the CLI, RUNS times
 #   cached  h2load on the gateway, serial (1 connection x 1 stream) and
@@ -107,7 +107,7 @@ measure_ok loaded "$GW" jiangan.portfolio.v1.PortfolioService/ListTargets "$WORK
   "$GW_HTTP" ListTargets 2000
 
 echo
-echo "ListTargets (60 targets), $RECORDS records of each kind, $(nproc) cores shared by servers and client"
+echo "ListTargets (62 targets), $RECORDS records of each kind, $(nproc) cores shared by servers and client"
 printf '%-34s %s\n' "cold, after a write (ms, $RUNS runs)" "$(printf '%s ' "${cold[@]}")"
 printf '%-34s %s req/s, p50 %s ms, p99 %s ms\n' "cached, serial (1 x 1)" "${RPS[serial]}" \
   "${P50[serial]}" "${P99[serial]}"

@@ -120,7 +120,7 @@ TEST_F(TargetsSystemTest, ActualsMoveWhenRecordsChange) {
   auto listed = Http("GET", "/v1/targets?page_size=100");
   ASSERT_EQ(listed.status, 200) << listed.body;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(listed.body, &page).ok());
-  EXPECT_EQ(page.targets_size(), 60);
+  EXPECT_EQ(page.targets_size(), 62);
   EXPECT_TRUE(absl::StrContains(listed.body, "\"actualValue\":\"11000\"")) << listed.body;
 
   // A service down leaves its targets unknown, and the rest readable.
@@ -201,7 +201,7 @@ TEST_F(TargetsSystemTest, ValuesReportedByHandStandAndShowTheirEvidence) {
   auto listed = Http("GET", "/v1/targets?page_size=100&filter.measurements=REPORTED");
   ASSERT_EQ(listed.status, 200) << listed.body;
   ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(listed.body, &reported).ok());
-  EXPECT_EQ(reported.targets_size(), 38);
+  EXPECT_EQ(reported.targets_size(), 40);
   EXPECT_EQ(reported.targets(0).name(), "targets/gdp-growth");
   EXPECT_EQ(reported.targets(0).actual_value(), "6.1");
   EXPECT_EQ(reported.targets(0).trend_size(), 0);
@@ -292,7 +292,7 @@ TEST_F(TargetsSystemTest, TheWeeklyReportDownloadsAsAWorkbookAndAsCsv) {
   ASSERT_EQ(std::system(command.c_str()), 0) << ReadFileToString(dir + "/cells.txt").value_or("");
   const std::vector<std::string> rows =
       absl::StrSplit(ReadFileToString(dir + "/cells.txt").value_or(""), '\n', absl::SkipEmpty());
-  ASSERT_EQ(rows.size(), 62u);  // the sheet's name, the header, 60 targets
+  ASSERT_EQ(rows.size(), 64u);  // the sheet's name, the header, 62 targets
   EXPECT_EQ(rows[0], "目标完成情况");
   EXPECT_TRUE(absl::StartsWith(rows[1], "序号[DDEBF7]\t目标[DDEBF7]")) << rows[1];
   bool found = false;

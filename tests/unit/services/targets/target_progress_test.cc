@@ -121,5 +121,17 @@ TEST(TargetProgressTest, ALevelClimbsFromItsStartingLevel) {
   EXPECT_EQ(from_zero->health, TargetHealth::kGreen);
 }
 
+TEST(TargetProgressTest, AZeroTargetIsACeiling) {
+  // 较大及以上生产安全事故零发生: none is kept, one is broken.
+  const v1::Target accidents = Target("0", "起", v1::AT_MOST);
+  const ProgressThresholds thresholds;
+  auto none = AssessProgress(accidents, "0", absl::CivilDay(2024, 12, 31), thresholds);
+  ASSERT_TRUE(none.ok());
+  EXPECT_EQ(none->health, TargetHealth::kGreen);
+  auto one = AssessProgress(accidents, "1", absl::CivilDay(2024, 12, 31), thresholds);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(one->health, TargetHealth::kRed);
+}
+
 }  // namespace
 }  // namespace jiangan::targets
