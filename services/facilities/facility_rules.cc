@@ -1,5 +1,7 @@
 #include "services/facilities/facility_rules.h"
 
+#include <limits>
+
 #include <algorithm>
 #include <cmath>
 #include <numeric>
@@ -230,7 +232,23 @@ absl::Status ValidateCapacityReading(const v1::CapacityReading& reading, absl::C
   });
 }
 
-std::vector<int64_t> CapacityChanges(const std::vector<ReadingPoint>& readings) {
+std::optional<int64_t> FirstServiceDay(const v1::Facility& facility) {
+  if (std::optional<absl::CivilDay> day = ToCivilDay(facility.in_service_date()); day.has_value()) {
+    return DayNumber(*day);
+  }
+  for (const v1::StatusChange& change : facility.status_history()) {
+    // Suspended or closed, it served before; in service without a day, it
+    // has served since before the records.
+    if (change.status() == v1::IN_SERVICE || change.status() == v1::SUSPENDED ||
+        (change.status() == v1::CLOSED && facility.status_history_size() == 1)) {
+      return std::numeric_limits<int64_t>::min();
+    }
+  }
+  return std::nullopt;
+}
+
+std::vector<int64_t> CapacityChanges(const std::vector<ReadingPoint>& readings,
+                                     std::optional<int64_t> first_service_day) {
   std::vector<size_t> order(readings.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
@@ -239,6 +257,11 @@ std::vector<int64_t> CapacityChanges(const std::vector<ReadingPoint>& readings) 
   });
   std::vector<int64_t> changes(readings.size());
   int64_t previous = 0;
+  if (!order.empty() && first_service_day.has_value()) {
+    const int64_t first_day = readings[order.front()].day;
+    const absl::CivilDay year_start(FromDayNumber(first_day).year(), 1, 1);
+    if (*first_service_day < DayNumber(year_start)) previous = readings[order.front()].capacity;
+  }
   for (size_t index : order) {
     // Both are non-negative int64s: the difference cannot overflow.
     changes[index] = readings[index].capacity - previous;

@@ -61,11 +61,21 @@ struct ReadingPoint {
   int64_t capacity = 0;
 };
 
+// The first day (DayNumber) a facility served: its `in_service_date`; the
+// earliest day there is when it served from a day not recorded (created in
+// service without one, e.g. a hospital serving for decades); nullopt when
+// it has never served.
+std::optional<int64_t> FirstServiceDay(const v1::Facility& facility);
+
 // The change each reading makes to capacity, given the facility's readings
 // in any order: readings are ordered by (day, seq) and each changes the
-// capacity from the one before it (the first from 0). Returned in the order
-// of `readings`.
-std::vector<int64_t> CapacityChanges(const std::vector<ReadingPoint>& readings);
+// capacity from the one before it. The first rises from 0, unless the
+// facility served before the first day of that reading's year
+// (`first_service_day`): then it is the level the facility had when it was
+// first recorded, and changes nothing (today's 500 spaces of a 2019 car
+// park are not 500 new ones). Returned in the order of `readings`.
+std::vector<int64_t> CapacityChanges(const std::vector<ReadingPoint>& readings,
+                                     std::optional<int64_t> first_service_day);
 
 // Sets the facility's capacity, in-use count, utilisation and capacity date
 // from `latest`, its latest reading; clears them when there is none.

@@ -527,6 +527,12 @@ absl::Status FacilityStore::IndexPlace(int64_t seq, const v1::Facility& facility
 absl::Status FacilityStore::Rewrite(const Identity& caller, absl::string_view method,
                                     const StoredFacility& before, v1::Facility* facility) {
   const int64_t version = before.row.version + 1;
+  // Readings change with the day the facility first served: restated before
+  // the rollups are gathered again.
+  v1::CapacityReading latest;
+  ASSIGN_OR_RETURN(const bool any,
+                   RestateReadings(before.row.seq, FirstServiceDay(*facility), &latest));
+  ApplyLatestReading(any ? &latest : nullptr, facility);
   facility->set_updater(caller.principal);
   *facility->mutable_update_time() = TimestampOf(options_.now());
   facility->set_etag(VersionEtag(before.row.seq, version));
@@ -676,7 +682,9 @@ absl::StatusOr<v1::Facility> FacilityStore::Undelete(const Identity& caller,
                         });
 }
 
-absl::StatusOr<bool> FacilityStore::RestateReadings(int64_t seq, v1::CapacityReading* latest) {
+absl::StatusOr<bool> FacilityStore::RestateReadings(int64_t seq,
+                                                    std::optional<int64_t> first_service_day,
+                                                    v1::CapacityReading* latest) {
   ASSIGN_OR_RETURN(SqlStatement stmt, writer_->Prepare(kReadingsOfFacilitySql));
   stmt.BindInt64(1, seq);
   std::vector<ReadingPoint> points;
@@ -688,7 +696,7 @@ absl::StatusOr<bool> FacilityStore::RestateReadings(int64_t seq, v1::CapacityRea
     stored_changes.push_back(stmt.ColumnInt64(3));
   }
   if (points.empty()) return false;
-  const std::vector<int64_t> changes = CapacityChanges(points);
+  const std::vector<int64_t> changes = CapacityChanges(points, first_service_day);
   size_t newest = 0;
   for (size_t i = 0; i < points.size(); ++i) {
     // Only the readings a back-dated one moved are written again.
@@ -737,10 +745,7 @@ absl::StatusOr<v1::CapacityReading> FacilityStore::RecordCapacity(
                                     {"reading_day", DayNumber(*ToCivilDay(reading.reading_date()))},
                                     {"capacity", reading.capacity()},
                                     {"change", int64_t{0}}}));
-    v1::CapacityReading latest;
-    ASSIGN_OR_RETURN(const bool any, RestateReadings(stored.row.seq, &latest));
     v1::Facility next = stored.facility;
-    ApplyLatestReading(any ? &latest : nullptr, &next);
     return Rewrite(caller, "RecordCapacity", stored, &next);
   }));
   return reading;

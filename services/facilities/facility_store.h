@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -141,9 +142,11 @@ class FacilityStore {
       const Identity& caller, absl::string_view method, absl::string_view id, bool deleted,
       const std::function<absl::Status(const StoredFacility& stored, absl::Time now,
                                        v1::Facility* next)>& change) ABSL_LOCKS_EXCLUDED(write_mu_);
-  // Recomputes the changes of facility row `seq`'s readings and returns its
-  // latest reading (false when it has none).
-  absl::StatusOr<bool> RestateReadings(int64_t seq, v1::CapacityReading* latest)
+  // Recomputes the changes of facility row `seq`'s readings, for a facility
+  // first in service on `first_service_day` (FirstServiceDay), and returns
+  // its latest reading (false when it has none).
+  absl::StatusOr<bool> RestateReadings(int64_t seq, std::optional<int64_t> first_service_day,
+                                       v1::CapacityReading* latest)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   SqlDb* const writer_;

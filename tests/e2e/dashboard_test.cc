@@ -85,6 +85,7 @@ TEST_F(DashboardTest, ALeaderSignsInReadsTheTargetsAndDrillsDownInChromium) {
             200);
   auto lot = Http("POST", "/v1/facilities?facility_id=riverside-lot",
                   R"({"displayName":"滨江停车场","kind":"PARKING","status":"IN_SERVICE",)"
+                  R"("statusDate":{"year":2024,"month":4,"day":1},)"
                   R"("ownerDepartment":"区城管执法局","subDistrict":"大智街道",)"
                   R"("location":{"latitude":30.595,"longitude":114.305}})");
   ASSERT_EQ(lot.status, 200) << lot.body;

@@ -58,6 +58,10 @@ class FacilitiesSystemTest : public ::testing::Test {
     facility->set_display_name(display_name);
     facility->set_kind(kind);
     facility->set_status(v1::IN_SERVICE);
+    // Opened this year: its first capacity is new capacity.
+    facility->mutable_status_date()->set_year(2024);
+    facility->mutable_status_date()->set_month(1);
+    facility->mutable_status_date()->set_day(15);
     facility->set_owner_department(kHousingDepartment);
     facility->mutable_location()->set_latitude(latitude);
     facility->mutable_location()->set_longitude(longitude);

@@ -78,6 +78,7 @@ TEST_F(TargetsSystemTest, ActualsMoveWhenRecordsChange) {
   // Facilities: 11,000 parking spaces added in 2024.
   auto lot = Http("POST", "/v1/facilities?facility_id=riverside-lot",
                   R"({"displayName":"滨江停车场","kind":"PARKING","status":"IN_SERVICE",)"
+                  R"("statusDate":{"year":2024,"month":4,"day":1},)"
                   R"("ownerDepartment":"区城管执法局","subDistrict":"大智街道"})");
   ASSERT_EQ(lot.status, 200) << lot.body;
   auto spaces = Http("POST", "/v1/facilities/riverside-lot:recordCapacity",
@@ -90,6 +91,18 @@ TEST_F(TargetsSystemTest, ActualsMoveWhenRecordsChange) {
   ASSERT_EQ(parking.breakdown_size(), 1);
   EXPECT_EQ(parking.breakdown(0).sub_district(), "大智街道");
   EXPECT_EQ(parking.breakdown(0).actual_value(), "11000");
+
+  // A car park serving since 2019, first recorded now: its 500 spaces are
+  // where it started, not 500 new ones.
+  auto old_lot = Http("POST", "/v1/facilities?facility_id=old-lot",
+                      R"({"displayName":"二曜路停车场","kind":"PARKING","status":"IN_SERVICE",)"
+                      R"("statusDate":{"year":2019,"month":5,"day":1},"ownerDepartment":"区城管执法局"})");
+  ASSERT_EQ(old_lot.status, 200) << old_lot.body;
+  ASSERT_EQ(Http("POST", "/v1/facilities/old-lot:recordCapacity",
+                 R"({"readingDate":{"year":2024,"month":6,"day":1},"capacity":"500"})")
+                .status,
+            200);
+  EXPECT_EQ(Target("parking-spaces").actual_value(), "11000");
 
   // Investment: funds that arrived in 2024.
   auto lead = Http("POST", "/v1/leads?lead_id=sumec",
@@ -352,6 +365,7 @@ TEST_F(TargetsSystemTest, ALeaderDrillsFromATargetToTheRecordsBehindIt) {
   // Facilities and leads drill down the same way.
   auto lot = Http("POST", "/v1/facilities?facility_id=erqi-lot",
                   R"({"displayName":"二七停车场","kind":"PARKING","status":"IN_SERVICE",)"
+                  R"("statusDate":{"year":2024,"month":4,"day":1},)"
                   R"("ownerDepartment":"区城管执法局"})");
   ASSERT_EQ(lot.status, 200) << lot.body;
   ASSERT_EQ(Http("POST", "/v1/facilities/erqi-lot:recordCapacity",

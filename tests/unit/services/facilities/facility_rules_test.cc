@@ -208,7 +208,28 @@ TEST(FacilityRulesTest, ChangesFollowTheDatesNotTheRecordingOrder) {
       {DayNumber(absl::CivilDay(2023, 9, 1)), 2, 450},
       {DayNumber(absl::CivilDay(2024, 9, 1)), 3, 580},
       {DayNumber(absl::CivilDay(2024, 9, 1)), 4, 590}};
-  EXPECT_THAT(CapacityChanges(readings), ElementsAre(150, 450, -20, 10));
+  EXPECT_THAT(CapacityChanges(readings, std::nullopt), ElementsAre(150, 450, -20, 10));
+  // Opened in 2023, the first reading's year: its first seats are new.
+  EXPECT_THAT(CapacityChanges(readings, DayNumber(absl::CivilDay(2023, 8, 1))),
+              ElementsAre(150, 450, -20, 10));
+}
+
+TEST(FacilityRulesTest, TheFirstReadingOfAFacilityServingBeforeItsYearIsItsStartingLevel) {
+  // A car park serving since 2019, first recorded in 2024 with 500 spaces,
+  // then 520: 20 new spaces in 2024, not 520.
+  const std::vector<ReadingPoint> readings = {
+      {DayNumber(absl::CivilDay(2024, 2, 1)), 1, 500},
+      {DayNumber(absl::CivilDay(2024, 8, 1)), 2, 520}};
+  EXPECT_THAT(CapacityChanges(readings, DayNumber(absl::CivilDay(2019, 5, 1))),
+              ElementsAre(0, 20));
+  // Serving since a day nobody recorded: the same.
+  v1::Facility hospital = School();
+  hospital.add_status_history()->set_status(v1::IN_SERVICE);
+  ASSERT_TRUE(FirstServiceDay(hospital).has_value());
+  EXPECT_THAT(CapacityChanges(readings, FirstServiceDay(hospital)), ElementsAre(0, 20));
+  // Never served (planned, under construction): its capacity is all new.
+  EXPECT_FALSE(FirstServiceDay(School()).has_value());
+  EXPECT_THAT(CapacityChanges(readings, std::nullopt), ElementsAre(500, 20));
 }
 
 TEST(FacilityRulesTest, LatestReadingSetsCapacityAndUtilisation) {
