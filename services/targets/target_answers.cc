@@ -4,6 +4,7 @@
 #include <optional>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/civil_date.h"
 #include "common/base/resource_name.h"
@@ -17,6 +18,12 @@ namespace {
 
 namespace v1 = portfolio::v1;
 
+// Whether values are recorded for `target`: a REPORTED one's values, or a
+// COMPUTED one's adjustments.
+bool TakesValues(const v1::Target& target) {
+  return target.measurement() == v1::REPORTED || !target.adjustment_text().empty();
+}
+
 // The day a target's actual is read for: today, within the target's year.
 absl::CivilDay ReadDay(const v1::Target& target, absl::CivilDay today) {
   return std::clamp(today, absl::CivilDay(target.year(), 1, 1),
@@ -27,6 +34,18 @@ absl::CivilDay ReadDay(const v1::Target& target, absl::CivilDay today) {
 absl::CivilDay MonthEnd(int year, int month, absl::CivilDay as_of) {
   const absl::CivilDay end = absl::CivilDay(absl::CivilMonth(year, month) + 1) - 1;
   return std::min(end, as_of);
+}
+
+// The rule's whole-number figure `computed` with the standing `adjustment`
+// (a whole number; null: none) added.
+std::string WithAdjustment(const std::string& computed, const TargetValue* adjustment) {
+  int64_t figure = 0, added = 0, sum = 0;
+  if (adjustment == nullptr || !absl::SimpleAtoi(computed, &figure) ||
+      !absl::SimpleAtoi(adjustment->value(), &added) ||
+      __builtin_add_overflow(figure, added, &sum)) {
+    return computed;
+  }
+  return absl::StrCat(sum);
 }
 
 }  // namespace
@@ -55,8 +74,8 @@ void TargetAnswers::Assess(const std::string& actual, absl::CivilDay as_of,
   target->set_health_reason(progress->reason);
 }
 
-void TargetAnswers::PresentComputed(const Reading& reading, bool trend,
-                                       v1::Target* target) const {
+void TargetAnswers::PresentComputed(const Reading& reading, absl::Span<const TargetValue> adjustments,
+                                    bool trend, v1::Target* target) const {
   const absl::CivilDay as_of = ReadDay(*target, reading.today);
   absl::StatusOr<TargetActual> actual = actuals_->Compute(*target, reading.caller, as_of);
   if (!actual.ok()) {
@@ -66,14 +85,21 @@ void TargetAnswers::PresentComputed(const Reading& reading, bool trend,
     target->set_health_reason(absl::StrCat("not known: ", actual.status().message()));
     return;
   }
-  target->set_actual_value(actual->total);
+  const TargetValue* adjustment = StandingValue(adjustments, as_of);
+  const std::string total = WithAdjustment(actual->total, adjustment);
+  target->set_actual_value(total);
+  if (adjustment != nullptr) {
+    target->set_adjustment_value(adjustment->value());
+    target->set_reported_value(adjustment->name());
+    target->set_evidence(adjustment->evidence());
+  }
   *target->mutable_as_of() = FromCivilDay(as_of);
   for (const auto& [sub_district, value] : actual->by_sub_district) {
     v1::SubDistrictActual* share = target->add_breakdown();
     share->set_sub_district(sub_district);
     share->set_actual_value(value);
   }
-  Assess(actual->total, as_of, target);
+  Assess(total, as_of, target);
   if (!trend) return;
   for (int month = 1; month < as_of.month(); ++month) {
     absl::StatusOr<TargetActual> then =
@@ -84,13 +110,14 @@ void TargetAnswers::PresentComputed(const Reading& reading, bool trend,
       target->clear_trend();
       return;
     }
+    const absl::CivilDay month_end = MonthEnd(target->year(), month, as_of);
     v1::MonthActual* point = target->add_trend();
     point->set_month(month);
-    point->set_actual_value(then->total);
+    point->set_actual_value(WithAdjustment(then->total, StandingValue(adjustments, month_end)));
   }
   v1::MonthActual* last = target->add_trend();
   last->set_month(as_of.month());
-  last->set_actual_value(actual->total);
+  last->set_actual_value(total);
 }
 
 void TargetAnswers::PresentReported(const Reading& reading, absl::Span<const TargetValue> values,
@@ -134,11 +161,14 @@ absl::Status TargetAnswers::Get(const ServiceCaller& caller, const v1::GetTarget
   *response = *target;
   absl::btree_set<std::string> unreachable;
   const Reading reading{caller, ChinaDayOf(absl::Now()), &unreachable};
+  std::vector<TargetValue> values;
+  if (TakesValues(*target)) {
+    ASSIGN_OR_RETURN(values, values_->ValuesOf(target->name()));
+  }
   if (target->measurement() == v1::COMPUTED) {
-    PresentComputed(reading, /*trend=*/true, response);
+    PresentComputed(reading, values, /*trend=*/true, response);
     return absl::OkStatus();
   }
-  ASSIGN_OR_RETURN(const std::vector<TargetValue> values, values_->ValuesOf(target->name()));
   PresentReported(reading, values, /*trend=*/true, response);
   return absl::OkStatus();
 }
@@ -153,8 +183,16 @@ absl::Status TargetAnswers::ListContributions(
   ASSIGN_OR_RETURN(int64_t position, page_tokens_.DecodeNumber(request.page_token(), query));
   std::vector<Contribution> all;
   if (target->measurement() == v1::COMPUTED) {
-    ASSIGN_OR_RETURN(all, actuals_->Contributions(*target, caller,
-                                                  ReadDay(*target, ChinaDayOf(absl::Now()))));
+    const absl::CivilDay read_day = ReadDay(*target, ChinaDayOf(absl::Now()));
+    ASSIGN_OR_RETURN(all, actuals_->Contributions(*target, caller, read_day));
+    if (TakesValues(*target)) {
+      // The adjustment standing is a part too, after the records.
+      ASSIGN_OR_RETURN(const std::vector<TargetValue> values, values_->ValuesOf(target->name()));
+      if (const TargetValue* adjustment = StandingValue(values, read_day);
+          adjustment != nullptr && adjustment->value() != "0") {
+        all.push_back({adjustment->name(), adjustment->value()});
+      }
+    }
   } else {
     ASSIGN_OR_RETURN(const std::vector<TargetValue> values, values_->ValuesOf(target->name()));
     for (auto it = values.rbegin(); it != values.rend(); ++it) {
@@ -188,21 +226,21 @@ absl::Status TargetAnswers::Collect(const Reading& reading, const v1::TargetFilt
     const v1::Target& target = catalog_->targets(static_cast<int>(*position));
     if (!MatchesCatalogFields(filter, target)) continue;
     v1::Target presented = target;
-    if (target.measurement() == v1::COMPUTED) {
-      PresentComputed(reading, /*trend=*/false, &presented);
-    } else {
+    absl::Span<const TargetValue> values;
+    if (TakesValues(target)) {
       if (!by_target.has_value()) {
-        ASSIGN_OR_RETURN(std::vector<TargetValue> values, values_->ValuesOf("targets/-"));
+        ASSIGN_OR_RETURN(std::vector<TargetValue> all, values_->ValuesOf("targets/-"));
         by_target.emplace();
-        for (TargetValue& value : values) {
+        for (TargetValue& value : all) {
           (*by_target)[TargetOfValue(value)].push_back(std::move(value));
         }
       }
-      auto it = by_target->find(target.name());
-      PresentReported(reading,
-                      it == by_target->end() ? absl::Span<const TargetValue>()
-                                             : absl::Span<const TargetValue>(it->second),
-                      /*trend=*/false, &presented);
+      if (auto it = by_target->find(target.name()); it != by_target->end()) values = it->second;
+    }
+    if (target.measurement() == v1::COMPUTED) {
+      PresentComputed(reading, values, /*trend=*/false, &presented);
+    } else {
+      PresentReported(reading, values, /*trend=*/false, &presented);
     }
     if (MatchesHealth(filter, presented)) *out->Add() = std::move(presented);
   }

@@ -70,8 +70,10 @@ class TargetAnswers {
                        int size, int64_t* position,
                        google::protobuf::RepeatedPtrField<portfolio::v1::Target>* out) const;
   // Fills COMPUTED `target`'s actual, progress and (with `trend`) its
-  // month-end actuals, asked of its service.
-  void PresentComputed(const Reading& reading, bool trend, portfolio::v1::Target* target) const;
+  // month-end actuals, asked of its service, with the standing one of its
+  // `adjustments` (oldest record first) added.
+  void PresentComputed(const Reading& reading, absl::Span<const TargetValue> adjustments,
+                       bool trend, portfolio::v1::Target* target) const;
   // Fills REPORTED `target`'s standing value, progress and (with `trend`)
   // month-end values from its `values`, oldest record first.
   void PresentReported(const Reading& reading, absl::Span<const TargetValue> values, bool trend,

@@ -63,12 +63,19 @@ absl::Status CheckTarget(const v1::Target& target) {
       }
       if (target.rule().empty()) return missing("rule");
       if (target.rule_text().empty()) return missing("rule_text");
-      return ParseTargetRule(target.rule()).status();
+      ASSIGN_OR_RETURN(const TargetRule rule, ParseTargetRule(target.rule()));
+      if (!target.adjustment_text().empty() && rule.divisor != 1) {
+        return absl::InvalidArgumentError(
+            "adjustment_text: adjustments are whole numbers, added to a rule that divides "
+            "nothing");
+      }
+      return absl::OkStatus();
     }
     case v1::REPORTED:
-      if (!target.measured_by().empty() || !target.rule().empty()) {
+      if (!target.measured_by().empty() || !target.rule().empty() ||
+          !target.adjustment_text().empty()) {
         return absl::InvalidArgumentError(
-            "measured_by: a REPORTED target has no measuring service or rule");
+            "measured_by: a REPORTED target has no measuring service, rule or adjustment");
       }
       return absl::OkStatus();
     default:

@@ -1,5 +1,6 @@
 #include "services/targets/value_rules.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/base/civil_date.h"
 #include "common/base/status_macros.h"
@@ -8,7 +9,9 @@
 namespace jiangan::targets {
 
 absl::Status CheckReported(const portfolio::v1::Target& target) {
-  if (target.measurement() == portfolio::v1::REPORTED) return absl::OkStatus();
+  if (target.measurement() == portfolio::v1::REPORTED || !target.adjustment_text().empty()) {
+    return absl::OkStatus();
+  }
   return absl::FailedPreconditionError(
       absl::StrCat(target.name(), " is computed from the ", target.measured_by(),
                    " service's records by rule \"", target.rule(), "\"; its value is not reported"));
@@ -51,6 +54,12 @@ absl::Status ValidateTargetValue(const target_values::v1::TargetValue& value,
     return absl::InvalidArgumentError(absl::StrCat(
         "target_value.value: must be a decimal such as \"6.1\" or \"-0.5\" of at most 30 "
         "characters, got \"", value.value().substr(0, 40), "\""));
+  }
+  int64_t whole = 0;
+  if (target.measurement() == portfolio::v1::COMPUTED && !absl::SimpleAtoi(value.value(), &whole)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "target_value.value: an adjustment of ", target.name(), " (", target.adjustment_text(),
+        ") is a whole number, got \"", value.value().substr(0, 40), "\""));
   }
   if (IsEmptyDate(value.as_of())) {
     return absl::InvalidArgumentError("target_value.as_of: is required");

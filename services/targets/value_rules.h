@@ -17,7 +17,8 @@ namespace jiangan::targets {
 
 using TargetValue = target_values::v1::TargetValue;
 
-// FAILED_PRECONDITION naming its rule unless `target` is REPORTED: a
+// FAILED_PRECONDITION naming its rule unless `target` is REPORTED or a
+// COMPUTED target that takes adjustments (`adjustment_text`): otherwise a
 // COMPUTED target's value comes from the records, never by hand.
 absl::Status CheckReported(const portfolio::v1::Target& target);
 
@@ -26,7 +27,7 @@ absl::Status CheckReported(const portfolio::v1::Target& target);
 absl::Status CheckMayRecord(const Identity& caller, const portfolio::v1::Target& target);
 
 // INVALID_ARGUMENT naming the field and the rule unless `value` has a
-// decimal value, an as-of day in `target`'s year and not after `today`, and
+// decimal value (a whole number for an adjustment of a COMPUTED target), an as-of day in `target`'s year and not after `today`, and
 // evidence of at most 1000 characters.
 // Of one target's `values` (oldest record first), the one that stands on
 // `day`: the latest `as_of` not after `day`, and of several on that day the

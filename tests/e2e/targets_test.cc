@@ -377,6 +377,37 @@ TEST_F(TargetsSystemTest, ALeaderDrillsFromATargetToTheRecordsBehindIt) {
   EXPECT_TRUE(absl::StrContains(parking.body, R"("record":"facilities/erqi-lot","value":"400")"))
       << parking.body;
 
+  // 新增和更换健身器材: the sets added show in capacity, replacements are
+  // reported on top with their evidence, and both are parts of the actual.
+  auto site = Http("POST", "/v1/facilities?facility_id=erqi-fitness",
+                   R"({"displayName":"二七健身点","kind":"FITNESS_EQUIPMENT_SITE",)"
+                   R"("status":"IN_SERVICE","statusDate":{"year":2024,"month":3,"day":1},)"
+                   R"("ownerDepartment":"区文化和旅游局"})");
+  ASSERT_EQ(site.status, 200) << site.body;
+  ASSERT_EQ(Http("POST", "/v1/facilities/erqi-fitness:recordCapacity",
+                 R"({"readingDate":{"year":2024,"month":3,"day":1},"capacity":"30"})")
+                .status,
+            200);
+  auto replaced = Http("POST", "/v1/targets/fitness-equipment:recordTargetValue",
+                       R"({"value":"120","asOf":{"year":2024,"month":6,"day":30},)"
+                       R"("evidence":"区文旅局健身器材更换台账"})");
+  ASSERT_EQ(replaced.status, 200) << replaced.body;
+  const v1::Target fitness = Target("fitness-equipment");
+  EXPECT_EQ(fitness.actual_value(), "150");
+  EXPECT_EQ(fitness.adjustment_value(), "120");
+  EXPECT_EQ(fitness.evidence(), "区文旅局健身器材更换台账");
+  auto fitness_parts = Http("GET", "/v1/targets/fitness-equipment/contributions");
+  ASSERT_EQ(fitness_parts.status, 200) << fitness_parts.body;
+  EXPECT_TRUE(absl::StrContains(fitness_parts.body,
+                                R"("record":"facilities/erqi-fitness","value":"30")"))
+      << fitness_parts.body;
+  EXPECT_TRUE(absl::StrContains(fitness_parts.body, R"("value":"120")")) << fitness_parts.body;
+  // A target whose catalog names no adjustment takes none.
+  auto refused = Http("POST", "/v1/targets/parking-spaces:recordTargetValue",
+                      R"({"value":"5","asOf":{"year":2024,"month":6,"day":30},"evidence":"x"})");
+  EXPECT_EQ(refused.status, 400) << refused.body;
+  EXPECT_TRUE(absl::StrContains(refused.body, "FAILED_PRECONDITION")) << refused.body;
+
   // A reported target's records are its values, latest recorded first.
   for (const char* value : {"5.8", "6.1"}) {
     ASSERT_EQ(Http("POST", "/v1/targets/gdp-growth:recordTargetValue",

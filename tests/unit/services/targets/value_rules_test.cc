@@ -64,6 +64,21 @@ TEST(ValueRulesTest, OnlyReportedTargetsTakeValues) {
                        HasSubstr("renewal.reported:expropriation_signed_sqm")));
 }
 
+// 新增和更换健身器材: replacements no capacity rise shows are reported on top
+// of the records, as whole numbers.
+TEST(ValueRulesTest, AComputedTargetTakesTheAdjustmentsItsCatalogNames) {
+  portfolio::v1::Target fitness = Reported();
+  fitness.set_measurement(portfolio::v1::COMPUTED);
+  fitness.set_measured_by("facilities");
+  fitness.set_rule("facilities.added:FITNESS_EQUIPMENT_SITE");
+  fitness.set_adjustment_text("当年更换的健身器材件(套)数");
+  EXPECT_THAT(CheckReported(fitness), IsOk());
+  EXPECT_THAT(ValidateTargetValue(Value("120", absl::CivilDay(2024, 6, 30)), fitness, kToday),
+              IsOk());
+  EXPECT_THAT(ValidateTargetValue(Value("12.5", absl::CivilDay(2024, 6, 30)), fitness, kToday),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("whole number")));
+}
+
 TEST(ValueRulesTest, AdminsOrTheResponsibleDepartmentsEditorsRecord) {
   const Identity admin{"admin", "区人民政府办公室", Role::kAdmin};
   const Identity statistics_editor{"editor", "区统计局", Role::kEditor};
