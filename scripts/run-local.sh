@@ -109,6 +109,10 @@ build/tools/jiangan_cli --target="127.0.0.1:$GATEWAY_GRPC_PORT" \
   --authorization="Bearer $ADMIN_TOKEN" seed seed/2024/portfolio.jsonl
 build/tools/jiangan_cli --target="127.0.0.1:$GATEWAY_GRPC_PORT" \
   --authorization="Bearer $ADMIN_TOKEN" seed seed/2024/investment.jsonl
+# Who answers for each target the report names no department for: local
+# assignments by function, marked as such, for an ADMIN to confirm.
+build/tools/jiangan_cli --target="127.0.0.1:$GATEWAY_GRPC_PORT" \
+  --authorization="Bearer $ADMIN_TOKEN" seed seed/2024/departments.jsonl
 
 cat <<INFO
 

@@ -31,12 +31,12 @@ int main(int argc, char** argv) {
             std::make_shared<const jiangan::portfolio::v1::ListTargetsResponse>(*std::move(catalog));
         const std::string page_token_key =
             jiangan::HmacSha256Hex(environment.identity_key, "page-tokens");
-        targets::ValueStoreOptions store_options;
+        targets::TargetStoreOptions store_options;
         store_options.page_token_key = page_token_key;
         store_options.reader_connections = absl::GetFlag(FLAGS_reader_connections);
-        auto store = targets::ValueStore::Open(environment.db, *shared_catalog, store_options);
+        auto store = targets::TargetStore::Open(environment.db, *shared_catalog, store_options);
         if (!store.ok()) return store.status();
-        std::shared_ptr<targets::ValueStore> values = *std::move(store);
+        std::shared_ptr<targets::TargetStore> values = *std::move(store);
         auto channel = [](const std::string& address) {
           return address.empty() ? nullptr : jiangan::OpenServiceChannel(address);
         };

@@ -18,6 +18,21 @@ namespace {
 
 namespace v1 = portfolio::v1;
 
+using Departments = absl::flat_hash_map<std::string, std::string>;
+
+// Sets who answers for `target`: the report's department, else the one
+// `assigned` last.
+void SetAnswerable(const Departments& assigned, v1::Target* target) {
+  if (!target->responsible_department().empty()) {
+    target->set_responsible_department_source(v1::REPORT);
+    return;
+  }
+  if (auto it = assigned.find(target->name()); it != assigned.end()) {
+    target->set_responsible_department(it->second);
+    target->set_responsible_department_source(v1::ASSIGNED);
+  }
+}
+
 // Whether values are recorded for `target`: a REPORTED one's values, or a
 // COMPUTED one's adjustments.
 bool TakesValues(const v1::Target& target) {
@@ -51,7 +66,7 @@ std::string WithAdjustment(const std::string& computed, const TargetValue* adjus
 }  // namespace
 
 TargetAnswers::TargetAnswers(const v1::ListTargetsResponse* catalog, const TargetActuals* actuals,
-                             const ValueStore* values, AnswerOptions options)
+                             const TargetStore* values, AnswerOptions options)
     : catalog_(catalog),
       actuals_(actuals),
       values_(values),
@@ -159,6 +174,8 @@ absl::Status TargetAnswers::Get(const ServiceCaller& caller, const v1::GetTarget
                                 v1::Target* response) const {
   ASSIGN_OR_RETURN(const v1::Target* target, FindTarget(request.name(), "name"));
   *response = *target;
+  ASSIGN_OR_RETURN(const Departments assigned, values_->AssignedDepartments());
+  SetAnswerable(assigned, response);
   absl::btree_set<std::string> unreachable;
   const Reading reading{caller, ChinaDayOf(absl::Now()), &unreachable};
   std::vector<TargetValue> values;
@@ -221,13 +238,14 @@ absl::Status TargetAnswers::Collect(const Reading& reading, const v1::TargetFilt
   // Every reported value at once, grouped by target, read when the page
   // first meets a REPORTED target.
   std::optional<absl::flat_hash_map<std::string, std::vector<TargetValue>>> by_target;
+  ASSIGN_OR_RETURN(const Departments assigned, values_->AssignedDepartments());
   const int64_t total = catalog_->targets_size();
   for (; *position < total && out->size() < size; ++*position) {
-    const v1::Target& target = catalog_->targets(static_cast<int>(*position));
-    if (!MatchesCatalogFields(filter, target)) continue;
-    v1::Target presented = target;
+    v1::Target presented = catalog_->targets(static_cast<int>(*position));
+    SetAnswerable(assigned, &presented);
+    if (!MatchesCatalogFields(filter, presented)) continue;
     absl::Span<const TargetValue> values;
-    if (TakesValues(target)) {
+    if (TakesValues(presented)) {
       if (!by_target.has_value()) {
         ASSIGN_OR_RETURN(std::vector<TargetValue> all, values_->ValuesOf("targets/-"));
         by_target.emplace();
@@ -235,9 +253,9 @@ absl::Status TargetAnswers::Collect(const Reading& reading, const v1::TargetFilt
           (*by_target)[TargetOfValue(value)].push_back(std::move(value));
         }
       }
-      if (auto it = by_target->find(target.name()); it != by_target->end()) values = it->second;
+      if (auto it = by_target->find(presented.name()); it != by_target->end()) values = it->second;
     }
-    if (target.measurement() == v1::COMPUTED) {
+    if (presented.measurement() == v1::COMPUTED) {
       PresentComputed(reading, values, /*trend=*/false, &presented);
     } else {
       PresentReported(reading, values, /*trend=*/false, &presented);

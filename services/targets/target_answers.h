@@ -1,7 +1,7 @@
 // The answers of jiangan.portfolio.v1: the district's targets from the
 // catalog, each shown with its actual, computed from its service's records
 // as the caller reads them (target_actuals.h) or reported by hand
-// (value_store.h), and how far it is (target_progress.h). An answer that a
+// (target_store.h), and how far it is (target_progress.h). An answer that a
 // service could not help with in full names that service in `unreachable`
 // and logs the failure; it is never an error, so one service down leaves
 // the other targets readable.
@@ -22,7 +22,7 @@
 #include "services/targets/target_actuals.h"
 #include "services/targets/target_progress.h"
 #include "services/targets/value_rules.h"
-#include "services/targets/value_store.h"
+#include "services/targets/target_store.h"
 
 namespace jiangan::targets {
 
@@ -36,7 +36,7 @@ class TargetAnswers {
  public:
   // `catalog`, `actuals` and `values` must outlive this object.
   TargetAnswers(const portfolio::v1::ListTargetsResponse* catalog, const TargetActuals* actuals,
-                const ValueStore* values, AnswerOptions options);
+                const TargetStore* values, AnswerOptions options);
 
   // Each asks the services through `caller`.
   absl::Status Get(const ServiceCaller& caller, const portfolio::v1::GetTargetRequest& request,
@@ -84,7 +84,7 @@ class TargetAnswers {
 
   const portfolio::v1::ListTargetsResponse* const catalog_;
   const TargetActuals* const actuals_;
-  const ValueStore* const values_;
+  const TargetStore* const values_;
   const AnswerOptions options_;
   const SignedPageTokens page_tokens_;
 };

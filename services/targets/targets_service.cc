@@ -36,6 +36,25 @@ grpc::ServerUnaryReactor* PortfolioService::ExportTargets(grpc::CallbackServerCo
   });
 }
 
+grpc::ServerUnaryReactor* PortfolioService::AssignTargetDepartment(
+    grpc::CallbackServerContext* context, const v1::AssignTargetDepartmentRequest* request,
+    v1::DepartmentAssignment* response) {
+  // Who answers for a target is the district's call, not a department's.
+  return calls_.Serve(context, Access{Role::kAdmin, "AssignTargetDepartment"},
+                      [=, this](const Identity& caller) {
+                        return FillResponse(values_->Assign(caller, *request), response);
+                      });
+}
+
+grpc::ServerUnaryReactor* PortfolioService::ListDepartmentAssignments(
+    grpc::CallbackServerContext* context, const v1::ListDepartmentAssignmentsRequest* request,
+    v1::ListDepartmentAssignmentsResponse* response) {
+  return calls_.Serve(context, ReadAccess("ListDepartmentAssignments"),
+                      [=, this](const Identity&) {
+                        return values_->ListAssignments(*request, response);
+                      });
+}
+
 grpc::ServerUnaryReactor* TargetValuesService::RecordTargetValue(
     grpc::CallbackServerContext* context,
     const target_values::v1::RecordTargetValueRequest* request,

@@ -1,7 +1,8 @@
 // The gRPC faces of the targets service, one per API it serves: each RPC is
 // one verified call (identity and role checked, then run on the executor).
 // jiangan.portfolio.v1 answers through TargetAnswers, asking the services
-// as the caller; jiangan.target_values.v1 goes to the value store.
+// as the caller, and keeps department assignments in the store;
+// jiangan.target_values.v1 goes to the store.
 #ifndef JIANGAN_SERVICES_TARGETS_TARGETS_SERVICE_H_
 #define JIANGAN_SERVICES_TARGETS_TARGETS_SERVICE_H_
 
@@ -15,7 +16,7 @@
 #include "jiangan/target_values/v1/target_values.grpc.pb.h"
 #include "services/targets/target_actuals.h"
 #include "services/targets/target_answers.h"
-#include "services/targets/value_store.h"
+#include "services/targets/target_store.h"
 
 namespace jiangan::targets {
 
@@ -25,7 +26,7 @@ class PortfolioService final : public portfolio::v1::PortfolioService::CallbackS
   // `values`. Calls to the services made for a call without a deadline end
   // within `service_timeout`. `executor` must outlive the service.
   PortfolioService(std::shared_ptr<const portfolio::v1::ListTargetsResponse> catalog,
-                   std::shared_ptr<const ValueStore> values,
+                   std::shared_ptr<TargetStore> values,
                    std::unique_ptr<TargetActuals> actuals, AnswerOptions options,
                    const std::string& identity_key, Executor* executor,
                    absl::Duration service_timeout)
@@ -51,6 +52,14 @@ class PortfolioService final : public portfolio::v1::PortfolioService::CallbackS
   grpc::ServerUnaryReactor* ExportTargets(grpc::CallbackServerContext* context,
                                           const portfolio::v1::ExportTargetsRequest* request,
                                           type::v1::File* response) override;
+  grpc::ServerUnaryReactor* AssignTargetDepartment(
+      grpc::CallbackServerContext* context,
+      const portfolio::v1::AssignTargetDepartmentRequest* request,
+      portfolio::v1::DepartmentAssignment* response) override;
+  grpc::ServerUnaryReactor* ListDepartmentAssignments(
+      grpc::CallbackServerContext* context,
+      const portfolio::v1::ListDepartmentAssignmentsRequest* request,
+      portfolio::v1::ListDepartmentAssignmentsResponse* response) override;
 
  private:
   // The one step of every RPC: a verified read whose work asks the
@@ -64,7 +73,7 @@ class PortfolioService final : public portfolio::v1::PortfolioService::CallbackS
   }
 
   const std::shared_ptr<const portfolio::v1::ListTargetsResponse> catalog_;
-  const std::shared_ptr<const ValueStore> values_;
+  const std::shared_ptr<TargetStore> values_;
   const std::unique_ptr<TargetActuals> actuals_;
   const TargetAnswers answers_;
   const IdentityVerifier verifier_;
@@ -76,7 +85,7 @@ class PortfolioService final : public portfolio::v1::PortfolioService::CallbackS
 class TargetValuesService final : public target_values::v1::TargetValuesService::CallbackService {
  public:
   // `executor` must outlive the service.
-  TargetValuesService(std::shared_ptr<ValueStore> store, const std::string& identity_key,
+  TargetValuesService(std::shared_ptr<TargetStore> store, const std::string& identity_key,
                       Executor* executor)
       : store_(std::move(store)), verifier_(identity_key), calls_(&verifier_, executor) {}
 
@@ -90,7 +99,7 @@ class TargetValuesService final : public target_values::v1::TargetValuesService:
       target_values::v1::ListTargetValuesResponse* response) override;
 
  private:
-  const std::shared_ptr<ValueStore> store_;
+  const std::shared_ptr<TargetStore> store_;
   const IdentityVerifier verifier_;
   const VerifiedCalls calls_;
 };

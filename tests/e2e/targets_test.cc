@@ -246,6 +246,80 @@ TEST_F(TargetsSystemTest, ValuesReportedByHandStandAndShowTheirEvidence) {
   EXPECT_TRUE(absl::StrContains(bad.body, "filter.measured_by")) << bad.body;
 }
 
+// Every target has a department that answers for it: the report's, or one
+// an ADMIN assigns (with history), whose EDITORs then record its values.
+TEST_F(TargetsSystemTest, AnAdminAssignsWhoAnswersForATargetAndItsEditorsReport) {
+  const std::string value =
+      R"({"value":"3","asOf":{"year":2024,"month":6,"day":30},"evidence":"区园林局台账"})";
+  auto as = [&](const std::string& caller, const std::string& method, const std::string& path,
+                const std::string& body = "") {
+    auto reply = testing::HttpRequestTo(system_.gateway().http_port, method, path, body,
+                                        system_.credentials().Bearer(caller));
+    EXPECT_TRUE(reply.ok()) << reply.status();
+    return reply.ok() ? *reply : testing::HttpResult{};
+  };
+  // Nobody answers for 新增绿地 yet: only an ADMIN may record it.
+  EXPECT_EQ(Target("green-space").responsible_department_source(),
+            v1::DEPARTMENT_SOURCE_UNSPECIFIED);
+  EXPECT_EQ(as("housing-editor", "POST", "/v1/targets/green-space:recordTargetValue", value).status,
+            403);
+  // Only an ADMIN assigns.
+  const std::string to_housing =
+      R"({"department":"区住房和城市更新局","reason":"绿地随老旧小区改造建设","requestId":"a1"})";
+  EXPECT_EQ(as("housing-editor", "POST", "/v1/targets/green-space:assignDepartment", to_housing)
+                .status,
+            403);
+  auto assigned = Http("POST", "/v1/targets/green-space:assignDepartment", to_housing);
+  ASSERT_EQ(assigned.status, 200) << assigned.body;
+  // The same request_id again is the same assignment.
+  EXPECT_EQ(Http("POST", "/v1/targets/green-space:assignDepartment", to_housing).body,
+            assigned.body);
+  v1::Target green = Target("green-space");
+  EXPECT_EQ(green.responsible_department(), "区住房和城市更新局");
+  EXPECT_EQ(green.responsible_department_source(), v1::ASSIGNED);
+  auto recorded = as("housing-editor", "POST", "/v1/targets/green-space:recordTargetValue", value);
+  EXPECT_EQ(recorded.status, 200) << recorded.body;
+
+  // Reassigned: the new department answers, the old one no longer records,
+  // and the history keeps both.
+  ASSERT_EQ(Http("POST", "/v1/targets/green-space:assignDepartment",
+                 R"({"department":"区园林和林业局","reason":"按职能调整"})")
+                .status,
+            200);
+  EXPECT_EQ(Target("green-space").responsible_department(), "区园林和林业局");
+  EXPECT_EQ(as("housing-editor", "POST", "/v1/targets/green-space:recordTargetValue", value).status,
+            403);
+  v1::ListDepartmentAssignmentsResponse history;
+  auto listed = Http("GET", "/v1/targets/green-space/departmentAssignments");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(listed.body, &history).ok());
+  ASSERT_EQ(history.assignments_size(), 2);
+  EXPECT_EQ(history.assignments(0).department(), "区住房和城市更新局");
+  EXPECT_EQ(history.assignments(1).department(), "区园林和林业局");
+  EXPECT_FALSE(history.assignments(1).assigner().empty());
+  // The list filters by the department answering now.
+  v1::ListTargetsResponse parks;
+  listed = Http("GET", "/v1/targets?page_size=100&filter.responsible_departments=区园林和林业局");
+  ASSERT_EQ(listed.status, 200) << listed.body;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(listed.body, &parks).ok());
+  ASSERT_EQ(parks.targets_size(), 1);
+  EXPECT_EQ(parks.targets(0).name(), "targets/green-space");
+
+  // The report's own words are not reassigned; bad input names its field.
+  const v1::Target units = Target("key-renewal-units");
+  EXPECT_EQ(units.responsible_department(), "区城市更新公司");
+  EXPECT_EQ(units.responsible_department_source(), v1::REPORT);
+  auto kept = Http("POST", "/v1/targets/key-renewal-units:assignDepartment",
+                   R"({"department":"区住房和城市更新局"})");
+  EXPECT_EQ(kept.status, 400) << kept.body;
+  EXPECT_TRUE(absl::StrContains(kept.body, "FAILED_PRECONDITION")) << kept.body;
+  auto empty = Http("POST", "/v1/targets/green-space:assignDepartment", R"({"department":""})");
+  EXPECT_EQ(empty.status, 400) << empty.body;
+  EXPECT_TRUE(absl::StrContains(empty.body, "department")) << empty.body;
+  EXPECT_EQ(Http("POST", "/v1/targets/no-such:assignDepartment", R"({"department":"x"})").status,
+            404);
+}
+
 TEST_F(TargetsSystemTest, AComputedTargetShowsItsActualAtEachMonthEnd) {
   auto project = Http("POST", "/v1/projects?project_id=phase-8",
                       R"({"displayName":"二七片区征收","kind":"EXPROPRIATION",)"

@@ -1,5 +1,8 @@
-// The target values store on a real SQLite file, with a clock the test sets.
-#include "services/targets/value_store.h"
+// The targets store (values and department assignments) on a real database
+// of the engine under test, with a clock the test sets.
+#include "services/targets/target_store.h"
+#include "services/targets/target_sql.h"
+#include "common/storage/schema_migrations.h"
 #include "tests/support/test_database.h"
 
 #include "common/base/civil_date.h"
@@ -38,16 +41,16 @@ portfolio::v1::ListTargetsResponse Catalog() {
   return catalog;
 }
 
-class ValueStoreTest : public ::testing::Test {
+class TargetStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
     database_ = *jiangan::testing::TestDatabase::Create("target_values");
     db_ = *database_.Connect();
-    ValueStoreOptions options;
+    TargetStoreOptions options;
     options.page_token_key = "a key of the test that is long enough";
     options.now = [] { return absl::FromCivil(absl::CivilSecond(2024, 10, 15, 9, 0, 0),
                                               ChinaTimeZone()); };
-    auto store = ValueStore::Open(db_.get(), Catalog(), options);
+    auto store = TargetStore::Open(db_.get(), Catalog(), options);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
   }
@@ -78,10 +81,10 @@ class ValueStoreTest : public ::testing::Test {
 
   jiangan::testing::TestDatabase database_;
   std::unique_ptr<SqlDb> db_;
-  std::unique_ptr<ValueStore> store_;
+  std::unique_ptr<TargetStore> store_;
 };
 
-TEST_F(ValueStoreTest, RecordsValuesOnceEachAndListsThemOldestFirst) {
+TEST_F(TargetStoreTest, RecordsValuesOnceEachAndListsThemOldestFirst) {
   auto first = Record("targets/gdp-growth", "5.8", absl::CivilDay(2024, 3, 31), kAdmin, "q1");
   ASSERT_THAT(first, IsOk());
   EXPECT_THAT(first->name(), HasSubstr("targets/gdp-growth/values/"));
@@ -115,7 +118,7 @@ TEST_F(ValueStoreTest, RecordsValuesOnceEachAndListsThemOldestFirst) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token")));
 }
 
-TEST_F(ValueStoreTest, RefusesWhatIsNotARecordableValueAndKeepsNothing) {
+TEST_F(TargetStoreTest, RefusesWhatIsNotARecordableValueAndKeepsNothing) {
   EXPECT_THAT(Record("targets/no-such-target", "1", absl::CivilDay(2024, 3, 31)),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("targets/no-such-target")));
   EXPECT_THAT(Record("projects/gdp-growth", "1", absl::CivilDay(2024, 3, 31)),
@@ -136,11 +139,11 @@ TEST_F(ValueStoreTest, RefusesWhatIsNotARecordableValueAndKeepsNothing) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_size")));
 }
 
-TEST_F(ValueStoreTest, ValuesSurviveAReopen) {
+TEST_F(TargetStoreTest, ValuesSurviveAReopen) {
   ASSERT_THAT(Record("targets/gdp-growth", "6.1", absl::CivilDay(2024, 6, 30)), IsOk());
   store_.reset();
   db_ = *database_.Connect();
-  auto reopened = ValueStore::Open(db_.get(), Catalog(), {"a key of the test that is long enough"});
+  auto reopened = TargetStore::Open(db_.get(), Catalog(), {"a key of the test that is long enough"});
   ASSERT_THAT(reopened.status(), IsOk());
   store_ = *std::move(reopened);
   auto values = List("targets/gdp-growth");
@@ -149,12 +152,52 @@ TEST_F(ValueStoreTest, ValuesSurviveAReopen) {
   EXPECT_EQ(values->target_values(0).value(), "6.1");
 }
 
-TEST_F(ValueStoreTest, RefusesADataFileNewerThanTheBinary) {
+// A data file of the target values service (schema v1, values only) opens
+// with its values and gains the assignments; an EDITOR of the department
+// assigned records, one of the department assigned before no longer does.
+TEST_F(TargetStoreTest, AnOlderFileGainsAssignmentsAndTheLatestDepartmentRecords) {
+  store_.reset();
+  db_.reset();
+  database_ = *jiangan::testing::TestDatabase::Create("targets_v1");
+  db_ = *database_.Connect();
+  ASSERT_THAT(MigrateSchema(db_.get(), {SchemaStep{1, ValuesSchemaSql()}}), IsOk());
+  auto reopened = TargetStore::Open(db_.get(), Catalog(), {"a key of the test that is long enough"});
+  ASSERT_THAT(reopened.status(), IsOk());
+  store_ = *std::move(reopened);
+  const Identity housing_editor{"editor@housing", "区住房和城市更新局", Role::kEditor};
+  EXPECT_THAT(Record("targets/gdp-growth", "6.1", absl::CivilDay(2024, 6, 30), housing_editor),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+  auto assign = [&](const std::string& department) {
+    portfolio::v1::AssignTargetDepartmentRequest request;
+    request.set_name("targets/gdp-growth");
+    request.set_department(department);
+    return store_->Assign(kAdmin, request);
+  };
+  ASSERT_THAT(assign("区住房和城市更新局"), IsOk());
+  EXPECT_THAT(Record("targets/gdp-growth", "6.1", absl::CivilDay(2024, 6, 30), housing_editor),
+              IsOk());
+  ASSERT_THAT(assign("区统计局"), IsOk());
+  EXPECT_THAT(Record("targets/gdp-growth", "6.2", absl::CivilDay(2024, 6, 30), housing_editor),
+              StatusIs(absl::StatusCode::kPermissionDenied));
+  EXPECT_THAT(Record("targets/gdp-growth", "6.2", absl::CivilDay(2024, 6, 30), kStatisticsEditor),
+              IsOk());
+  auto departments = store_->AssignedDepartments();
+  ASSERT_THAT(departments.status(), IsOk());
+  EXPECT_EQ(departments->at("targets/gdp-growth"), "区统计局");
+  // The report's department is not reassigned.
+  portfolio::v1::AssignTargetDepartmentRequest report_named;
+  report_named.set_name("targets/new-jobs");
+  report_named.set_department("区商务局");
+  EXPECT_THAT(store_->Assign(kAdmin, report_named).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("区统计局")));
+}
+
+TEST_F(TargetStoreTest, RefusesADataFileNewerThanTheBinary) {
   store_.reset();
   ASSERT_THAT(db_->SetSchemaVersion(7), IsOk());
-  EXPECT_THAT(ValueStore::Open(db_.get(), Catalog(), {"a key of the test that is long enough"})
+  EXPECT_THAT(TargetStore::Open(db_.get(), Catalog(), {"a key of the test that is long enough"})
                   .status(),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("schema version 7, newer than 1")));
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("schema version 7, newer than 2")));
 }
 
 }  // namespace
