@@ -357,6 +357,18 @@ TEST_F(LeadStoreTest, AStageCountsEachLeadOnceOnTheDayItHappened) {
   EXPECT_EQ(registrations(2024), 1);  // keyed in 2025, registered in 2024; once
   EXPECT_EQ(registrations(2025), 0);
 
+  // A file of schema v4 dated its entries the day they were keyed in:
+  // opening it dates them by the leads' own days.
+  ASSERT_THAT(db_->Exec(absl::StrCat("UPDATE lead_stage_entries SET enter_day = ",
+                                     DayNumber(absl::CivilDay(2025, 1, 3)))),
+              IsOk());
+  ASSERT_THAT(db_->Exec("DROP INDEX lead_stage_entries_lead"), IsOk());
+  ASSERT_THAT(db_->SetSchemaVersion(4), IsOk());
+  EXPECT_EQ(registrations(2024), 0);
+  Open();
+  EXPECT_EQ(registrations(2024), 1);
+  EXPECT_EQ(registrations(2025), 0);
+
   v1::Lead corrected;
   corrected.set_name("leads/cpic");
   *corrected.mutable_registration_date() = FromCivilDay(absl::CivilDay(2025, 1, 2));
