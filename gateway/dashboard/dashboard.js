@@ -295,9 +295,16 @@ async function showDetail(name) {
   $('detail-title').textContent = target.displayName;
   $('detail-reason').textContent = reasonOf(target);
   $('detail-quote').textContent = `报告原文：${target.sourceQuote}`;
+  const adjusted = target.adjustmentValue
+    ? `；另含填报调整 ${formatNumber(target.adjustmentValue)}${target.unit}（${target.adjustmentText}，依据：${target.evidence}）`
+    : '';
   $('detail-measure').textContent = target.measurement === 'COMPUTED'
-    ? `系统计算（${SOURCE_LABELS[target.measuredBy] || target.measuredBy}）：${target.ruleText}`
+    ? `系统计算（${SOURCE_LABELS[target.measuredBy] || target.measuredBy}）：${target.ruleText}${adjusted}`
     : (target.evidence ? `人工填报，依据：${target.evidence}（截至 ${formatDate(target.asOf)}）` : '人工填报：尚未填报');
+  // Whose target it is, and whether the report says so or it was assigned.
+  $('detail-department').textContent = !target.responsibleDepartment
+    ? '责任单位：尚未明确'
+    : `责任单位：${target.responsibleDepartment}（${target.responsibleDepartmentSource === 'REPORT' ? '报告原文' : '管理员指派'}）`;
   drawTrend(target);
   renderBreakdown(target);
   $('record').hidden = true;

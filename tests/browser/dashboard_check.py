@@ -149,6 +149,8 @@ def run(driver, base_url, token, screenshots, unreachable):
                 "document.querySelectorAll('#contributions li button').length > 0", "the drill-down")
     reason = driver.js("return document.getElementById('detail-reason').textContent")
     check("落后" in reason, f"the detail says why in Chinese: {reason}")
+    department = driver.js("return document.getElementById('detail-department').textContent")
+    check("责任单位" in department, f"the detail says who answers for it: {department}")
     check(driver.js("return document.querySelectorAll('#trend polyline').length") == 1,
           "the month-end trend is drawn")
     items = driver.js("return [...document.querySelectorAll('#contributions li')].map(l => l.textContent)")
