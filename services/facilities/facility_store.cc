@@ -284,6 +284,7 @@ absl::Status FacilityStore::Summarize(const v1::SummarizeFacilitiesRequest& requ
   struct Group {
     int64_t facilities = 0;
     int64_t opened = 0;
+    int64_t built = 0;
     absl::btree_map<int, v1::CapacityTotal> units;
   };
   absl::btree_map<std::vector<SqlArg>, Group> groups;
@@ -397,6 +398,30 @@ absl::Status FacilityStore::Summarize(const v1::SummarizeFacilitiesRequest& requ
         total.set_removed(sum);
       }
     }
+    if (!request.count_built()) return absl::OkStatus();
+    // Built: opened in the period, or expanded by a rise dated in it; a
+    // facility counts once (UNION drops the second row of one).
+    ASSIGN_OR_RETURN(const SqlWhere live, FilterSql(request.filter(), /*show_deleted=*/false));
+    ASSIGN_OR_RETURN(
+        SqlStatement built,
+        db->Prepare(absl::StrCat(
+            "SELECT ", key_columns, "facilities.seq FROM facilities WHERE service_day BETWEEN ? "
+            "AND ? AND ", live.sql, " UNION SELECT ", key_columns, "facilities.seq FROM "
+            "capacity_readings JOIN facilities ON facilities.seq = capacity_readings.facility_seq "
+            "WHERE reading_day BETWEEN ? AND ? AND change > 0 AND ", live.sql)));
+    built.BindInt64(1, first_day);
+    built.BindInt64(2, last_day);
+    Bind(&built, 3, live.args);
+    const int second = 3 + static_cast<int>(live.args.size());
+    built.BindInt64(second, first_day);
+    built.BindInt64(second + 1, last_day);
+    Bind(&built, second + 2, live.args);
+    while (true) {
+      ASSIGN_OR_RETURN(const bool row, built.Step());
+      if (!row) break;
+      read_key(built);
+      ++groups[key].built;
+    }
     return absl::OkStatus();
   }));
   if (groups.empty() && keys == 0) groups[{}];
@@ -405,6 +430,7 @@ absl::Status FacilityStore::Summarize(const v1::SummarizeFacilitiesRequest& requ
     for (int k = 0; k < keys; ++k) dimensions[k].set(group_key[k], out);
     out->set_facility_count(group.facilities);
     out->set_opened_count(group.opened);
+    out->set_built_count(group.built);
     for (auto& [unit, total] : group.units) *out->add_capacities() = std::move(total);
   }
   return absl::OkStatus();

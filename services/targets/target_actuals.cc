@@ -109,13 +109,15 @@ absl::StatusOr<TargetActuals::Parts> TargetActuals::Measure(const portfolio::v1:
       return parts;
     }
     case TargetRule::Source::kFacilitiesAdded:
-    case TargetRule::Source::kFacilitiesOpened: {
+    case TargetRule::Source::kFacilitiesOpened:
+    case TargetRule::Source::kFacilitiesBuilt: {
       facilities_v1::SummarizeFacilitiesRequest request;
       SetWindow(target.year(), through, request.mutable_period_start(), request.mutable_period_end());
       request.add_group_by(by_record ? facilities_v1::BY_FACILITY : facilities_v1::BY_SUB_DISTRICT);
       for (int kind : rule.kinds) {
         request.mutable_filter()->add_kinds(static_cast<facilities_v1::FacilityKind>(kind));
       }
+      request.set_count_built(rule.source == TargetRule::Source::kFacilitiesBuilt);
       facilities_v1::SummarizeFacilitiesResponse response;
       if (facilities_ == nullptr) return NotConfigured("facilities");
       RETURN_IF_ERROR(caller.Read("facilities", what, [&](grpc::ClientContext* context) {
@@ -125,6 +127,8 @@ absl::StatusOr<TargetActuals::Parts> TargetActuals::Measure(const portfolio::v1:
         int64_t value = 0;
         if (rule.source == TargetRule::Source::kFacilitiesOpened) {
           value = group.opened_count();
+        } else if (rule.source == TargetRule::Source::kFacilitiesBuilt) {
+          value = group.built_count();
         } else {
           for (const facilities_v1::CapacityTotal& capacity : group.capacities()) {
             value += capacity.added();

@@ -81,9 +81,11 @@ absl::StatusOr<TargetRule> ParseTargetRule(absl::string_view rule) {
     parsed.field = parts[2];
     return parsed;
   }
-  if ((what == "facilities.added" || what == "facilities.opened") && parts.size() == 2) {
-    parsed.source = what == "facilities.added" ? TargetRule::Source::kFacilitiesAdded
-                                               : TargetRule::Source::kFacilitiesOpened;
+  if ((what == "facilities.added" || what == "facilities.opened" || what == "facilities.built") &&
+      parts.size() == 2) {
+    parsed.source = what == "facilities.added"    ? TargetRule::Source::kFacilitiesAdded
+                    : what == "facilities.opened" ? TargetRule::Source::kFacilitiesOpened
+                                                  : TargetRule::Source::kFacilitiesBuilt;
     ASSIGN_OR_RETURN(parsed.kinds, ParseKinds<facilities_v1::FacilityKind>(
                                        rule, parts[1], facilities_v1::FacilityKind_Parse));
     return parsed;

@@ -10,6 +10,8 @@
 //                                      head_enterprise) that entered STAGE
 //   facilities.added:KIND[,KIND...]    capacity added to facilities of KINDs
 //   facilities.opened:KIND[,KIND...]   facilities of KINDs first in service
+//   facilities.built:KIND[,KIND...]    facilities of KINDs built in the year
+//                                      (新改扩建: opened, or capacity added)
 #ifndef JIANGAN_SERVICES_TARGETS_TARGET_RULE_H_
 #define JIANGAN_SERVICES_TARGETS_TARGET_RULE_H_
 
@@ -30,6 +32,7 @@ struct TargetRule {
     kInvestmentEntered,
     kFacilitiesAdded,
     kFacilitiesOpened,
+    kFacilitiesBuilt,
   };
   Source source = Source::kRenewalReported;
   std::string field;    // a Quantities field, or a lead flag

@@ -320,6 +320,25 @@ TEST_F(TargetsSystemTest, AnAdminAssignsWhoAnswersForATargetAndItsEditorsReport)
             404);
 }
 
+// 新改扩建 counts a school expanded in the year, not only one opened; its
+// first reading (the school served since 2015) adds no places.
+TEST_F(TargetsSystemTest, ASchoolExpandedInTheYearIsBuiltAndAddsOnlyItsNewPlaces) {
+  auto school = Http("POST", "/v1/facilities?facility_id=erqi-primary",
+                     R"({"displayName":"二七小学","kind":"PRIMARY_SCHOOL","status":"IN_SERVICE",)"
+                     R"("statusDate":{"year":2015,"month":9,"day":1},"ownerDepartment":"区教育局"})");
+  ASSERT_EQ(school.status, 200) << school.body;
+  for (const char* reading : {R"({"readingDate":{"year":2024,"month":2,"day":1},"capacity":"1200"})",
+                              R"({"readingDate":{"year":2024,"month":9,"day":1},"capacity":"1500"})"}) {
+    ASSERT_EQ(Http("POST", "/v1/facilities/erqi-primary:recordCapacity", reading).status, 200);
+  }
+  EXPECT_EQ(Target("schools-built").actual_value(), "1");
+  EXPECT_EQ(Target("school-places").actual_value(), "300");
+  auto built = Http("GET", "/v1/targets/schools-built/contributions");
+  ASSERT_EQ(built.status, 200) << built.body;
+  EXPECT_TRUE(absl::StrContains(built.body, R"("record":"facilities/erqi-primary","value":"1")"))
+      << built.body;
+}
+
 TEST_F(TargetsSystemTest, AComputedTargetShowsItsActualAtEachMonthEnd) {
   auto project = Http("POST", "/v1/projects?project_id=phase-8",
                       R"({"displayName":"二七片区征收","kind":"EXPROPRIATION",)"

@@ -292,6 +292,55 @@ TEST_F(FacilityStoreTest, SummaryGroupsAndCountsOpenings) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("named twice")));
 }
 
+// 新改扩建公办中小学和幼儿园7所: a school opened in the year counts, and so
+// does one expanded in it (its capacity rose), each once; one opened before
+// and left as it was does not.
+TEST_F(FacilityStoreTest, BuiltCountsOpeningsAndExpansionsOnceEach) {
+  SetToday(2024, 12, 1);
+  auto school = [&](const std::string& id, type::v1::Date opened) {
+    v1::Facility facility = Facility(id, v1::PRIMARY_SCHOOL, 30.65, 114.30);
+    facility.set_status(v1::IN_SERVICE);
+    *facility.mutable_status_date() = opened;
+    ASSERT_THAT(Create(facility, id).status(), IsOk());
+  };
+  school("new", Day(2024, 9, 1));  // 新建
+  ASSERT_THAT(Read("new", Day(2024, 9, 1), 900).status(), IsOk());
+  ASSERT_THAT(Read("new", Day(2024, 10, 1), 950).status(), IsOk());  // and grew: still one
+  school("expanded", Day(2015, 9, 1));  // 扩建
+  ASSERT_THAT(Read("expanded", Day(2024, 2, 1), 1200).status(), IsOk());  // its start
+  ASSERT_THAT(Read("expanded", Day(2024, 9, 1), 1500).status(), IsOk());
+  school("unchanged", Day(2016, 9, 1));
+  ASSERT_THAT(Read("unchanged", Day(2024, 3, 1), 800).status(), IsOk());
+  school("shrunk", Day(2017, 9, 1));
+  ASSERT_THAT(Read("shrunk", Day(2024, 2, 1), 700).status(), IsOk());
+  ASSERT_THAT(Read("shrunk", Day(2024, 9, 1), 650).status(), IsOk());
+
+  v1::SummarizeFacilitiesRequest request;
+  *request.mutable_period_start() = Day(2024, 1, 1);
+  *request.mutable_period_end() = Day(2024, 12, 31);
+  request.set_count_built(true);
+  v1::SummarizeFacilitiesResponse response;
+  ASSERT_THAT(store_->Summarize(request, &response), IsOk());
+  ASSERT_EQ(response.groups_size(), 1);
+  EXPECT_EQ(response.groups(0).opened_count(), 1);
+  EXPECT_EQ(response.groups(0).built_count(), 2);
+  EXPECT_EQ(response.groups(0).capacities(0).added(), 950 + 300);
+
+  // Per facility, for the drill-down; not asked, not counted.
+  request.add_group_by(v1::BY_FACILITY);
+  response.Clear();
+  ASSERT_THAT(store_->Summarize(request, &response), IsOk());
+  std::vector<std::string> built;
+  for (const v1::FacilityGroup& group : response.groups()) {
+    if (group.built_count() > 0) built.push_back(group.facility());
+  }
+  EXPECT_THAT(built, ::testing::UnorderedElementsAre("facilities/expanded", "facilities/new"));
+  request.set_count_built(false);
+  response.Clear();
+  ASSERT_THAT(store_->Summarize(request, &response), IsOk());
+  for (const v1::FacilityGroup& group : response.groups()) EXPECT_EQ(group.built_count(), 0);
+}
+
 // The spatial index answers exactly what a scan of every facility answers.
 TEST_F(FacilityStoreTest, SearchNearbyMatchesBruteForce) {
   std::mt19937 random(7);
