@@ -1,5 +1,8 @@
 #include "common/storage/resource_rows.h"
 
+#include <memory>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/base/status_macros.h"
@@ -12,7 +15,9 @@ std::string CreateSql(const std::string& table, const std::string& payload_table
   std::string sql = absl::StrCat("CREATE TABLE IF NOT EXISTS ", table,
                                  " (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL "
                                  "UNIQUE, request_id TEXT UNIQUE, version INTEGER NOT NULL");
-  for (const SqlColumn& column : derived) absl::StrAppend(&sql, ", ", column.name, " ", column.type);
+  for (const SqlColumn& column : derived) {
+    if (column.added_in == 0) absl::StrAppend(&sql, ", ", column.name, " ", column.type);
+  }
   return absl::StrCat(sql, ");CREATE TABLE IF NOT EXISTS ", payload_table,
                       " (seq INTEGER PRIMARY KEY, payload BLOB NOT NULL);");
 }
@@ -46,12 +51,50 @@ ResourceRows::ResourceRows(std::string table, std::string payload_table,
       payload_table_(std::move(payload_table)),
       derived_names_(NamesOf(derived)),
       create_sql_(CreateSql(table_, payload_table_, derived)),
+      derived_(derived.begin(), derived.end()),
       source_(absl::StrCat(table_, " JOIN ", payload_table_, " USING (seq)")),
       insert_sql_(InsertSql(table_, derived)),
       update_sql_(UpdateSql(table_, derived)) {}
 
 std::string ResourceRows::SchemaSql() const { return create_sql_; }
 
+std::string ResourceRows::AddedColumnsSql(int version) const {
+  std::string sql;
+  for (const SqlColumn& column : derived_) {
+    if (column.added_in == version) {
+      absl::StrAppend(&sql, "ALTER TABLE ", table_, " ADD COLUMN ", column.name, " ", column.type,
+                      ";");
+    }
+  }
+  return sql;
+}
+
+absl::Status ResourceRows::FillColumn(
+    SqlDb* db, absl::string_view column, const google::protobuf::Message& prototype,
+    const std::function<SqlArg(const google::protobuf::Message&)>& value_of) const {
+  // Read whole first: no statement runs while another is half-read.
+  std::vector<std::pair<int64_t, SqlArg>> values;
+  ASSIGN_OR_RETURN(SqlStatement rows,
+                   db->Prepare(absl::StrCat("SELECT seq, payload FROM ", payload_table_)));
+  std::unique_ptr<google::protobuf::Message> resource(prototype.New());
+  while (true) {
+    ASSIGN_OR_RETURN(const bool row, rows.Step());
+    if (!row) break;
+    if (!resource->ParseFromString(rows.ColumnBlob(1))) {
+      return absl::DataLossError(
+          absl::StrCat(payload_table_, " row ", rows.ColumnInt64(0), " does not parse"));
+    }
+    values.emplace_back(rows.ColumnInt64(0), value_of(*resource));
+  }
+  for (const auto& [seq, value] : values) {
+    ASSIGN_OR_RETURN(SqlStatement set,
+                     db->Prepare(absl::StrCat("UPDATE ", table_, " SET ", column,
+                                              " = ? WHERE seq = ?")));
+    Bind(&set, 1, {value, seq});
+    RETURN_IF_ERROR(set.Run());
+  }
+  return absl::OkStatus();
+}
 std::string ResourceRows::OrderedFilterIndexesSql(absl::Span<const char* const> columns) const {
   std::string sql;
   for (const char* column : columns) {

@@ -8,6 +8,7 @@
 #define JIANGAN_COMMON_STORAGE_RESOURCE_ROWS_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -36,8 +37,18 @@ class ResourceRows {
   // store's columns in binding order; it must include an integer "deleted".
   ResourceRows(std::string table, std::string payload_table, absl::Span<const SqlColumn> derived);
 
-  // CREATE TABLE IF NOT EXISTS for both tables.
+  // CREATE TABLE IF NOT EXISTS for both tables, as first made: without the
+  // columns added later (SqlColumn::added_in), which AddedColumnsSql adds.
   std::string SchemaSql() const;
+  // ALTER TABLE adding the derived columns added in schema `version`.
+  std::string AddedColumnsSql(int version) const;
+  // Sets derived column `column` of every row to `value_of(resource)`, the
+  // resource parsed from its payload into a `prototype`'s copy: the fill of
+  // a column added to a table that holds rows.
+  absl::Status FillColumn(SqlDb* db, absl::string_view column,
+                          const google::protobuf::Message& prototype,
+                          const std::function<SqlArg(const google::protobuf::Message&)>& value_of)
+      const;
 
   // Indexes of equality filters on `columns` that hold seq after the value,
   // replacing single-column ones named <table>_<column>: a filtered page in
@@ -101,6 +112,7 @@ class ResourceRows {
   const std::string payload_table_;
   const std::vector<std::string> derived_names_;
   const std::string create_sql_;
+  const std::vector<SqlColumn> derived_;
   const std::string source_;
   const std::string insert_sql_;
   const std::string update_sql_;

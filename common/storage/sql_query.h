@@ -52,6 +52,10 @@ SqlArg ColumnArg(const SqlStatement& stmt, int index, bool text);
 struct SqlColumn {
   const char* name;
   const char* type;
+  // The schema version that added the column to a table made before it; 0
+  // for a column the table had from the start. An added column's `type`
+  // carries a DEFAULT, as adding one to rows that exist needs.
+  int added_in = 0;
 };
 
 // A WHERE clause and its parameters.

@@ -232,6 +232,11 @@ absl::Status ValidateCapacityReading(const v1::CapacityReading& reading, absl::C
   });
 }
 
+bool PubliclyOwned(const v1::Facility& facility) {
+  return facility.ownership() == v1::GOVERNMENT || facility.ownership() == v1::STATE_OWNED ||
+         (facility.kind() == v1::KINDERGARTEN && facility.publicly_run());
+}
+
 std::optional<int64_t> FirstServiceDay(const v1::Facility& facility) {
   if (std::optional<absl::CivilDay> day = ToCivilDay(facility.in_service_date()); day.has_value()) {
     return DayNumber(*day);

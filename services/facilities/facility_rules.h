@@ -61,6 +61,11 @@ struct ReadingPoint {
   int64_t capacity = 0;
 };
 
+// Whether a facility is of the public sector (公办): owned by the government,
+// a public institution or a state-owned enterprise, or a kindergarten run
+// publicly.
+bool PubliclyOwned(const v1::Facility& facility);
+
 // The first day (DayNumber) a facility served: its `in_service_date`; the
 // earliest day there is when it served from a day not recorded (created in
 // service without one, e.g. a hospital serving for decades); nullopt when

@@ -5,6 +5,7 @@
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/facilities/facility_rules.h"
 
 namespace jiangan::facilities {
 namespace {
@@ -18,7 +19,9 @@ constexpr SqlColumn kDerivedColumns[] = {
     {"display_name", "TEXT NOT NULL"},       {"create_us", "INTEGER NOT NULL"},
     {"update_us", "INTEGER NOT NULL"},       {"service_day", "INTEGER"},
     {"service_year", "INTEGER NOT NULL"},    {"capacity", "INTEGER NOT NULL"},
-    {"in_use", "INTEGER NOT NULL"}};
+    {"in_use", "INTEGER NOT NULL"},
+    // Schema v5: for the 公办 condition of the district's targets.
+    {"publicly_owned", "INTEGER NOT NULL DEFAULT 0", 5}};
 
 }  // namespace
 
@@ -78,7 +81,8 @@ std::vector<SqlArg> DerivedValues(const v1::Facility& facility) {
           service_day.has_value() ? SqlArg(DayNumber(*service_day)) : SqlArg(SqlNull{}),
           int64_t{service_day.has_value() ? service_day->year() : 0},
           facility.capacity(),
-          facility.in_use()};
+          facility.in_use(),
+          int64_t{PubliclyOwned(facility)}};
 }
 
 absl::StatusOr<SqlWhere> FilterSql(const v1::FacilityFilter& filter, bool show_deleted) {
@@ -100,6 +104,9 @@ absl::StatusOr<SqlWhere> FilterSql(const v1::FacilityFilter& filter, bool show_d
   }
   if (!filter.renewal_project().empty()) {
     where.And("renewal_project = ?", {filter.renewal_project()});
+  }
+  if (filter.has_publicly_owned()) {
+    where.And("publicly_owned = ?", {int64_t{filter.publicly_owned()}});
   }
   if (!filter.display_name_contains().empty()) {
     RETURN_IF_ERROR(
@@ -231,7 +238,8 @@ std::string CoveringIndexSchemaSql() {
 
 std::optional<uint32_t> RollupSetFor(const v1::SummarizeFacilitiesRequest& request) {
   const v1::FacilityFilter& filter = request.filter();
-  if (!filter.renewal_project().empty() || !filter.display_name_contains().empty()) {
+  if (!filter.renewal_project().empty() || !filter.display_name_contains().empty() ||
+      filter.has_publicly_owned()) {
     return std::nullopt;
   }
   const Rollup& rollup = FacilityRollup();

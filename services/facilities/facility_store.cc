@@ -34,10 +34,12 @@ using google::protobuf::util::TimeUtil;
 constexpr char kCollection[] = "facilities";
 // Layouts of the tables. Version 1 was the generic table of the first
 // release, which version 2 replaces; version 3 added the summary rollups
-// and version 4 indexes that hold what their reads need.
+// and version 4 indexes that hold what their reads need; version 5 the
+// publicly_owned column.
 constexpr int kFirstSchemaVersion = 2;
 constexpr int kRollupSchemaVersion = 3;
-constexpr int kSchemaVersion = 4;
+constexpr int kCoveringIndexSchemaVersion = 4;
+constexpr int kSchemaVersion = 5;
 constexpr double kDefaultRadiusMeters = 1000;
 constexpr double kMaxRadiusMeters = 20000;
 
@@ -72,7 +74,16 @@ absl::StatusOr<std::unique_ptr<FacilityStore>> FacilityStore::Open(SqlDb* db,
   RETURN_IF_ERROR(MigrateSchema(
       db, {{SchemaStep{kFirstSchemaVersion, absl::StrCat(SchemaSql(), store->changes_.SchemaSql())},
             SchemaStep{kRollupSchemaVersion, RollupSchemaSql(), FillRollups},
-            SchemaStep{kSchemaVersion, CoveringIndexSchemaSql()}}}));
+            SchemaStep{kCoveringIndexSchemaVersion, CoveringIndexSchemaSql()},
+            SchemaStep{kSchemaVersion, FacilityRows().AddedColumnsSql(kSchemaVersion),
+                       [](SqlDb* db) {
+                         return FacilityRows().FillColumn(
+                             db, "publicly_owned", v1::Facility::default_instance(),
+                             [](const google::protobuf::Message& facility) {
+                               return SqlArg(int64_t{PubliclyOwned(
+                                   static_cast<const v1::Facility&>(facility))});
+                             });
+                       }}}}));
   RETURN_IF_ERROR(store->readers_->Open(*db, std::max(1, store->options_.reader_connections)));
   return store;
 }

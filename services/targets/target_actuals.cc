@@ -118,6 +118,7 @@ absl::StatusOr<TargetActuals::Parts> TargetActuals::Measure(const portfolio::v1:
         request.mutable_filter()->add_kinds(static_cast<facilities_v1::FacilityKind>(kind));
       }
       request.set_count_built(rule.source == TargetRule::Source::kFacilitiesBuilt);
+      if (rule.public_only) request.mutable_filter()->set_publicly_owned(true);
       facilities_v1::SummarizeFacilitiesResponse response;
       if (facilities_ == nullptr) return NotConfigured("facilities");
       RETURN_IF_ERROR(caller.Read("facilities", what, [&](grpc::ClientContext* context) {

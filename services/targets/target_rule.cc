@@ -2,6 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_split.h"
 #include "common/base/status_macros.h"
 #include "jiangan/facilities/v1/facilities.pb.h"
@@ -37,8 +38,17 @@ absl::StatusOr<std::vector<int>> ParseKinds(absl::string_view rule, absl::string
 }  // namespace
 
 absl::StatusOr<TargetRule> ParseTargetRule(absl::string_view rule) {
-  const std::vector<std::string> parts = absl::StrSplit(rule, ':');
   TargetRule parsed;
+  // A condition on the records, after '?'.
+  const std::pair<absl::string_view, absl::string_view> condition =
+      absl::StrSplit(rule, absl::MaxSplits('?', 1));
+  if (!condition.second.empty() || absl::StrContains(rule, '?')) {
+    if (condition.second != "public" || !absl::StartsWith(rule, "facilities.")) {
+      return BadRule(rule, "has a condition other than \"?public\" on a facilities rule");
+    }
+    parsed.public_only = true;
+  }
+  const std::vector<std::string> parts = absl::StrSplit(condition.first, ':');
   const std::string& what = parts[0];
   if (what == "renewal.reported" && parts.size() == 2) {
     parsed.source = TargetRule::Source::kRenewalReported;

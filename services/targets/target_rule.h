@@ -12,6 +12,8 @@
 //   facilities.opened:KIND[,KIND...]   facilities of KINDs first in service
 //   facilities.built:KIND[,KIND...]    facilities of KINDs built in the year
 //                                      (新改扩建: opened, or capacity added)
+//   a facilities rule ending ?public   counts facilities of the public sector
+//                                      only (公办: FacilityFilter.publicly_owned)
 #ifndef JIANGAN_SERVICES_TARGETS_TARGET_RULE_H_
 #define JIANGAN_SERVICES_TARGETS_TARGET_RULE_H_
 
@@ -39,6 +41,7 @@ struct TargetRule {
   int64_t divisor = 1;  // renewal.reported only
   int entered = 0;      // the ProjectPhase or Stage entered
   std::vector<int> kinds;  // ProjectKind or FacilityKind values
+  bool public_only = false;  // facilities rules with "?public"
 };
 
 // INVALID_ARGUMENT naming `rule` and what is wrong with it.

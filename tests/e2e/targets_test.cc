@@ -325,14 +325,26 @@ TEST_F(TargetsSystemTest, AnAdminAssignsWhoAnswersForATargetAndItsEditorsReport)
 TEST_F(TargetsSystemTest, ASchoolExpandedInTheYearIsBuiltAndAddsOnlyItsNewPlaces) {
   auto school = Http("POST", "/v1/facilities?facility_id=erqi-primary",
                      R"({"displayName":"二七小学","kind":"PRIMARY_SCHOOL","status":"IN_SERVICE",)"
-                     R"("statusDate":{"year":2015,"month":9,"day":1},"ownerDepartment":"区教育局"})");
+                     R"("statusDate":{"year":2015,"month":9,"day":1},"ownerDepartment":"区教育局",)"
+                     R"("ownership":"GOVERNMENT"})");
   ASSERT_EQ(school.status, 200) << school.body;
   for (const char* reading : {R"({"readingDate":{"year":2024,"month":2,"day":1},"capacity":"1200"})",
                               R"({"readingDate":{"year":2024,"month":9,"day":1},"capacity":"1500"})"}) {
     ASSERT_EQ(Http("POST", "/v1/facilities/erqi-primary:recordCapacity", reading).status, 200);
   }
+  // A private kindergarten opened in the year is no 公办 school.
+  auto private_kindergarten =
+      Http("POST", "/v1/facilities?facility_id=sunshine-kindergarten",
+           R"({"displayName":"阳光民办幼儿园","kind":"KINDERGARTEN","status":"IN_SERVICE",)"
+           R"("statusDate":{"year":2024,"month":9,"day":1},"ownerDepartment":"区教育局",)"
+           R"("ownership":"PRIVATE"})");
+  ASSERT_EQ(private_kindergarten.status, 200) << private_kindergarten.body;
+  ASSERT_EQ(Http("POST", "/v1/facilities/sunshine-kindergarten:recordCapacity",
+                 R"({"readingDate":{"year":2024,"month":9,"day":1},"capacity":"180"})")
+                .status,
+            200);
   EXPECT_EQ(Target("schools-built").actual_value(), "1");
-  EXPECT_EQ(Target("school-places").actual_value(), "300");
+  EXPECT_EQ(Target("school-places").actual_value(), "480");  // places of every school
   auto built = Http("GET", "/v1/targets/schools-built/contributions");
   ASSERT_EQ(built.status, 200) << built.body;
   EXPECT_TRUE(absl::StrContains(built.body, R"("record":"facilities/erqi-primary","value":"1")"))

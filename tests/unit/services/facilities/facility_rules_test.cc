@@ -214,6 +214,21 @@ TEST(FacilityRulesTest, ChangesFollowTheDatesNotTheRecordingOrder) {
               ElementsAre(150, 450, -20, 10));
 }
 
+TEST(FacilityRulesTest, ThePublicSectorOwnsOrRunsItPublicly) {
+  v1::Facility school = School();
+  EXPECT_FALSE(PubliclyOwned(school));  // not known
+  school.set_ownership(v1::GOVERNMENT);
+  EXPECT_TRUE(PubliclyOwned(school));
+  school.set_ownership(v1::STATE_OWNED);
+  EXPECT_TRUE(PubliclyOwned(school));
+  school.set_ownership(v1::PRIVATE);
+  EXPECT_FALSE(PubliclyOwned(school));
+  v1::Facility kindergarten = School();
+  kindergarten.set_kind(v1::KINDERGARTEN);
+  kindergarten.set_publicly_run(true);
+  EXPECT_TRUE(PubliclyOwned(kindergarten));
+}
+
 TEST(FacilityRulesTest, TheFirstReadingOfAFacilityServingBeforeItsYearIsItsStartingLevel) {
   // A car park serving since 2019, first recorded in 2024 with 500 spaces,
   // then 520: 20 new spaces in 2024, not 520.

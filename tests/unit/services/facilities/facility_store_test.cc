@@ -335,6 +335,32 @@ TEST_F(FacilityStoreTest, BuiltCountsOpeningsAndExpansionsOnceEach) {
     if (group.built_count() > 0) built.push_back(group.facility());
   }
   EXPECT_THAT(built, ::testing::UnorderedElementsAre("facilities/expanded", "facilities/new"));
+
+  // 公办 only: "new" is the government's, the rest are not known.
+  v1::Facility owned;
+  owned.set_name("facilities/new");
+  owned.set_ownership(v1::GOVERNMENT);
+  ASSERT_THAT(Update(owned, {"ownership"}).status(), IsOk());
+  request.mutable_filter()->set_publicly_owned(true);
+  response.Clear();
+  ASSERT_THAT(store_->Summarize(request, &response), IsOk());
+  ASSERT_EQ(response.groups_size(), 1);
+  EXPECT_EQ(response.groups(0).facility(), "facilities/new");
+  EXPECT_EQ(response.groups(0).built_count(), 1);
+  request.clear_group_by();
+  request.mutable_filter()->set_publicly_owned(false);
+  response.Clear();
+  ASSERT_THAT(store_->Summarize(request, &response), IsOk());
+  EXPECT_EQ(response.groups(0).facility_count(), 3);
+
+  // A file of schema v4, from before the column, gets it filled on opening.
+  ASSERT_THAT(db_->Exec("ALTER TABLE facilities DROP COLUMN publicly_owned"), IsOk());
+  ASSERT_THAT(db_->SetSchemaVersion(4), IsOk());
+  Open();
+  request.mutable_filter()->set_publicly_owned(true);
+  response.Clear();
+  ASSERT_THAT(store_->Summarize(request, &response), IsOk());
+  EXPECT_EQ(response.groups(0).facility_count(), 1);
   request.set_count_built(false);
   response.Clear();
   ASSERT_THAT(store_->Summarize(request, &response), IsOk());
@@ -532,6 +558,7 @@ TEST_F(FacilityStoreTest, TheSummaryRollupsAgreeWithTheFacilitiesAfterEveryKindO
        {"facility_rollups", "facility_opening_rollups", "capacity_change_rollups"}) {
     ASSERT_THAT(db_->Exec(absl::StrCat("DROP TABLE ", table)), IsOk());
   }
+  ASSERT_THAT(db_->Exec("ALTER TABLE facilities DROP COLUMN publicly_owned"), IsOk());  // v5's
   ASSERT_THAT(db_->SetSchemaVersion(2), IsOk());
   Open();
   for (const v1::SummarizeFacilitiesRequest& question : questions) {

@@ -131,9 +131,15 @@ TEST(TargetRuleTest, ParsesEveryForm) {
   auto seats = ParseTargetRule("facilities.added:PRIMARY_SCHOOL,KINDERGARTEN");
   ASSERT_TRUE(seats.ok());
   EXPECT_EQ(seats->kinds.size(), 2u);
+  EXPECT_FALSE(seats->public_only);
+  auto public_schools = ParseTargetRule("facilities.built:PRIMARY_SCHOOL,KINDERGARTEN?public");
+  ASSERT_TRUE(public_schools.ok()) << public_schools.status();
+  EXPECT_TRUE(public_schools->public_only);
+  EXPECT_EQ(public_schools->source, TargetRule::Source::kFacilitiesBuilt);
   for (const char* bad :
        {"renewal.reported:acres", "renewal.reported:households/0", "renewal.entered:DONE:OTHER",
         "investment.entered:REGISTERED:rich", "facilities.opened:CASTLE", "facilities.added",
+        "facilities.built:PARK?private", "renewal.reported:households?public",
         "weather.rain"}) {
     EXPECT_THAT(ParseTargetRule(bad).status(),
                 StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(bad)))
