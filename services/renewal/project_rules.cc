@@ -156,6 +156,8 @@ absl::Status ValidateProject(const v1::Project& project, absl::CivilDay today) {
       CheckLength("project.display_name", project.display_name(), 1, 200),
       CheckEnum("project.kind", project.kind(), v1::ProjectKind_IsValid, true),
       CheckEnum("project.phase", project.phase(), v1::ProjectPhase_IsValid, true),
+      CheckEnum("project.pipe_kind", project.pipe_kind(), v1::PipeKind_IsValid, false),
+      CheckEnum("project.road_kind", project.road_kind(), v1::RoadKind_IsValid, false),
       CheckLength("project.lead_department", project.lead_department(), 0, 100),
       CheckLength("project.sub_district", project.sub_district(), 0, 50),
       CheckLength("project.zone", project.zone(), 0, 50),

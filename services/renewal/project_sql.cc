@@ -50,7 +50,10 @@ constexpr SqlColumn kDerivedColumns[] = {
     {"update_us", "INTEGER NOT NULL"},    {"start_day", "INTEGER NOT NULL"},
     {"end_day", "INTEGER NOT NULL"},      {"open_milestone_day", "INTEGER NOT NULL"},
     {"percent", "INTEGER NOT NULL"},      {"at_risk", "INTEGER NOT NULL"},
-    {"completion_year", "INTEGER NOT NULL"}, {"totals", "BLOB NOT NULL"}};
+    {"completion_year", "INTEGER NOT NULL"}, {"totals", "BLOB NOT NULL"},
+    // Schema v6: what the district's targets filter pipes and roads by.
+    {"pipe_kind", "INTEGER NOT NULL DEFAULT 0", 6},
+    {"road_kind", "INTEGER NOT NULL DEFAULT 0", 6}};
 
 }  // namespace
 
@@ -117,7 +120,8 @@ const Rollup& ProjectRollup() {
 std::optional<uint32_t> RollupSetFor(const v1::SummarizeProjectsRequest& request) {
   const v1::ProjectFilter& filter = request.filter();
   if (filter.healths_size() > 0 || !filter.display_name_contains().empty() ||
-      filter.has_updated_since() || request.has_window_start() || request.has_window_end()) {
+      filter.has_updated_since() || filter.pipe_kinds_size() > 0 ||
+      filter.road_kinds_size() > 0 || request.has_window_start() || request.has_window_end()) {
     return std::nullopt;
   }
   const Rollup& rollup = ProjectRollup();
@@ -169,7 +173,9 @@ std::vector<SqlArg> DerivedValues(const v1::Project& project) {
       int64_t{project.percent_complete()},
       int64_t{project.at_risk()},
       completion_year,
-      PackTotals(project.planned(), project.achieved())};
+      PackTotals(project.planned(), project.achieved()),
+      int64_t{project.pipe_kind()},
+      int64_t{project.road_kind()}};
   return values;
 }
 
@@ -220,6 +226,16 @@ absl::StatusOr<SqlWhere> FilterSql(const v1::ProjectFilter& filter, bool show_de
     auto list = EnumList("filter.healths", filter.healths(), v1::Health_IsValid);
     if (!list.ok()) return list.status();
     where.And(absl::StrCat(HealthSql(today, thresholds), " IN ", *list));
+  }
+  if (filter.pipe_kinds_size() > 0) {
+    auto list = EnumList("filter.pipe_kinds", filter.pipe_kinds(), v1::PipeKind_IsValid);
+    if (!list.ok()) return list.status();
+    where.And(absl::StrCat("pipe_kind IN ", *list));
+  }
+  if (filter.road_kinds_size() > 0) {
+    auto list = EnumList("filter.road_kinds", filter.road_kinds(), v1::RoadKind_IsValid);
+    if (!list.ok()) return list.status();
+    where.And(absl::StrCat("road_kind IN ", *list));
   }
   if (!filter.sub_district().empty()) where.And("sub_district = ?", {filter.sub_district()});
   if (!filter.zone().empty()) where.And("zone = ?", {filter.zone()});

@@ -30,11 +30,12 @@ constexpr char kCollection[] = "projects";
 // Layouts of the tables below. Version 2 added the report months and phase
 // entries that windows read; version 3 the summary rollup; version 4 the
 // filter indexes in creation order; version 5 those holding the other
-// filters.
+// filters; version 6 the pipe and road kinds.
 constexpr int kFirstSchemaVersion = 2;
 constexpr int kRollupSchemaVersion = 3;
 constexpr int kOrderedIndexSchemaVersion = 4;
-constexpr int kSchemaVersion = 5;
+constexpr int kFilterIndexSchemaVersion = 5;
+constexpr int kSchemaVersion = 6;
 // The columns that ListProjects filters on by equality.
 constexpr const char* kFilterColumns[] = {"kind", "phase", "sub_district", "zone",
                                           "lead_department"};
@@ -142,6 +143,24 @@ ProjectStore::ProjectStore(SqlDb* writer, ProjectStoreOptions options)
 
 ProjectStore::~ProjectStore() = default;
 
+namespace {
+
+// Schema v6: the pipe and road kinds of the projects stored before it.
+absl::Status FillKinds(SqlDb* db) {
+  for (const char* column : {"pipe_kind", "road_kind"}) {
+    const bool pipe = std::string_view(column) == "pipe_kind";
+    RETURN_IF_ERROR(ProjectRows().FillColumn(
+        db, column, v1::Project::default_instance(),
+        [pipe](const google::protobuf::Message& message) {
+          const auto& project = static_cast<const v1::Project&>(message);
+          return SqlArg(int64_t{pipe ? project.pipe_kind() : project.road_kind()});
+        }));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<ProjectStore>> ProjectStore::Open(SqlDb* db,
                                                                  ProjectStoreOptions options) {
   std::unique_ptr<ProjectStore> store(new ProjectStore(db, std::move(options)));
@@ -150,7 +169,8 @@ absl::StatusOr<std::unique_ptr<ProjectStore>> ProjectStore::Open(SqlDb* db,
             SchemaStep{kRollupSchemaVersion, ProjectRollup().SchemaSql(), FillRollup},
             SchemaStep{kOrderedIndexSchemaVersion,
                        ProjectRows().OrderedFilterIndexesSql(kFilterColumns)},
-            SchemaStep{kSchemaVersion, ProjectRows().FilterIndexesSql(kFilterColumns)}}}));
+            SchemaStep{kFilterIndexSchemaVersion, ProjectRows().FilterIndexesSql(kFilterColumns)},
+            SchemaStep{kSchemaVersion, ProjectRows().AddedColumnsSql(kSchemaVersion), FillKinds}}}));
   RETURN_IF_ERROR(store->readers_->Open(*db, std::max(1, store->options_.reader_connections)));
   return store;
 }

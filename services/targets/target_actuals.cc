@@ -63,6 +63,12 @@ absl::StatusOr<TargetActuals::Parts> TargetActuals::Measure(const portfolio::v1:
       SetWindow(target.year(), through, request.mutable_window_start(), request.mutable_window_end());
       request.add_group_by(by_record ? renewal_v1::BY_PROJECT : renewal_v1::BY_SUB_DISTRICT);
       for (int kind : rule.kinds) request.mutable_filter()->add_kinds(static_cast<renewal_v1::ProjectKind>(kind));
+      if (rule.pipe_kind != 0) {
+        request.mutable_filter()->add_pipe_kinds(static_cast<renewal_v1::PipeKind>(rule.pipe_kind));
+      }
+      if (rule.road_kind != 0) {
+        request.mutable_filter()->add_road_kinds(static_cast<renewal_v1::RoadKind>(rule.road_kind));
+      }
       renewal_v1::SummarizeProjectsResponse response;
       if (renewal_ == nullptr) return NotConfigured("renewal");
       RETURN_IF_ERROR(caller.Read("renewal", what, [&](grpc::ClientContext* context) {

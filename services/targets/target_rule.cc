@@ -42,11 +42,24 @@ absl::StatusOr<TargetRule> ParseTargetRule(absl::string_view rule) {
   // A condition on the records, after '?'.
   const std::pair<absl::string_view, absl::string_view> condition =
       absl::StrSplit(rule, absl::MaxSplits('?', 1));
-  if (!condition.second.empty() || absl::StrContains(rule, '?')) {
-    if (condition.second != "public" || !absl::StartsWith(rule, "facilities.")) {
-      return BadRule(rule, "has a condition other than \"?public\" on a facilities rule");
+  if (absl::StrContains(rule, '?')) {
+    const std::pair<std::string, std::string> field_value =
+        absl::StrSplit(condition.second, absl::MaxSplits('=', 1));
+    renewal_v1::PipeKind pipe;
+    renewal_v1::RoadKind road;
+    if (condition.second == "public" && absl::StartsWith(rule, "facilities.")) {
+      parsed.public_only = true;
+    } else if (absl::StartsWith(rule, "renewal.reported:") && field_value.first == "pipe_kind" &&
+               renewal_v1::PipeKind_Parse(field_value.second, &pipe) && pipe != 0) {
+      parsed.pipe_kind = pipe;
+    } else if (absl::StartsWith(rule, "renewal.reported:") && field_value.first == "road_kind" &&
+               renewal_v1::RoadKind_Parse(field_value.second, &road) && road != 0) {
+      parsed.road_kind = road;
+    } else {
+      return BadRule(rule, "has a condition this service does not know: \"?public\" on a "
+                           "facilities rule, \"?pipe_kind=K\" or \"?road_kind=K\" on "
+                           "renewal.reported");
     }
-    parsed.public_only = true;
   }
   const std::vector<std::string> parts = absl::StrSplit(condition.first, ':');
   const std::string& what = parts[0];

@@ -14,6 +14,8 @@
 //                                      (新改扩建: opened, or capacity added)
 //   a facilities rule ending ?public   counts facilities of the public sector
 //                                      only (公办: FacilityFilter.publicly_owned)
+//   renewal.reported:FIELD?pipe_kind=K counts projects laying pipes of kind K
+//   renewal.reported:FIELD?road_kind=K counts projects building roads of kind K
 #ifndef JIANGAN_SERVICES_TARGETS_TARGET_RULE_H_
 #define JIANGAN_SERVICES_TARGETS_TARGET_RULE_H_
 
@@ -42,6 +44,8 @@ struct TargetRule {
   int entered = 0;      // the ProjectPhase or Stage entered
   std::vector<int> kinds;  // ProjectKind or FacilityKind values
   bool public_only = false;  // facilities rules with "?public"
+  int pipe_kind = 0;         // renewal.reported with "?pipe_kind=K": a PipeKind
+  int road_kind = 0;         // renewal.reported with "?road_kind=K": a RoadKind
 };
 
 // INVALID_ARGUMENT naming `rule` and what is wrong with it.

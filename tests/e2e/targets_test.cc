@@ -320,6 +320,32 @@ TEST_F(TargetsSystemTest, AnAdminAssignsWhoAnswersForATargetAndItsEditorsReport)
             404);
 }
 
+// 续建电力通道 counts power ducts only and 微循环路网 micro-circulation roads
+// only, not every pipe and road reported.
+TEST_F(TargetsSystemTest, PipesAndRoadsCountByTheirKind) {
+  const std::pair<const char*, const char*> projects[] = {
+      {"power", R"("pipeKind":"POWER")"},
+      {"water", R"("pipeKind":"WATER_SUPPLY")"},
+      {"lanes", R"("roadKind":"MICRO_CIRCULATION")"},
+      {"avenue", R"("roadKind":"ARTERIAL")"}};
+  for (const auto& [id, kind] : projects) {
+    auto created = Http("POST", absl::StrCat("/v1/projects?project_id=", id),
+                        absl::StrCat(R"({"displayName":")", id, R"(","kind":"INFRASTRUCTURE",)",
+                                     R"("phase":"UNDER_CONSTRUCTION",)", kind, "}"));
+    ASSERT_EQ(created.status, 200) << created.body;
+    auto reported = Http("POST", absl::StrCat("/v1/projects/", id, ":reportProgress"),
+                         R"({"period":"2024-05","percentComplete":50,)"
+                         R"("achieved":{"pipeLengthM":"1000","roadLengthM":"700"}})");
+    ASSERT_EQ(reported.status, 200) << reported.body;
+  }
+  EXPECT_EQ(Target("power-corridors").actual_value(), "1000");
+  EXPECT_EQ(Target("micro-road-network").actual_value(), "700");
+  auto bad = Http("POST", "/v1/projects?project_id=bad",
+                  R"({"displayName":"x","kind":"INFRASTRUCTURE","pipeKind":99})");
+  EXPECT_EQ(bad.status, 400) << bad.body;
+  EXPECT_TRUE(absl::StrContains(bad.body, "project.pipe_kind")) << bad.body;
+}
+
 // 新改扩建 counts a school expanded in the year, not only one opened; its
 // first reading (the school served since 2015) adds no places.
 TEST_F(TargetsSystemTest, ASchoolExpandedInTheYearIsBuiltAndAddsOnlyItsNewPlaces) {

@@ -894,15 +894,29 @@ TEST_F(RenewalStoreTest, TheSummaryRollupAgreesWithTheProjectsAfterEveryKindOfWr
   for (const v1::SummarizeProjectsRequest& question : questions) {
     EXPECT_EQ(summarize(question, false), summarize(question, true)) << question.DebugString();
   }
+  // A project laying power ducts, found by its pipe kind.
+  Project power;
+  power.set_name("projects/p1");
+  power.set_pipe_kind(v1::POWER);
+  ASSERT_THAT(Update(power, {"pipe_kind"}).status(), IsOk());
+  v1::SummarizeProjectsRequest ducts;
+  ducts.mutable_filter()->add_pipe_kinds(v1::POWER);
+  EXPECT_TRUE(absl::StrContains(summarize(ducts, false), "project_count: 1\n"))
+      << summarize(ducts, false);
   // It survives a reopen, and a database made before the rollup gets one
-  // filled from its projects (schema version 3).
+  // filled from its projects (schema version 3), and the kinds (version 6).
   ASSERT_THAT(db_->Exec("DROP TABLE project_rollups"), IsOk());
+  for (const char* column : {"pipe_kind", "road_kind"}) {  // v6's
+    ASSERT_THAT(db_->Exec(absl::StrCat("ALTER TABLE projects DROP COLUMN ", column)), IsOk());
+  }
   ASSERT_THAT(db_->SetSchemaVersion(2), IsOk());
   Open();
   for (const v1::SummarizeProjectsRequest& question : questions) {
     EXPECT_EQ(summarize(question, false), summarize(question, true)) << question.DebugString();
   }
   EXPECT_NE(summarize(questions[1], false), summarize(v1::SummarizeProjectsRequest(), false));
+  EXPECT_TRUE(absl::StrContains(summarize(ducts, false), "project_count: 1\n"))
+      << summarize(ducts, false);
 }
 
 TEST_F(RenewalStoreTest, ABatchCreatesEveryProjectOrNone) {

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/targets/target_actuals.h"
 #include "gmock/gmock.h"
+#include "jiangan/renewal/v1/renewal.pb.h"
 #include "gtest/gtest.h"
 #include "tests/support/child_process.h"
 #include "tests/support/status_matchers.h"
@@ -136,10 +137,17 @@ TEST(TargetRuleTest, ParsesEveryForm) {
   ASSERT_TRUE(public_schools.ok()) << public_schools.status();
   EXPECT_TRUE(public_schools->public_only);
   EXPECT_EQ(public_schools->source, TargetRule::Source::kFacilitiesBuilt);
+  auto power = ParseTargetRule("renewal.reported:pipe_length_m?pipe_kind=POWER");
+  ASSERT_TRUE(power.ok()) << power.status();
+  EXPECT_EQ(power->pipe_kind, renewal::v1::POWER);
+  auto micro = ParseTargetRule("renewal.reported:road_length_m?road_kind=MICRO_CIRCULATION");
+  ASSERT_TRUE(micro.ok()) << micro.status();
+  EXPECT_EQ(micro->road_kind, renewal::v1::MICRO_CIRCULATION);
   for (const char* bad :
        {"renewal.reported:acres", "renewal.reported:households/0", "renewal.entered:DONE:OTHER",
         "investment.entered:REGISTERED:rich", "facilities.opened:CASTLE", "facilities.added",
         "facilities.built:PARK?private", "renewal.reported:households?public",
+        "renewal.reported:pipe_length_m?pipe_kind=OIL", "renewal.entered:APPROVED:OTHER?pipe_kind=POWER",
         "weather.rain"}) {
     EXPECT_THAT(ParseTargetRule(bad).status(),
                 StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr(bad)))
