@@ -68,6 +68,19 @@ FacilityStore::FacilityStore(SqlDb* writer, FacilityStoreOptions options)
 
 FacilityStore::~FacilityStore() = default;
 
+namespace {
+
+// Schema v5: whether each facility stored before it is of the public sector.
+absl::Status FillPubliclyOwned(SqlDb* db) {
+  return FacilityRows().FillColumn(db, "publicly_owned", v1::Facility::default_instance(),
+                                   [](const google::protobuf::Message& facility) {
+                                     return SqlArg(int64_t{PubliclyOwned(
+                                         static_cast<const v1::Facility&>(facility))});
+                                   });
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<FacilityStore>> FacilityStore::Open(SqlDb* db,
                                                                    FacilityStoreOptions options) {
   std::unique_ptr<FacilityStore> store(new FacilityStore(db, std::move(options)));
@@ -76,14 +89,7 @@ absl::StatusOr<std::unique_ptr<FacilityStore>> FacilityStore::Open(SqlDb* db,
             SchemaStep{kRollupSchemaVersion, RollupSchemaSql(), FillRollups},
             SchemaStep{kCoveringIndexSchemaVersion, CoveringIndexSchemaSql()},
             SchemaStep{kSchemaVersion, FacilityRows().AddedColumnsSql(kSchemaVersion),
-                       [](SqlDb* db) {
-                         return FacilityRows().FillColumn(
-                             db, "publicly_owned", v1::Facility::default_instance(),
-                             [](const google::protobuf::Message& facility) {
-                               return SqlArg(int64_t{PubliclyOwned(
-                                   static_cast<const v1::Facility&>(facility))});
-                             });
-                       }}}}));
+                       FillPubliclyOwned}}}));
   RETURN_IF_ERROR(store->readers_->Open(*db, std::max(1, store->options_.reader_connections)));
   return store;
 }

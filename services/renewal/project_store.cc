@@ -153,7 +153,7 @@ absl::Status FillKinds(SqlDb* db) {
         db, column, v1::Project::default_instance(),
         [pipe](const google::protobuf::Message& message) {
           const auto& project = static_cast<const v1::Project&>(message);
-          return SqlArg(int64_t{pipe ? project.pipe_kind() : project.road_kind()});
+          return SqlArg(pipe ? int64_t{project.pipe_kind()} : int64_t{project.road_kind()});
         }));
   }
   return absl::OkStatus();
