@@ -83,6 +83,11 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+# Pods of these names left by a run that was stopped before its cleanup (a
+# timeout, a killed CI) would make the play fail: they are this test's own.
+for pod in redis renewal investment facilities targets gateway; do
+  podman pod rm -f "$pod" >/dev/null 2>&1 || true
+done
 podman network create "$NETWORK" >/dev/null
 podman kube play --network "$NETWORK" "$WORK/adapted.yaml" >/dev/null
 logs() {
