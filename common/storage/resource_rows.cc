@@ -69,31 +69,44 @@ std::string ResourceRows::AddedColumnsSql(int version) const {
   return sql;
 }
 
-absl::Status ResourceRows::FillColumn(
-    SqlDb* db, absl::string_view column, const google::protobuf::Message& prototype,
-    const std::function<SqlArg(const google::protobuf::Message&)>& value_of) const {
+absl::Status ResourceRows::ForEachResource(
+    SqlDb* db, const google::protobuf::Message& prototype,
+    const std::function<absl::Status(int64_t seq, const google::protobuf::Message& resource)>&
+        visit) const {
   // Read whole first: no statement runs while another is half-read.
-  std::vector<std::pair<int64_t, SqlArg>> values;
+  std::vector<std::pair<int64_t, std::string>> payloads;
   ASSIGN_OR_RETURN(SqlStatement rows,
                    db->Prepare(absl::StrCat("SELECT seq, payload FROM ", payload_table_)));
-  std::unique_ptr<google::protobuf::Message> resource(prototype.New());
   while (true) {
     ASSIGN_OR_RETURN(const bool row, rows.Step());
     if (!row) break;
-    if (!resource->ParseFromString(rows.ColumnBlob(1))) {
-      return absl::DataLossError(
-          absl::StrCat(payload_table_, " row ", rows.ColumnInt64(0), " does not parse"));
-    }
-    values.emplace_back(rows.ColumnInt64(0), value_of(*resource));
+    payloads.emplace_back(rows.ColumnInt64(0), rows.ColumnBlob(1));
   }
-  for (const auto& [seq, value] : values) {
-    ASSIGN_OR_RETURN(SqlStatement set,
-                     db->Prepare(absl::StrCat("UPDATE ", table_, " SET ", column,
-                                              " = ? WHERE seq = ?")));
-    Bind(&set, 1, {value, seq});
-    RETURN_IF_ERROR(set.Run());
+  std::unique_ptr<google::protobuf::Message> resource(prototype.New());
+  for (const auto& [seq, payload] : payloads) {
+    if (!resource->ParseFromString(payload)) {
+      return absl::DataLossError(absl::StrCat(payload_table_, " row ", seq, " does not parse"));
+    }
+    RETURN_IF_ERROR(visit(seq, *resource));
   }
   return absl::OkStatus();
+}
+
+absl::Status ResourceRows::FillColumns(
+    SqlDb* db, absl::Span<const char* const> columns, const google::protobuf::Message& prototype,
+    const std::function<std::vector<SqlArg>(const google::protobuf::Message&)>& values_of) const {
+  std::string assignments;
+  for (const char* column : columns) {
+    absl::StrAppend(&assignments, assignments.empty() ? "" : ", ", column, " = ?");
+  }
+  const std::string sql = absl::StrCat("UPDATE ", table_, " SET ", assignments, " WHERE seq = ?");
+  return ForEachResource(db, prototype, [&](int64_t seq, const google::protobuf::Message& resource) {
+    std::vector<SqlArg> values = values_of(resource);
+    values.emplace_back(seq);
+    ASSIGN_OR_RETURN(SqlStatement set, db->Prepare(sql));
+    Bind(&set, 1, values);
+    return set.Run();
+  });
 }
 std::string ResourceRows::OrderedFilterIndexesSql(absl::Span<const char* const> columns) const {
   std::string sql;

@@ -42,13 +42,19 @@ class ResourceRows {
   std::string SchemaSql() const;
   // ALTER TABLE adding the derived columns added in schema `version`.
   std::string AddedColumnsSql(int version) const;
-  // Sets derived column `column` of every row to `value_of(resource)`, the
-  // resource parsed from its payload into a `prototype`'s copy: the fill of
-  // a column added to a table that holds rows.
-  absl::Status FillColumn(SqlDb* db, absl::string_view column,
-                          const google::protobuf::Message& prototype,
-                          const std::function<SqlArg(const google::protobuf::Message&)>& value_of)
-      const;
+  // Calls `visit(seq, resource)` for every stored resource, parsed from its
+  // payload into a copy of `prototype`, after reading them all (so that
+  // `visit` may write): for a schema step that derives something anew.
+  // DATA_LOSS for a payload that does not parse.
+  absl::Status ForEachResource(
+      SqlDb* db, const google::protobuf::Message& prototype,
+      const std::function<absl::Status(int64_t seq, const google::protobuf::Message& resource)>&
+          visit) const;
+  // Sets derived columns `columns` of every row to `values_of(resource)`,
+  // in the same order: the fill of columns added to a table that holds rows.
+  absl::Status FillColumns(
+      SqlDb* db, absl::Span<const char* const> columns, const google::protobuf::Message& prototype,
+      const std::function<std::vector<SqlArg>(const google::protobuf::Message&)>& values_of) const;
 
   // Indexes of equality filters on `columns` that hold seq after the value,
   // replacing single-column ones named <table>_<column>: a filtered page in

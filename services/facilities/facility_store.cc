@@ -72,11 +72,12 @@ namespace {
 
 // Schema v5: whether each facility stored before it is of the public sector.
 absl::Status FillPubliclyOwned(SqlDb* db) {
-  return FacilityRows().FillColumn(db, "publicly_owned", v1::Facility::default_instance(),
-                                   [](const google::protobuf::Message& facility) {
-                                     return SqlArg(int64_t{PubliclyOwned(
-                                         static_cast<const v1::Facility&>(facility))});
-                                   });
+  return FacilityRows().FillColumns(
+      db, {"publicly_owned"}, v1::Facility::default_instance(),
+      [](const google::protobuf::Message& facility) {
+        return std::vector<SqlArg>{
+            int64_t{PubliclyOwned(static_cast<const v1::Facility&>(facility))}};
+      });
 }
 
 }  // namespace
@@ -568,14 +569,18 @@ absl::Status FacilityStore::IndexPlace(int64_t seq, const v1::Facility& facility
 }
 
 absl::Status FacilityStore::Rewrite(const Identity& caller, absl::string_view method,
-                                    const StoredFacility& before, v1::Facility* facility) {
+                                    const StoredFacility& before, v1::Facility* facility,
+                                    bool readings_changed) {
   const int64_t version = before.row.version + 1;
-  // Readings change with the day the facility first served: restated before
-  // the rollups are gathered again.
-  v1::CapacityReading latest;
-  ASSIGN_OR_RETURN(const bool any,
-                   RestateReadings(before.row.seq, FirstServiceDay(*facility), &latest));
-  ApplyLatestReading(any ? &latest : nullptr, facility);
+  // What readings change depends on them and on the day the facility first
+  // served: restated, when either moved, before the rollups are gathered.
+  const std::optional<int64_t> first_service_day = FirstServiceDay(*facility);
+  if (readings_changed || first_service_day != FirstServiceDay(before.facility)) {
+    v1::CapacityReading latest;
+    ASSIGN_OR_RETURN(const bool any,
+                     RestateReadings(before.row.seq, first_service_day, &latest));
+    ApplyLatestReading(any ? &latest : nullptr, facility);
+  }
   facility->set_updater(caller.principal);
   *facility->mutable_update_time() = TimestampOf(options_.now());
   facility->set_etag(VersionEtag(before.row.seq, version));
@@ -789,7 +794,7 @@ absl::StatusOr<v1::CapacityReading> FacilityStore::RecordCapacity(
                                     {"capacity", reading.capacity()},
                                     {"change", int64_t{0}}}));
     v1::Facility next = stored.facility;
-    return Rewrite(caller, "RecordCapacity", stored, &next);
+    return Rewrite(caller, "RecordCapacity", stored, &next, /*readings_changed=*/true);
   }));
   return reading;
 }

@@ -130,9 +130,12 @@ class FacilityStore {
   absl::Status IndexPlace(int64_t seq, const v1::Facility& facility)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Writes `facility` back with version + 1, stamped (updater, update_time,
-  // etag) in place, keeping the spatial index and the history in step.
+  // etag) in place, keeping the spatial index and the history in step; its
+  // readings' changes and latest capacity are restated when
+  // `readings_changed` or the day it first served moved.
   absl::Status Rewrite(const Identity& caller, absl::string_view method,
-                       const StoredFacility& before, v1::Facility* facility)
+                       const StoredFacility& before, v1::Facility* facility,
+                       bool readings_changed = false)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // The shared path of Update, Delete and Undelete: in one transaction,
   // loads facility `id` (which must be deleted exactly when `deleted`),

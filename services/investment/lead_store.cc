@@ -691,22 +691,10 @@ absl::Status LeadStore::RedateStageEntries(SqlDb* db, int64_t seq, const v1::Lea
 }
 
 absl::Status LeadStore::RedateAllStageEntries(SqlDb* db) {
-  // Read whole first: no statement runs while another is half-read.
-  std::vector<std::pair<int64_t, v1::Lead>> leads;
-  ASSIGN_OR_RETURN(SqlStatement rows, db->Prepare("SELECT seq, payload FROM lead_payloads"));
-  while (true) {
-    ASSIGN_OR_RETURN(const bool row, rows.Step());
-    if (!row) break;
-    v1::Lead lead;
-    if (!lead.ParseFromString(std::string(rows.ColumnBlobView(1)))) {
-      return absl::DataLossError(absl::StrCat("lead ", rows.ColumnInt64(0), " does not parse"));
-    }
-    if (lead.has_agreement_date() || lead.has_registration_date()) {
-      leads.emplace_back(rows.ColumnInt64(0), std::move(lead));
-    }
-  }
-  for (const auto& [seq, lead] : leads) RETURN_IF_ERROR(RedateStageEntries(db, seq, lead));
-  return absl::OkStatus();
+  return LeadRows().ForEachResource(
+      db, v1::Lead::default_instance(), [db](int64_t seq, const google::protobuf::Message& lead) {
+        return RedateStageEntries(db, seq, static_cast<const v1::Lead&>(lead));
+      });
 }
 
 absl::Status LeadStore::RecordStageEntries(int64_t seq, int known, const v1::Lead& lead) {

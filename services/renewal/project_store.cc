@@ -147,16 +147,12 @@ namespace {
 
 // Schema v6: the pipe and road kinds of the projects stored before it.
 absl::Status FillKinds(SqlDb* db) {
-  for (const char* column : {"pipe_kind", "road_kind"}) {
-    const bool pipe = std::string_view(column) == "pipe_kind";
-    RETURN_IF_ERROR(ProjectRows().FillColumn(
-        db, column, v1::Project::default_instance(),
-        [pipe](const google::protobuf::Message& message) {
-          const auto& project = static_cast<const v1::Project&>(message);
-          return SqlArg(pipe ? int64_t{project.pipe_kind()} : int64_t{project.road_kind()});
-        }));
-  }
-  return absl::OkStatus();
+  return ProjectRows().FillColumns(
+      db, {"pipe_kind", "road_kind"}, v1::Project::default_instance(),
+      [](const google::protobuf::Message& message) {
+        const auto& project = static_cast<const v1::Project&>(message);
+        return std::vector<SqlArg>{int64_t{project.pipe_kind()}, int64_t{project.road_kind()}};
+      });
 }
 
 }  // namespace

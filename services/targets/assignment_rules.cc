@@ -13,6 +13,15 @@ absl::Status CheckAssignable(const portfolio::v1::Target& target) {
                    target.name(), "; its words are not reassigned"));
 }
 
+void SetAnswerable(const std::string* assigned, portfolio::v1::Target* target) {
+  if (!target->responsible_department().empty()) {
+    target->set_responsible_department_source(portfolio::v1::REPORT);
+  } else if (assigned != nullptr) {
+    target->set_responsible_department(*assigned);
+    target->set_responsible_department_source(portfolio::v1::ASSIGNED);
+  }
+}
+
 absl::Status ValidateAssignment(const portfolio::v1::DepartmentAssignment& assignment) {
   RETURN_IF_ERROR(CheckLength("department", assignment.department(), 1, 100));
   return CheckLength("reason", assignment.reason(), 0, 500);

@@ -10,6 +10,7 @@
 #include "common/base/resource_name.h"
 #include "common/base/status.h"
 #include "common/base/status_macros.h"
+#include "services/targets/assignment_rules.h"
 #include "services/targets/target_filter.h"
 #include "services/targets/target_report.h"
 
@@ -20,17 +21,10 @@ namespace v1 = portfolio::v1;
 
 using Departments = absl::flat_hash_map<std::string, std::string>;
 
-// Sets who answers for `target`: the report's department, else the one
-// `assigned` last.
-void SetAnswerable(const Departments& assigned, v1::Target* target) {
-  if (!target->responsible_department().empty()) {
-    target->set_responsible_department_source(v1::REPORT);
-    return;
-  }
-  if (auto it = assigned.find(target->name()); it != assigned.end()) {
-    target->set_responsible_department(it->second);
-    target->set_responsible_department_source(v1::ASSIGNED);
-  }
+// Sets who answers for `target`, from the departments `assigned` last.
+void SetAnswerableFrom(const Departments& assigned, v1::Target* target) {
+  auto it = assigned.find(target->name());
+  SetAnswerable(it == assigned.end() ? nullptr : &it->second, target);
 }
 
 // Whether values are recorded for `target`: a REPORTED one's values, or a
@@ -61,6 +55,13 @@ std::string WithAdjustment(const std::string& computed, const TargetValue* adjus
     return computed;
   }
   return absl::StrCat(sum);
+}
+
+// Records that `target`'s service could not answer, in the target and in
+// the answer `reading` makes.
+void MarkUnreachable(const TargetAnswers::Reading& reading, v1::Target* target) {
+  reading.unreachable->insert(target->measured_by());
+  target->add_unreachable(target->measured_by());
 }
 
 }  // namespace
@@ -95,8 +96,7 @@ void TargetAnswers::PresentComputed(const Reading& reading, absl::Span<const Tar
   absl::StatusOr<TargetActual> actual = actuals_->Compute(*target, reading.caller, as_of);
   if (!actual.ok()) {
     // One service down leaves the other targets readable.
-    reading.unreachable->insert(target->measured_by());
-    target->add_unreachable(target->measured_by());
+    MarkUnreachable(reading, target);
     target->set_health_reason(absl::StrCat("not known: ", actual.status().message()));
     return;
   }
@@ -117,15 +117,13 @@ void TargetAnswers::PresentComputed(const Reading& reading, absl::Span<const Tar
   Assess(total, as_of, target);
   if (!trend) return;
   for (int month = 1; month < as_of.month(); ++month) {
-    absl::StatusOr<TargetActual> then =
-        actuals_->Compute(*target, reading.caller, MonthEnd(target->year(), month, as_of));
+    const absl::CivilDay month_end = MonthEnd(target->year(), month, as_of);
+    absl::StatusOr<TargetActual> then = actuals_->Compute(*target, reading.caller, month_end);
     if (!then.ok()) {
-      reading.unreachable->insert(target->measured_by());
-      target->add_unreachable(target->measured_by());
+      MarkUnreachable(reading, target);
       target->clear_trend();
       return;
     }
-    const absl::CivilDay month_end = MonthEnd(target->year(), month, as_of);
     v1::MonthActual* point = target->add_trend();
     point->set_month(month);
     point->set_actual_value(WithAdjustment(then->total, StandingValue(adjustments, month_end)));
@@ -161,6 +159,15 @@ void TargetAnswers::PresentReported(const Reading& reading, absl::Span<const Tar
   }
 }
 
+void TargetAnswers::Present(const Reading& reading, absl::Span<const TargetValue> values,
+                            bool trend, v1::Target* target) const {
+  if (target->measurement() == v1::COMPUTED) {
+    PresentComputed(reading, values, trend, target);
+  } else {
+    PresentReported(reading, values, trend, target);
+  }
+}
+
 absl::StatusOr<const v1::Target*> TargetAnswers::FindTarget(const std::string& name,
                                                               absl::string_view field) const {
   RETURN_IF_ERROR(ParseResourceName(name, "targets", field).status());
@@ -175,18 +182,14 @@ absl::Status TargetAnswers::Get(const ServiceCaller& caller, const v1::GetTarget
   ASSIGN_OR_RETURN(const v1::Target* target, FindTarget(request.name(), "name"));
   *response = *target;
   ASSIGN_OR_RETURN(const Departments assigned, values_->AssignedDepartments());
-  SetAnswerable(assigned, response);
+  SetAnswerableFrom(assigned, response);
   absl::btree_set<std::string> unreachable;
   const Reading reading{caller, ChinaDayOf(absl::Now()), &unreachable};
   std::vector<TargetValue> values;
   if (TakesValues(*target)) {
     ASSIGN_OR_RETURN(values, values_->ValuesOf(target->name()));
   }
-  if (target->measurement() == v1::COMPUTED) {
-    PresentComputed(reading, values, /*trend=*/true, response);
-    return absl::OkStatus();
-  }
-  PresentReported(reading, values, /*trend=*/true, response);
+  Present(reading, values, /*trend=*/true, response);
   return absl::OkStatus();
 }
 
@@ -242,7 +245,7 @@ absl::Status TargetAnswers::Collect(const Reading& reading, const v1::TargetFilt
   const int64_t total = catalog_->targets_size();
   for (; *position < total && out->size() < size; ++*position) {
     v1::Target presented = catalog_->targets(static_cast<int>(*position));
-    SetAnswerable(assigned, &presented);
+    SetAnswerableFrom(assigned, &presented);
     if (!MatchesCatalogFields(filter, presented)) continue;
     absl::Span<const TargetValue> values;
     if (TakesValues(presented)) {
@@ -250,16 +253,12 @@ absl::Status TargetAnswers::Collect(const Reading& reading, const v1::TargetFilt
         ASSIGN_OR_RETURN(std::vector<TargetValue> all, values_->ValuesOf("targets/-"));
         by_target.emplace();
         for (TargetValue& value : all) {
-          (*by_target)[TargetOfValue(value)].push_back(std::move(value));
+          (*by_target)[TargetOf(value.name())].push_back(std::move(value));
         }
       }
       if (auto it = by_target->find(presented.name()); it != by_target->end()) values = it->second;
     }
-    if (presented.measurement() == v1::COMPUTED) {
-      PresentComputed(reading, values, /*trend=*/false, &presented);
-    } else {
-      PresentReported(reading, values, /*trend=*/false, &presented);
-    }
+    Present(reading, values, /*trend=*/false, &presented);
     if (MatchesHealth(filter, presented)) *out->Add() = std::move(presented);
   }
   return absl::OkStatus();

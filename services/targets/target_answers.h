@@ -50,14 +50,15 @@ class TargetAnswers {
                       const portfolio::v1::ExportTargetsRequest& request,
                       type::v1::File* response) const;
 
- private:
-  // What one answer asks of the services: through whom, for which day, and
+ // What one answer asks of the services: through whom, for which day, and
   // where the services that could not answer are gathered.
   struct Reading {
     const ServiceCaller& caller;
     absl::CivilDay today;
     absl::btree_set<std::string>* unreachable;
   };
+
+ private:
 
   // The catalog's target named `name` (request field `field`):
   // INVALID_ARGUMENT for a malformed name, NOT_FOUND for an unknown one.
@@ -69,6 +70,11 @@ class TargetAnswers {
   absl::Status Collect(const Reading& reading, const portfolio::v1::TargetFilter& filter,
                        int size, int64_t* position,
                        google::protobuf::RepeatedPtrField<portfolio::v1::Target>* out) const;
+  // Fills `target`'s actual, progress and (with `trend`) its month-end
+  // actuals: PresentComputed or PresentReported, with the target's
+  // recorded `values` (a COMPUTED target's adjustments).
+  void Present(const Reading& reading, absl::Span<const TargetValue> values, bool trend,
+               portfolio::v1::Target* target) const;
   // Fills COMPUTED `target`'s actual, progress and (with `trend`) its
   // month-end actuals, asked of its service, with the standing one of its
   // `adjustments` (oldest record first) added.

@@ -112,34 +112,48 @@ absl::Status TargetStore::List(const target_values::v1::ListTargetValuesRequest&
                       response->mutable_next_page_token());
 }
 
+template <typename Child>
+absl::StatusOr<std::vector<Child>> TargetStore::AllChildren(absl::string_view table,
+                                                            absl::string_view parent) const {
+  std::string id;
+  if (parent != "targets/-") {
+    ASSIGN_OR_RETURN(Parent found, FindTarget(parent));
+    id = std::move(found.id);
+  }
+  std::vector<Child> children;
+  RETURN_IF_ERROR(readers_->With([&](SqlDb* db) -> absl::Status {
+    ASSIGN_OR_RETURN(SqlStatement rows,
+                     db->Prepare(absl::StrCat("SELECT payload FROM ", table,
+                                              id.empty() ? "" : " WHERE target_id = ?",
+                                              " ORDER BY seq")));
+    if (!id.empty()) rows.BindText(1, id);
+    while (true) {
+      ASSIGN_OR_RETURN(const bool row, rows.Step());
+      if (!row) return absl::OkStatus();
+      if (!children.emplace_back().ParseFromString(rows.ColumnBlob(0))) {
+        return absl::DataLossError(absl::StrCat("a row of ", table, " does not parse"));
+      }
+    }
+  }));
+  return children;
+}
+
 absl::StatusOr<std::vector<target_values::v1::TargetValue>> TargetStore::ValuesOf(
     const std::string& parent) const {
-  std::vector<target_values::v1::TargetValue> values;
-  target_values::v1::ListTargetValuesRequest request;
-  request.set_parent(parent);
-  request.set_page_size(1000);
-  do {
-    target_values::v1::ListTargetValuesResponse page;
-    RETURN_IF_ERROR(List(request, &page));
-    for (auto& value : *page.mutable_target_values()) values.push_back(std::move(value));
-    request.set_page_token(page.next_page_token());
-  } while (!request.page_token().empty());
-  return values;
+  return AllChildren<target_values::v1::TargetValue>(kValuesTable, parent);
 }
 
 absl::StatusOr<portfolio::v1::Target> TargetStore::WithDepartment(SqlDb* db,
                                                                  const Parent& parent) const {
   portfolio::v1::Target target = *parent.target;
-  if (!target.responsible_department().empty()) return target;
   ASSIGN_OR_RETURN(SqlStatement latest, db->Prepare(kLatestAssignmentSql));
   latest.BindText(1, parent.id);
   ASSIGN_OR_RETURN(const bool found, latest.Step());
-  if (!found) return target;
   portfolio::v1::DepartmentAssignment assignment;
-  if (!assignment.ParseFromString(latest.ColumnBlob(0))) {
+  if (found && !assignment.ParseFromString(latest.ColumnBlob(0))) {
     return absl::DataLossError(absl::StrCat("an assignment of ", target.name(), " does not parse"));
   }
-  target.set_responsible_department(assignment.department());
+  SetAnswerable(found ? &assignment.department() : nullptr, &target);
   return target;
 }
 
@@ -179,20 +193,13 @@ absl::Status TargetStore::ListAssignments(
 
 absl::StatusOr<absl::flat_hash_map<std::string, std::string>> TargetStore::AssignedDepartments()
     const {
+  ASSIGN_OR_RETURN(const std::vector<portfolio::v1::DepartmentAssignment> assignments,
+                   AllChildren<portfolio::v1::DepartmentAssignment>(kAssignmentsTable, "targets/-"));
   absl::flat_hash_map<std::string, std::string> departments;
-  portfolio::v1::ListDepartmentAssignmentsRequest request;
-  request.set_parent("targets/-");
-  request.set_page_size(1000);
-  do {
-    portfolio::v1::ListDepartmentAssignmentsResponse page;
-    RETURN_IF_ERROR(ListAssignments(request, &page));
-    // Oldest first: a later assignment replaces an earlier one.
-    for (const auto& assignment : page.assignments()) {
-      const size_t children = assignment.name().find("/departmentAssignments/");
-      departments[assignment.name().substr(0, children)] = assignment.department();
-    }
-    request.set_page_token(page.next_page_token());
-  } while (!request.page_token().empty());
+  // Oldest first: a later assignment replaces an earlier one.
+  for (const auto& assignment : assignments) {
+    departments[TargetOf(assignment.name())] = assignment.department();
+  }
   return departments;
 }
 

@@ -63,8 +63,7 @@ class TargetStore {
   absl::StatusOr<absl::flat_hash_map<std::string, std::string>> AssignedDepartments() const;
 
   // Every value of `parent` (`targets/{target}`, or `targets/-` for all),
-  // oldest record first: values are few (a target is reported monthly or
-  // quarterly).
+  // oldest record first.
   absl::StatusOr<std::vector<target_values::v1::TargetValue>> ValuesOf(
       const std::string& parent) const;
 
@@ -91,8 +90,15 @@ class TargetStore {
                             google::protobuf::RepeatedPtrField<Child>* page,
                             std::string* next_page_token) const;
 
-  // `target` with the department answerable for it: the report's, else the
-  // one assigned last (read on `db`).
+  // Every payload of `table` under `parent` (`targets/-`: under every
+  // target), oldest first: values and assignments are few (a target is
+  // reported monthly or quarterly, and reassigned rarely).
+  template <typename Child>
+  absl::StatusOr<std::vector<Child>> AllChildren(absl::string_view table,
+                                                 absl::string_view parent) const;
+
+  // `target` with the department answerable for it (SetAnswerable), the
+  // assignment read on `db`.
   absl::StatusOr<portfolio::v1::Target> WithDepartment(SqlDb* db, const Parent& parent) const;
 
   SqlDb* const writer_;

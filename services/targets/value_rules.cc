@@ -43,9 +43,12 @@ const target_values::v1::TargetValue* StandingValue(
   return standing;
 }
 
-std::string TargetOfValue(const target_values::v1::TargetValue& value) {
-  const size_t children = value.name().find("/values/");
-  return children == std::string::npos ? "" : value.name().substr(0, children);
+std::string TargetOf(absl::string_view child_name) {
+  const size_t collection = child_name.find('/');
+  if (collection == absl::string_view::npos) return "";
+  const size_t id_end = child_name.find('/', collection + 1);
+  if (id_end == absl::string_view::npos) return "";
+  return std::string(child_name.substr(0, id_end));
 }
 
 absl::Status ValidateTargetValue(const target_values::v1::TargetValue& value,

@@ -35,9 +35,10 @@ absl::Status CheckMayRecord(const Identity& caller, const portfolio::v1::Target&
 const target_values::v1::TargetValue* StandingValue(
     absl::Span<const target_values::v1::TargetValue> values, absl::CivilDay day);
 
-// The target `targets/{target}` a value `targets/{target}/values/{value}`
-// belongs to.
-std::string TargetOfValue(const target_values::v1::TargetValue& value);
+// The target `targets/{target}` a child such as a value
+// (`targets/{target}/values/{value}`) or an assignment belongs to: the
+// first two segments of its name; "" for a name without them.
+std::string TargetOf(absl::string_view child_name);
 
 absl::Status ValidateTargetValue(const target_values::v1::TargetValue& value,
                                  const portfolio::v1::Target& target, absl::CivilDay today);

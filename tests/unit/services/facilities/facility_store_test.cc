@@ -292,6 +292,31 @@ TEST_F(FacilityStoreTest, SummaryGroupsAndCountsOpenings) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("named twice")));
 }
 
+// A car park recorded as serving since a day nobody knew starts at its first
+// reading; once its opening is dated in that year, the reading is new.
+TEST_F(FacilityStoreTest, DatingTheOpeningRestatesWhatTheFirstReadingAdded) {
+  SetToday(2024, 12, 1);
+  v1::Facility lot = Facility("停车场", v1::PARKING, 30.64, 114.32);
+  lot.set_status(v1::IN_SERVICE);
+  ASSERT_THAT(Create(lot, "lot").status(), IsOk());
+  ASSERT_THAT(Read("lot", Day(2024, 6, 1), 500).status(), IsOk());
+  auto added = [&] {
+    v1::SummarizeFacilitiesRequest request;
+    *request.mutable_period_start() = Day(2024, 1, 1);
+    *request.mutable_period_end() = Day(2024, 12, 31);
+    v1::SummarizeFacilitiesResponse response;
+    EXPECT_THAT(store_->Summarize(request, &response), IsOk());
+    return response.groups(0).capacities(0).added();
+  };
+  EXPECT_EQ(added(), 0);
+  v1::Facility dated;
+  dated.set_name("facilities/lot");
+  *dated.mutable_status_date() = Day(2024, 3, 1);
+  ASSERT_THAT(Update(dated, {"status_date"}).status(), IsOk());
+  EXPECT_EQ(added(), 500);
+  EXPECT_EQ(Get("lot").capacity(), 500);
+}
+
 // 新改扩建公办中小学和幼儿园7所: a school opened in the year counts, and so
 // does one expanded in it (its capacity rose), each once; one opened before
 // and left as it was does not.

@@ -33,9 +33,10 @@ TEST(StandingValueTest, TheLatestDayStandsAndALaterRecordCorrectsItsDay) {
 }
 
 TEST(StandingValueTest, AValueNamesItsTarget) {
-  EXPECT_EQ(TargetOfValue(Value("targets/gdp-growth/values/a", "6", absl::CivilDay(2024, 1, 1))),
-            "targets/gdp-growth");
-  EXPECT_EQ(TargetOfValue(Value("", "6", absl::CivilDay(2024, 1, 1))), "");
+  EXPECT_EQ(TargetOf("targets/gdp-growth/values/a"), "targets/gdp-growth");
+  EXPECT_EQ(TargetOf("targets/gdp-growth/departmentAssignments/b"), "targets/gdp-growth");
+  EXPECT_EQ(TargetOf(""), "");
+  EXPECT_EQ(TargetOf("targets/gdp-growth"), "");
 }
 
 }  // namespace
