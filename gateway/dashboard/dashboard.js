@@ -100,6 +100,8 @@ function reasonOf(target) {
 
 function targetQuery() {
   const parameters = new URLSearchParams({ page_size: '100' });
+  const year = $('filter-year').value;
+  if (year) parameters.append('year', year);
   const health = $('filter-health').value;
   const source = $('filter-source').value;
   const department = $('filter-department').value;
@@ -145,6 +147,27 @@ function progressBar(target) {
   ]);
 }
 
+// How last year's target, which this one continues, ended its year.
+function previousResultText(target) {
+  const previous = target.previousResult;
+  if (!previous) return '—';
+  const actual = previous.actualValue === undefined ? '未知' : formatNumber(previous.actualValue);
+  const health = HEALTH_LABELS[previous.health || 'TARGET_HEALTH_UNSPECIFIED'];
+  return `${previous.year}年：${actual} / ${formatNumber(previous.targetValue)} ${target.unit}（${health}）`;
+}
+
+// The years the catalog holds, latest selected until the reader picks one.
+function renderYears(page) {
+  const select = $('filter-year');
+  const years = (page.years || []).map(String);
+  const shown = [...select.options].map((option) => option.value);
+  if (years.join() !== shown.join()) {
+    select.replaceChildren(...years.map((year) => element('option', { value: year, textContent: `${year}年` })));
+  }
+  if (page.year) select.value = String(page.year);
+  $('year-title').textContent = page.year ? `${page.year}年` : '';
+}
+
 function renderTargets(targets) {
   const rows = targets.map((target) => {
     const health = healthOf(target);
@@ -156,6 +179,7 @@ function renderTargets(targets) {
       element('td', {}, [progressBar(target)]),
       element('td', {}, [element('span', { className: `badge ${health}`, textContent: HEALTH_LABELS[health] })]),
       element('td', { textContent: formatDate(target.asOf) }),
+      element('td', { textContent: previousResultText(target) }),
     ]);
     row.dataset.name = target.name;
     row.addEventListener('click', guarded(() => showDetail(target.name)));
@@ -182,6 +206,7 @@ async function loadTargets() {
   const page = await apiJson(`/v1/targets?${targetQuery()}`);
   const targets = page.targets || [];
   $('list-error').textContent = partialNotice(page.unreachable);
+  renderYears(page);
   renderTargets(targets);
   renderSummary(targets);
   if (!departmentsLoaded) {
@@ -408,7 +433,7 @@ document.addEventListener('DOMContentLoaded', () => {
     start();
   });
   $('sign-out').addEventListener('click', () => showSignIn(''));
-  for (const id of ['filter-health', 'filter-source', 'filter-department']) {
+  for (const id of ['filter-year', 'filter-health', 'filter-source', 'filter-department']) {
     $(id).addEventListener('change', guarded(loadTargets));
   }
   $('detail-close').addEventListener('click', () => { $('detail').hidden = true; });

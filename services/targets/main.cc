@@ -1,6 +1,9 @@
 // The targets service: the district's targets (jiangan.portfolio.v1), each
 // with its actual computed from the renewal, investment and facilities
 // services' records or reported by hand (jiangan.target_values.v1).
+#include <string>
+#include <vector>
+
 #include "absl/flags/flag.h"
 #include "common/base/hmac.h"
 #include "common/runtime/service_client.h"
@@ -8,8 +11,10 @@
 #include "services/targets/target_catalog.h"
 #include "services/targets/targets_service.h"
 
-ABSL_FLAG(std::string, targets_path, "seed/2024/targets.json",
-          "The district's targets: a ListTargetsResponse in JSON, checked whole at start-up.");
+ABSL_FLAG(std::vector<std::string>, targets_path, {"seed/2024/targets.json"},
+          "The district's catalog files, one a year, comma-separated: each a ListTargetsResponse "
+          "in JSON, checked whole and loaded at start-up (a target its file changed since the "
+          "last load takes the file's entry; others keep what the API made of them).");
 ABSL_FLAG(std::string, renewal_address, "localhost:50051",
           "The renewal service, whose records measure renewal targets (a gRPC target).");
 ABSL_FLAG(std::string, investment_address, "localhost:50052",
@@ -25,18 +30,21 @@ int main(int argc, char** argv) {
       argc, argv, {"targets", 50054, 8084, "data/targets.db"},
       [](const jiangan::ServiceEnvironment& environment) -> absl::StatusOr<jiangan::Services> {
         namespace targets = jiangan::targets;
-        auto catalog = targets::LoadTargetCatalog(absl::GetFlag(FLAGS_targets_path));
-        if (!catalog.ok()) return catalog.status();
-        auto shared_catalog =
-            std::make_shared<const jiangan::portfolio::v1::ListTargetsResponse>(*std::move(catalog));
+        std::vector<targets::CatalogFile> files;
+        for (const std::string& path : absl::GetFlag(FLAGS_targets_path)) {
+          auto catalog = targets::LoadTargetCatalog(path);
+          if (!catalog.ok()) return catalog.status();
+          files.push_back({path, *std::move(catalog)});
+        }
         const std::string page_token_key =
             jiangan::HmacSha256Hex(environment.identity_key, "page-tokens");
         targets::TargetStoreOptions store_options;
         store_options.page_token_key = page_token_key;
         store_options.reader_connections = absl::GetFlag(FLAGS_reader_connections);
-        auto store = targets::TargetStore::Open(environment.db, *shared_catalog, store_options);
+        auto store = targets::TargetStore::Open(environment.db, store_options);
         if (!store.ok()) return store.status();
         std::shared_ptr<targets::TargetStore> values = *std::move(store);
+        if (absl::Status loaded = values->LoadCatalog(files); !loaded.ok()) return loaded;
         auto channel = [](const std::string& address) {
           return address.empty() ? nullptr : jiangan::OpenServiceChannel(address);
         };
@@ -48,7 +56,7 @@ int main(int argc, char** argv) {
         answer_options.page_token_key = page_token_key;
         return jiangan::Serve(
             std::make_unique<targets::PortfolioService>(
-                shared_catalog, values, std::move(actuals), std::move(answer_options),
+                values, std::move(actuals), std::move(answer_options),
                 environment.identity_key, environment.executor,
                 absl::GetFlag(FLAGS_service_timeout)),
             std::make_unique<targets::TargetValuesService>(values, environment.identity_key,

@@ -64,12 +64,26 @@ void MarkUnreachable(const TargetAnswers::Reading& reading, v1::Target* target) 
   target->add_unreachable(target->measured_by());
 }
 
+// The targets of `year` in `catalog` (0: of the latest year it holds),
+// in order; sets `*listed` to the year and `years` to every year held.
+std::vector<v1::Target> TargetsOfYear(std::vector<v1::Target> catalog, int32_t year,
+                                      int32_t* listed,
+                                      google::protobuf::RepeatedField<int32_t>* years) {
+  for (const v1::Target& target : catalog) {
+    if (years->empty() || years->Get(years->size() - 1) != target.year()) {
+      years->Add(target.year());
+    }
+  }
+  *listed = year != 0 ? year : (years->empty() ? 0 : years->Get(years->size() - 1));
+  std::erase_if(catalog, [&](const v1::Target& target) { return target.year() != *listed; });
+  return catalog;
+}
+
 }  // namespace
 
-TargetAnswers::TargetAnswers(const v1::ListTargetsResponse* catalog, const TargetActuals* actuals,
-                             const TargetStore* values, AnswerOptions options)
-    : catalog_(catalog),
-      actuals_(actuals),
+TargetAnswers::TargetAnswers(const TargetActuals* actuals, const TargetStore* values,
+                             AnswerOptions options)
+    : actuals_(actuals),
       values_(values),
       options_(std::move(options)),
       page_tokens_(options_.page_token_key) {}
@@ -168,36 +182,51 @@ void TargetAnswers::Present(const Reading& reading, absl::Span<const TargetValue
   }
 }
 
-absl::StatusOr<const v1::Target*> TargetAnswers::FindTarget(const std::string& name,
-                                                              absl::string_view field) const {
-  RETURN_IF_ERROR(ParseResourceName(name, "targets", field).status());
-  for (const v1::Target& target : catalog_->targets()) {
-    if (target.name() == name) return &target;
+absl::Status TargetAnswers::PresentPrevious(const Reading& reading, const ValuesOf& values_of,
+                                            v1::Target* target) const {
+  if (target->previous_target().empty()) return absl::OkStatus();
+  absl::StatusOr<v1::Target> previous = values_->Find(target->previous_target(), "previous_target");
+  if (absl::IsNotFound(previous.status())) return absl::OkStatus();  // checked on every write
+  RETURN_IF_ERROR(previous.status());
+  ASSIGN_OR_RETURN(const std::vector<TargetValue>* values, values_of(*previous));
+  Present(reading, *values, /*trend=*/false, &*previous);
+  for (const std::string& service : previous->unreachable()) {
+    if (std::find(target->unreachable().begin(), target->unreachable().end(), service) ==
+        target->unreachable().end()) {
+      target->add_unreachable(service);
+    }
   }
-  return absl::NotFoundError(absl::StrCat(name, " does not exist"));
+  v1::PreviousResult* result = target->mutable_previous_result();
+  result->set_target(previous->name());
+  result->set_year(previous->year());
+  result->set_target_value(previous->target_value());
+  result->set_actual_value(previous->actual_value());
+  result->set_percent_of_target(previous->percent_of_target());
+  result->set_health(previous->health());
+  if (previous->has_as_of()) *result->mutable_as_of() = previous->as_of();
+  return absl::OkStatus();
 }
 
 absl::Status TargetAnswers::Get(const ServiceCaller& caller, const v1::GetTargetRequest& request,
                                 v1::Target* response) const {
-  ASSIGN_OR_RETURN(const v1::Target* target, FindTarget(request.name(), "name"));
-  *response = *target;
+  ASSIGN_OR_RETURN(*response, values_->Find(request.name(), "name"));
   ASSIGN_OR_RETURN(const Departments assigned, values_->AssignedDepartments());
   SetAnswerableFrom(assigned, response);
   absl::btree_set<std::string> unreachable;
   const Reading reading{caller, ChinaDayOf(absl::Now()), &unreachable};
-  std::vector<TargetValue> values;
-  if (TakesValues(*target)) {
-    ASSIGN_OR_RETURN(values, values_->ValuesOf(target->name()));
-  }
-  Present(reading, values, /*trend=*/true, response);
-  return absl::OkStatus();
+  ValueCache cache;
+  const ValuesOf values_of = ValuesFrom(&cache);
+  ASSIGN_OR_RETURN(const std::vector<TargetValue>* values, values_of(*response));
+  Present(reading, *values, /*trend=*/true, response);
+  return PresentPrevious(reading, values_of, response);
 }
 
 absl::Status TargetAnswers::ListContributions(
     const ServiceCaller& caller, const v1::ListTargetContributionsRequest& request,
     v1::ListTargetContributionsResponse* response) const {
   ASSIGN_OR_RETURN(const int size, ResolvePageSize(request.page_size()));
-  ASSIGN_OR_RETURN(const v1::Target* target, FindTarget(request.parent(), "parent"));
+  ASSIGN_OR_RETURN(const v1::Target found, values_->Find(request.parent(), "parent"));
+  const v1::Target* target = &found;
   const uint64_t query = QueryFingerprint(request);
   // The cursor is the position the page starts at.
   ASSIGN_OR_RETURN(int64_t position, page_tokens_.DecodeNumber(request.page_token(), query));
@@ -234,31 +263,39 @@ absl::Status TargetAnswers::ListContributions(
   return absl::OkStatus();
 }
 
+TargetAnswers::ValuesOf TargetAnswers::ValuesFrom(ValueCache* cache) const {
+  return [this, cache](const v1::Target& target) -> absl::StatusOr<const std::vector<TargetValue>*> {
+    static const std::vector<TargetValue>* const kNone = new std::vector<TargetValue>();
+    if (!TakesValues(target)) return kNone;
+    if (!cache->has_value()) {
+      // Every value at once, grouped by target: values are few.
+      ASSIGN_OR_RETURN(std::vector<TargetValue> all, values_->ValuesOf("targets/-"));
+      cache->emplace();
+      for (TargetValue& value : all) {
+        (**cache)[TargetOf(value.name())].push_back(std::move(value));
+      }
+    }
+    auto it = (*cache)->find(target.name());
+    return it == (*cache)->end() ? kNone : &it->second;
+  };
+}
+
 absl::Status TargetAnswers::Collect(const Reading& reading, const v1::TargetFilter& filter,
-                                    int size, int64_t* position,
+                                    absl::Span<const v1::Target> targets, int size,
+                                    int64_t* position,
                                     google::protobuf::RepeatedPtrField<v1::Target>* out) const {
   RETURN_IF_ERROR(CheckTargetFilter(filter));
-  // Every reported value at once, grouped by target, read when the page
-  // first meets a REPORTED target.
-  std::optional<absl::flat_hash_map<std::string, std::vector<TargetValue>>> by_target;
+  ValueCache cache;
+  const ValuesOf values_of = ValuesFrom(&cache);
   ASSIGN_OR_RETURN(const Departments assigned, values_->AssignedDepartments());
-  const int64_t total = catalog_->targets_size();
+  const int64_t total = static_cast<int64_t>(targets.size());
   for (; *position < total && out->size() < size; ++*position) {
-    v1::Target presented = catalog_->targets(static_cast<int>(*position));
+    v1::Target presented = targets[*position];
     SetAnswerableFrom(assigned, &presented);
     if (!MatchesCatalogFields(filter, presented)) continue;
-    absl::Span<const TargetValue> values;
-    if (TakesValues(presented)) {
-      if (!by_target.has_value()) {
-        ASSIGN_OR_RETURN(std::vector<TargetValue> all, values_->ValuesOf("targets/-"));
-        by_target.emplace();
-        for (TargetValue& value : all) {
-          (*by_target)[TargetOf(value.name())].push_back(std::move(value));
-        }
-      }
-      if (auto it = by_target->find(presented.name()); it != by_target->end()) values = it->second;
-    }
-    Present(reading, values, /*trend=*/false, &presented);
+    ASSIGN_OR_RETURN(const std::vector<TargetValue>* values, values_of(presented));
+    Present(reading, *values, /*trend=*/false, &presented);
+    RETURN_IF_ERROR(PresentPrevious(reading, values_of, &presented));
     if (MatchesHealth(filter, presented)) *out->Add() = std::move(presented);
   }
   return absl::OkStatus();
@@ -270,11 +307,16 @@ absl::Status TargetAnswers::List(const ServiceCaller& caller, const v1::ListTarg
   const uint64_t query = QueryFingerprint(request);
   // The cursor is the position the page starts at.
   ASSIGN_OR_RETURN(int64_t position, page_tokens_.DecodeNumber(request.page_token(), query));
+  ASSIGN_OR_RETURN(std::vector<v1::Target> catalog, values_->Catalog());
+  int32_t year = 0;
+  const std::vector<v1::Target> targets =
+      TargetsOfYear(std::move(catalog), request.year(), &year, response->mutable_years());
+  response->set_year(year);
   absl::btree_set<std::string> unreachable;
   const Reading reading{caller, ChinaDayOf(absl::Now()), &unreachable};
-  RETURN_IF_ERROR(
-      Collect(reading, request.filter(), size, &position, response->mutable_targets()));
-  if (position < catalog_->targets_size()) {
+  RETURN_IF_ERROR(Collect(reading, request.filter(), targets, size, &position,
+                          response->mutable_targets()));
+  if (position < static_cast<int64_t>(targets.size())) {
     response->set_next_page_token(page_tokens_.EncodeNumber(position, query));
   }
   for (const std::string& service : unreachable) response->add_unreachable(service);
@@ -288,15 +330,20 @@ absl::Status TargetAnswers::Export(const ServiceCaller& caller,
     return absl::InvalidArgumentError(
         absl::StrCat("format: must be XLSX or CSV, got ", request.format()));
   }
+  ASSIGN_OR_RETURN(std::vector<v1::Target> catalog, values_->Catalog());
+  int32_t year = 0;
+  google::protobuf::RepeatedField<int32_t> years;
+  const std::vector<v1::Target> of_year =
+      TargetsOfYear(std::move(catalog), request.year(), &year, &years);
   google::protobuf::RepeatedPtrField<v1::Target> targets;
   int64_t position = 0;
   absl::btree_set<std::string> unreachable;
   const Reading reading{caller, ChinaDayOf(absl::Now()), &unreachable};
-  RETURN_IF_ERROR(
-      Collect(reading, request.filter(), catalog_->targets_size(), &position, &targets));
+  RETURN_IF_ERROR(Collect(reading, request.filter(), of_year,
+                          static_cast<int>(of_year.size()), &position, &targets));
   for (const std::string& service : unreachable) response->add_unreachable(service);
   const std::string stem =
-      absl::StrCat("江岸区目标完成情况-", FormatDate(FromCivilDay(ChinaDayOf(absl::Now()))));
+      absl::StrCat("江岸区", year, "年目标完成情况-", FormatDate(FromCivilDay(ChinaDayOf(absl::Now()))));
   if (request.format() == v1::CSV) {
     response->set_filename(absl::StrCat(stem, ".csv"));
     response->set_content_type("text/csv; charset=utf-8");

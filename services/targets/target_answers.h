@@ -8,9 +8,13 @@
 #ifndef JIANGAN_SERVICES_TARGETS_TARGET_ANSWERS_H_
 #define JIANGAN_SERVICES_TARGETS_TARGET_ANSWERS_H_
 
+#include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/container/btree_set.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/civil_time.h"
@@ -34,9 +38,9 @@ struct AnswerOptions {
 
 class TargetAnswers {
  public:
-  // `catalog`, `actuals` and `values` must outlive this object.
-  TargetAnswers(const portfolio::v1::ListTargetsResponse* catalog, const TargetActuals* actuals,
-                const TargetStore* values, AnswerOptions options);
+  // `actuals` and `values` (which holds the catalog) must outlive this
+  // object.
+  TargetAnswers(const TargetActuals* actuals, const TargetStore* values, AnswerOptions options);
 
   // Each asks the services through `caller`.
   absl::Status Get(const ServiceCaller& caller, const portfolio::v1::GetTargetRequest& request,
@@ -60,16 +64,25 @@ class TargetAnswers {
 
  private:
 
-  // The catalog's target named `name` (request field `field`):
-  // INVALID_ARGUMENT for a malformed name, NOT_FOUND for an unknown one.
-  absl::StatusOr<const portfolio::v1::Target*> FindTarget(const std::string& name,
-                                                          absl::string_view field) const;
-  // Presents the targets from catalog position `*position` on that `filter`
-  // selects, until `out` holds `size`; `*position` ends past the last one
-  // looked at.
+  // The values recorded for a target (none for one that takes none), read
+  // for all targets at once on the first call and kept in the cache.
+  using ValueCache =
+      std::optional<absl::flat_hash_map<std::string, std::vector<TargetValue>>>;
+  using ValuesOf = std::function<absl::StatusOr<const std::vector<TargetValue>*>(
+      const portfolio::v1::Target&)>;
+  ValuesOf ValuesFrom(ValueCache* cache) const;
+
+  // Presents `targets` from position `*position` on that `filter` selects,
+  // until `out` holds `size`; `*position` ends past the last one looked at.
   absl::Status Collect(const Reading& reading, const portfolio::v1::TargetFilter& filter,
-                       int size, int64_t* position,
+                       absl::Span<const portfolio::v1::Target> targets, int size,
+                       int64_t* position,
                        google::protobuf::RepeatedPtrField<portfolio::v1::Target>* out) const;
+  // Fills `target`'s previous_result: how the target of last year it
+  // continues ended its year. A service that could not answer for it is
+  // marked unreachable on `target`.
+  absl::Status PresentPrevious(const Reading& reading, const ValuesOf& values_of,
+                               portfolio::v1::Target* target) const;
   // Fills `target`'s actual, progress and (with `trend`) its month-end
   // actuals: PresentComputed or PresentReported, with the target's
   // recorded `values` (a COMPUTED target's adjustments).
@@ -88,7 +101,6 @@ class TargetAnswers {
   void Assess(const std::string& actual, absl::CivilDay as_of,
               portfolio::v1::Target* target) const;
 
-  const portfolio::v1::ListTargetsResponse* const catalog_;
   const TargetActuals* const actuals_;
   const TargetStore* const values_;
   const AnswerOptions options_;

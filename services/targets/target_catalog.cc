@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -17,7 +18,15 @@ namespace {
 
 namespace v1 = portfolio::v1;
 
-absl::Status CheckTarget(const v1::Target& target) {
+}  // namespace
+
+const OutputOnlyFields kTargetOutputOnly = {
+    "actual_value",  "percent_of_target", "pace_percent",     "health",
+    "health_reason", "breakdown",         "as_of",            "reported_value",
+    "evidence",      "trend",             "unreachable",      "adjustment_value",
+    "responsible_department_source",      "previous_result",  "etag"};
+
+absl::Status CheckCatalogTarget(const v1::Target& target) {
   RETURN_IF_ERROR(ParseResourceName(target.name(), "targets", "name").status());
   auto missing = [](const char* field) {
     return absl::InvalidArgumentError(absl::StrCat(field, ": is required"));
@@ -83,7 +92,27 @@ absl::Status CheckTarget(const v1::Target& target) {
   }
 }
 
-}  // namespace
+absl::Status CheckCatalogLinks(absl::Span<const v1::Target> catalog) {
+  absl::flat_hash_map<std::string, const v1::Target*> by_name;
+  for (const v1::Target& target : catalog) {
+    if (!by_name.emplace(target.name(), &target).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(target.name(), ": the name is taken by another target"));
+    }
+  }
+  for (const v1::Target& target : catalog) {
+    if (target.previous_target().empty()) continue;
+    auto it = by_name.find(target.previous_target());
+    if (it == by_name.end() || it->second->year() != target.year() - 1 ||
+        it->second->unit() != target.unit()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          target.name(), ": previous_target \"", target.previous_target(),
+          "\" must name a target of ", target.year() - 1, " in the same unit (", target.unit(),
+          ")"));
+    }
+  }
+  return absl::OkStatus();
+}
 
 absl::StatusOr<v1::ListTargetsResponse> LoadTargetCatalog(const std::string& path) {
   v1::ListTargetsResponse catalog;
@@ -91,7 +120,7 @@ absl::StatusOr<v1::ListTargetsResponse> LoadTargetCatalog(const std::string& pat
   absl::flat_hash_set<std::string> seen;
   for (int i = 0; i < catalog.targets_size(); ++i) {
     const v1::Target& target = catalog.targets(i);
-    if (absl::Status checked = CheckTarget(target); !checked.ok()) {
+    if (absl::Status checked = CheckCatalogTarget(target); !checked.ok()) {
       return absl::InvalidArgumentError(absl::StrCat(path, ": targets[", i, "] (", target.name(),
                                                      ") ", checked.message()));
     }

@@ -21,4 +21,18 @@ std::string ValuesSchemaSql() { return ChildTableSql(kValuesTable); }
 
 std::string AssignmentsSchemaSql() { return ChildTableSql(kAssignmentsTable); }
 
+std::string TargetsSchemaSql() {
+  return absl::StrCat(
+      "CREATE TABLE IF NOT EXISTS ", kTargetsTable, " (",
+      "  seq INTEGER PRIMARY KEY AUTOINCREMENT,",
+      "  id TEXT NOT NULL UNIQUE,",
+      "  deleted INTEGER NOT NULL DEFAULT 0,",
+      "  year INTEGER NOT NULL,",
+      "  position INTEGER NOT NULL,",
+      "  version INTEGER NOT NULL,",
+      "  request_id TEXT UNIQUE,",
+      "  loaded BLOB,",
+      "  payload BLOB NOT NULL);");
+}
+
 }  // namespace jiangan::targets

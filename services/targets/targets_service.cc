@@ -36,6 +36,33 @@ grpc::ServerUnaryReactor* PortfolioService::ExportTargets(grpc::CallbackServerCo
   });
 }
 
+grpc::ServerUnaryReactor* PortfolioService::CreateTarget(grpc::CallbackServerContext* context,
+                                                         const v1::CreateTargetRequest* request,
+                                                         v1::Target* response) {
+  // The catalog is the district's words: only ADMINs change it.
+  return calls_.Serve(context, Access{Role::kAdmin, "CreateTarget"},
+                      [=, this](const Identity& caller) {
+                        return FillResponse(values_->CreateTarget(caller, *request), response);
+                      });
+}
+
+grpc::ServerUnaryReactor* PortfolioService::UpdateTarget(grpc::CallbackServerContext* context,
+                                                         const v1::UpdateTargetRequest* request,
+                                                         v1::Target* response) {
+  return calls_.Serve(context, Access{Role::kAdmin, "UpdateTarget"},
+                      [=, this](const Identity& caller) {
+                        return FillResponse(values_->UpdateTarget(caller, *request), response);
+                      });
+}
+
+grpc::ServerUnaryReactor* PortfolioService::ListTargetHistory(
+    grpc::CallbackServerContext* context, const v1::ListTargetHistoryRequest* request,
+    v1::ListTargetHistoryResponse* response) {
+  return calls_.Serve(context, ReadAccess("ListTargetHistory"), [=, this](const Identity&) {
+    return values_->ListHistory(*request, response);
+  });
+}
+
 grpc::ServerUnaryReactor* PortfolioService::AssignTargetDepartment(
     grpc::CallbackServerContext* context, const v1::AssignTargetDepartmentRequest* request,
     v1::DepartmentAssignment* response) {

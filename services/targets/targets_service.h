@@ -22,18 +22,15 @@ namespace jiangan::targets {
 
 class PortfolioService final : public portfolio::v1::PortfolioService::CallbackService {
  public:
-  // Answers from `catalog`, the records behind `actuals` and the values in
-  // `values`. Calls to the services made for a call without a deadline end
+  // Answers from the catalog and values in `store` and the records behind
+  // `actuals`. Calls to the services made for a call without a deadline end
   // within `service_timeout`. `executor` must outlive the service.
-  PortfolioService(std::shared_ptr<const portfolio::v1::ListTargetsResponse> catalog,
-                   std::shared_ptr<TargetStore> values,
-                   std::unique_ptr<TargetActuals> actuals, AnswerOptions options,
-                   const std::string& identity_key, Executor* executor,
+  PortfolioService(std::shared_ptr<TargetStore> store, std::unique_ptr<TargetActuals> actuals,
+                   AnswerOptions options, const std::string& identity_key, Executor* executor,
                    absl::Duration service_timeout)
-      : catalog_(std::move(catalog)),
-        values_(std::move(values)),
+      : values_(std::move(store)),
         actuals_(std::move(actuals)),
-        answers_(catalog_.get(), actuals_.get(), values_.get(), std::move(options)),
+        answers_(actuals_.get(), values_.get(), std::move(options)),
         verifier_(identity_key),
         signer_(identity_key),
         calls_(&verifier_, executor),
@@ -52,6 +49,16 @@ class PortfolioService final : public portfolio::v1::PortfolioService::CallbackS
   grpc::ServerUnaryReactor* ExportTargets(grpc::CallbackServerContext* context,
                                           const portfolio::v1::ExportTargetsRequest* request,
                                           type::v1::File* response) override;
+  grpc::ServerUnaryReactor* CreateTarget(grpc::CallbackServerContext* context,
+                                         const portfolio::v1::CreateTargetRequest* request,
+                                         portfolio::v1::Target* response) override;
+  grpc::ServerUnaryReactor* UpdateTarget(grpc::CallbackServerContext* context,
+                                         const portfolio::v1::UpdateTargetRequest* request,
+                                         portfolio::v1::Target* response) override;
+  grpc::ServerUnaryReactor* ListTargetHistory(
+      grpc::CallbackServerContext* context,
+      const portfolio::v1::ListTargetHistoryRequest* request,
+      portfolio::v1::ListTargetHistoryResponse* response) override;
   grpc::ServerUnaryReactor* AssignTargetDepartment(
       grpc::CallbackServerContext* context,
       const portfolio::v1::AssignTargetDepartmentRequest* request,
@@ -72,7 +79,6 @@ class PortfolioService final : public portfolio::v1::PortfolioService::CallbackS
     });
   }
 
-  const std::shared_ptr<const portfolio::v1::ListTargetsResponse> catalog_;
   const std::shared_ptr<TargetStore> values_;
   const std::unique_ptr<TargetActuals> actuals_;
   const TargetAnswers answers_;

@@ -125,6 +125,9 @@ def run(driver, base_url, token, screenshots, unreachable):
         driver.screenshot(os.path.join(screenshots, "4-partial.png"))
         return
     check(notice == "", f"a whole answer carries no notice: {notice}")
+    years = driver.js("return [...document.querySelectorAll('#filter-year option')].map(o => o.value)")
+    check(years == ["2024"] and driver.js("return document.getElementById('year-title').textContent") == "2024年",
+          f"the catalog's one year is offered and shown: {years}")
     driver.wait("return document.querySelectorAll('#map .project').length > 0", "the map")
     driver.screenshot(os.path.join(screenshots, "1-targets.png"))
     labels = driver.js("return [...document.querySelectorAll('#targets .badge')].map(b => b.textContent)")

@@ -7,6 +7,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "common/base/file_util.h"
@@ -153,6 +154,82 @@ TEST_F(TargetsSystemTest, ActualsMoveWhenRecordsChange) {
   const v1::Target back = Target("parking-spaces");
   EXPECT_EQ(back.actual_value(), "11000") << back.health_reason();
   EXPECT_TRUE(back.unreachable().empty());
+}
+
+// A new year's report: an ADMIN adds its targets through the API, leaders
+// see the latest year by default and any year on asking, and a target that
+// recurs shows how last year's ended beside this year's.
+TEST_F(TargetsSystemTest, ANewYearHasItsTargetsAndARecurringOneShowsLastYears) {
+  auto project = Http("POST", "/v1/projects?project_id=phase-7",
+                      R"({"displayName":"汉口滨江国际商务区七期征收","kind":"EXPROPRIATION",)"
+                      R"("phase":"UNDER_CONSTRUCTION","leadDepartment":"区征收服务中心"})");
+  ASSERT_EQ(project.status, 200) << project.body;
+  for (const char* period : {"2024-06", "2025-03"}) {
+    auto report = Http("POST", "/v1/projects/phase-7:reportProgress",
+                       absl::StrCat(R"({"period":")", period, R"(","percentComplete":10,)",
+                                    R"("achieved":{"expropriationSignedSqm":"59000"}})"));
+    ASSERT_EQ(report.status, 200) << report.body;
+  }
+  const std::string year_2025 =
+      R"({"displayName":"全年完成征收签约50万平方米","year":2025,"targetValue":"500000",)"
+      R"("unit":"平方米","bound":"EXACT","measurement":"COMPUTED","measuredBy":"renewal",)"
+      R"("rule":"renewal.reported:expropriation_signed_sqm","ruleText":"征收签约面积合计",)"
+      R"("sourceQuote":"全年完成征收签约50万平方米","previousTarget":"targets/expropriation-signed"})";
+  // Only an ADMIN changes the catalog, and it is checked as the file is.
+  auto editor = testing::HttpRequestTo(
+      system_.gateway().http_port, "POST", "/v1/targets?target_id=expropriation-signed-2025",
+      year_2025, system_.credentials().Bearer("housing-editor"));
+  ASSERT_TRUE(editor.ok());
+  EXPECT_EQ(editor->status, 403) << editor->body;
+  auto no_unit = Http("POST", "/v1/targets?target_id=expropriation-signed-2025",
+                      absl::StrReplaceAll(year_2025, {{R"("unit":"平方米",)", ""}}));
+  EXPECT_EQ(no_unit.status, 400) << no_unit.body;
+  EXPECT_THAT(no_unit.body, ::testing::HasSubstr("target.unit"));
+  auto created = Http("POST", "/v1/targets?target_id=expropriation-signed-2025", year_2025);
+  ASSERT_EQ(created.status, 200) << created.body;
+
+  // The latest year by default: 2025, with 2024's result beside it.
+  auto latest = Http("GET", "/v1/targets");
+  ASSERT_EQ(latest.status, 200) << latest.body;
+  v1::ListTargetsResponse listed;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(latest.body, &listed).ok());
+  EXPECT_EQ(listed.year(), 2025);
+  EXPECT_THAT(listed.years(), ::testing::ElementsAre(2024, 2025));
+  ASSERT_EQ(listed.targets_size(), 1);
+  const v1::Target& signed_2025 = listed.targets(0);
+  EXPECT_EQ(signed_2025.actual_value(), "59000");  // 2025's report only
+  EXPECT_EQ(signed_2025.previous_result().target(), "targets/expropriation-signed");
+  EXPECT_EQ(signed_2025.previous_result().year(), 2024);
+  EXPECT_EQ(signed_2025.previous_result().target_value(), "590000");
+  EXPECT_EQ(signed_2025.previous_result().actual_value(), "59000");
+  EXPECT_EQ(signed_2025.previous_result().health(), v1::RED);
+  EXPECT_EQ(signed_2025.previous_result().as_of().month(), 12);
+  // Any year on asking.
+  auto year_2024 = Http("GET", "/v1/targets?year=2024&pageSize=1000");
+  ASSERT_EQ(year_2024.status, 200) << year_2024.body;
+  v1::ListTargetsResponse listed_2024;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(year_2024.body, &listed_2024).ok());
+  EXPECT_EQ(listed_2024.year(), 2024);
+  EXPECT_EQ(listed_2024.targets_size(), 62);
+
+  // The district revises the figure: the change shows at once (the cache
+  // drops the answers) and is in the target's history.
+  v1::Target before = Target("expropriation-signed-2025");
+  auto stale = Http("PATCH", "/v1/targets/expropriation-signed-2025?updateMask=targetValue",
+                    R"({"targetValue":"550000","etag":"0"})");
+  EXPECT_EQ(stale.status, 409) << stale.body;
+  auto revised = Http("PATCH", "/v1/targets/expropriation-signed-2025?updateMask=targetValue",
+                      absl::StrCat(R"({"targetValue":"550000","etag":")", before.etag(), R"("})"));
+  ASSERT_EQ(revised.status, 200) << revised.body;
+  EXPECT_EQ(Target("expropriation-signed-2025").target_value(), "550000");
+  auto history = Http("GET", "/v1/targets/expropriation-signed-2025/history");
+  ASSERT_EQ(history.status, 200) << history.body;
+  EXPECT_THAT(history.body, ::testing::HasSubstr("CreateTarget"));
+  EXPECT_THAT(history.body, ::testing::HasSubstr("UpdateTarget"));
+  EXPECT_THAT(history.body, ::testing::HasSubstr("550000"));
+  auto loaded = Http("GET", "/v1/targets/expropriation-signed/history");
+  ASSERT_EQ(loaded.status, 200) << loaded.body;
+  EXPECT_THAT(loaded.body, ::testing::HasSubstr("file:"));
 }
 
 TEST_F(TargetsSystemTest, ValuesReportedByHandStandAndShowTheirEvidence) {

@@ -119,6 +119,35 @@ TEST_F(BrokenCatalogTest, EachRuleNamesTheField) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("name")));
 }
 
+// A later year's target continues one of the year before in the same unit;
+// a name is one target of one year.
+TEST(TargetCatalogLinksTest, ALinkNamesLastYearsTargetOfTheSameUnit) {
+  auto target = [](const std::string& name, int year, const std::string& unit,
+                   const std::string& previous) {
+    portfolio::v1::Target made;
+    made.set_name(name);
+    made.set_year(year);
+    made.set_unit(unit);
+    made.set_previous_target(previous);
+    return made;
+  };
+  const auto signed_2024 = target("targets/signed", 2024, "平方米", "");
+  EXPECT_TRUE(CheckCatalogLinks({signed_2024, target("targets/signed-2025", 2025, "平方米",
+                                                     "targets/signed")})
+                  .ok());
+  EXPECT_THAT(CheckCatalogLinks({signed_2024, target("targets/signed-2026", 2026, "平方米",
+                                                     "targets/signed")}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("a target of 2025")));
+  EXPECT_THAT(CheckCatalogLinks({signed_2024, target("targets/signed-2025", 2025, "万平方米",
+                                                     "targets/signed")}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("same unit")));
+  EXPECT_THAT(CheckCatalogLinks({signed_2024, target("targets/signed-2025", 2025, "平方米",
+                                                     "targets/missing")}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("targets/missing")));
+  EXPECT_THAT(CheckCatalogLinks({signed_2024, target("targets/signed", 2025, "平方米", "")}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("taken")));
+}
+
 TEST(TargetRuleTest, ParsesEveryForm) {
   auto land = ParseTargetRule("renewal.reported:land_area_centimu/100");
   ASSERT_TRUE(land.ok()) << land.status();

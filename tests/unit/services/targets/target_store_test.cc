@@ -5,6 +5,7 @@
 #include "common/storage/schema_migrations.h"
 #include "tests/support/test_database.h"
 
+#include "absl/strings/str_cat.h"
 #include "common/base/civil_date.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -50,9 +51,19 @@ class TargetStoreTest : public ::testing::Test {
     options.page_token_key = "a key of the test that is long enough";
     options.now = [] { return absl::FromCivil(absl::CivilSecond(2024, 10, 15, 9, 0, 0),
                                               ChinaTimeZone()); };
-    auto store = TargetStore::Open(db_.get(), Catalog(), options);
-    ASSERT_TRUE(store.ok()) << store.status();
+    options_ = options;
+    ASSERT_THAT(Reopen(), IsOk());
+  }
+
+  // Opens the store on the database again and loads `files` (the test's
+  // catalog by default), as the service does at start-up.
+  absl::Status Reopen(std::vector<CatalogFile> files = {{"seed/test/targets.json", Catalog()}}) {
+    store_.reset();
+    db_ = *database_.Connect();
+    auto store = TargetStore::Open(db_.get(), options_);
+    if (!store.ok()) return store.status();
     store_ = *std::move(store);
+    return store_->LoadCatalog(files);
   }
 
   absl::StatusOr<target_values::v1::TargetValue> Record(const std::string& target, const std::string& value,
@@ -80,6 +91,7 @@ class TargetStoreTest : public ::testing::Test {
   }
 
   jiangan::testing::TestDatabase database_;
+  TargetStoreOptions options_;
   std::unique_ptr<SqlDb> db_;
   std::unique_ptr<TargetStore> store_;
 };
@@ -141,11 +153,7 @@ TEST_F(TargetStoreTest, RefusesWhatIsNotARecordableValueAndKeepsNothing) {
 
 TEST_F(TargetStoreTest, ValuesSurviveAReopen) {
   ASSERT_THAT(Record("targets/gdp-growth", "6.1", absl::CivilDay(2024, 6, 30)), IsOk());
-  store_.reset();
-  db_ = *database_.Connect();
-  auto reopened = TargetStore::Open(db_.get(), Catalog(), {"a key of the test that is long enough"});
-  ASSERT_THAT(reopened.status(), IsOk());
-  store_ = *std::move(reopened);
+  ASSERT_THAT(Reopen(), IsOk());
   auto values = List("targets/gdp-growth");
   ASSERT_THAT(values, IsOk());
   ASSERT_EQ(values->target_values_size(), 1);
@@ -161,9 +169,7 @@ TEST_F(TargetStoreTest, AnOlderFileGainsAssignmentsAndTheLatestDepartmentRecords
   database_ = *jiangan::testing::TestDatabase::Create("targets_v1");
   db_ = *database_.Connect();
   ASSERT_THAT(MigrateSchema(db_.get(), {SchemaStep{1, ValuesSchemaSql()}}), IsOk());
-  auto reopened = TargetStore::Open(db_.get(), Catalog(), {"a key of the test that is long enough"});
-  ASSERT_THAT(reopened.status(), IsOk());
-  store_ = *std::move(reopened);
+  ASSERT_THAT(Reopen(), IsOk());
   const Identity housing_editor{"editor@housing", "区住房和城市更新局", Role::kEditor};
   EXPECT_THAT(Record("targets/gdp-growth", "6.1", absl::CivilDay(2024, 6, 30), housing_editor),
               StatusIs(absl::StatusCode::kPermissionDenied));
@@ -195,9 +201,168 @@ TEST_F(TargetStoreTest, AnOlderFileGainsAssignmentsAndTheLatestDepartmentRecords
 TEST_F(TargetStoreTest, RefusesADataFileNewerThanTheBinary) {
   store_.reset();
   ASSERT_THAT(db_->SetSchemaVersion(7), IsOk());
-  EXPECT_THAT(TargetStore::Open(db_.get(), Catalog(), {"a key of the test that is long enough"})
-                  .status(),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("schema version 7, newer than 2")));
+  EXPECT_THAT(TargetStore::Open(db_.get(), {"a key of the test that is long enough"}).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("schema version 7, newer than 3")));
+}
+
+// A valid catalog entry of `year`: a reported rate.
+portfolio::v1::Target RateTarget(const std::string& name, int year, const std::string& value) {
+  portfolio::v1::Target target;
+  target.set_name(name);
+  target.set_display_name(absl::StrCat("城镇调查失业率控制在", value, "%以内"));
+  target.set_year(year);
+  target.set_target_value(value);
+  target.set_unit("%");
+  target.set_bound(portfolio::v1::AT_MOST);
+  target.set_measurement(portfolio::v1::REPORTED);
+  target.set_source_quote("城镇调查失业率控制在5.5%以内");
+  return target;
+}
+
+std::vector<std::string> Names(const std::vector<portfolio::v1::Target>& catalog) {
+  std::vector<std::string> names;
+  for (const auto& target : catalog) names.push_back(target.name());
+  return names;
+}
+
+std::vector<std::string> Methods(const portfolio::v1::ListTargetHistoryResponse& history) {
+  std::vector<std::string> methods;
+  for (const auto& change : history.changes()) methods.push_back(change.method());
+  return methods;
+}
+
+// Each year's catalog comes from its file; an ADMIN's change through the
+// API stands until the file itself changes that target, and every change
+// is in the target's history.
+TEST_F(TargetStoreTest, CatalogFilesLoadAndTheApiChangeStandsUntilTheFileChanges) {
+  portfolio::v1::ListTargetsResponse year_2025;
+  *year_2025.add_targets() = RateTarget("targets/unemployment-2025", 2025, "5.5");
+  year_2025.mutable_targets(0)->set_previous_target("targets/gdp-growth");
+  // A link to a target of another unit is refused, and nothing is loaded.
+  EXPECT_THAT(Reopen({{"seed/test/targets.json", Catalog()}, {"seed/2025.json", year_2025}}),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("previous_target")));
+  year_2025.mutable_targets(0)->clear_previous_target();
+  const std::vector<CatalogFile> files = {{"seed/test/targets.json", Catalog()},
+                                          {"seed/2025.json", year_2025}};
+  ASSERT_THAT(Reopen(files), IsOk());
+  auto catalog = store_->Catalog();
+  ASSERT_THAT(catalog.status(), IsOk());
+  EXPECT_THAT(Names(*catalog),
+              ::testing::ElementsAre("targets/gdp-growth", "targets/new-jobs",
+                                     "targets/expropriation-signed",
+                                     "targets/unemployment-2025"));
+
+  portfolio::v1::UpdateTargetRequest update;
+  update.mutable_target()->set_name("targets/unemployment-2025");
+  update.mutable_target()->set_target_value("5.2");
+  update.mutable_target()->set_etag(catalog->back().etag());
+  update.mutable_update_mask()->add_paths("target_value");
+  auto updated = store_->UpdateTarget(kAdmin, update);
+  ASSERT_THAT(updated.status(), IsOk());
+  EXPECT_EQ(updated->target_value(), "5.2");
+  EXPECT_NE(updated->etag(), catalog->back().etag());
+  // The etag read before the change is stale now.
+  EXPECT_THAT(store_->UpdateTarget(kAdmin, update).status(),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("target.etag")));
+
+  // A restart with the same files keeps the ADMIN's change...
+  ASSERT_THAT(Reopen(files), IsOk());
+  auto kept = store_->Find("targets/unemployment-2025", "name");
+  ASSERT_THAT(kept.status(), IsOk());
+  EXPECT_EQ(kept->target_value(), "5.2");
+  // ...and a file that changes the target replaces it.
+  std::vector<CatalogFile> changed = files;
+  changed[1].catalog.mutable_targets(0)->set_target_value("5.0");
+  ASSERT_THAT(Reopen(changed), IsOk());
+  auto reloaded = store_->Find("targets/unemployment-2025", "name");
+  ASSERT_THAT(reloaded.status(), IsOk());
+  EXPECT_EQ(reloaded->target_value(), "5.0");
+
+  portfolio::v1::ListTargetHistoryRequest request;
+  request.set_parent("targets/unemployment-2025");
+  portfolio::v1::ListTargetHistoryResponse history;
+  ASSERT_THAT(store_->ListHistory(request, &history), IsOk());
+  EXPECT_THAT(Methods(history), ::testing::ElementsAre("file:seed/2025.json", "UpdateTarget",
+                                                       "file:seed/2025.json"));
+  EXPECT_EQ(history.changes(1).principal(), "admin@district");
+}
+
+TEST_F(TargetStoreTest, CreatesATargetOfAYearCheckedAsTheFileIs) {
+  portfolio::v1::CreateTargetRequest request;
+  request.set_target_id("gdp-growth-2025");
+  *request.mutable_target() = RateTarget("", 2025, "6");
+  request.mutable_target()->set_previous_target("targets/gdp-growth");
+  request.set_request_id("create-gdp-2025");
+  // Refused as the file refuses: a missing unit, a link to a target of
+  // another unit, an id that is taken.
+  portfolio::v1::CreateTargetRequest no_unit = request;
+  no_unit.mutable_target()->clear_unit();
+  EXPECT_THAT(store_->CreateTarget(kAdmin, no_unit).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("target.unit")));
+  EXPECT_THAT(store_->CreateTarget(kAdmin, request).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("previous_target")));
+  portfolio::v1::CreateTargetRequest taken = request;
+  taken.set_target_id("gdp-growth");
+  taken.mutable_target()->clear_previous_target();
+  EXPECT_THAT(store_->CreateTarget(kAdmin, taken).status(),
+              StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("targets/gdp-growth")));
+  portfolio::v1::CreateTargetRequest no_id = taken;
+  no_id.clear_target_id();
+  EXPECT_THAT(store_->CreateTarget(kAdmin, no_id).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("target_id")));
+
+  // A target of last year in the same unit may be continued.
+  portfolio::v1::CreateTargetRequest rate_2024;
+  rate_2024.set_target_id("unemployment");
+  *rate_2024.mutable_target() = RateTarget("", 2024, "5.5");
+  ASSERT_THAT(store_->CreateTarget(kAdmin, rate_2024).status(), IsOk());
+  request.mutable_target()->set_previous_target("targets/unemployment");
+  auto created = store_->CreateTarget(kAdmin, request);
+  ASSERT_THAT(created.status(), IsOk());
+  EXPECT_EQ(created->name(), "targets/gdp-growth-2025");
+  EXPECT_FALSE(created->etag().empty());
+  // A retry returns the target first made.
+  auto retried = store_->CreateTarget(kAdmin, request);
+  ASSERT_THAT(retried.status(), IsOk());
+  EXPECT_EQ(retried->etag(), created->etag());
+  auto catalog = store_->Catalog();
+  ASSERT_THAT(catalog.status(), IsOk());
+  EXPECT_THAT(Names(*catalog),
+              ::testing::ElementsAre("targets/gdp-growth", "targets/new-jobs",
+                                     "targets/expropriation-signed", "targets/unemployment",
+                                     "targets/gdp-growth-2025"));
+}
+
+TEST_F(TargetStoreTest, AnUpdateKeepsNameYearAndWhatRecordedValuesNeed) {
+  portfolio::v1::UpdateTargetRequest update;
+  update.mutable_target()->set_name("targets/gdp-growth");
+  update.mutable_target()->set_year(2025);
+  update.mutable_update_mask()->add_paths("year");
+  EXPECT_THAT(store_->UpdateTarget(kAdmin, update).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("name and year")));
+  update.mutable_update_mask()->set_paths(0, "actual_value");
+  EXPECT_THAT(store_->UpdateTarget(kAdmin, update).status(),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("update_mask")));
+  // GDP growth has a value: it stays a reported target.
+  ASSERT_THAT(Record("targets/gdp-growth", "6.1", absl::CivilDay(2024, 6, 30)), IsOk());
+  portfolio::v1::UpdateTargetRequest computed;
+  *computed.mutable_target() = RateTarget("targets/gdp-growth", 2024, "7");
+  computed.mutable_target()->set_measurement(portfolio::v1::COMPUTED);
+  computed.mutable_target()->set_measured_by("renewal");
+  computed.mutable_target()->set_rule("renewal.reported:expropriation_signed_sqm");
+  computed.mutable_target()->set_rule_text("征收签约面积");
+  for (const char* path : {"display_name", "target_value", "unit", "bound", "source_quote",
+                           "measurement", "measured_by", "rule", "rule_text"}) {
+    computed.mutable_update_mask()->add_paths(path);
+  }
+  EXPECT_THAT(store_->UpdateTarget(kAdmin, computed).status(),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("1 values are recorded")));
+  auto unchanged = store_->Find("targets/gdp-growth", "name");
+  ASSERT_THAT(unchanged.status(), IsOk());
+  EXPECT_EQ(unchanged->measurement(), portfolio::v1::REPORTED);
+  EXPECT_THAT(store_->Find("targets/no-such", "name").status(),
+              StatusIs(absl::StatusCode::kNotFound));
 }
 
 }  // namespace
