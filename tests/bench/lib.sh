@@ -161,8 +161,14 @@ if [ -n "$BENCH_COPY_FROM" ] && [ ! -f "$BENCH_COPY_FROM" ]; then
 fi
 # start_postgres NAME: the cluster on a free port, a database NAME in it, and
 # its URL in WORK/NAME.url; as root, PostgreSQL runs as user postgres.
+# A second call makes only the database, in the cluster the first made.
 start_postgres() {
   local name=$1 bin=/usr/lib/postgresql/15/bin as=()
+  if [ -n "${PG_PORT:-}" ]; then
+    "$bin/psql" -q -h 127.0.0.1 -p "$PG_PORT" -U postgres -c "CREATE DATABASE $name"
+    echo "postgresql://postgres@127.0.0.1:$PG_PORT/$name" >"$WORK/$name.url"
+    return
+  fi
   PG_PORT=$(free_port)
   mkdir -p "$WORK/pg"
   if [ "$(id -u)" -eq 0 ]; then
