@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/base/civil_date.h"
@@ -299,11 +300,23 @@ absl::Status FacilityStore::Summarize(const v1::SummarizeFacilitiesRequest& requ
   const int keys = static_cast<int>(dimensions.size());
   const std::string key_columns = keys == 0 ? "" : absl::StrCat(absl::StrJoin(keys_sql, ", "), ", ");
 
-  struct Group {
-    int64_t facilities = 0;
+  struct Figures {
     int64_t opened = 0;
     int64_t built = 0;
     absl::btree_map<int, v1::CapacityTotal> units;
+  };
+  struct Group : Figures {
+    int64_t facilities = 0;
+    // With period_by_month: each month's figures, by year * 100 + month.
+    absl::btree_map<int64_t, Figures> months;
+  };
+  const bool by_month = request.period_by_month();
+  // The figures of `group`'s month of `day` (a day number), or null when
+  // not asked for by month.
+  auto month_of = [by_month](Group& group, int64_t day) -> Figures* {
+    if (!by_month) return nullptr;
+    const absl::CivilDay civil = FromDayNumber(day);
+    return &group.months[civil.year() * 100 + civil.month()];
   };
   absl::btree_map<std::vector<SqlArg>, Group> groups;
   const int64_t first_day = DayNumber(first);
@@ -334,7 +347,10 @@ absl::Status FacilityStore::Summarize(const v1::SummarizeFacilitiesRequest& requ
       group.facilities += stmt.ColumnInt64(keys + 1);
       if (!from_rollup && !stmt.ColumnIsNull(keys + 4)) {
         const int64_t day = stmt.ColumnInt64(keys + 4);
-        if (day >= first_day && day <= last_day) ++group.opened;
+        if (day >= first_day && day <= last_day) {
+          ++group.opened;
+          if (Figures* month = month_of(group, day)) ++month->opened;
+        }
       }
       int64_t values[2] = {};
       if (from_rollup) {
@@ -358,11 +374,12 @@ absl::Status FacilityStore::Summarize(const v1::SummarizeFacilitiesRequest& requ
     for (const PeriodPart& part : from_rollup ? parts : std::vector<PeriodPart>()) {
       ASSIGN_OR_RETURN(
           SqlStatement openings,
-          db->Prepare(absl::StrCat("SELECT ", key_columns,
-                                   "opening_count FROM facility_opening_rollups WHERE "
-                                   "grouping_set = ", *set | part.bit, " AND ",
-                                   part.bit == kDayBit ? "service_day" : "service_month",
-                                   " BETWEEN ? AND ? AND ", where.sql)));
+          db->Prepare(absl::StrCat(
+              "SELECT ", key_columns, "opening_count, ",
+              part.bit == kDayBit ? "service_day" : "service_month",
+              " FROM facility_opening_rollups WHERE grouping_set = ", *set | part.bit, " AND ",
+              part.bit == kDayBit ? "service_day" : "service_month", " BETWEEN ? AND ? AND ",
+              where.sql)));
       openings.BindInt64(1, part.first);
       openings.BindInt64(2, part.last);
       Bind(&openings, 3, where.args);
@@ -370,7 +387,11 @@ absl::Status FacilityStore::Summarize(const v1::SummarizeFacilitiesRequest& requ
         ASSIGN_OR_RETURN(const bool row, openings.Step());
         if (!row) break;
         read_key(openings);
-        groups[key].opened += openings.ColumnInt64(keys);
+        Group& group = groups[key];
+        group.opened += openings.ColumnInt64(keys);
+        if (Figures* month = month_of(group, openings.ColumnInt64(keys + 1))) {
+          month->opened += openings.ColumnInt64(keys);
+        }
       }
     }
     // Each reading's rise or fall, or the rollup's sums of both.
@@ -379,13 +400,15 @@ absl::Status FacilityStore::Summarize(const v1::SummarizeFacilitiesRequest& requ
       ASSIGN_OR_RETURN(
           SqlStatement changes,
           db->Prepare(from_rollup
-                          ? absl::StrCat("SELECT ", key_columns,
-                                         "kind, sums FROM capacity_change_rollups WHERE "
-                                         "grouping_set = ", *set | part.bit, " AND ",
+                          ? absl::StrCat("SELECT ", key_columns, "kind, sums, ",
+                                         part.bit == kDayBit ? "reading_day" : "reading_month",
+                                         " FROM capacity_change_rollups WHERE grouping_set = ",
+                                         *set | part.bit, " AND ",
                                          part.bit == kDayBit ? "reading_day" : "reading_month",
                                          " BETWEEN ? AND ? AND ", where.sql)
                           : absl::StrCat("SELECT ", key_columns,
-                                         "kind, change FROM capacity_readings JOIN facilities ON "
+                                         "kind, change, reading_day FROM capacity_readings JOIN "
+                                         "facilities ON "
                                          "facilities.seq = capacity_readings.facility_seq WHERE "
                                          "reading_day BETWEEN ? AND ? AND ",
                                          where.sql)));
@@ -406,27 +429,34 @@ absl::Status FacilityStore::Summarize(const v1::SummarizeFacilitiesRequest& requ
         }
         const v1::CapacityUnit unit =
             UnitOf(static_cast<v1::FacilityKind>(changes.ColumnInt64(keys)));
-        v1::CapacityTotal& total = groups[key].units[unit];
-        total.set_unit(unit);
-        int64_t sum = total.added();
-        RETURN_IF_ERROR(AddChecked(moved[0], &sum, "added"));
-        total.set_added(sum);
-        sum = total.removed();
-        RETURN_IF_ERROR(AddChecked(moved[1], &sum, "removed"));
-        total.set_removed(sum);
+        Group& group = groups[key];
+        for (Figures* figures : {static_cast<Figures*>(&group),
+                                 month_of(group, changes.ColumnInt64(keys + 2))}) {
+          if (figures == nullptr) continue;
+          v1::CapacityTotal& total = figures->units[unit];
+          total.set_unit(unit);
+          int64_t sum = total.added();
+          RETURN_IF_ERROR(AddChecked(moved[0], &sum, "added"));
+          total.set_added(sum);
+          sum = total.removed();
+          RETURN_IF_ERROR(AddChecked(moved[1], &sum, "removed"));
+          total.set_removed(sum);
+        }
       }
     }
     if (!request.count_built()) return absl::OkStatus();
     // Built: opened in the period, or expanded by a rise dated in it; a
-    // facility counts once (UNION drops the second row of one).
+    // facility counts once, on its first such day (by month: in that day's
+    // month).
     ASSIGN_OR_RETURN(const SqlWhere live, FilterSql(request.filter(), /*show_deleted=*/false));
     ASSIGN_OR_RETURN(
         SqlStatement built,
         db->Prepare(absl::StrCat(
-            "SELECT ", key_columns, "facilities.seq FROM facilities WHERE service_day BETWEEN ? "
-            "AND ? AND ", live.sql, " UNION SELECT ", key_columns, "facilities.seq FROM "
-            "capacity_readings JOIN facilities ON facilities.seq = capacity_readings.facility_seq "
-            "WHERE reading_day BETWEEN ? AND ? AND change > 0 AND ", live.sql)));
+            "SELECT ", key_columns, "facilities.seq, service_day FROM facilities WHERE "
+            "service_day BETWEEN ? AND ? AND ", live.sql, " UNION ALL SELECT ", key_columns,
+            "facilities.seq, reading_day FROM capacity_readings JOIN facilities ON "
+            "facilities.seq = capacity_readings.facility_seq WHERE reading_day BETWEEN ? AND ? "
+            "AND change > 0 AND ", live.sql)));
     built.BindInt64(1, first_day);
     built.BindInt64(2, last_day);
     Bind(&built, 3, live.args);
@@ -434,11 +464,20 @@ absl::Status FacilityStore::Summarize(const v1::SummarizeFacilitiesRequest& requ
     built.BindInt64(second, first_day);
     built.BindInt64(second + 1, last_day);
     Bind(&built, second + 2, live.args);
+    // Facility -> its group and first day built in the period.
+    absl::flat_hash_map<int64_t, std::pair<std::vector<SqlArg>, int64_t>> first_built;
     while (true) {
       ASSIGN_OR_RETURN(const bool row, built.Step());
       if (!row) break;
       read_key(built);
-      ++groups[key].built;
+      const int64_t day = built.ColumnInt64(keys + 1);
+      auto [it, added] = first_built.try_emplace(built.ColumnInt64(keys), key, day);
+      if (!added) it->second.second = std::min(it->second.second, day);
+    }
+    for (const auto& [seq, facility] : first_built) {
+      Group& group = groups[facility.first];
+      ++group.built;
+      if (Figures* month = month_of(group, facility.second)) ++month->built;
     }
     return absl::OkStatus();
   }));
@@ -450,6 +489,14 @@ absl::Status FacilityStore::Summarize(const v1::SummarizeFacilitiesRequest& requ
     out->set_opened_count(group.opened);
     out->set_built_count(group.built);
     for (auto& [unit, total] : group.units) *out->add_capacities() = std::move(total);
+    for (auto& [number, figures] : group.months) {
+      v1::FacilityPeriodMonth* month = out->add_period_months();
+      month->set_year(static_cast<int32_t>(number / 100));
+      month->set_month(static_cast<int32_t>(number % 100));
+      month->set_opened_count(figures.opened);
+      month->set_built_count(figures.built);
+      for (auto& [unit, total] : figures.units) *month->add_capacities() = std::move(total);
+    }
   }
   return absl::OkStatus();
 }

@@ -337,6 +337,11 @@ absl::Status LeadStore::Summarize(const v1::SummarizeLeadsRequest& request,
                    ParseDayWindow("window_start", request.window_start(), "window_end",
                                   request.window_end()));
   const bool windowed = window.has_value();
+  if (request.window_by_month() && !windowed) {
+    return absl::InvalidArgumentError(
+        "window_by_month: needs a window (window_start and window_end)");
+  }
+  const bool by_month = request.window_by_month();
   const int64_t window_first = windowed ? DayNumber(window->first) : 0;
   const int64_t window_last = windowed ? DayNumber(window->last) : 0;
   ASSIGN_OR_RETURN(const std::vector<LeadDimension> dimensions,
@@ -367,6 +372,16 @@ absl::Status LeadStore::Summarize(const v1::SummarizeLeadsRequest& request,
   std::vector<StayDays> stays(v1::OPERATING + 1);
   int64_t monthly[13] = {};
   absl::btree_map<std::vector<SqlArg>, absl::btree_map<int, int64_t>> stage_entries;
+  // With window_by_month: each group's figures by month (year * 100 + month).
+  struct MonthFigures {
+    int64_t arrived_yuan = 0;
+    absl::btree_map<int, int64_t> stage_entries;
+  };
+  absl::btree_map<std::vector<SqlArg>, absl::btree_map<int64_t, MonthFigures>> months;
+  auto month_of = [&](const std::vector<SqlArg>& group, int64_t day) -> MonthFigures& {
+    const absl::CivilDay civil = FromDayNumber(day);
+    return months[group][civil.year() * 100 + civil.month()];
+  };
   RETURN_IF_ERROR(readers_->With([&](SqlDb* db) -> absl::Status {
     ASSIGN_OR_RETURN(SqlStatement stmt, db->Prepare(groups_sql));
     Bind(&stmt, 1, where.args);
@@ -415,7 +430,7 @@ absl::Status LeadStore::Summarize(const v1::SummarizeLeadsRequest& request,
       ASSIGN_OR_RETURN(
           SqlStatement arrived,
           db->Prepare(absl::StrCat(select,
-                                   "amount_yuan FROM funds_entries JOIN leads ON leads.seq = "
+                                   "amount_yuan, arrival_day FROM funds_entries JOIN leads ON leads.seq = "
                                    "funds_entries.lead_seq WHERE arrival_day BETWEEN ? AND ? AND ",
                                    where.sql)));
       arrived.BindInt64(1, window_first);
@@ -429,16 +444,24 @@ absl::Status LeadStore::Summarize(const v1::SummarizeLeadsRequest& request,
         int64_t sum = group.window_arrived_yuan();
         RETURN_IF_ERROR(AddChecked(arrived.ColumnInt64(keys), &sum, "window_arrived_yuan"));
         group.set_window_arrived_yuan(sum);
+        if (!by_month) continue;
+        RETURN_IF_ERROR(AddChecked(arrived.ColumnInt64(keys),
+                                   &month_of(key, arrived.ColumnInt64(keys + 1)).arrived_yuan,
+                                   "window_arrived_yuan"));
       }
       ASSIGN_OR_RETURN(
           SqlStatement entries,
           // A lead counts once per stage entered, however often it entered
-          // it (a lead reopened from LOST is not a second enterprise).
-          db->Prepare(absl::StrCat("SELECT DISTINCT ", keys_sql,
-                                   "entered_stage, leads.seq FROM lead_stage_entries JOIN leads ON leads.seq "
-                                   "= lead_stage_entries.lead_seq WHERE enter_day BETWEEN ? AND ? "
-                                   "AND ",
-                                   where.sql)));
+          // it (a lead reopened from LOST is not a second enterprise): by
+          // month, in the month it first entered it in the window.
+          db->Prepare(absl::StrCat(
+              by_month ? "SELECT " : "SELECT DISTINCT ", keys_sql, "entered_stage, leads.seq",
+              by_month ? ", MIN(enter_day)" : "",
+              " FROM lead_stage_entries JOIN leads ON leads.seq = lead_stage_entries.lead_seq "
+              "WHERE enter_day BETWEEN ? AND ? AND ",
+              where.sql,
+              by_month ? absl::StrCat(" GROUP BY ", keys_sql, "entered_stage, leads.seq")
+                       : "")));
       entries.BindInt64(1, window_first);
       entries.BindInt64(2, window_last);
       Bind(&entries, 3, where.args);
@@ -446,7 +469,10 @@ absl::Status LeadStore::Summarize(const v1::SummarizeLeadsRequest& request,
         ASSIGN_OR_RETURN(const bool row, entries.Step());
         if (!row) break;
         for (int k = 0; k < keys; ++k) key[k] = ColumnArg(entries, k, dimensions[k].text);
-        ++stage_entries[key][static_cast<int>(entries.ColumnInt64(keys))];
+        const int stage = static_cast<int>(entries.ColumnInt64(keys));
+        ++stage_entries[key][stage];
+        if (!by_month) continue;
+        ++month_of(key, entries.ColumnInt64(keys + 2)).stage_entries[stage];
       }
     }
     if (request.funds_year() == 0) return absl::OkStatus();
@@ -492,6 +518,17 @@ absl::Status LeadStore::Summarize(const v1::SummarizeLeadsRequest& request,
       v1::StageEntries* entered = group.add_window_stage_entries();
       entered->set_stage(static_cast<v1::Stage>(stage));
       entered->set_count(count);
+    }
+    for (const auto& [number, figures] : months[key]) {
+      v1::LeadWindowMonth* month = group.add_window_months();
+      month->set_year(static_cast<int32_t>(number / 100));
+      month->set_month(static_cast<int32_t>(number % 100));
+      month->set_arrived_yuan(figures.arrived_yuan);
+      for (const auto& [stage, count] : figures.stage_entries) {
+        v1::StageEntries* entered = month->add_stage_entries();
+        entered->set_stage(static_cast<v1::Stage>(stage));
+        entered->set_count(count);
+      }
     }
     *response->add_groups() = std::move(group);
   }

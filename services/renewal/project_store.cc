@@ -45,13 +45,22 @@ absl::StatusOr<std::string> ParseProjectName(absl::string_view name, absl::strin
 }
 
 // Sums of one group, planned quantities then achieved ones.
+// A window's figures: the reported quantities and the phases entered.
+struct WindowTotals {
+  std::vector<int64_t> sums;
+  absl::btree_map<int, int64_t> phase_entries;
+};
+
 struct GroupTotals {
   int64_t count = 0;
   std::vector<int64_t> sums;
-  // With a window: the reported quantities and the phases entered.
-  std::vector<int64_t> window_sums;
-  absl::btree_map<int, int64_t> phase_entries;
+  // With a window: its figures, and with window_by_month each month's, by
+  // year * 100 + month.
+  WindowTotals window;
+  absl::btree_map<int64_t, WindowTotals> months;
 };
+
+
 
 // Adds the `count` packed quantities of `packed` from value `first` on to
 // sums[0..count), each addition checked; `what` names them for the error.
@@ -72,6 +81,19 @@ void SetQuantities(const int64_t* values, v1::Quantities* quantities) {
   const auto* descriptor = quantities->GetDescriptor();
   for (int i = 0; i < descriptor->field_count(); ++i) {
     quantities->GetReflection()->SetInt64(quantities, descriptor->field(i), values[i]);
+  }
+}
+
+// Sets `quantities` and `entered` from a window's `totals` of `count`
+// quantities.
+void SetWindowFigures(WindowTotals& totals, int count, v1::Quantities* quantities,
+                      google::protobuf::RepeatedPtrField<v1::PhaseEntries>* entered) {
+  totals.sums.resize(count);
+  SetQuantities(totals.sums.data(), quantities);
+  for (const auto& [phase, projects] : totals.phase_entries) {
+    v1::PhaseEntries* entry = entered->Add();
+    entry->set_phase(static_cast<v1::ProjectPhase>(phase));
+    entry->set_count(projects);
   }
 }
 
@@ -253,6 +275,11 @@ absl::Status ProjectStore::Summarize(const v1::SummarizeProjectsRequest& request
                    ParseDayWindow("window_start", request.window_start(), "window_end",
                                   request.window_end()));
   const bool windowed = window.has_value();
+  if (request.window_by_month() && !windowed) {
+    return absl::InvalidArgumentError(
+        "window_by_month: needs a window (window_start and window_end)");
+  }
+  const bool by_month = request.window_by_month();
   const int64_t window_first = windowed ? DayNumber(window->first) : 0;
   const int64_t window_last = windowed ? DayNumber(window->last) : 0;
   // SQL's SUM() over two dozen columns costs several times the scan, so the
@@ -291,9 +318,14 @@ absl::Status ProjectStore::Summarize(const v1::SummarizeProjectsRequest& request
                                 group.sums.data() + quantity_count));
     }
     if (!windowed) return absl::OkStatus();
+    // The month of a day number, as year * 100 + month.
+    auto month_of = [](int64_t day) {
+      const absl::CivilDay civil = FromDayNumber(day);
+      return civil.year() * 100 + civil.month();
+    };
     ASSIGN_OR_RETURN(SqlStatement reports,
                      db->Prepare(absl::StrCat("SELECT ", keys_sql,
-                                              "reported FROM progress_reports JOIN projects ON "
+                                              "reported, month_day FROM progress_reports JOIN projects ON "
                                               "projects.seq = progress_reports.project_seq WHERE "
                                               "month_day BETWEEN ? AND ? AND ",
                                               where.sql)));
@@ -304,20 +336,27 @@ absl::Status ProjectStore::Summarize(const v1::SummarizeProjectsRequest& request
       ASSIGN_OR_RETURN(const bool row, reports.Step());
       if (!row) break;
       read_key(reports);
-      std::vector<int64_t>& sums = groups[key].window_sums;
-      if (sums.empty()) sums.resize(quantity_count);
-      RETURN_IF_ERROR(
-          AddPacked(reports.ColumnBlobView(keys), 0, quantity_count, "window_achieved", sums.data()));
+      GroupTotals& group = groups[key];
+      for (WindowTotals* totals :
+           {&group.window, by_month ? &group.months[month_of(reports.ColumnInt64(keys + 1))]
+                                    : nullptr}) {
+        if (totals == nullptr) continue;
+        if (totals->sums.empty()) totals->sums.resize(quantity_count);
+        RETURN_IF_ERROR(AddPacked(reports.ColumnBlobView(keys), 0, quantity_count,
+                                  "window_achieved", totals->sums.data()));
+      }
     }
-    // A project counts once per phase entered, however often it entered it.
-    ASSIGN_OR_RETURN(SqlStatement entries,
-                     db->Prepare(absl::StrCat("SELECT DISTINCT ", keys_sql,
-                                              "entered_phase, projects.seq FROM "
-                                              "project_phase_entries JOIN "
-                                              "projects ON projects.seq = "
-                                              "project_phase_entries.project_seq WHERE enter_day "
-                                              "BETWEEN ? AND ? AND ",
-                                              where.sql)));
+    // A project counts once per phase entered, however often it entered it:
+    // by month, in the month it first entered it in the window.
+    ASSIGN_OR_RETURN(
+        SqlStatement entries,
+        db->Prepare(absl::StrCat(
+            by_month ? "SELECT " : "SELECT DISTINCT ", keys_sql, "entered_phase, projects.seq",
+            by_month ? ", MIN(enter_day)" : "",
+            " FROM project_phase_entries JOIN projects ON projects.seq = "
+            "project_phase_entries.project_seq WHERE enter_day BETWEEN ? AND ? AND ",
+            where.sql,
+            by_month ? absl::StrCat(" GROUP BY ", keys_sql, "entered_phase, projects.seq") : "")));
     entries.BindInt64(1, window_first);
     entries.BindInt64(2, window_last);
     Bind(&entries, 3, where.args);
@@ -325,7 +364,10 @@ absl::Status ProjectStore::Summarize(const v1::SummarizeProjectsRequest& request
       ASSIGN_OR_RETURN(const bool row, entries.Step());
       if (!row) break;
       read_key(entries);
-      ++groups[key].phase_entries[static_cast<int>(entries.ColumnInt64(keys))];
+      GroupTotals& group = groups[key];
+      const int phase = static_cast<int>(entries.ColumnInt64(keys));
+      ++group.window.phase_entries[phase];
+      if (by_month) ++group.months[month_of(entries.ColumnInt64(keys + 2))].phase_entries[phase];
     }
     return absl::OkStatus();
   }));
@@ -338,12 +380,14 @@ absl::Status ProjectStore::Summarize(const v1::SummarizeProjectsRequest& request
     SetQuantities(totals.sums.data(), group->mutable_planned());
     SetQuantities(totals.sums.data() + quantity_count, group->mutable_achieved());
     if (!windowed) continue;
-    totals.window_sums.resize(quantity_count);
-    SetQuantities(totals.window_sums.data(), group->mutable_window_achieved());
-    for (const auto& [phase, count] : totals.phase_entries) {
-      v1::PhaseEntries* entered = group->add_window_phase_entries();
-      entered->set_phase(static_cast<v1::ProjectPhase>(phase));
-      entered->set_count(count);
+    SetWindowFigures(totals.window, quantity_count, group->mutable_window_achieved(),
+                     group->mutable_window_phase_entries());
+    for (auto& [month, figures] : totals.months) {
+      v1::ProjectWindowMonth* out = group->add_window_months();
+      out->set_year(static_cast<int32_t>(month / 100));
+      out->set_month(static_cast<int32_t>(month % 100));
+      SetWindowFigures(figures, quantity_count, out->mutable_achieved(),
+                       out->mutable_phase_entries());
     }
   }
   return absl::OkStatus();

@@ -30,6 +30,43 @@ absl::Status NotConfigured(absl::string_view service) {
       absl::StrCat(service, ": this targets service has no --", service, "_address"));
 }
 
+// The rule's figure of a renewal group or month.
+int64_t RenewalFigure(const TargetRule& rule, const renewal_v1::Quantities& achieved,
+                      const google::protobuf::RepeatedPtrField<renewal_v1::PhaseEntries>& entered) {
+  if (rule.source == TargetRule::Source::kRenewalReported) {
+    const auto* field = renewal_v1::Quantities::descriptor()->FindFieldByName(rule.field);
+    return achieved.GetReflection()->GetInt64(achieved, field);
+  }
+  int64_t value = 0;
+  for (const renewal_v1::PhaseEntries& entries : entered) {
+    if (entries.phase() == rule.entered) value += entries.count();
+  }
+  return value;
+}
+
+// The rule's figure of an investment group or month.
+int64_t InvestmentFigure(
+    const TargetRule& rule, int64_t arrived_yuan,
+    const google::protobuf::RepeatedPtrField<investment_v1::StageEntries>& entered) {
+  if (rule.source == TargetRule::Source::kInvestmentArrived) return arrived_yuan;
+  int64_t value = 0;
+  for (const investment_v1::StageEntries& entries : entered) {
+    if (entries.stage() == rule.entered) value += entries.count();
+  }
+  return value;
+}
+
+// The rule's figure of a facilities group or month.
+int64_t FacilitiesFigure(const TargetRule& rule, int64_t opened, int64_t built,
+                         const google::protobuf::RepeatedPtrField<facilities_v1::CapacityTotal>&
+                             capacities) {
+  if (rule.source == TargetRule::Source::kFacilitiesOpened) return opened;
+  if (rule.source == TargetRule::Source::kFacilitiesBuilt) return built;
+  int64_t value = 0;
+  for (const facilities_v1::CapacityTotal& capacity : capacities) value += capacity.added();
+  return value;
+}
+
 // A sum of integers as a decimal, divided exactly when asked.
 std::string Decimal(int64_t value, int64_t divisor) {
   if (divisor == 1) return absl::StrCat(value);
@@ -50,8 +87,13 @@ TargetActuals::TargetActuals(std::shared_ptr<grpc::Channel> renewal,
 absl::StatusOr<TargetActuals::Parts> TargetActuals::Measure(const portfolio::v1::Target& target,
                                                             const ServiceCaller& caller,
                                                             absl::CivilDay through,
-                                                            Breakdown breakdown) const {
+                                                            Breakdown breakdown,
+                                                            bool by_month) const {
   Parts parts;
+  // Months of the window only: of the target's year.
+  auto add_month = [&](int year, int month, int64_t value) {
+    if (year == target.year()) parts.months[month] += value;
+  };
   ASSIGN_OR_RETURN(parts.rule, ParseTargetRule(target.rule()));
   const TargetRule& rule = parts.rule;
   const bool by_record = breakdown == Breakdown::kRecord;
@@ -69,22 +111,20 @@ absl::StatusOr<TargetActuals::Parts> TargetActuals::Measure(const portfolio::v1:
       if (rule.road_kind != 0) {
         request.mutable_filter()->add_road_kinds(static_cast<renewal_v1::RoadKind>(rule.road_kind));
       }
+      request.set_window_by_month(by_month);
       renewal_v1::SummarizeProjectsResponse response;
       if (renewal_ == nullptr) return NotConfigured("renewal");
       RETURN_IF_ERROR(caller.Read("renewal", what, [&](grpc::ClientContext* context) {
         return renewal_->SummarizeProjects(context, request, &response);
       }));
       for (const renewal_v1::ProjectGroup& group : response.groups()) {
-        int64_t value = 0;
-        if (rule.source == TargetRule::Source::kRenewalReported) {
-          const auto* field = renewal_v1::Quantities::descriptor()->FindFieldByName(rule.field);
-          value = group.window_achieved().GetReflection()->GetInt64(group.window_achieved(), field);
-        } else {
-          for (const renewal_v1::PhaseEntries& entries : group.window_phase_entries()) {
-            if (entries.phase() == rule.entered) value += entries.count();
-          }
+        parts.groups.emplace_back(
+            by_record ? group.project() : group.sub_district(),
+            RenewalFigure(rule, group.window_achieved(), group.window_phase_entries()));
+        for (const renewal_v1::ProjectWindowMonth& month : group.window_months()) {
+          add_month(month.year(), month.month(),
+                    RenewalFigure(rule, month.achieved(), month.phase_entries()));
         }
-        parts.groups.emplace_back(by_record ? group.project() : group.sub_district(), value);
       }
       return parts;
     }
@@ -96,21 +136,20 @@ absl::StatusOr<TargetActuals::Parts> TargetActuals::Measure(const portfolio::v1:
       if (by_record) request.add_group_by(investment_v1::BY_LEAD);
       if (rule.field == "key_enterprise") request.mutable_filter()->set_key_enterprise(true);
       if (rule.field == "head_enterprise") request.mutable_filter()->set_head_enterprise(true);
+      request.set_window_by_month(by_month);
       investment_v1::SummarizeLeadsResponse response;
       if (investment_ == nullptr) return NotConfigured("investment");
       RETURN_IF_ERROR(caller.Read("investment", what, [&](grpc::ClientContext* context) {
         return investment_->SummarizeLeads(context, request, &response);
       }));
       for (const investment_v1::LeadGroup& group : response.groups()) {
-        int64_t value = 0;
-        if (rule.source == TargetRule::Source::kInvestmentArrived) {
-          value = group.window_arrived_yuan();
-        } else {
-          for (const investment_v1::StageEntries& entries : group.window_stage_entries()) {
-            if (entries.stage() == rule.entered) value += entries.count();
-          }
+        parts.groups.emplace_back(
+            group.lead(),
+            InvestmentFigure(rule, group.window_arrived_yuan(), group.window_stage_entries()));
+        for (const investment_v1::LeadWindowMonth& month : group.window_months()) {
+          add_month(month.year(), month.month(),
+                    InvestmentFigure(rule, month.arrived_yuan(), month.stage_entries()));
         }
-        parts.groups.emplace_back(group.lead(), value);
       }
       return parts;
     }
@@ -125,23 +164,22 @@ absl::StatusOr<TargetActuals::Parts> TargetActuals::Measure(const portfolio::v1:
       }
       request.set_count_built(rule.source == TargetRule::Source::kFacilitiesBuilt);
       if (rule.public_only) request.mutable_filter()->set_publicly_owned(true);
+      request.set_period_by_month(by_month);
       facilities_v1::SummarizeFacilitiesResponse response;
       if (facilities_ == nullptr) return NotConfigured("facilities");
       RETURN_IF_ERROR(caller.Read("facilities", what, [&](grpc::ClientContext* context) {
         return facilities_->SummarizeFacilities(context, request, &response);
       }));
       for (const facilities_v1::FacilityGroup& group : response.groups()) {
-        int64_t value = 0;
-        if (rule.source == TargetRule::Source::kFacilitiesOpened) {
-          value = group.opened_count();
-        } else if (rule.source == TargetRule::Source::kFacilitiesBuilt) {
-          value = group.built_count();
-        } else {
-          for (const facilities_v1::CapacityTotal& capacity : group.capacities()) {
-            value += capacity.added();
-          }
+        parts.groups.emplace_back(
+            by_record ? group.facility() : group.sub_district(),
+            FacilitiesFigure(rule, group.opened_count(), group.built_count(),
+                             group.capacities()));
+        for (const facilities_v1::FacilityPeriodMonth& month : group.period_months()) {
+          add_month(month.year(), month.month(),
+                    FacilitiesFigure(rule, month.opened_count(), month.built_count(),
+                                     month.capacities()));
         }
-        parts.groups.emplace_back(by_record ? group.facility() : group.sub_district(), value);
       }
       return parts;
     }
@@ -151,10 +189,12 @@ absl::StatusOr<TargetActuals::Parts> TargetActuals::Measure(const portfolio::v1:
 
 absl::StatusOr<TargetActual> TargetActuals::Compute(const portfolio::v1::Target& target,
                                                     const ServiceCaller& caller,
-                                                    absl::CivilDay through) const {
-  ASSIGN_OR_RETURN(const Parts parts, Measure(target, caller, through, Breakdown::kSubDistrict));
-  int64_t total = 0;
+                                                    absl::CivilDay through,
+                                                    bool month_ends) const {
+  ASSIGN_OR_RETURN(const Parts parts,
+                   Measure(target, caller, through, Breakdown::kSubDistrict, month_ends));
   TargetActual actual;
+  int64_t total = 0;
   for (const auto& [sub_district, value] : parts.groups) {
     total += value;
     // Investment's one group has no sub-district to show.
@@ -163,13 +203,21 @@ absl::StatusOr<TargetActual> TargetActuals::Compute(const portfolio::v1::Target&
     }
   }
   actual.total = Decimal(total, parts.rule.divisor);
+  if (month_ends && through.year() == target.year()) {
+    int64_t running = 0;
+    for (int month = 1; month <= through.month(); ++month) {
+      if (auto it = parts.months.find(month); it != parts.months.end()) running += it->second;
+      actual.month_ends.emplace_back(month, Decimal(running, parts.rule.divisor));
+    }
+  }
   return actual;
 }
 
 absl::StatusOr<std::vector<Contribution>> TargetActuals::Contributions(
     const portfolio::v1::Target& target, const ServiceCaller& caller,
     absl::CivilDay through) const {
-  ASSIGN_OR_RETURN(Parts parts, Measure(target, caller, through, Breakdown::kRecord));
+  ASSIGN_OR_RETURN(Parts parts,
+                   Measure(target, caller, through, Breakdown::kRecord, /*by_month=*/false));
   // Largest first, then by name: what a leader looks at first.
   std::sort(parts.groups.begin(), parts.groups.end(), [](const auto& a, const auto& b) {
     return a.second != b.second ? a.second > b.second : a.first < b.first;

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/btree_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
@@ -30,6 +31,9 @@ struct TargetActual {
   std::string total;
   // (sub-district, actual), in sub-district order; empty for investment.
   std::vector<std::pair<std::string, std::string>> by_sub_district;
+  // When asked for: (month, actual at its end) for each month of the year
+  // through the day read, oldest first; the last is `total`.
+  std::vector<std::pair<int, std::string>> month_ends;
 };
 
 // A record's part in a target's actual: `record` is its resource name
@@ -50,10 +54,12 @@ class TargetActuals {
 
   // The actual of COMPUTED `target` over its year up to and including
   // `through`, as a decimal in its unit, asked of its service through
-  // `caller`; the service's status when it cannot answer.
+  // `caller`, with `month_ends` its actual at each month's end (one
+  // question still, its figures grouped by month); the service's status
+  // when it cannot answer.
   absl::StatusOr<TargetActual> Compute(const portfolio::v1::Target& target,
-                                       const ServiceCaller& caller,
-                                       absl::CivilDay through) const;
+                                       const ServiceCaller& caller, absl::CivilDay through,
+                                       bool month_ends = false) const;
 
   // The records behind Compute()'s actual, each with its part, largest
   // first; records whose part is zero are left out.
@@ -68,9 +74,12 @@ class TargetActuals {
   struct Parts {
     TargetRule rule;
     std::vector<std::pair<std::string, int64_t>> groups;
+    // With `by_month`: the figure of each month of the target's year.
+    absl::btree_map<int, int64_t> months;
   };
   absl::StatusOr<Parts> Measure(const portfolio::v1::Target& target, const ServiceCaller& caller,
-                                absl::CivilDay through, Breakdown breakdown) const;
+                                absl::CivilDay through, Breakdown breakdown,
+                                bool by_month) const;
 
   const std::unique_ptr<renewal::v1::RenewalService::Stub> renewal_;
   const std::unique_ptr<investment::v1::InvestmentService::Stub> investment_;

@@ -107,7 +107,7 @@ void TargetAnswers::Assess(const std::string& actual, absl::CivilDay as_of,
 void TargetAnswers::PresentComputed(const Reading& reading, absl::Span<const TargetValue> adjustments,
                                     bool trend, v1::Target* target) const {
   const absl::CivilDay as_of = ReadDay(*target, reading.today);
-  absl::StatusOr<TargetActual> actual = actuals_->Compute(*target, reading.caller, as_of);
+  absl::StatusOr<TargetActual> actual = actuals_->Compute(*target, reading.caller, as_of, trend);
   if (!actual.ok()) {
     // One service down leaves the other targets readable.
     MarkUnreachable(reading, target);
@@ -130,21 +130,14 @@ void TargetAnswers::PresentComputed(const Reading& reading, absl::Span<const Tar
   }
   Assess(total, as_of, target);
   if (!trend) return;
-  for (int month = 1; month < as_of.month(); ++month) {
-    const absl::CivilDay month_end = MonthEnd(target->year(), month, as_of);
-    absl::StatusOr<TargetActual> then = actuals_->Compute(*target, reading.caller, month_end);
-    if (!then.ok()) {
-      MarkUnreachable(reading, target);
-      target->clear_trend();
-      return;
-    }
+  // One question gave every month-end's actual; the adjustment standing at
+  // each month's end is added to it.
+  for (const auto& [month, value] : actual->month_ends) {
     v1::MonthActual* point = target->add_trend();
     point->set_month(month);
-    point->set_actual_value(WithAdjustment(then->total, StandingValue(adjustments, month_end)));
+    point->set_actual_value(
+        WithAdjustment(value, StandingValue(adjustments, MonthEnd(target->year(), month, as_of))));
   }
-  v1::MonthActual* last = target->add_trend();
-  last->set_month(as_of.month());
-  last->set_actual_value(total);
 }
 
 void TargetAnswers::PresentReported(const Reading& reading, absl::Span<const TargetValue> values,

@@ -17,6 +17,7 @@
 #include "jiangan/portfolio/v1/portfolio.grpc.pb.h"
 #include "tests/support/child_process.h"
 #include "tests/support/http_client.h"
+#include "tests/support/server_metrics.h"
 #include "tests/support/system_under_test.h"
 
 namespace jiangan {
@@ -466,7 +467,15 @@ TEST_F(TargetsSystemTest, AComputedTargetShowsItsActualAtEachMonthEnd) {
     auto reported = Http("POST", "/v1/projects/phase-8:reportProgress", report);
     ASSERT_EQ(reported.status, 200) << reported.body;
   }
+  // The trend of twelve months is one question to renewal, grouped by month.
+  auto summaries = [&] {
+    return testing::SumOfMetric(system_.service("renewal").http_port,
+                                "grpc_server_handled_total{grpc_service=\"jiangan.renewal.v1."
+                                "RenewalService\",grpc_method=\"SummarizeProjects\"");
+  };
+  const int64_t summaries_before = summaries();
   const v1::Target signed_sqm = Target("expropriation-signed");
+  EXPECT_EQ(summaries() - summaries_before, 1);
   EXPECT_EQ(signed_sqm.actual_value(), "300000");
   EXPECT_EQ(signed_sqm.as_of().month(), 12);
   EXPECT_EQ(signed_sqm.as_of().day(), 31);

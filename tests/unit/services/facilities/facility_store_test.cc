@@ -351,6 +351,32 @@ TEST_F(FacilityStoreTest, BuiltCountsOpeningsAndExpansionsOnceEach) {
   EXPECT_EQ(response.groups(0).built_count(), 2);
   EXPECT_EQ(response.groups(0).capacities(0).added(), 950 + 300);
 
+  // By month, each figure in the month it happened: a facility built counts
+  // in the month of its first building day.
+  v1::SummarizeFacilitiesRequest monthly = request;
+  monthly.set_period_by_month(true);
+  response.Clear();
+  ASSERT_THAT(store_->Summarize(monthly, &response), IsOk());
+  absl::flat_hash_map<int, v1::FacilityPeriodMonth> by_month;
+  for (const auto& month : response.groups(0).period_months()) {
+    EXPECT_EQ(month.year(), 2024);
+    by_month[month.month()] = month;
+  }
+  ASSERT_TRUE(by_month.contains(9) && by_month.contains(10));
+  EXPECT_EQ(by_month[9].opened_count(), 1);
+  EXPECT_EQ(by_month[9].built_count(), 2);
+  EXPECT_EQ(by_month[9].capacities(0).added(), 900 + 300);
+  EXPECT_EQ(by_month[9].capacities(0).removed(), 50);
+  EXPECT_EQ(by_month[10].built_count(), 0);
+  EXPECT_EQ(by_month[10].capacities(0).added(), 50);
+  int64_t added_in_months = 0, built_in_months = 0;
+  for (const auto& [number, month] : by_month) {
+    built_in_months += month.built_count();
+    for (const auto& capacity : month.capacities()) added_in_months += capacity.added();
+  }
+  EXPECT_EQ(added_in_months, 950 + 300);
+  EXPECT_EQ(built_in_months, 2);
+
   // Per facility, for the drill-down; not asked, not counted.
   request.add_group_by(v1::BY_FACILITY);
   response.Clear();
@@ -552,7 +578,7 @@ TEST_F(FacilityStoreTest, TheSummaryRollupsAgreeWithTheFacilitiesAfterEveryKindO
     EXPECT_THAT(store_->Summarize(request, &response), IsOk());
     return response.DebugString();
   };
-  std::vector<v1::SummarizeFacilitiesRequest> questions(8);
+  std::vector<v1::SummarizeFacilitiesRequest> questions(10);
   questions[1].add_group_by(v1::BY_KIND);
   questions[1].add_group_by(v1::BY_STATUS);
   questions[2].add_group_by(v1::BY_SUB_DISTRICT);
@@ -572,6 +598,11 @@ TEST_F(FacilityStoreTest, TheSummaryRollupsAgreeWithTheFacilitiesAfterEveryKindO
   *questions[6].mutable_period_end() = Day(2024, 11, 18);
   *questions[7].mutable_period_start() = Day(2024, 5, 1);
   *questions[7].mutable_period_end() = Day(2024, 5, 20);
+  // By month, from the rollups' month and day rows alike.
+  questions[8] = questions[6];
+  questions[8].set_period_by_month(true);
+  questions[9] = questions[3];
+  questions[9].set_period_by_month(true);
   for (const v1::SummarizeFacilitiesRequest& question : questions) {
     EXPECT_EQ(summarize(question, false), summarize(question, true)) << question.DebugString();
   }

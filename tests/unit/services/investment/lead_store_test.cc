@@ -306,6 +306,23 @@ TEST_F(LeadStoreTest, WindowsCountEventsNotRecords) {
   EXPECT_EQ(summary.groups(0).window_stage_entries(0).stage(), v1::REGISTERED);
   EXPECT_EQ(summary.groups(0).window_stage_entries(0).count(), 1);
 
+  // By month, the window's figures add up month by month.
+  v1::SummarizeLeadsRequest monthly = request;
+  monthly.set_window_by_month(true);
+  summary.Clear();
+  ASSERT_THAT(store_->Summarize(monthly, &summary), IsOk());
+  const auto& months = summary.groups(0).window_months();
+  ASSERT_EQ(months.size(), 2);
+  EXPECT_EQ(months[0].month(), 4);  // registered on 1 April, funds on the 20th
+  EXPECT_EQ(months[0].arrived_yuan(), 50'000'000);
+  ASSERT_EQ(months[0].stage_entries_size(), 1);
+  EXPECT_EQ(months[0].stage_entries(0).stage(), v1::REGISTERED);
+  EXPECT_EQ(months[0].stage_entries(0).count(), 1);
+  EXPECT_EQ(months[1].year(), 2024);
+  EXPECT_EQ(months[1].month(), 12);
+  EXPECT_EQ(months[1].arrived_yuan(), 7'000'000);
+  EXPECT_EQ(months[1].stage_entries_size(), 0);
+
   request.clear_window_end();
   EXPECT_THAT(store_->Summarize(request, &summary),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("window_start")));

@@ -705,6 +705,31 @@ TEST_F(RenewalStoreTest, WindowsCountEventsNotRecords) {
   EXPECT_EQ(total.window_phase_entries(2).phase(), v1::UNDER_CONSTRUCTION);
   EXPECT_EQ(total.window_phase_entries(2).count(), 1);
 
+  // By month, the window's figures add up month by month: a target's trend
+  // in one question.
+  v1::SummarizeProjectsRequest monthly = request;
+  monthly.set_window_by_month(true);
+  response.Clear();
+  ASSERT_TRUE(store_->Summarize(monthly, &response).ok());
+  const auto& months = response.groups(0).window_months();
+  ASSERT_EQ(months.size(), 3);
+  EXPECT_EQ(months[0].year(), 2024);
+  EXPECT_EQ(months[0].month(), 2);
+  EXPECT_EQ(months[0].achieved().households(), 300);
+  EXPECT_EQ(months[0].phase_entries_size(), 0);
+  EXPECT_EQ(months[1].month(), 3);  // the phases entered on 1 March
+  EXPECT_EQ(months[1].achieved().households(), 0);
+  ASSERT_EQ(months[1].phase_entries_size(), 3);
+  EXPECT_EQ(months[1].phase_entries(2).phase(), v1::UNDER_CONSTRUCTION);
+  EXPECT_EQ(months[1].phase_entries(2).count(), 1);
+  EXPECT_EQ(months[2].month(), 12);
+  EXPECT_EQ(months[2].achieved().households(), 500);
+  EXPECT_EQ(response.groups(0).window_achieved().households(), 800);
+  // Without a window there are no months to give.
+  v1::SummarizeProjectsRequest unwindowed;
+  unwindowed.set_window_by_month(true);
+  EXPECT_EQ(store_->Summarize(unwindowed, &response).code(), absl::StatusCode::kInvalidArgument);
+
   // Grouped and filtered, the windows follow the groups.
   request.add_group_by(v1::BY_PHASE);
   response.Clear();
