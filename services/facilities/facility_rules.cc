@@ -128,13 +128,14 @@ absl::Status CheckStatusTransition(v1::FacilityStatus from, v1::FacilityStatus t
       ok = to == v1::IN_SERVICE;
       allowed = "IN_SERVICE";
       break;
+    // A facility that served may be rebuilt (改建): UNDER_CONSTRUCTION.
     case v1::IN_SERVICE:
-      ok = to == v1::SUSPENDED || to == v1::CLOSED;
-      allowed = "SUSPENDED or CLOSED";
+      ok = to == v1::SUSPENDED || to == v1::UNDER_CONSTRUCTION || to == v1::CLOSED;
+      allowed = "SUSPENDED, UNDER_CONSTRUCTION or CLOSED";
       break;
     case v1::SUSPENDED:
-      ok = to == v1::IN_SERVICE || to == v1::CLOSED;
-      allowed = "IN_SERVICE or CLOSED";
+      ok = to == v1::IN_SERVICE || to == v1::UNDER_CONSTRUCTION || to == v1::CLOSED;
+      allowed = "IN_SERVICE, UNDER_CONSTRUCTION or CLOSED";
       break;
     case v1::CLOSED:
       allowed = "nothing: a closed facility stays closed";
@@ -250,6 +251,25 @@ std::optional<int64_t> FirstServiceDay(const v1::Facility& facility) {
     }
   }
   return std::nullopt;
+}
+
+std::vector<int64_t> RebuiltDays(const v1::Facility& facility) {
+  std::vector<int64_t> days;
+  bool served = false;
+  v1::FacilityStatus previous = v1::FACILITY_STATUS_UNSPECIFIED;
+  for (const v1::StatusChange& change : facility.status_history()) {
+    if (change.status() == v1::IN_SERVICE) {
+      const std::optional<absl::CivilDay> day = ToCivilDay(change.date());
+      if (served && previous == v1::UNDER_CONSTRUCTION && day.has_value()) {
+        days.push_back(DayNumber(*day));
+      }
+      served = true;
+    }
+    // Suspended first, it served before the records.
+    if (change.status() == v1::SUSPENDED) served = true;
+    previous = change.status();
+  }
+  return days;
 }
 
 std::vector<int64_t> CapacityChanges(const std::vector<ReadingPoint>& readings,

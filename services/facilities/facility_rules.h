@@ -72,6 +72,11 @@ bool PubliclyOwned(const v1::Facility& facility);
 // it has never served.
 std::optional<int64_t> FirstServiceDay(const v1::Facility& facility);
 
+// The days (DayNumber) a facility came back into service after being
+// rebuilt (改建): each IN_SERVICE entered from UNDER_CONSTRUCTION after it had
+// served, in history order; entries without a day are left out.
+std::vector<int64_t> RebuiltDays(const v1::Facility& facility);
+
 // The change each reading makes to capacity, given the facility's readings
 // in any order: readings are ordered by (day, seq) and each changes the
 // capacity from the one before it. The first rises from 0, unless the

@@ -185,6 +185,14 @@ const Rollup& CapacityChangeRollup() {
   return *rollup;
 }
 
+std::string RebuildsSchemaSql() {
+  return "CREATE TABLE IF NOT EXISTS facility_rebuilds (facility_seq INTEGER NOT NULL, "
+         "rebuilt_day INTEGER NOT NULL);"
+         "CREATE INDEX IF NOT EXISTS facility_rebuilds_facility ON "
+         "facility_rebuilds(facility_seq);"
+         "CREATE INDEX IF NOT EXISTS facility_rebuilds_day ON facility_rebuilds(rebuilt_day);";
+}
+
 int64_t MonthOfDay(int64_t day_number) {
   const absl::CivilDay day = FromDayNumber(day_number);
   return DayNumber(absl::CivilDay(day.year(), day.month(), 1));

@@ -57,6 +57,14 @@ inline constexpr char kReadingPayloadSql[] = "SELECT payload FROM capacity_readi
 inline constexpr char kSetReadingChangeSql[] =
     "UPDATE capacity_readings SET change = ? WHERE seq = ?";
 
+// Schema v6: the days facilities came back into service after being
+// rebuilt (RebuiltDays), a row each, for counting 改建 in a period.
+std::string RebuildsSchemaSql();
+inline constexpr char kDropRebuildsSql[] = "DELETE FROM facility_rebuilds WHERE facility_seq = ?";
+// Binds facility_seq, rebuilt_day.
+inline constexpr char kInsertRebuildSql[] =
+    "INSERT INTO facility_rebuilds (facility_seq, rebuilt_day) VALUES (?, ?)";
+
 // The clause selecting what `filter` selects; INVALID_ARGUMENT naming the
 // filter's field when a value breaks its rules.
 absl::StatusOr<SqlWhere> FilterSql(const v1::FacilityFilter& filter, bool show_deleted);

@@ -36,11 +36,12 @@ constexpr char kCollection[] = "facilities";
 // Layouts of the tables. Version 1 was the generic table of the first
 // release, which version 2 replaces; version 3 added the summary rollups
 // and version 4 indexes that hold what their reads need; version 5 the
-// publicly_owned column.
+// publicly_owned column; version 6 the days facilities were rebuilt.
 constexpr int kFirstSchemaVersion = 2;
 constexpr int kRollupSchemaVersion = 3;
 constexpr int kCoveringIndexSchemaVersion = 4;
-constexpr int kSchemaVersion = 5;
+constexpr int kPubliclyOwnedSchemaVersion = 5;
+constexpr int kSchemaVersion = 6;
 constexpr double kDefaultRadiusMeters = 1000;
 constexpr double kMaxRadiusMeters = 20000;
 
@@ -81,6 +82,30 @@ absl::Status FillPubliclyOwned(SqlDb* db) {
       });
 }
 
+// Records the days facility `seq` came back into service after being
+// rebuilt, replacing those recorded before.
+absl::Status IndexRebuilds(SqlDb* db, int64_t seq, const v1::Facility& facility) {
+  ASSIGN_OR_RETURN(SqlStatement drop, db->Prepare(kDropRebuildsSql));
+  drop.BindInt64(1, seq);
+  RETURN_IF_ERROR(drop.Run());
+  for (const int64_t day : RebuiltDays(facility)) {
+    ASSIGN_OR_RETURN(SqlStatement insert, db->Prepare(kInsertRebuildSql));
+    insert.BindInt64(1, seq);
+    insert.BindInt64(2, day);
+    RETURN_IF_ERROR(insert.Run());
+  }
+  return absl::OkStatus();
+}
+
+// Schema v6: the rebuilds of every facility stored before it.
+absl::Status IndexEveryRebuild(SqlDb* db) {
+  return FacilityRows().ForEachResource(
+      db, v1::Facility::default_instance(),
+      [db](int64_t seq, const google::protobuf::Message& facility) {
+        return IndexRebuilds(db, seq, static_cast<const v1::Facility&>(facility));
+      });
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<FacilityStore>> FacilityStore::Open(SqlDb* db,
@@ -90,8 +115,11 @@ absl::StatusOr<std::unique_ptr<FacilityStore>> FacilityStore::Open(SqlDb* db,
       db, {{SchemaStep{kFirstSchemaVersion, absl::StrCat(SchemaSql(), store->changes_.SchemaSql())},
             SchemaStep{kRollupSchemaVersion, RollupSchemaSql(), FillRollups},
             SchemaStep{kCoveringIndexSchemaVersion, CoveringIndexSchemaSql()},
-            SchemaStep{kSchemaVersion, FacilityRows().AddedColumnsSql(kSchemaVersion),
-                       FillPubliclyOwned}}}));
+            SchemaStep{kPubliclyOwnedSchemaVersion,
+                       FacilityRows().AddedColumnsSql(kPubliclyOwnedSchemaVersion),
+                       FillPubliclyOwned},
+            SchemaStep{kSchemaVersion, RebuildsSchemaSql(),
+                       [](SqlDb* db) { return IndexEveryRebuild(db); }}}}));
   RETURN_IF_ERROR(store->readers_->Open(*db, std::max(1, store->options_.reader_connections)));
   return store;
 }
@@ -445,9 +473,9 @@ absl::Status FacilityStore::Summarize(const v1::SummarizeFacilitiesRequest& requ
       }
     }
     if (!request.count_built()) return absl::OkStatus();
-    // Built: opened in the period, or expanded by a rise dated in it; a
-    // facility counts once, on its first such day (by month: in that day's
-    // month).
+    // Built: opened in the period, expanded by a rise dated in it, or back
+    // in service in it after being rebuilt; a facility counts once, on its
+    // first such day (by month: in that day's month).
     ASSIGN_OR_RETURN(const SqlWhere live, FilterSql(request.filter(), /*show_deleted=*/false));
     ASSIGN_OR_RETURN(
         SqlStatement built,
@@ -456,14 +484,16 @@ absl::Status FacilityStore::Summarize(const v1::SummarizeFacilitiesRequest& requ
             "service_day BETWEEN ? AND ? AND ", live.sql, " UNION ALL SELECT ", key_columns,
             "facilities.seq, reading_day FROM capacity_readings JOIN facilities ON "
             "facilities.seq = capacity_readings.facility_seq WHERE reading_day BETWEEN ? AND ? "
-            "AND change > 0 AND ", live.sql)));
-    built.BindInt64(1, first_day);
-    built.BindInt64(2, last_day);
-    Bind(&built, 3, live.args);
-    const int second = 3 + static_cast<int>(live.args.size());
-    built.BindInt64(second, first_day);
-    built.BindInt64(second + 1, last_day);
-    Bind(&built, second + 2, live.args);
+            "AND change > 0 AND ", live.sql, " UNION ALL SELECT ", key_columns,
+            "facilities.seq, rebuilt_day FROM facility_rebuilds JOIN facilities ON "
+            "facilities.seq = facility_rebuilds.facility_seq WHERE rebuilt_day BETWEEN ? AND ? "
+            "AND ", live.sql)));
+    const int branch = 2 + static_cast<int>(live.args.size());
+    for (int first = 1; first <= 1 + 2 * branch; first += branch) {
+      built.BindInt64(first, first_day);
+      built.BindInt64(first + 1, last_day);
+      Bind(&built, first + 2, live.args);
+    }
     // Facility -> its group and first day built in the period.
     absl::flat_hash_map<int64_t, std::pair<std::vector<SqlArg>, int64_t>> first_built;
     while (true) {
@@ -634,6 +664,7 @@ absl::Status FacilityStore::Rewrite(const Identity& caller, absl::string_view me
   RETURN_IF_ERROR(
       FacilityRows().Update(writer_, before.row.seq, version, DerivedValues(*facility), *facility));
   RETURN_IF_ERROR(IndexPlace(before.row.seq, *facility));
+  RETURN_IF_ERROR(IndexRebuilds(writer_, before.row.seq, *facility));
   RollupChanges rollups = before.rollups;
   RETURN_IF_ERROR(GatherRollupItems(writer_, before.row.seq, *facility, +1, /*readings=*/true,
                                     &rollups));
@@ -695,6 +726,7 @@ absl::StatusOr<v1::Facility> FacilityStore::Insert(const Identity& caller, NewFa
   RETURN_IF_ERROR(FacilityRows().Insert(writer_, seq, created.id, request.request_id(),
                                         DerivedValues(facility), facility));
   RETURN_IF_ERROR(IndexPlace(seq, facility));
+  RETURN_IF_ERROR(IndexRebuilds(writer_, seq, facility));
   RETURN_IF_ERROR(GatherRollupItems(writer_, seq, facility, +1, /*readings=*/false, rollups));
   RETURN_IF_ERROR(changes_.Record(writer_, created.id,
                                   TimeUtil::TimestampToMicroseconds(facility.create_time()),

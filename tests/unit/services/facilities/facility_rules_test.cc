@@ -103,6 +103,36 @@ TEST(FacilityRulesTest, TheLifeCycle) {
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("stays closed")));
   EXPECT_THAT(CheckStatusTransition(v1::IN_SERVICE, v1::PLANNED),
               StatusIs(absl::StatusCode::kFailedPrecondition));
+  // A facility that served may be rebuilt (改建).
+  EXPECT_THAT(CheckStatusTransition(v1::IN_SERVICE, v1::UNDER_CONSTRUCTION), IsOk());
+  EXPECT_THAT(CheckStatusTransition(v1::SUSPENDED, v1::UNDER_CONSTRUCTION), IsOk());
+}
+
+// 改建: back in service after being rebuilt; the first opening is 新建, and
+// a suspension alone rebuilds nothing.
+TEST(FacilityRulesTest, RebuiltDaysAreReturnsToServiceAfterBuilding) {
+  v1::Facility park;
+  auto enter = [&](v1::FacilityStatus status, int year, int month, int day) {
+    v1::StatusChange* change = park.add_status_history();
+    change->set_status(status);
+    if (year != 0) *change->mutable_date() = FromCivilDay(absl::CivilDay(year, month, day));
+  };
+  enter(v1::UNDER_CONSTRUCTION, 2014, 3, 1);
+  enter(v1::IN_SERVICE, 2015, 5, 1);  // 新建
+  enter(v1::SUSPENDED, 2020, 2, 1);
+  enter(v1::IN_SERVICE, 2020, 4, 1);  // reopened, not rebuilt
+  enter(v1::UNDER_CONSTRUCTION, 2024, 3, 1);
+  enter(v1::IN_SERVICE, 2024, 8, 1);  // 改建
+  EXPECT_THAT(RebuiltDays(park),
+              ::testing::ElementsAre(DayNumber(absl::CivilDay(2024, 8, 1))));
+  // Recorded suspended, it served before; rebuilt from there, it counts.
+  v1::Facility old_park;
+  park.Swap(&old_park);
+  enter(v1::SUSPENDED, 0, 0, 0);
+  enter(v1::UNDER_CONSTRUCTION, 2023, 11, 1);
+  enter(v1::IN_SERVICE, 2024, 6, 1);
+  EXPECT_THAT(RebuiltDays(park),
+              ::testing::ElementsAre(DayNumber(absl::CivilDay(2024, 6, 1))));
 }
 
 TEST(FacilityRulesTest, StatusHistoryAndDates) {

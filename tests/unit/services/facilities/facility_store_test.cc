@@ -377,6 +377,55 @@ TEST_F(FacilityStoreTest, BuiltCountsOpeningsAndExpansionsOnceEach) {
   EXPECT_EQ(added_in_months, 950 + 300);
   EXPECT_EQ(built_in_months, 2);
 
+  // 改建: a school serving since 2012, rebuilt from March and back in service
+  // in August, its places unchanged, is built in 2024; one only suspended is
+  // not.
+  school("rebuilt", Day(2012, 9, 1));
+  school("suspended", Day(2013, 9, 1));
+  auto move = [&](const std::string& id, v1::FacilityStatus status, type::v1::Date day) {
+    v1::Facility patch;
+    patch.set_name("facilities/" + id);
+    patch.set_status(status);
+    *patch.mutable_status_date() = day;
+    ASSERT_THAT(Update(patch, {"status", "status_date"}).status(), IsOk());
+  };
+  move("rebuilt", v1::UNDER_CONSTRUCTION, Day(2024, 3, 1));
+  move("rebuilt", v1::IN_SERVICE, Day(2024, 8, 1));
+  move("suspended", v1::SUSPENDED, Day(2024, 3, 1));
+  move("suspended", v1::IN_SERVICE, Day(2024, 8, 1));
+  response.Clear();
+  ASSERT_THAT(store_->Summarize(monthly, &response), IsOk());
+  EXPECT_EQ(response.groups(0).built_count(), 3);
+  EXPECT_EQ(response.groups(0).opened_count(), 1);
+  for (const auto& month : response.groups(0).period_months()) {
+    EXPECT_EQ(month.built_count(), month.month() == 9 ? 2 : month.month() == 8 ? 1 : 0)
+        << month.month();
+  }
+  v1::SummarizeFacilitiesRequest year_after = request;
+  *year_after.mutable_period_start() = Day(2025, 1, 1);
+  *year_after.mutable_period_end() = Day(2025, 12, 31);
+  response.Clear();
+  ASSERT_THAT(store_->Summarize(year_after, &response), IsOk());
+  EXPECT_EQ(response.groups(0).built_count(), 0);
+  // Deleted, it is no longer counted.
+  v1::DeleteFacilityRequest remove;
+  remove.set_name("facilities/rebuilt");
+  ASSERT_THAT(store_->Delete(kEditor, remove).status(), IsOk());
+  response.Clear();
+  ASSERT_THAT(store_->Summarize(request, &response), IsOk());
+  EXPECT_EQ(response.groups(0).built_count(), 2);
+  v1::UndeleteFacilityRequest restore;
+  restore.set_name("facilities/rebuilt");
+  ASSERT_THAT(store_->Undelete(kEditor, restore).status(), IsOk());
+  // A file of schema v5, from before the rebuilds were kept, gets them on
+  // opening.
+  ASSERT_THAT(db_->Exec("DROP TABLE facility_rebuilds"), IsOk());
+  ASSERT_THAT(db_->SetSchemaVersion(5), IsOk());
+  Open();
+  response.Clear();
+  ASSERT_THAT(store_->Summarize(request, &response), IsOk());
+  EXPECT_EQ(response.groups(0).built_count(), 3);
+
   // Per facility, for the drill-down; not asked, not counted.
   request.add_group_by(v1::BY_FACILITY);
   response.Clear();
@@ -385,7 +434,8 @@ TEST_F(FacilityStoreTest, BuiltCountsOpeningsAndExpansionsOnceEach) {
   for (const v1::FacilityGroup& group : response.groups()) {
     if (group.built_count() > 0) built.push_back(group.facility());
   }
-  EXPECT_THAT(built, ::testing::UnorderedElementsAre("facilities/expanded", "facilities/new"));
+  EXPECT_THAT(built, ::testing::UnorderedElementsAre("facilities/expanded", "facilities/new",
+                                                      "facilities/rebuilt"));
 
   // 公办 only: "new" is the government's, the rest are not known.
   v1::Facility owned;
@@ -402,7 +452,7 @@ TEST_F(FacilityStoreTest, BuiltCountsOpeningsAndExpansionsOnceEach) {
   request.mutable_filter()->set_publicly_owned(false);
   response.Clear();
   ASSERT_THAT(store_->Summarize(request, &response), IsOk());
-  EXPECT_EQ(response.groups(0).facility_count(), 3);
+  EXPECT_EQ(response.groups(0).facility_count(), 5);
 
   // A file of schema v4, from before the column, gets it filled on opening.
   ASSERT_THAT(db_->Exec("ALTER TABLE facilities DROP COLUMN publicly_owned"), IsOk());
