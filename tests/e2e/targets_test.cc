@@ -455,6 +455,40 @@ TEST_F(TargetsSystemTest, ASchoolExpandedInTheYearIsBuiltAndAddsOnlyItsNewPlaces
       << built.body;
 }
 
+// 新改建各类公园: a park serving since 2015, closed for rebuilding in March
+// 2024 and open again in August, is one park 改建 in 2024 though its area
+// did not change; one merely suspended and reopened is not.
+TEST_F(TargetsSystemTest, AParkRebuiltInTheYearIsBuiltWithoutACapacityChange) {
+  for (const char* id : {"jiefang-park", "zhongshan-park"}) {
+    auto park = Http("POST", absl::StrCat("/v1/facilities?facility_id=", id),
+                     R"({"displayName":"公园","kind":"PARK","status":"IN_SERVICE",)"
+                     R"("statusDate":{"year":2015,"month":5,"day":1},"ownerDepartment":"区园林局"})");
+    ASSERT_EQ(park.status, 200) << park.body;
+  }
+  auto move = [&](const char* id, const char* status, int month) {
+    auto moved = Http("PATCH",
+                      absl::StrCat("/v1/facilities/", id, "?updateMask=status,statusDate"),
+                      absl::StrCat(R"({"status":")", status,
+                                   R"(","statusDate":{"year":2024,"month":)", month,
+                                   R"(,"day":1}})"));
+    ASSERT_EQ(moved.status, 200) << moved.body;
+  };
+  move("jiefang-park", "UNDER_CONSTRUCTION", 3);
+  move("jiefang-park", "IN_SERVICE", 8);
+  move("zhongshan-park", "SUSPENDED", 3);
+  move("zhongshan-park", "IN_SERVICE", 8);
+  const v1::Target parks = Target("parks");
+  EXPECT_EQ(parks.actual_value(), "1");
+  ASSERT_EQ(parks.trend_size(), 12);
+  EXPECT_EQ(parks.trend(6).actual_value(), "0");  // July
+  EXPECT_EQ(parks.trend(7).actual_value(), "1");  // August
+  auto built = Http("GET", "/v1/targets/parks/contributions");
+  ASSERT_EQ(built.status, 200) << built.body;
+  EXPECT_TRUE(absl::StrContains(built.body, R"("record":"facilities/jiefang-park","value":"1")"))
+      << built.body;
+  EXPECT_FALSE(absl::StrContains(built.body, "zhongshan-park")) << built.body;
+}
+
 TEST_F(TargetsSystemTest, AComputedTargetShowsItsActualAtEachMonthEnd) {
   auto project = Http("POST", "/v1/projects?project_id=phase-8",
                       R"({"displayName":"二七片区征收","kind":"EXPROPRIATION",)"
