@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
@@ -46,6 +47,16 @@ struct Contribution {
 
 class TargetActuals {
  public:
+  // The services' answers one answer of the targets service has had, by
+  // question: the targets of a page that ask the same question (they
+  // differ only in the kinds they count, or not at all) share one call.
+  // Used by one answer at a time.
+  struct Questions {
+    absl::flat_hash_map<std::string, renewal::v1::SummarizeProjectsResponse> renewal;
+    absl::flat_hash_map<std::string, investment::v1::SummarizeLeadsResponse> investment;
+    absl::flat_hash_map<std::string, facilities::v1::SummarizeFacilitiesResponse> facilities;
+  };
+
   // Asks the services over these channels (null: not configured, and
   // their targets are not known).
   TargetActuals(std::shared_ptr<grpc::Channel> renewal,
@@ -54,12 +65,14 @@ class TargetActuals {
 
   // The actual of COMPUTED `target` over its year up to and including
   // `through`, as a decimal in its unit, asked of its service through
-  // `caller`, with `month_ends` its actual at each month's end (one
+  // `caller` (or found among the `questions` this answer asked before;
+  // null: none kept), with `month_ends` its actual at each month's end (one
   // question still, its figures grouped by month); the service's status
   // when it cannot answer.
   absl::StatusOr<TargetActual> Compute(const portfolio::v1::Target& target,
                                        const ServiceCaller& caller, absl::CivilDay through,
-                                       bool month_ends = false) const;
+                                       bool month_ends = false,
+                                       Questions* questions = nullptr) const;
 
   // The records behind Compute()'s actual, each with its part, largest
   // first; records whose part is zero are left out.
@@ -78,8 +91,8 @@ class TargetActuals {
     absl::btree_map<int, int64_t> months;
   };
   absl::StatusOr<Parts> Measure(const portfolio::v1::Target& target, const ServiceCaller& caller,
-                                absl::CivilDay through, Breakdown breakdown,
-                                bool by_month) const;
+                                absl::CivilDay through, Breakdown breakdown, bool by_month,
+                                Questions* questions) const;
 
   const std::unique_ptr<renewal::v1::RenewalService::Stub> renewal_;
   const std::unique_ptr<investment::v1::InvestmentService::Stub> investment_;

@@ -107,7 +107,7 @@ void TargetAnswers::Assess(const std::string& actual, absl::CivilDay as_of,
 void TargetAnswers::PresentComputed(const Reading& reading, absl::Span<const TargetValue> adjustments,
                                     bool trend, v1::Target* target) const {
   const absl::CivilDay as_of = ReadDay(*target, reading.today);
-  absl::StatusOr<TargetActual> actual = actuals_->Compute(*target, reading.caller, as_of, trend);
+  absl::StatusOr<TargetActual> actual = actuals_->Compute(*target, reading.caller, as_of, trend, reading.questions);
   if (!actual.ok()) {
     // One service down leaves the other targets readable.
     MarkUnreachable(reading, target);
@@ -206,7 +206,8 @@ absl::Status TargetAnswers::Get(const ServiceCaller& caller, const v1::GetTarget
   ASSIGN_OR_RETURN(const Departments assigned, values_->AssignedDepartments());
   SetAnswerableFrom(assigned, response);
   absl::btree_set<std::string> unreachable;
-  const Reading reading{caller, ChinaDayOf(absl::Now()), &unreachable};
+  TargetActuals::Questions questions;
+  const Reading reading{caller, ChinaDayOf(absl::Now()), &unreachable, &questions};
   ValueCache cache;
   const ValuesOf values_of = ValuesFrom(&cache);
   ASSIGN_OR_RETURN(const std::vector<TargetValue>* values, values_of(*response));
@@ -306,7 +307,8 @@ absl::Status TargetAnswers::List(const ServiceCaller& caller, const v1::ListTarg
       TargetsOfYear(std::move(catalog), request.year(), &year, response->mutable_years());
   response->set_year(year);
   absl::btree_set<std::string> unreachable;
-  const Reading reading{caller, ChinaDayOf(absl::Now()), &unreachable};
+  TargetActuals::Questions questions;
+  const Reading reading{caller, ChinaDayOf(absl::Now()), &unreachable, &questions};
   RETURN_IF_ERROR(Collect(reading, request.filter(), targets, size, &position,
                           response->mutable_targets()));
   if (position < static_cast<int64_t>(targets.size())) {
@@ -331,7 +333,8 @@ absl::Status TargetAnswers::Export(const ServiceCaller& caller,
   google::protobuf::RepeatedPtrField<v1::Target> targets;
   int64_t position = 0;
   absl::btree_set<std::string> unreachable;
-  const Reading reading{caller, ChinaDayOf(absl::Now()), &unreachable};
+  TargetActuals::Questions questions;
+  const Reading reading{caller, ChinaDayOf(absl::Now()), &unreachable, &questions};
   RETURN_IF_ERROR(Collect(reading, request.filter(), of_year,
                           static_cast<int>(of_year.size()), &position, &targets));
   for (const std::string& service : unreachable) response->add_unreachable(service);

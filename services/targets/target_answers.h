@@ -60,6 +60,8 @@ class TargetAnswers {
     const ServiceCaller& caller;
     absl::CivilDay today;
     absl::btree_set<std::string>* unreachable;
+    // What the services answered so far, shared by the answer's targets.
+    TargetActuals::Questions* questions;
   };
 
  private:

@@ -510,6 +510,11 @@ TEST_F(TargetsSystemTest, AComputedTargetShowsItsActualAtEachMonthEnd) {
   const int64_t summaries_before = summaries();
   const v1::Target signed_sqm = Target("expropriation-signed");
   EXPECT_EQ(summaries() - summaries_before, 1);
+  // The ten renewal targets of a list share their questions: one for every
+  // kind, and one each for the power ducts and the micro roads they filter.
+  const int64_t listed_before = summaries();
+  ASSERT_EQ(Http("GET", "/v1/targets?pageSize=100").status, 200);
+  EXPECT_EQ(summaries() - listed_before, 3);
   EXPECT_EQ(signed_sqm.actual_value(), "300000");
   EXPECT_EQ(signed_sqm.as_of().month(), 12);
   EXPECT_EQ(signed_sqm.as_of().day(), 31);
