@@ -119,8 +119,7 @@ absl::StatusOr<std::unique_ptr<FacilityStore>> FacilityStore::Open(SqlDb* db,
             SchemaStep{kPubliclyOwnedSchemaVersion,
                        FacilityRows().AddedColumnsSql(kPubliclyOwnedSchemaVersion),
                        FillPubliclyOwned},
-            SchemaStep{kSchemaVersion, RebuildsSchemaSql(),
-                       [](SqlDb* db) { return IndexEveryRebuild(db); }}}}));
+            SchemaStep{kSchemaVersion, RebuildsSchemaSql(), IndexEveryRebuild}}}));
   RETURN_IF_ERROR(store->readers_->Open(*db, std::max(1, store->options_.reader_connections)));
   return store;
 }

@@ -208,10 +208,10 @@ absl::Status SummarizeFacilities(SqlReaderPool& readers, absl::CivilDay today,
             "facilities.seq = facility_rebuilds.facility_seq WHERE rebuilt_day BETWEEN ? AND ? "
             "AND ", live.sql)));
     const int branch = 2 + static_cast<int>(live.args.size());
-    for (int first = 1; first <= 1 + 2 * branch; first += branch) {
-      built.BindInt64(first, first_day);
-      built.BindInt64(first + 1, last_day);
-      Bind(&built, first + 2, live.args);
+    for (int at = 1; at <= 1 + 2 * branch; at += branch) {
+      built.BindInt64(at, first_day);
+      built.BindInt64(at + 1, last_day);
+      Bind(&built, at + 2, live.args);
     }
     // Facility -> its group and first day built in the period.
     absl::flat_hash_map<int64_t, std::pair<std::vector<SqlArg>, int64_t>> first_built;
