@@ -104,6 +104,11 @@ google::protobuf::Timestamp TimestampOf(absl::Time time) {
   return google::protobuf::util::TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(time));
 }
 
+int64_t YearMonthOf(int64_t day_number) {
+  const absl::CivilDay day = FromDayNumber(day_number);
+  return day.year() * 100 + day.month();
+}
+
 std::string FormatDate(const type::v1::Date& date) {
   if (IsEmptyDate(date)) return "";
   return absl::StrFormat("%04d-%02d-%02d", date.year(), date.month(), date.day());

@@ -59,6 +59,9 @@ type::v1::Date FromCivilDay(absl::CivilDay day);
 // Days since 1970-01-01, the form dates take in storage and comparisons.
 int64_t DayNumber(absl::CivilDay day);
 absl::CivilDay FromDayNumber(int64_t day_number);
+// The month of day `day_number` as year * 100 + month, e.g. 202403: how
+// summaries and rollups key figures by month.
+int64_t YearMonthOf(int64_t day_number);
 
 // `time` as a protobuf Timestamp, to the microsecond.
 google::protobuf::Timestamp TimestampOf(absl::Time time);

@@ -62,8 +62,7 @@ absl::Status SummarizeFacilities(SqlReaderPool& readers, absl::CivilDay today,
   // not asked for by month.
   auto month_of = [by_month](Group& group, int64_t day) -> Figures* {
     if (!by_month) return nullptr;
-    const absl::CivilDay civil = FromDayNumber(day);
-    return &group.months[civil.year() * 100 + civil.month()];
+    return &group.months[YearMonthOf(day)];
   };
   absl::btree_map<std::vector<SqlArg>, Group> groups;
   const int64_t first_day = DayNumber(first);

@@ -56,12 +56,6 @@ int64_t DayOfTime(const google::protobuf::Timestamp& time) {
   return DayNumber(ChinaDayOf(absl::FromUnixSeconds(time.seconds())));
 }
 
-// A funds rollup's month: year * 100 + month of the arrival day.
-int64_t ArrivalMonth(int64_t arrival_day) {
-  const absl::CivilDay day = FromDayNumber(arrival_day);
-  return day.year() * 100 + day.month();
-}
-
 }  // namespace
 
 LeadStore::LeadStore(SqlDb* writer, LeadStoreOptions options)
@@ -357,7 +351,7 @@ absl::Status LeadStore::GatherRollupItems(SqlDb* db, int64_t seq, const v1::Lead
     if (!row) break;
     RETURN_IF_ERROR(FundsRollup().Record(
         RollupItem{FundsRollup().DimensionsOf(
-                       LeadRows(), derived, {{"arrival_month", ArrivalMonth(funds.ColumnInt64(0))}}),
+                       LeadRows(), derived, {{"arrival_month", YearMonthOf(funds.ColumnInt64(0))}}),
                    {funds.ColumnInt64(1)}},
         sign, changes));
   }
@@ -398,7 +392,7 @@ absl::Status LeadStore::FillRollups(SqlDb* db) {
                    "funds_entries.lead_seq WHERE deleted = 0"),
       filter_dimensions,
       [](const SqlStatement& row, int first, RollupItem* item) {
-        item->dimensions.push_back(ArrivalMonth(row.ColumnInt64(first)));
+        item->dimensions.push_back(YearMonthOf(row.ColumnInt64(first)));
         item->values.push_back(row.ColumnInt64(first + 1));
       },
       &changes));

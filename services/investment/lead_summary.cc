@@ -97,8 +97,7 @@ absl::Status SummarizeLeads(SqlReaderPool& readers, const v1::SummarizeLeadsRequ
   };
   absl::btree_map<std::vector<SqlArg>, absl::btree_map<int64_t, MonthFigures>> months;
   auto month_of = [&](const std::vector<SqlArg>& group, int64_t day) -> MonthFigures& {
-    const absl::CivilDay civil = FromDayNumber(day);
-    return months[group][civil.year() * 100 + civil.month()];
+    return months[group][YearMonthOf(day)];
   };
   RETURN_IF_ERROR(readers.With([&](SqlDb* db) -> absl::Status {
     ASSIGN_OR_RETURN(SqlStatement stmt, db->Prepare(groups_sql));

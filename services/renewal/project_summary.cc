@@ -134,11 +134,6 @@ absl::Status SummarizeProjects(SqlReaderPool& readers, int64_t today,
                                 group.sums.data() + quantity_count));
     }
     if (!windowed) return absl::OkStatus();
-    // The month of a day number, as year * 100 + month.
-    auto month_of = [](int64_t day) {
-      const absl::CivilDay civil = FromDayNumber(day);
-      return civil.year() * 100 + civil.month();
-    };
     ASSIGN_OR_RETURN(SqlStatement reports,
                      db->Prepare(absl::StrCat("SELECT ", keys_sql,
                                               "reported, month_day FROM progress_reports JOIN projects ON "
@@ -154,7 +149,7 @@ absl::Status SummarizeProjects(SqlReaderPool& readers, int64_t today,
       read_key(reports);
       GroupTotals& group = groups[key];
       for (WindowTotals* totals :
-           {&group.window, by_month ? &group.months[month_of(reports.ColumnInt64(keys + 1))]
+           {&group.window, by_month ? &group.months[YearMonthOf(reports.ColumnInt64(keys + 1))]
                                     : nullptr}) {
         if (totals == nullptr) continue;
         if (totals->sums.empty()) totals->sums.resize(quantity_count);
@@ -183,7 +178,7 @@ absl::Status SummarizeProjects(SqlReaderPool& readers, int64_t today,
       GroupTotals& group = groups[key];
       const int phase = static_cast<int>(entries.ColumnInt64(keys));
       ++group.window.phase_entries[phase];
-      if (by_month) ++group.months[month_of(entries.ColumnInt64(keys + 2))].phase_entries[phase];
+      if (by_month) ++group.months[YearMonthOf(entries.ColumnInt64(keys + 2))].phase_entries[phase];
     }
     return absl::OkStatus();
   }));

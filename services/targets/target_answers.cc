@@ -64,21 +64,6 @@ void MarkUnreachable(const TargetAnswers::Reading& reading, v1::Target* target) 
   target->add_unreachable(target->measured_by());
 }
 
-// The targets of `year` in `catalog` (0: of the latest year it holds),
-// in order; sets `*listed` to the year and `years` to every year held.
-std::vector<v1::Target> TargetsOfYear(std::vector<v1::Target> catalog, int32_t year,
-                                      int32_t* listed,
-                                      google::protobuf::RepeatedField<int32_t>* years) {
-  for (const v1::Target& target : catalog) {
-    if (years->empty() || years->Get(years->size() - 1) != target.year()) {
-      years->Add(target.year());
-    }
-  }
-  *listed = year != 0 ? year : (years->empty() ? 0 : years->Get(years->size() - 1));
-  std::erase_if(catalog, [&](const v1::Target& target) { return target.year() != *listed; });
-  return catalog;
-}
-
 }  // namespace
 
 TargetAnswers::TargetAnswers(const TargetActuals* actuals, const TargetStore* values,
@@ -175,28 +160,44 @@ void TargetAnswers::Present(const Reading& reading, absl::Span<const TargetValue
   }
 }
 
+absl::StatusOr<TargetAnswers::YearOfCatalog> TargetAnswers::ReadYear(int32_t year) const {
+  YearOfCatalog read;
+  ASSIGN_OR_RETURN(read.catalog, values_->Catalog());
+  for (size_t i = 0; i < read.catalog.size(); ++i) {
+    read.by_name[read.catalog[i].name()] = i;
+    if (read.years.empty() || read.years.back() != read.catalog[i].year()) {
+      read.years.push_back(read.catalog[i].year());
+    }
+  }
+  read.year = year != 0 ? year : (read.years.empty() ? 0 : read.years.back());
+  for (size_t i = 0; i < read.catalog.size(); ++i) {
+    if (read.catalog[i].year() == read.year) read.targets.push_back(i);
+  }
+  return read;
+}
+
 absl::Status TargetAnswers::PresentPrevious(const Reading& reading, const ValuesOf& values_of,
+                                            const v1::Target* previous,
                                             v1::Target* target) const {
-  if (target->previous_target().empty()) return absl::OkStatus();
-  absl::StatusOr<v1::Target> previous = values_->Find(target->previous_target(), "previous_target");
-  if (absl::IsNotFound(previous.status())) return absl::OkStatus();  // checked on every write
-  RETURN_IF_ERROR(previous.status());
-  ASSIGN_OR_RETURN(const std::vector<TargetValue>* values, values_of(*previous));
-  Present(reading, *values, /*trend=*/false, &*previous);
-  for (const std::string& service : previous->unreachable()) {
+  // A link names a target of the catalog: checked on every write.
+  if (previous == nullptr) return absl::OkStatus();
+  v1::Target ended = *previous;
+  ASSIGN_OR_RETURN(const std::vector<TargetValue>* values, values_of(ended));
+  Present(reading, *values, /*trend=*/false, &ended);
+  for (const std::string& service : ended.unreachable()) {
     if (std::find(target->unreachable().begin(), target->unreachable().end(), service) ==
         target->unreachable().end()) {
       target->add_unreachable(service);
     }
   }
   v1::PreviousResult* result = target->mutable_previous_result();
-  result->set_target(previous->name());
-  result->set_year(previous->year());
-  result->set_target_value(previous->target_value());
-  result->set_actual_value(previous->actual_value());
-  result->set_percent_of_target(previous->percent_of_target());
-  result->set_health(previous->health());
-  if (previous->has_as_of()) *result->mutable_as_of() = previous->as_of();
+  result->set_target(ended.name());
+  result->set_year(ended.year());
+  result->set_target_value(ended.target_value());
+  result->set_actual_value(ended.actual_value());
+  result->set_percent_of_target(ended.percent_of_target());
+  result->set_health(ended.health());
+  if (ended.has_as_of()) *result->mutable_as_of() = ended.as_of();
   return absl::OkStatus();
 }
 
@@ -212,7 +213,10 @@ absl::Status TargetAnswers::Get(const ServiceCaller& caller, const v1::GetTarget
   const ValuesOf values_of = ValuesFrom(&cache);
   ASSIGN_OR_RETURN(const std::vector<TargetValue>* values, values_of(*response));
   Present(reading, *values, /*trend=*/true, response);
-  return PresentPrevious(reading, values_of, response);
+  if (response->previous_target().empty()) return absl::OkStatus();
+  absl::StatusOr<v1::Target> previous = values_->Find(response->previous_target(), "name");
+  if (!previous.ok() && !absl::IsNotFound(previous.status())) return previous.status();
+  return PresentPrevious(reading, values_of, previous.ok() ? &*previous : nullptr, response);
 }
 
 absl::Status TargetAnswers::ListContributions(
@@ -275,21 +279,24 @@ TargetAnswers::ValuesOf TargetAnswers::ValuesFrom(ValueCache* cache) const {
 }
 
 absl::Status TargetAnswers::Collect(const Reading& reading, const v1::TargetFilter& filter,
-                                    absl::Span<const v1::Target> targets, int size,
-                                    int64_t* position,
+                                    const YearOfCatalog& year, int size, int64_t* position,
                                     google::protobuf::RepeatedPtrField<v1::Target>* out) const {
   RETURN_IF_ERROR(CheckTargetFilter(filter));
   ValueCache cache;
   const ValuesOf values_of = ValuesFrom(&cache);
   ASSIGN_OR_RETURN(const Departments assigned, values_->AssignedDepartments());
-  const int64_t total = static_cast<int64_t>(targets.size());
+  const int64_t total = static_cast<int64_t>(year.targets.size());
   for (; *position < total && out->size() < size; ++*position) {
-    v1::Target presented = targets[*position];
+    v1::Target presented = year.catalog[year.targets[*position]];
     SetAnswerableFrom(assigned, &presented);
     if (!MatchesCatalogFields(filter, presented)) continue;
     ASSIGN_OR_RETURN(const std::vector<TargetValue>* values, values_of(presented));
     Present(reading, *values, /*trend=*/false, &presented);
-    RETURN_IF_ERROR(PresentPrevious(reading, values_of, &presented));
+    auto previous = year.by_name.find(presented.previous_target());
+    RETURN_IF_ERROR(PresentPrevious(
+        reading, values_of,
+        previous == year.by_name.end() ? nullptr : &year.catalog[previous->second],
+        &presented));
     if (MatchesHealth(filter, presented)) *out->Add() = std::move(presented);
   }
   return absl::OkStatus();
@@ -301,17 +308,15 @@ absl::Status TargetAnswers::List(const ServiceCaller& caller, const v1::ListTarg
   const uint64_t query = QueryFingerprint(request);
   // The cursor is the position the page starts at.
   ASSIGN_OR_RETURN(int64_t position, page_tokens_.DecodeNumber(request.page_token(), query));
-  ASSIGN_OR_RETURN(std::vector<v1::Target> catalog, values_->Catalog());
-  int32_t year = 0;
-  const std::vector<v1::Target> targets =
-      TargetsOfYear(std::move(catalog), request.year(), &year, response->mutable_years());
-  response->set_year(year);
+  ASSIGN_OR_RETURN(const YearOfCatalog year, ReadYear(request.year()));
+  response->set_year(year.year);
+  response->mutable_years()->Add(year.years.begin(), year.years.end());
   absl::btree_set<std::string> unreachable;
   TargetActuals::Questions questions;
   const Reading reading{caller, ChinaDayOf(absl::Now()), &unreachable, &questions};
-  RETURN_IF_ERROR(Collect(reading, request.filter(), targets, size, &position,
+  RETURN_IF_ERROR(Collect(reading, request.filter(), year, size, &position,
                           response->mutable_targets()));
-  if (position < static_cast<int64_t>(targets.size())) {
+  if (position < static_cast<int64_t>(year.targets.size())) {
     response->set_next_page_token(page_tokens_.EncodeNumber(position, query));
   }
   for (const std::string& service : unreachable) response->add_unreachable(service);
@@ -325,21 +330,17 @@ absl::Status TargetAnswers::Export(const ServiceCaller& caller,
     return absl::InvalidArgumentError(
         absl::StrCat("format: must be XLSX or CSV, got ", request.format()));
   }
-  ASSIGN_OR_RETURN(std::vector<v1::Target> catalog, values_->Catalog());
-  int32_t year = 0;
-  google::protobuf::RepeatedField<int32_t> years;
-  const std::vector<v1::Target> of_year =
-      TargetsOfYear(std::move(catalog), request.year(), &year, &years);
+  ASSIGN_OR_RETURN(const YearOfCatalog year, ReadYear(request.year()));
   google::protobuf::RepeatedPtrField<v1::Target> targets;
   int64_t position = 0;
   absl::btree_set<std::string> unreachable;
   TargetActuals::Questions questions;
   const Reading reading{caller, ChinaDayOf(absl::Now()), &unreachable, &questions};
-  RETURN_IF_ERROR(Collect(reading, request.filter(), of_year,
-                          static_cast<int>(of_year.size()), &position, &targets));
+  RETURN_IF_ERROR(Collect(reading, request.filter(), year,
+                          static_cast<int>(year.targets.size()), &position, &targets));
   for (const std::string& service : unreachable) response->add_unreachable(service);
   const std::string stem =
-      absl::StrCat("江岸区", year, "年目标完成情况-", FormatDate(FromCivilDay(ChinaDayOf(absl::Now()))));
+      absl::StrCat("江岸区", year.year, "年目标完成情况-", FormatDate(FromCivilDay(ChinaDayOf(absl::Now()))));
   if (request.format() == v1::CSV) {
     response->set_filename(absl::StrCat(stem, ".csv"));
     response->set_content_type("text/csv; charset=utf-8");

@@ -74,16 +74,31 @@ class TargetAnswers {
       const portfolio::v1::Target&)>;
   ValuesOf ValuesFrom(ValueCache* cache) const;
 
-  // Presents `targets` from position `*position` on that `filter` selects,
-  // until `out` holds `size`; `*position` ends past the last one looked at.
+  // The catalog as read for one answer: the targets of one year, and every
+  // target by name (for the ones last year's continue).
+  struct YearOfCatalog {
+    std::vector<portfolio::v1::Target> catalog;  // every year
+    int32_t year = 0;                             // the year listed
+    std::vector<int32_t> years;                   // every year held, oldest first
+    // Positions in `catalog`: of the targets of `year`, in order, and of
+    // every target by name.
+    std::vector<size_t> targets;
+    absl::flat_hash_map<std::string, size_t> by_name;
+  };
+  // The catalog with the targets of `year` (0: the latest year it holds).
+  absl::StatusOr<YearOfCatalog> ReadYear(int32_t year) const;
+
+  // Presents the targets of `year` from position `*position` on that
+  // `filter` selects, until `out` holds `size`; `*position` ends past the
+  // last one looked at.
   absl::Status Collect(const Reading& reading, const portfolio::v1::TargetFilter& filter,
-                       absl::Span<const portfolio::v1::Target> targets, int size,
-                       int64_t* position,
+                       const YearOfCatalog& year, int size, int64_t* position,
                        google::protobuf::RepeatedPtrField<portfolio::v1::Target>* out) const;
-  // Fills `target`'s previous_result: how the target of last year it
-  // continues ended its year. A service that could not answer for it is
-  // marked unreachable on `target`.
+  // Fills `target`'s previous_result from `previous` (null: none), the
+  // target of last year it continues: how it ended its year. A service that
+  // could not answer for it is marked unreachable on `target`.
   absl::Status PresentPrevious(const Reading& reading, const ValuesOf& values_of,
+                               const portfolio::v1::Target* previous,
                                portfolio::v1::Target* target) const;
   // Fills `target`'s actual, progress and (with `trend`) its month-end
   // actuals: PresentComputed or PresentReported, with the target's

@@ -101,12 +101,7 @@ absl::StatusOr<TargetStore::Parent> TargetStore::FindTarget(SqlDb* db, absl::str
 
 absl::StatusOr<TargetStore::Parent> TargetStore::ReadTarget(absl::string_view name,
                                                             absl::string_view field) const {
-  absl::StatusOr<Parent> found;
-  RETURN_IF_ERROR(readers_->With([&](SqlDb* db) -> absl::Status {
-    found = FindTarget(db, name, field);
-    return absl::OkStatus();
-  }));
-  return found;
+  return readers_->With([&](SqlDb* db) { return FindTarget(db, name, field); });
 }
 
 absl::StatusOr<v1::Target> TargetStore::Find(absl::string_view name,
@@ -116,12 +111,7 @@ absl::StatusOr<v1::Target> TargetStore::Find(absl::string_view name,
 }
 
 absl::StatusOr<std::vector<v1::Target>> TargetStore::Catalog() const {
-  std::vector<v1::Target> catalog;
-  RETURN_IF_ERROR(readers_->With([&](SqlDb* db) -> absl::Status {
-    ASSIGN_OR_RETURN(catalog, ReadCatalog(db));
-    return absl::OkStatus();
-  }));
-  return catalog;
+  return readers_->With([](SqlDb* db) { return ReadCatalog(db); });
 }
 
 absl::Status TargetStore::WriteTarget(const std::string& id, const Parent* before,
