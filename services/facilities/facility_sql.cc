@@ -193,28 +193,6 @@ std::string RebuildsSchemaSql() {
          "CREATE INDEX IF NOT EXISTS facility_rebuilds_day ON facility_rebuilds(rebuilt_day);";
 }
 
-int64_t MonthOfDay(int64_t day_number) {
-  const absl::CivilDay day = FromDayNumber(day_number);
-  return DayNumber(absl::CivilDay(day.year(), day.month(), 1));
-}
-
-std::vector<PeriodPart> PeriodParts(int64_t first, int64_t last) {
-  // The first day of the first whole month, and the day after the last one.
-  int64_t whole_first = MonthOfDay(first);
-  if (whole_first != first) {
-    const absl::CivilDay day = FromDayNumber(first);
-    whole_first = DayNumber(absl::CivilDay(day.year(), day.month() + 1, 1));
-  }
-  const absl::CivilDay after = FromDayNumber(last) + 1;
-  const int64_t whole_end = after.day() == 1 ? DayNumber(after) : MonthOfDay(last);
-  if (whole_first >= whole_end) return {{kDayBit, first, last}};
-  std::vector<PeriodPart> parts;
-  if (first < whole_first) parts.push_back({kDayBit, first, whole_first - 1});
-  parts.push_back({kMonthBit, whole_first, MonthOfDay(whole_end - 1)});
-  if (whole_end <= last) parts.push_back({kDayBit, whole_end, last});
-  return parts;
-}
-
 std::string RollupSchemaSql() {
   // A period reads the days in it, not every day of a set.
   return absl::StrCat(

@@ -16,6 +16,7 @@
 #include "absl/types/span.h"
 #include "common/storage/resource_rows.h"
 #include "common/storage/rollup.h"
+#include "common/storage/rollup_period.h"
 #include "common/storage/sql_query.h"
 #include "jiangan/facilities/v1/facilities.pb.h"
 
@@ -97,26 +98,15 @@ std::string RollupSchemaSql();
 std::string CoveringIndexSchemaSql();
 
 // The grouping set of the facility rollup that answers `request` (the
-// openings' and changes' sets are it with the bit of PeriodPart::bit);
+// openings' and changes' sets are it with kDayBit or kMonthBit);
 // nullopt when it filters by renewal project or name, groups by facility,
 // or names more dimensions besides the kind than the event rollups keep.
 std::optional<uint32_t> RollupSetFor(const v1::SummarizeFacilitiesRequest& request);
 
-// The bits of an event rollup's day and month dimensions.
+// The bits of an event rollup's day and month dimensions (see
+// common/storage/rollup_period.h).
 inline constexpr uint32_t kDayBit = 1u << 5;
 inline constexpr uint32_t kMonthBit = 1u << 6;
-// The day number of the first day of the month of day number `day`.
-int64_t MonthOfDay(int64_t day);
-// A run of a period: days `first` to `last` (kDayBit), or the months whose
-// first days are `first` to `last` (kMonthBit).
-struct PeriodPart {
-  uint32_t bit = kDayBit;
-  int64_t first = 0;
-  int64_t last = 0;
-};
-// Days `first` to `last` (day numbers) as its whole months and the days of
-// the partial months at either end.
-std::vector<PeriodPart> PeriodParts(int64_t first, int64_t last);
 
 // The fields ListFacilitiesRequest.order_by may name.
 absl::Span<const OrderField> FacilityOrderFields();

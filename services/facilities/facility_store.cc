@@ -332,7 +332,7 @@ absl::Status FacilityStore::GatherRollupItems(SqlDb* db, int64_t seq,
     RETURN_IF_ERROR(OpeningRollup().Record(
         RollupItem{OpeningRollup().DimensionsOf(
                        FacilityRows(), derived,
-                       {{"service_month", MonthOfDay(std::get<int64_t>(service_day))}}),
+                       {{"service_month", MonthStartOf(std::get<int64_t>(service_day))}}),
                    {}},
         sign, changes));
   }
@@ -347,7 +347,7 @@ absl::Status FacilityStore::GatherRollupItems(SqlDb* db, int64_t seq,
     RETURN_IF_ERROR(CapacityChangeRollup().Record(
         RollupItem{CapacityChangeRollup().DimensionsOf(
                        FacilityRows(), derived,
-                       {{"reading_day", day}, {"reading_month", MonthOfDay(day)}}),
+                       {{"reading_day", day}, {"reading_month", MonthStartOf(day)}}),
                    {std::max<int64_t>(change, 0), std::max<int64_t>(-change, 0)}},
         sign, changes));
   }
@@ -375,7 +375,7 @@ absl::Status FacilityStore::FillRollups(SqlDb* db) {
       dimensions,
       [](const SqlStatement& row, int first, RollupItem* item) {
         item->dimensions.push_back(row.ColumnInt64(first));
-        item->dimensions.push_back(MonthOfDay(row.ColumnInt64(first)));
+        item->dimensions.push_back(MonthStartOf(row.ColumnInt64(first)));
       },
       &changes));
   RETURN_IF_ERROR(CapacityChangeRollup().RecordEachRow(
@@ -386,7 +386,7 @@ absl::Status FacilityStore::FillRollups(SqlDb* db) {
       dimensions,
       [](const SqlStatement& row, int first, RollupItem* item) {
         item->dimensions.push_back(row.ColumnInt64(first));
-        item->dimensions.push_back(MonthOfDay(row.ColumnInt64(first)));
+        item->dimensions.push_back(MonthStartOf(row.ColumnInt64(first)));
         const int64_t change = row.ColumnInt64(first + 1);
         item->values = {std::max<int64_t>(change, 0), std::max<int64_t>(-change, 0)};
       },

@@ -122,9 +122,9 @@ absl::Status SummarizeFacilities(SqlReaderPool& readers, absl::CivilDay today,
           SqlStatement openings,
           db->Prepare(absl::StrCat(
               "SELECT ", key_columns, "opening_count, ",
-              part.bit == kDayBit ? "service_day" : "service_month",
-              " FROM facility_opening_rollups WHERE grouping_set = ", *set | part.bit, " AND ",
-              part.bit == kDayBit ? "service_day" : "service_month", " BETWEEN ? AND ? AND ",
+              part.by_month ? "service_month" : "service_day",
+              " FROM facility_opening_rollups WHERE grouping_set = ", *set | (part.by_month ? kMonthBit : kDayBit), " AND ",
+              part.by_month ? "service_month" : "service_day", " BETWEEN ? AND ? AND ",
               where.sql)));
       openings.BindInt64(1, part.first);
       openings.BindInt64(2, part.last);
@@ -141,16 +141,16 @@ absl::Status SummarizeFacilities(SqlReaderPool& readers, absl::CivilDay today,
       }
     }
     // Each reading's rise or fall, or the rollup's sums of both.
-    const std::vector<PeriodPart> whole = {{kDayBit, first_day, last_day}};
+    const std::vector<PeriodPart> whole = {{false, first_day, last_day}};
     for (const PeriodPart& part : from_rollup ? parts : whole) {
       ASSIGN_OR_RETURN(
           SqlStatement changes,
           db->Prepare(from_rollup
                           ? absl::StrCat("SELECT ", key_columns, "kind, sums, ",
-                                         part.bit == kDayBit ? "reading_day" : "reading_month",
+                                         part.by_month ? "reading_month" : "reading_day",
                                          " FROM capacity_change_rollups WHERE grouping_set = ",
-                                         *set | part.bit, " AND ",
-                                         part.bit == kDayBit ? "reading_day" : "reading_month",
+                                         *set | (part.by_month ? kMonthBit : kDayBit), " AND ",
+                                         part.by_month ? "reading_month" : "reading_day",
                                          " BETWEEN ? AND ? AND ", where.sql)
                           : absl::StrCat("SELECT ", key_columns,
                                          "kind, change, reading_day FROM capacity_readings JOIN "

@@ -79,6 +79,14 @@ std::vector<uint32_t> FilterSets(uint32_t always) {
           always | 0b000001111};    // stage, industry, channel, owner department
 }
 
+// The sets of an event rollup: the filter sets once with the event's day
+// bits and once with its month bits (see common/storage/rollup_period.h).
+std::vector<uint32_t> EventSets(uint32_t by_month, uint32_t by_day) {
+  std::vector<uint32_t> sets = FilterSets(by_month);
+  for (uint32_t set : FilterSets(by_day)) sets.push_back(set);
+  return sets;
+}
+
 // The bits of the dimensions `filter` names in `rollup`.
 uint32_t FilterBits(const v1::LeadFilter& filter, const Rollup& rollup) {
   uint32_t bits = 0;
@@ -192,20 +200,46 @@ const Rollup& StayRollup() {
 const Rollup& FundsRollup() {
   static const auto* rollup = new Rollup(RollupLayout{
       .table = "lead_funds_rollups",
-      .dimensions = FilterDimensionsAnd({{"arrival_month", "INTEGER NOT NULL"}}),
-      .sets = FilterSets(0b1000000000),
+      .dimensions = FilterDimensionsAnd(
+          {{"arrival_month", "INTEGER NOT NULL"}, {"arrival_day", "INTEGER NOT NULL"}}),
+      .sets = EventSets(kFundsMonthBit, kFundsDayBit),
       .count_column = "entry_count",
       .sums_column = "sums",
       .sum_names = {"funds_entry.amount_yuan"}});
   return *rollup;
 }
 
+const Rollup& StageEntryRollup() {
+  static const auto* rollup = new Rollup(RollupLayout{
+      .table = "lead_entry_rollups",
+      .dimensions = FilterDimensionsAnd({{"entered_stage", "INTEGER NOT NULL"},
+                                         {"enter_day", "INTEGER NOT NULL"},
+                                         {"enter_month", "INTEGER NOT NULL"}}),
+      .sets = EventSets(kEnteredStageBit | kEnterDayBit, kEnteredStageBit | kEnterMonthBit),
+      .count_column = "entry_count",
+      .sums_column = "sums",
+      .sum_names = {}});
+  return *rollup;
+}
+
 std::string RollupSchemaSql() {
   return absl::StrCat(
-      LeadRollup().SchemaSql(), StayRollup().SchemaSql(), FundsRollup().SchemaSql(),
+      LeadRollup().SchemaSql(), StayRollup().SchemaSql(),
       LeadRows().OrderedFilterIndexesSql(kFilterColumns),
       "CREATE INDEX IF NOT EXISTS lead_stage_stays_lead ON lead_stage_stays(lead_seq);"
       "CREATE INDEX IF NOT EXISTS funds_entries_lead_seq ON funds_entries(lead_seq);");
+}
+
+std::string WindowRollupSchemaSql() {
+  // Made anew, so that a file whose version was set back fills them once.
+  return absl::StrCat("DROP TABLE IF EXISTS lead_funds_rollups;"
+                      "DROP TABLE IF EXISTS lead_entry_rollups;",
+                      FundsRollup().SchemaSql(),
+                      StageEntryRollup().SchemaSql(),
+                      FundsRollup().PeriodIndexSql("arrival_day"),
+                      FundsRollup().PeriodIndexSql("arrival_month"),
+                      StageEntryRollup().PeriodIndexSql("enter_day"),
+                      StageEntryRollup().PeriodIndexSql("enter_month"));
 }
 
 std::string StageEntryIndexSql() {
@@ -215,36 +249,72 @@ std::string StageEntryIndexSql() {
 
 std::string FilterIndexSchemaSql() { return LeadRows().FilterIndexesSql(kFilterColumns); }
 
-std::optional<LeadRollupSets> RollupSetsFor(const v1::SummarizeLeadsRequest& request) {
+std::optional<LeadRollupSets> RollupSetsFor(const v1::SummarizeLeadsRequest& request,
+                                           const std::optional<DayWindow>& window) {
   const v1::LeadFilter& filter = request.filter();
-  if (!filter.company_name_contains().empty() || filter.has_updated_since() ||
-      request.has_window_start() || request.has_window_end()) {
-    return std::nullopt;
+  if (!filter.company_name_contains().empty() || filter.has_updated_since()) return std::nullopt;
+  if (window.has_value() && !StartsAYear(DayNumber(window->first), DayNumber(window->last))) {
+    return std::nullopt;  // a lead's first entry of the year may fall before the window
   }
-  const Rollup& leads = LeadRollup();
-  uint32_t grouped = 0;
+  std::vector<absl::string_view> grouped;
   for (int grouping : request.group_by()) {
     switch (grouping) {
-      case v1::BY_STAGE: grouped |= leads.Bit("stage"); break;
-      case v1::BY_INDUSTRY: grouped |= leads.Bit("industry"); break;
-      case v1::BY_CHANNEL: grouped |= leads.Bit("channel"); break;
-      case v1::BY_OWNER_DEPARTMENT: grouped |= leads.Bit("owner_department"); break;
-      case v1::BY_CREATE_MONTH: grouped |= leads.Bit("create_month"); break;
-      case v1::BY_AGREEMENT_MONTH: grouped |= leads.Bit("agreement_month"); break;
-      case v1::BY_HEADQUARTERS: grouped |= leads.Bit("headquarters"); break;
-      case v1::BY_KEY_ENTERPRISE: grouped |= leads.Bit("key_enterprise"); break;
-      case v1::BY_HEAD_ENTERPRISE: grouped |= leads.Bit("head_enterprise"); break;
-      case v1::BY_FOREIGN_INVESTED: grouped |= leads.Bit("foreign_invested"); break;
-      case v1::BY_MAJOR_PROJECT: grouped |= leads.Bit("major_project"); break;
+      case v1::BY_STAGE: grouped.push_back("stage"); break;
+      case v1::BY_INDUSTRY: grouped.push_back("industry"); break;
+      case v1::BY_CHANNEL: grouped.push_back("channel"); break;
+      case v1::BY_OWNER_DEPARTMENT: grouped.push_back("owner_department"); break;
+      case v1::BY_CREATE_MONTH: grouped.push_back("create_month"); break;
+      case v1::BY_AGREEMENT_MONTH: grouped.push_back("agreement_month"); break;
+      case v1::BY_HEADQUARTERS: grouped.push_back("headquarters"); break;
+      case v1::BY_KEY_ENTERPRISE: grouped.push_back("key_enterprise"); break;
+      case v1::BY_HEAD_ENTERPRISE: grouped.push_back("head_enterprise"); break;
+      case v1::BY_FOREIGN_INVESTED: grouped.push_back("foreign_invested"); break;
+      case v1::BY_MAJOR_PROJECT: grouped.push_back("major_project"); break;
       default: return std::nullopt;  // a group per lead is a row per lead
     }
   }
-  std::optional<uint32_t> lead_set = leads.SetCovering(grouped | FilterBits(filter, leads));
-  std::optional<uint32_t> stay_set = StayRollup().SetCovering(FilterBits(filter, StayRollup()));
-  std::optional<uint32_t> funds_set =
-      FundsRollup().SetCovering(FilterBits(filter, FundsRollup()));
-  if (!lead_set || !stay_set || !funds_set) return std::nullopt;
-  return LeadRollupSets{*lead_set, *stay_set, *funds_set};
+  // The bits of the grouped dimensions in `rollup`; nullopt when it lacks one.
+  auto grouped_bits = [&](const Rollup& rollup) -> std::optional<uint32_t> {
+    uint32_t bits = 0;
+    for (absl::string_view name : grouped) {
+      if (rollup.Bit(name) == 0) return std::nullopt;
+      bits |= rollup.Bit(name);
+    }
+    return bits;
+  };
+  const std::optional<uint32_t> lead_groups = grouped_bits(LeadRollup());
+  if (!lead_groups) return std::nullopt;
+  LeadRollupSets sets;
+  auto covering = [](const Rollup& rollup, uint32_t needed, uint32_t* set) {
+    const std::optional<uint32_t> found = rollup.SetCovering(needed);
+    if (found) *set = *found;
+    return found.has_value();
+  };
+  const uint32_t funds_filter = FilterBits(filter, FundsRollup());
+  const uint32_t entries_filter = FilterBits(filter, StageEntryRollup());
+  if (!covering(LeadRollup(), *lead_groups | FilterBits(filter, LeadRollup()), &sets.leads) ||
+      !covering(StayRollup(), FilterBits(filter, StayRollup()), &sets.stays) ||
+      !covering(FundsRollup(), funds_filter | kFundsMonthBit, &sets.funds_by_month)) {
+    return std::nullopt;
+  }
+  if (!window.has_value()) return sets;
+  // A window's figures are per group: its events' rollups keep the groups.
+  const std::optional<uint32_t> funds_groups = grouped_bits(FundsRollup());
+  const std::optional<uint32_t> entry_groups = grouped_bits(StageEntryRollup());
+  if (!funds_groups || !entry_groups ||
+      !covering(FundsRollup(), *funds_groups | funds_filter | kFundsMonthBit,
+                &sets.window_funds_by_month) ||
+      !covering(FundsRollup(), *funds_groups | funds_filter | kFundsDayBit,
+                &sets.window_funds_by_day) ||
+      !covering(StageEntryRollup(),
+                *entry_groups | entries_filter | kEnteredStageBit | kEnterMonthBit,
+                &sets.entries_by_month) ||
+      !covering(StageEntryRollup(),
+                *entry_groups | entries_filter | kEnteredStageBit | kEnterDayBit,
+                &sets.entries_by_day)) {
+    return std::nullopt;
+  }
+  return sets;
 }
 
 std::vector<SqlArg> DerivedValues(const v1::Lead& lead) {

@@ -27,6 +27,7 @@
 #include "common/storage/sql_query.h"
 #include "google/protobuf/util/time_util.h"
 #include "services/investment/company_name.h"
+#include "common/storage/rollup_period.h"
 #include "services/investment/lead_rules.h"
 #include "services/investment/lead_sql.h"
 #include "services/investment/lead_summary.h"
@@ -40,11 +41,13 @@ constexpr char kCollection[] = "leads";
 // Layouts of the tables. Version 2 added the stage entries that windows
 // read; version 3 the summary rollups; version 4 filter indexes that hold
 // the other filters; version 5 stage entries dated by the lead's own dates
-// and found by lead.
+// and found by lead; version 6 the window rollups (funds by day, first
+// stage entries of each year).
 constexpr int kFirstSchemaVersion = 2;
 constexpr int kRollupSchemaVersion = 3;
 constexpr int kFilterIndexSchemaVersion = 4;
-constexpr int kSchemaVersion = 5;
+constexpr int kStageEntryDateSchemaVersion = 5;
+constexpr int kSchemaVersion = 6;
 // How long computed stage medians are reused.
 constexpr absl::Duration kMediansLifetime = absl::Minutes(1);
 
@@ -75,7 +78,8 @@ absl::StatusOr<std::unique_ptr<LeadStore>> LeadStore::Open(SqlDb* db,
       db, {{SchemaStep{kFirstSchemaVersion, absl::StrCat(SchemaSql(), store->changes_.SchemaSql())},
             SchemaStep{kRollupSchemaVersion, RollupSchemaSql(), FillRollups},
             SchemaStep{kFilterIndexSchemaVersion, FilterIndexSchemaSql()},
-            SchemaStep{kSchemaVersion, StageEntryIndexSql(), RedateAllStageEntries}}}));
+            SchemaStep{kStageEntryDateSchemaVersion, StageEntryIndexSql(), RedateAllStageEntries},
+            SchemaStep{kSchemaVersion, WindowRollupSchemaSql(), FillWindowRollups}}}));
   RETURN_IF_ERROR(store->readers_->Open(*db, std::max(1, store->options_.reader_connections)));
   return store;
 }
@@ -327,6 +331,7 @@ absl::Status LeadStore::GatherRollupItems(SqlDb* db, int64_t seq, const v1::Lead
                  {lead.intended_investment_yuan(), lead.signed_investment_yuan(),
                   lead.arrived_investment_yuan()}},
       sign, changes));
+  RETURN_IF_ERROR(GatherStageEntryItems(derived, lead, sign, changes));
   if (!children) return absl::OkStatus();
   ASSIGN_OR_RETURN(SqlStatement stays,
                    db->Prepare("SELECT stay_stage, stay_days FROM lead_stage_stays "
@@ -349,10 +354,33 @@ absl::Status LeadStore::GatherRollupItems(SqlDb* db, int64_t seq, const v1::Lead
   while (true) {
     ASSIGN_OR_RETURN(const bool row, funds.Step());
     if (!row) break;
+    const int64_t day = funds.ColumnInt64(0);
     RETURN_IF_ERROR(FundsRollup().Record(
         RollupItem{FundsRollup().DimensionsOf(
-                       LeadRows(), derived, {{"arrival_month", YearMonthOf(funds.ColumnInt64(0))}}),
+                       LeadRows(), derived,
+                       {{"arrival_month", YearMonthOf(day)}, {"arrival_day", day}}),
                    {funds.ColumnInt64(1)}},
+        sign, changes));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status LeadStore::GatherStageEntryItems(const std::vector<SqlArg>& derived,
+                                              const v1::Lead& lead, int sign,
+                                              RollupChanges* changes) {
+  // The days of the stage entries table: each stage entered on the day
+  // StageEnterDay gives it.
+  std::vector<std::pair<int64_t, int64_t>> entries;
+  for (const v1::StageChange& change : lead.stage_history()) {
+    entries.emplace_back(change.stage(), DayNumber(StageEnterDay(lead, change)));
+  }
+  for (const auto& [stage, day] : FirstEntriesEachYear(std::move(entries))) {
+    RETURN_IF_ERROR(StageEntryRollup().Record(
+        RollupItem{StageEntryRollup().DimensionsOf(LeadRows(), derived,
+                                                   {{"entered_stage", stage},
+                                                    {"enter_day", day},
+                                                    {"enter_month", MonthStartOf(day)}}),
+                   {}},
         sign, changes));
   }
   return absl::OkStatus();
@@ -385,6 +413,12 @@ absl::Status LeadStore::FillRollups(SqlDb* db) {
         item->dimensions.push_back(row.ColumnInt64(first + 1));
       },
       &changes));
+  return changes.Write(db);
+}
+
+absl::Status LeadStore::FillWindowRollups(SqlDb* db) {
+  RollupChanges changes;
+  const int filter_dimensions = static_cast<int>(FundsRollup().layout().dimensions.size()) - 2;
   RETURN_IF_ERROR(FundsRollup().RecordEachRow(
       db,
       absl::StrCat("SELECT ", FundsRollup().DimensionsSql(filter_dimensions),
@@ -393,9 +427,17 @@ absl::Status LeadStore::FillRollups(SqlDb* db) {
       filter_dimensions,
       [](const SqlStatement& row, int first, RollupItem* item) {
         item->dimensions.push_back(YearMonthOf(row.ColumnInt64(first)));
+        item->dimensions.push_back(row.ColumnInt64(first));
         item->values.push_back(row.ColumnInt64(first + 1));
       },
       &changes));
+  RETURN_IF_ERROR(LeadRows().ForEachResource(
+      db, v1::Lead::default_instance(),
+      [&changes](int64_t, const google::protobuf::Message& message) {
+        const auto& lead = static_cast<const v1::Lead&>(message);
+        if (lead.has_delete_time()) return absl::OkStatus();
+        return GatherStageEntryItems(DerivedValues(lead), lead, +1, &changes);
+      }));
   return changes.Write(db);
 }
 

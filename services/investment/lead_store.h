@@ -161,13 +161,20 @@ class LeadStore {
                                        std::vector<std::pair<std::string, SqlArg>>* extra)>& make)
       ABSL_LOCKS_EXCLUDED(write_mu_);
   // Gathers into `changes` that the items of `lead` (row `seq`) join (sign
-  // +1) or leave (-1) the rollups (lead_sql.h): the lead itself and, with
-  // `children`, each stay and funds entry it has, all under its dimensions;
-  // nothing when it is deleted.
+  // +1) or leave (-1) the rollups (lead_sql.h): the lead itself, its first
+  // entry of each year into each stage and, with `children`, each stay and
+  // funds entry it has, all under its dimensions; nothing when it is
+  // deleted.
   static absl::Status GatherRollupItems(SqlDb* db, int64_t seq, const v1::Lead& lead, int sign,
                                         bool children, RollupChanges* changes);
-  // Fills the rollups from the stored leads (schema version 3).
+  // The stage-entry items of `lead`, whose DerivedValues() are `derived`.
+  static absl::Status GatherStageEntryItems(const std::vector<SqlArg>& derived,
+                                            const v1::Lead& lead, int sign,
+                                            RollupChanges* changes);
+  // Fills the lead and stay rollups from the stored leads (schema version 3).
   static absl::Status FillRollups(SqlDb* db);
+  // Fills the funds and stage-entry rollups (schema version 6).
+  static absl::Status FillWindowRollups(SqlDb* db);
   // Schema v5: dates the SIGNED and REGISTERED entries of every stored lead
   // by its agreement and registration dates (StageEnterDay).
   static absl::Status RedateAllStageEntries(SqlDb* db);

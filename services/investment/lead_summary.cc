@@ -14,6 +14,7 @@
 #include "common/base/exact_sum.h"
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
+#include "common/storage/rollup_period.h"
 #include "common/storage/sql_query.h"
 #include "services/investment/lead_sql.h"
 
@@ -39,18 +40,10 @@ std::optional<int64_t> MedianOf(const StayDays& days) {
 
 absl::Status SummarizeLeads(SqlReaderPool& readers, const v1::SummarizeLeadsRequest& request,
                             v1::SummarizeLeadsResponse* response) {
-  // Without a window, and filtering and grouping within the rollups'
-  // dimensions, a summary reads rows per combination of them; otherwise a
-  // row per lead. The rollups hold live leads only and have no "deleted"
+  // Filtering and grouping within the rollups' dimensions, with no window
+  // or one that starts a year, a summary reads rows per combination of
+  // them; otherwise a row per lead. The rollups hold live leads only and have no "deleted"
   // column, hence no such condition.
-  const std::optional<LeadRollupSets> sets = RollupSetsFor(request);
-  const bool from_rollup = sets.has_value();
-  ASSIGN_OR_RETURN(const SqlWhere where,
-                   FilterSql(request.filter(), /*show_deleted=*/from_rollup));
-  if (request.funds_year() != 0 && (request.funds_year() < 1900 || request.funds_year() > 2200)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("funds_year: must be 1900 to 2200, got ", request.funds_year()));
-  }
   ASSIGN_OR_RETURN(const std::optional<DayWindow> window,
                    ParseDayWindow("window_start", request.window_start(), "window_end",
                                   request.window_end()));
@@ -58,6 +51,14 @@ absl::Status SummarizeLeads(SqlReaderPool& readers, const v1::SummarizeLeadsRequ
   if (request.window_by_month() && !windowed) {
     return absl::InvalidArgumentError(
         "window_by_month: needs a window (window_start and window_end)");
+  }
+  const std::optional<LeadRollupSets> sets = RollupSetsFor(request, window);
+  const bool from_rollup = sets.has_value();
+  ASSIGN_OR_RETURN(const SqlWhere where,
+                   FilterSql(request.filter(), /*show_deleted=*/from_rollup));
+  if (request.funds_year() != 0 && (request.funds_year() < 1900 || request.funds_year() > 2200)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("funds_year: must be 1900 to 2200, got ", request.funds_year()));
   }
   const bool by_month = request.window_by_month();
   const int64_t window_first = windowed ? DayNumber(window->first) : 0;
@@ -96,8 +97,65 @@ absl::Status SummarizeLeads(SqlReaderPool& readers, const v1::SummarizeLeadsRequ
     absl::btree_map<int, int64_t> stage_entries;
   };
   absl::btree_map<std::vector<SqlArg>, absl::btree_map<int64_t, MonthFigures>> months;
-  auto month_of = [&](const std::vector<SqlArg>& group, int64_t day) -> MonthFigures& {
-    return months[group][YearMonthOf(day)];
+  auto month_of = [&](const std::vector<SqlArg>& group, int64_t year_month) -> MonthFigures& {
+    return months[group][year_month];
+  };
+  // A window's funds and stage entries from the rollups: its whole months a
+  // row per month, the days of its partial months a row per day.
+  auto read_window_rollups = [&](SqlDb* db) -> absl::Status {
+    std::vector<SqlArg> key(keys);
+    for (const PeriodPart& part : PeriodParts(window_first, window_last)) {
+      const int64_t first = part.by_month ? YearMonthOf(part.first) : part.first;
+      const int64_t last = part.by_month ? YearMonthOf(part.last) : part.last;
+      const char* period = part.by_month ? "arrival_month" : "arrival_day";
+      ASSIGN_OR_RETURN(
+          SqlStatement arrived,
+          db->Prepare(absl::StrCat(
+              "SELECT ", keys_sql, "sums, ", period, " FROM lead_funds_rollups WHERE grouping_set = ",
+              part.by_month ? sets->window_funds_by_month : sets->window_funds_by_day, " AND ",
+              period, " BETWEEN ? AND ? AND ", where.sql)));
+      arrived.BindInt64(1, first);
+      arrived.BindInt64(2, last);
+      Bind(&arrived, 3, where.args);
+      while (true) {
+        ASSIGN_OR_RETURN(const bool row, arrived.Step());
+        if (!row) break;
+        for (int k = 0; k < keys; ++k) key[k] = ColumnArg(arrived, k, dimensions[k].text);
+        int64_t amount = 0;
+        RETURN_IF_ERROR(FundsRollup().AddSums(arrived.ColumnBlobView(keys), &amount));
+        v1::LeadGroup& group = groups[key];
+        int64_t sum = group.window_arrived_yuan();
+        RETURN_IF_ERROR(AddChecked(amount, &sum, "window_arrived_yuan"));
+        group.set_window_arrived_yuan(sum);
+        if (!by_month) continue;
+        const int64_t at = arrived.ColumnInt64(keys + 1);
+        RETURN_IF_ERROR(AddChecked(
+            amount, &month_of(key, part.by_month ? at : YearMonthOf(at)).arrived_yuan,
+            "window_arrived_yuan"));
+      }
+      const char* entered = part.by_month ? "enter_month" : "enter_day";
+      ASSIGN_OR_RETURN(
+          SqlStatement entries,
+          db->Prepare(absl::StrCat(
+              "SELECT ", keys_sql, "entered_stage, entry_count, ", entered,
+              " FROM lead_entry_rollups WHERE grouping_set = ",
+              part.by_month ? sets->entries_by_month : sets->entries_by_day, " AND ", entered,
+              " BETWEEN ? AND ? AND ", where.sql)));
+      entries.BindInt64(1, part.first);
+      entries.BindInt64(2, part.last);
+      Bind(&entries, 3, where.args);
+      while (true) {
+        ASSIGN_OR_RETURN(const bool row, entries.Step());
+        if (!row) break;
+        for (int k = 0; k < keys; ++k) key[k] = ColumnArg(entries, k, dimensions[k].text);
+        const int stage = static_cast<int>(entries.ColumnInt64(keys));
+        const int64_t count = entries.ColumnInt64(keys + 1);
+        stage_entries[key][stage] += count;
+        if (!by_month) continue;
+        month_of(key, YearMonthOf(entries.ColumnInt64(keys + 2))).stage_entries[stage] += count;
+      }
+    }
+    return absl::OkStatus();
   };
   RETURN_IF_ERROR(readers.With([&](SqlDb* db) -> absl::Status {
     ASSIGN_OR_RETURN(SqlStatement stmt, db->Prepare(groups_sql));
@@ -142,7 +200,9 @@ absl::Status SummarizeLeads(SqlReaderPool& readers, const v1::SummarizeLeadsRequ
         stays[stage][stay_stmt.ColumnInt64(1)] += stay_stmt.ColumnInt64(2);
       }
     }
-    if (windowed) {
+    if (windowed && from_rollup) {
+      RETURN_IF_ERROR(read_window_rollups(db));
+    } else if (windowed) {
       const std::string select = absl::StrCat("SELECT ", keys_sql);
       ASSIGN_OR_RETURN(
           SqlStatement arrived,
@@ -163,7 +223,7 @@ absl::Status SummarizeLeads(SqlReaderPool& readers, const v1::SummarizeLeadsRequ
         group.set_window_arrived_yuan(sum);
         if (!by_month) continue;
         RETURN_IF_ERROR(AddChecked(arrived.ColumnInt64(keys),
-                                   &month_of(key, arrived.ColumnInt64(keys + 1)).arrived_yuan,
+                                   &month_of(key, YearMonthOf(arrived.ColumnInt64(keys + 1))).arrived_yuan,
                                    "window_arrived_yuan"));
       }
       ASSIGN_OR_RETURN(
@@ -189,7 +249,7 @@ absl::Status SummarizeLeads(SqlReaderPool& readers, const v1::SummarizeLeadsRequ
         const int stage = static_cast<int>(entries.ColumnInt64(keys));
         ++stage_entries[key][stage];
         if (!by_month) continue;
-        ++month_of(key, entries.ColumnInt64(keys + 2)).stage_entries[stage];
+        ++month_of(key, YearMonthOf(entries.ColumnInt64(keys + 2))).stage_entries[stage];
       }
     }
     if (request.funds_year() == 0) return absl::OkStatus();
@@ -203,7 +263,7 @@ absl::Status SummarizeLeads(SqlReaderPool& readers, const v1::SummarizeLeadsRequ
         SqlStatement funds,
         db->Prepare(from_rollup
                         ? absl::StrCat("SELECT arrival_month, sums FROM lead_funds_rollups WHERE "
-                                       "grouping_set = ", sets->funds,
+                                       "grouping_set = ", sets->funds_by_month,
                                        " AND arrival_month BETWEEN ? AND ? AND ", where.sql)
                         : absl::StrCat("SELECT arrival_day, amount_yuan FROM funds_entries JOIN "
                                        "leads ON leads.seq = funds_entries.lead_seq WHERE "

@@ -673,31 +673,6 @@ TEST_F(FacilityStoreTest, TheSummaryRollupsAgreeWithTheFacilitiesAfterEveryKindO
   EXPECT_NE(summarize(questions[0], false), summarize(questions[4], false));
 }
 
-// A period is read as its whole months and the days of its partial ones.
-TEST(PeriodPartsTest, WholeMonthsAndTheDaysAtEitherEnd) {
-  auto day = [](int y, int m, int d) { return DayNumber(absl::CivilDay(y, m, d)); };
-  auto describe = [](const std::vector<PeriodPart>& parts) {
-    std::string out;
-    for (const PeriodPart& part : parts) {
-      absl::StrAppend(&out, part.bit == kDayBit ? "days " : "months ",
-                      absl::FormatCivilTime(FromDayNumber(part.first)), "..",
-                      absl::FormatCivilTime(FromDayNumber(part.last)), ";");
-    }
-    return out;
-  };
-  EXPECT_EQ(describe(PeriodParts(day(2024, 1, 1), day(2024, 12, 31))),
-            "months 2024-01-01..2024-12-01;");
-  EXPECT_EQ(describe(PeriodParts(day(2024, 1, 15), day(2024, 3, 31))),
-            "days 2024-01-15..2024-01-31;months 2024-02-01..2024-03-01;");
-  EXPECT_EQ(describe(PeriodParts(day(2023, 12, 30), day(2024, 2, 2))),
-            "days 2023-12-30..2023-12-31;months 2024-01-01..2024-01-01;days 2024-02-01..2024-02-02;");
-  EXPECT_EQ(describe(PeriodParts(day(2024, 1, 15), day(2024, 2, 10))),
-            "days 2024-01-15..2024-02-10;");
-  EXPECT_EQ(describe(PeriodParts(day(2024, 2, 1), day(2024, 2, 29))),
-            "months 2024-02-01..2024-02-01;");
-  EXPECT_EQ(describe(PeriodParts(day(2024, 2, 3), day(2024, 2, 3))), "days 2024-02-03..2024-02-03;");
-}
-
 TEST_F(FacilityStoreTest, ABatchCreatesEveryFacilityOrNone) {
   auto batch_of = [&](const std::vector<std::string>& ids, const std::string& request_prefix = "") {
     v1::BatchCreateFacilitiesRequest batch;

@@ -374,14 +374,14 @@ TEST_F(LeadStoreTest, AStageCountsEachLeadOnceOnTheDayItHappened) {
   EXPECT_EQ(registrations(2024), 1);  // keyed in 2025, registered in 2024; once
   EXPECT_EQ(registrations(2025), 0);
 
-  // A file of schema v4 dated its entries the day they were keyed in:
-  // opening it dates them by the leads' own days.
+  // A file of schema v4 dated its entries the day they were keyed in and
+  // had no window rollups: opening it dates them by the leads' own days.
   ASSERT_THAT(db_->Exec(absl::StrCat("UPDATE lead_stage_entries SET enter_day = ",
                                      DayNumber(absl::CivilDay(2025, 1, 3)))),
               IsOk());
   ASSERT_THAT(db_->Exec("DROP INDEX lead_stage_entries_lead"), IsOk());
+  ASSERT_THAT(db_->Exec("DROP TABLE lead_entry_rollups"), IsOk());
   ASSERT_THAT(db_->SetSchemaVersion(4), IsOk());
-  EXPECT_EQ(registrations(2024), 0);
   Open();
   EXPECT_EQ(registrations(2024), 1);
   EXPECT_EQ(registrations(2025), 0);
@@ -418,12 +418,13 @@ TEST_F(LeadStoreTest, ListsFilterOrderAndPage) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("order_by: \"stage\"")));
 }
 
-// Summaries without a window read the rollups, kept in step by every write;
-// the same question asked so that it must read the leads (updated_since at
-// the epoch selects them all) gives the same answer after creates, stage
-// moves, funds, corrections, changes of what leads are grouped by, losses,
-// deletes and undeletes, and after a database from before the rollups
-// (schema version 2) has them filled on opening.
+// Summaries without a window, or with one that starts a year, read the
+// rollups, kept in step by every write; the same question asked so that it
+// must read the leads (updated_since at the epoch selects them all) gives
+// the same answer after creates, stage moves, funds, corrections, changes of
+// what leads are grouped by, losses, reopenings, deletes and undeletes, and
+// after a database from before the rollups (schema version 2) or before the
+// window rollups (version 5) has them filled on opening.
 TEST_F(LeadStoreTest, TheSummaryRollupsAgreeWithTheLeadsAfterEveryKindOfWrite) {
   now_ = absl::FromCivil(absl::CivilSecond(2024, 6, 1, 10, 0, 0), ChinaTimeZone());
   const std::vector<v1::Industry> industries = {v1::FINANCE_INSURANCE, v1::DIGITAL_ECONOMY};
@@ -493,6 +494,12 @@ TEST_F(LeadStoreTest, TheSummaryRollupsAgreeWithTheLeadsAfterEveryKindOfWrite) {
   lost.set_stage(v1::LOST);
   lost.set_lost_reason("落户他区");
   ASSERT_THAT(Update(lost, {"stage", "lost_reason"}, kAdmin), IsOk());
+  // Reopened: it enters CONTACTED a second time in the year, and counts once.
+  now_ += absl::Hours(24 * 30);
+  v1::Lead reopened;
+  reopened.set_name("leads/r4");
+  reopened.set_stage(v1::CONTACTED);
+  ASSERT_THAT(Update(reopened, {"stage"}, kAdmin), IsOk());
   for (const char* id : {"r9", "r5"}) {
     v1::DeleteLeadRequest remove;
     remove.set_name(absl::StrCat("leads/", id));
@@ -528,21 +535,59 @@ TEST_F(LeadStoreTest, TheSummaryRollupsAgreeWithTheLeadsAfterEveryKindOfWrite) {
   questions[5].mutable_filter()->add_channels(v1::FUND);
   questions[5].mutable_filter()->set_owner_department("区商务局");
   questions[5].set_funds_year(2024);
-  for (const v1::SummarizeLeadsRequest& question : questions) {
-    EXPECT_EQ(summarize(question, false), summarize(question, true)) << question.DebugString();
-  }
+  // Windows as the targets ask them: from the start of the year through a
+  // day (partial months read by day), by month, grouped by the two flags;
+  // the whole year filtered; and one that does not start a year.
+  auto window = [](v1::SummarizeLeadsRequest* question, absl::CivilDay first,
+                   absl::CivilDay last) {
+    *question->mutable_window_start() = FromCivilDay(first);
+    *question->mutable_window_end() = FromCivilDay(last);
+  };
+  questions.resize(9);
+  window(&questions[6], absl::CivilDay(2024, 1, 1), absl::CivilDay(2024, 6, 20));
+  questions[6].set_window_by_month(true);
+  questions[6].add_group_by(v1::BY_KEY_ENTERPRISE);
+  questions[6].add_group_by(v1::BY_HEAD_ENTERPRISE);
+  window(&questions[7], absl::CivilDay(2024, 1, 1), absl::CivilDay(2024, 12, 31));
+  questions[7].mutable_filter()->set_owner_department("区商务局");
+  questions[7].add_group_by(v1::BY_STAGE);
+  window(&questions[8], absl::CivilDay(2024, 2, 1), absl::CivilDay(2024, 8, 31));
+  questions[8].set_window_by_month(true);
+  auto all_agree = [&] {
+    for (const v1::SummarizeLeadsRequest& question : questions) {
+      EXPECT_EQ(summarize(question, false), summarize(question, true)) << question.DebugString();
+    }
+  };
+  all_agree();
   EXPECT_GT(jiangan::testing::QueryInt64(db_.get(), "SELECT COUNT(*) FROM lead_stay_rollups"), 0);
   EXPECT_GT(jiangan::testing::QueryInt64(db_.get(), "SELECT COUNT(*) FROM lead_funds_rollups"), 0);
+  EXPECT_GT(jiangan::testing::QueryInt64(db_.get(), "SELECT COUNT(*) FROM lead_entry_rollups"), 0);
+  // Six leads entered CONTACTED in 2024; the reopened one twice counts once.
+  v1::SummarizeLeadsRequest whole_year;
+  window(&whole_year, absl::CivilDay(2024, 1, 1), absl::CivilDay(2024, 12, 31));
+  v1::SummarizeLeadsResponse year;
+  ASSERT_THAT(store_->Summarize(whole_year, &year), IsOk());
+  int64_t contacted = -1;
+  for (const v1::StageEntries& entries : year.groups(0).window_stage_entries()) {
+    if (entries.stage() == v1::CONTACTED) contacted = entries.count();
+  }
+  EXPECT_EQ(contacted, 6) << year.DebugString();
 
-  // A database from before the rollups gets them filled from its leads.
-  for (const char* table : {"lead_rollups", "lead_stay_rollups", "lead_funds_rollups"}) {
+  // A database from before the window rollups, and one from before any,
+  // gets them filled from its leads.
+  for (const char* table : {"lead_funds_rollups", "lead_entry_rollups"}) {
+    ASSERT_THAT(db_->Exec(absl::StrCat("DROP TABLE ", table)), IsOk());
+  }
+  ASSERT_THAT(db_->SetSchemaVersion(5), IsOk());
+  Open();
+  all_agree();
+  for (const char* table : {"lead_rollups", "lead_stay_rollups", "lead_funds_rollups",
+                            "lead_entry_rollups"}) {
     ASSERT_THAT(db_->Exec(absl::StrCat("DROP TABLE ", table)), IsOk());
   }
   ASSERT_THAT(db_->SetSchemaVersion(2), IsOk());
   Open();
-  for (const v1::SummarizeLeadsRequest& question : questions) {
-    EXPECT_EQ(summarize(question, false), summarize(question, true)) << question.DebugString();
-  }
+  all_agree();
   EXPECT_NE(summarize(questions[0], false), summarize(questions[2], false));
 }
 
