@@ -88,6 +88,42 @@ std::string SchemaSql() {
 }
 
 
+namespace {
+
+// The projects' dimensions, the first eight of every rollup.
+std::vector<SqlColumn> ProjectDimensionsAnd(std::initializer_list<SqlColumn> extra) {
+  std::vector<SqlColumn> columns = {{"kind", "INTEGER NOT NULL"},
+                                    {"phase", "INTEGER NOT NULL"},
+                                    {"sub_district", "TEXT NOT NULL"},
+                                    {"zone", "TEXT NOT NULL"},
+                                    {"lead_department", "TEXT NOT NULL"},
+                                    {"completion_year", "INTEGER NOT NULL"},
+                                    {"pipe_kind", "INTEGER NOT NULL"},
+                                    {"road_kind", "INTEGER NOT NULL"}};
+  columns.insert(columns.end(), extra);
+  return columns;
+}
+
+// The project rollup's sets, from the fewest combinations to the most; an
+// event rollup keeps each with its own bits.
+constexpr uint32_t kProjectSets[] = {
+    0b00100011,    // kind, phase, completion_year
+    0b00001011,    // kind, phase, zone
+    0b00010011,    // kind, phase, lead_department
+    0b00000111,    // kind, phase, sub_district
+    0b11000111,    // kind, phase, sub_district, pipe_kind, road_kind
+    0b11111111};   // everything
+
+std::vector<uint32_t> ProjectSetsWith(std::initializer_list<uint32_t> own) {
+  std::vector<uint32_t> sets;
+  for (uint32_t bits : own) {
+    for (uint32_t set : kProjectSets) sets.push_back(set | bits);
+  }
+  return sets;
+}
+
+}  // namespace
+
 const Rollup& ProjectRollup() {
   static const Rollup* rollup = [] {
     std::vector<std::string> sums;
@@ -97,32 +133,69 @@ const Rollup& ProjectRollup() {
         sums.push_back(absl::StrCat(half, descriptor->field(i)->name()));
       }
     }
-    return new Rollup(RollupLayout{
-        .table = "project_rollups",
-        .dimensions = {{"kind", "INTEGER NOT NULL"},
-                       {"phase", "INTEGER NOT NULL"},
-                       {"sub_district", "TEXT NOT NULL"},
-                       {"zone", "TEXT NOT NULL"},
-                       {"lead_department", "TEXT NOT NULL"},
-                       {"completion_year", "INTEGER NOT NULL"}},
-        .sets = {0b100011,    // kind, phase, completion_year
-                 0b001011,    // kind, phase, zone
-                 0b010011,    // kind, phase, lead_department
-                 0b000111,    // kind, phase, sub_district
-                 0b111111},   // everything
-        .count_column = "project_count",
-        .sums_column = "totals",
-        .sum_names = std::move(sums)});
+    return new Rollup(RollupLayout{.table = "project_rollups",
+                                   .dimensions = ProjectDimensionsAnd({}),
+                                   .sets = ProjectSetsWith({0}),
+                                   .count_column = "project_count",
+                                   .sums_column = "totals",
+                                   .sum_names = std::move(sums)});
   }();
   return *rollup;
 }
 
-std::optional<uint32_t> RollupSetFor(const v1::SummarizeProjectsRequest& request) {
+const Rollup& ReportRollup() {
+  static const Rollup* rollup = [] {
+    std::vector<std::string> sums;
+    const auto* descriptor = v1::Quantities::descriptor();
+    for (int i = 0; i < descriptor->field_count(); ++i) {
+      sums.push_back(absl::StrCat("progress_report.achieved.", descriptor->field(i)->name()));
+    }
+    return new Rollup(
+        RollupLayout{.table = "project_report_rollups",
+                     .dimensions = ProjectDimensionsAnd({{"month_day", "INTEGER NOT NULL"}}),
+                     .sets = ProjectSetsWith({kReportMonthBit}),
+                     .count_column = "report_count",
+                     .sums_column = "reported",
+                     .sum_names = std::move(sums)});
+  }();
+  return *rollup;
+}
+
+const Rollup& PhaseEntryRollup() {
+  static const auto* rollup = new Rollup(RollupLayout{
+      .table = "project_entry_rollups",
+      .dimensions = ProjectDimensionsAnd({{"entered_phase", "INTEGER NOT NULL"},
+                                          {"enter_day", "INTEGER NOT NULL"},
+                                          {"enter_month", "INTEGER NOT NULL"}}),
+      .sets = ProjectSetsWith(
+          {kEnteredPhaseBit | kEnterDayBit, kEnteredPhaseBit | kEnterMonthBit}),
+      .count_column = "entry_count",
+      .sums_column = "sums",
+      .sum_names = {}});
+  return *rollup;
+}
+
+std::string RollupSchemaSql() {
+  // Made anew, so that a file whose version was set back fills them once.
+  return absl::StrCat(
+      "DROP TABLE IF EXISTS project_rollups;"
+      "DROP TABLE IF EXISTS project_report_rollups;"
+      "DROP TABLE IF EXISTS project_entry_rollups;",
+      ProjectRollup().SchemaSql(), ReportRollup().SchemaSql(), PhaseEntryRollup().SchemaSql(),
+      ReportRollup().PeriodIndexSql("month_day"), PhaseEntryRollup().PeriodIndexSql("enter_day"),
+      PhaseEntryRollup().PeriodIndexSql("enter_month"),
+      "CREATE INDEX IF NOT EXISTS progress_reports_project_seq ON progress_reports(project_seq);");
+}
+
+std::optional<uint32_t> RollupSetFor(const v1::SummarizeProjectsRequest& request,
+                                     const std::optional<DayWindow>& window) {
   const v1::ProjectFilter& filter = request.filter();
   if (filter.healths_size() > 0 || !filter.display_name_contains().empty() ||
-      filter.has_updated_since() || filter.pipe_kinds_size() > 0 ||
-      filter.road_kinds_size() > 0 || request.has_window_start() || request.has_window_end()) {
+      filter.has_updated_since()) {
     return std::nullopt;
+  }
+  if (window.has_value() && !StartsAYear(DayNumber(window->first), DayNumber(window->last))) {
+    return std::nullopt;  // a project's first entry of the year may fall before the window
   }
   const Rollup& rollup = ProjectRollup();
   uint32_t needed = 0;
@@ -131,6 +204,8 @@ std::optional<uint32_t> RollupSetFor(const v1::SummarizeProjectsRequest& request
   if (!filter.sub_district().empty()) needed |= rollup.Bit("sub_district");
   if (!filter.zone().empty()) needed |= rollup.Bit("zone");
   if (!filter.lead_department().empty()) needed |= rollup.Bit("lead_department");
+  if (filter.pipe_kinds_size() > 0) needed |= rollup.Bit("pipe_kind");
+  if (filter.road_kinds_size() > 0) needed |= rollup.Bit("road_kind");
   for (int grouping : request.group_by()) {
     switch (grouping) {
       case v1::BY_KIND: needed |= rollup.Bit("kind"); break;

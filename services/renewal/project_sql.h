@@ -15,7 +15,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "common/storage/resource_rows.h"
+#include "common/base/civil_date.h"
 #include "common/storage/rollup.h"
+#include "common/storage/rollup_period.h"
 #include "common/storage/sql_query.h"
 #include "common/storage/sql_db.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -59,14 +61,37 @@ inline constexpr char kInsertPhaseEntrySql[] =
 std::string HealthSql(int64_t today, const HealthThresholds& thresholds);
 
 
-// The summary rollup of live (not deleted) projects by kind, phase,
-// sub-district, zone, lead department and completion year, in grouping
-// sets (see common/storage/rollup.h); each project's item sums its packed
-// totals. Schema version 3 added it.
+// The summary rollups of live (not deleted) projects, in grouping sets (see
+// common/storage/rollup.h), by kind, phase, sub-district, zone, lead
+// department, completion year, pipe kind and road kind:
+// - the projects, each summing its packed totals;
+// - their progress reports by month (month_day, the day number of its first
+//   day), each summing its reported quantities (a window's achieved);
+// - each project's first entry of a year into each phase, by day and by
+//   month (a window's phases entered; see common/storage/rollup_period.h).
+// Dimensions are named as the projects' own columns, so FilterSql reads
+// them.
 const Rollup& ProjectRollup();
-// The first grouping set that holds every dimension `request` filters or
-// groups on, if it asks for no window and no health or project grouping.
-std::optional<uint32_t> RollupSetFor(const v1::SummarizeProjectsRequest& request);
+const Rollup& ReportRollup();
+const Rollup& PhaseEntryRollup();
+// The bits of the report and phase-entry rollups' own dimensions, after the
+// eight of the projects.
+inline constexpr uint32_t kReportMonthBit = 1u << 8;
+inline constexpr uint32_t kEnteredPhaseBit = 1u << 8;
+inline constexpr uint32_t kEnterDayBit = 1u << 9;
+inline constexpr uint32_t kEnterMonthBit = 1u << 10;
+// Schema version 7: the three rollups made anew (the projects' gained the
+// pipe and road kinds), the indexes that read a window of the event ones
+// and the one that finds a project's phase entries.
+std::string RollupSchemaSql();
+
+// The grouping set of the project rollup that answers `request` (the event
+// rollups' sets are it with their own bits): the first that holds every
+// dimension it filters or groups on; nullopt when it asks for health,
+// names, update times or a group per project, or for a window that does not
+// start a year (StartsAYear).
+std::optional<uint32_t> RollupSetFor(const v1::SummarizeProjectsRequest& request,
+                                     const std::optional<DayWindow>& window);
 
 // The clause selecting what `filter` selects; INVALID_ARGUMENT naming the
 // filter's field when a value is out of its rules.

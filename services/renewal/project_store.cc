@@ -18,6 +18,7 @@
 #include "common/storage/batch_create.h"
 #include "common/storage/child_rows.h"
 #include "common/storage/resource_page.h"
+#include "common/storage/rollup_period.h"
 #include "common/storage/schema_migrations.h"
 #include "services/renewal/project_rules.h"
 #include "services/renewal/project_sql.h"
@@ -31,12 +32,14 @@ constexpr char kCollection[] = "projects";
 // Layouts of the tables below. Version 2 added the report months and phase
 // entries that windows read; version 3 the summary rollup; version 4 the
 // filter indexes in creation order; version 5 those holding the other
-// filters; version 6 the pipe and road kinds.
+// filters; version 6 the pipe and road kinds; version 7 the rollups by them
+// and the window rollups (reports by month, first phase entries of a year).
 constexpr int kFirstSchemaVersion = 2;
 constexpr int kRollupSchemaVersion = 3;
 constexpr int kOrderedIndexSchemaVersion = 4;
 constexpr int kFilterIndexSchemaVersion = 5;
-constexpr int kSchemaVersion = 6;
+constexpr int kKindsSchemaVersion = 6;
+constexpr int kSchemaVersion = 7;
 // The columns that ListProjects filters on by equality.
 constexpr const char* kFilterColumns[] = {"kind", "phase", "sub_district", "zone",
                                           "lead_department"};
@@ -47,61 +50,13 @@ absl::StatusOr<std::string> ParseProjectName(absl::string_view name, absl::strin
 
 
 
-// A project's item in the rollup, from its DerivedValues(): none when it is
-// deleted.
-std::optional<RollupItem> RollupItemOf(const std::vector<SqlArg>& derived) {
-  static const int deleted = ProjectRows().DerivedIndex("deleted"),
-                   totals = ProjectRows().DerivedIndex("totals");
-  if (std::get<int64_t>(derived[deleted]) != 0) return std::nullopt;
-  const Rollup& rollup = ProjectRollup();
-  RollupItem item;
-  item.dimensions = rollup.DimensionsOf(ProjectRows(), derived);
-  const absl::string_view packed = std::get<SqlBlob>(derived[totals]).bytes;
-  for (size_t i = 0; i < rollup.layout().sum_names.size(); ++i) {
-    item.values.push_back(PackedValueAt(packed, static_cast<int>(i)));
-  }
-  return item;
-}
-
-// Gathers a project's write for the rollup: from `before` (nullptr for a
-// create) to `after`, both as DerivedValues(). Where both fall in one row of
-// a set, only the difference is written.
-absl::Status RecordInRollup(const std::vector<SqlArg>* before, const std::vector<SqlArg>& after,
-                            RollupChanges* changes) {
-  if (before != nullptr) {
-    if (std::optional<RollupItem> out = RollupItemOf(*before)) {
-      RETURN_IF_ERROR(ProjectRollup().Record(*out, -1, changes));
-    }
-  }
-  if (std::optional<RollupItem> in = RollupItemOf(after)) {
-    RETURN_IF_ERROR(ProjectRollup().Record(*in, +1, changes));
-  }
-  return absl::OkStatus();
-}
-
-// Fills the rollup from the stored projects (schema version 3).
-absl::Status FillRollup(SqlDb* db) {
-  RollupChanges rollup;
-  {
-    ASSIGN_OR_RETURN(SqlStatement rows,
-                     db->Prepare(absl::StrCat("SELECT ", ResourceRows::kColumns, " FROM ",
-                                              ProjectRows().source(), " WHERE deleted = 0")));
-    while (true) {
-      ASSIGN_OR_RETURN(const bool row, rows.Step());
-      if (!row) break;
-      v1::Project project;
-      RETURN_IF_ERROR(ResourceRows::Decode(rows, &project));
-      RETURN_IF_ERROR(RecordInRollup(nullptr, DerivedValues(project), &rollup));
-    }
-  }
-  return rollup.Write(db);
-}
-
 }  // namespace
 
 struct ProjectStore::StoredProject {
   StoredRow row;
   v1::Project project;
+  // Its rollup items, leaving: Rewrite puts them back as they are after.
+  RollupChanges rollups;
 };
 
 ProjectStore::ProjectStore(SqlDb* writer, ProjectStoreOptions options)
@@ -133,11 +88,14 @@ absl::StatusOr<std::unique_ptr<ProjectStore>> ProjectStore::Open(SqlDb* db,
   std::unique_ptr<ProjectStore> store(new ProjectStore(db, std::move(options)));
   RETURN_IF_ERROR(MigrateSchema(
       db, {{SchemaStep{kFirstSchemaVersion, absl::StrCat(SchemaSql(), store->changes_.SchemaSql())},
-            SchemaStep{kRollupSchemaVersion, ProjectRollup().SchemaSql(), FillRollup},
+            // Version 7 makes and fills the rollups anew.
+            SchemaStep{kRollupSchemaVersion, ProjectRollup().SchemaSql()},
             SchemaStep{kOrderedIndexSchemaVersion,
                        ProjectRows().OrderedFilterIndexesSql(kFilterColumns)},
             SchemaStep{kFilterIndexSchemaVersion, ProjectRows().FilterIndexesSql(kFilterColumns)},
-            SchemaStep{kSchemaVersion, ProjectRows().AddedColumnsSql(kSchemaVersion), FillKinds}}}));
+            SchemaStep{kKindsSchemaVersion, ProjectRows().AddedColumnsSql(kKindsSchemaVersion),
+                       FillKinds},
+            SchemaStep{kSchemaVersion, RollupSchemaSql(), FillRollups}}}));
   RETURN_IF_ERROR(store->readers_->Open(*db, std::max(1, store->options_.reader_connections)));
   return store;
 }
@@ -228,13 +186,13 @@ absl::Status ProjectStore::Rewrite(const Identity& caller, absl::string_view met
   project.set_updater(caller.principal);
   *project.mutable_update_time() = TimestampOf(options_.now());
   project.set_etag(VersionEtag(before.row.seq, version));
-  const std::vector<SqlArg> derived = DerivedValues(project);
-  RETURN_IF_ERROR(ProjectRows().Update(writer_, before.row.seq, version, derived, project));
-  const std::vector<SqlArg> derived_before = DerivedValues(before.project);
-  RollupChanges rollup;
-  RETURN_IF_ERROR(RecordInRollup(&derived_before, derived, &rollup));
-  RETURN_IF_ERROR(rollup.Write(writer_));
+  RETURN_IF_ERROR(
+      ProjectRows().Update(writer_, before.row.seq, version, DerivedValues(project), project));
   RETURN_IF_ERROR(RecordPhaseEntries(before.row.seq, before.project.phase_history_size(), project));
+  RollupChanges rollups = before.rollups;
+  RETURN_IF_ERROR(
+      GatherRollupItems(writer_, before.row.seq, project, +1, /*reports=*/true, &rollups));
+  RETURN_IF_ERROR(rollups.Write(writer_));
   RETURN_IF_ERROR(RecordChange(caller, method, before.row.id, before.project, project));
   *written = std::move(project);
   return absl::OkStatus();
@@ -260,7 +218,82 @@ absl::StatusOr<ProjectStore::StoredProject> ProjectStore::LoadForChange(const Id
   ASSIGN_OR_RETURN(stored.row,
                    ProjectRows().FindExisting(writer_, kCollection, id, deleted, &stored.project));
   RETURN_IF_ERROR(CheckCanChange(caller, stored.project.lead_department(), stored.project.name()));
+  RETURN_IF_ERROR(GatherRollupItems(writer_, stored.row.seq, stored.project, -1,
+                                    /*reports=*/true, &stored.rollups));
   return stored;
+}
+
+absl::Status ProjectStore::GatherRollupItems(SqlDb* db, int64_t seq, const v1::Project& project,
+                                             int sign, bool reports, RollupChanges* changes) {
+  if (project.has_delete_time()) return absl::OkStatus();
+  const std::vector<SqlArg> derived = DerivedValues(project);
+  static const int totals = ProjectRows().DerivedIndex("totals");
+  RollupItem item{ProjectRollup().DimensionsOf(ProjectRows(), derived), {}};
+  const absl::string_view packed = std::get<SqlBlob>(derived[totals]).bytes;
+  for (size_t i = 0; i < ProjectRollup().layout().sum_names.size(); ++i) {
+    item.values.push_back(PackedValueAt(packed, static_cast<int>(i)));
+  }
+  RETURN_IF_ERROR(ProjectRollup().Record(item, sign, changes));
+  // The days of the phase entries table: each phase entered on its day.
+  std::vector<std::pair<int64_t, int64_t>> entries;
+  for (const v1::PhaseChange& change : project.phase_history()) {
+    entries.emplace_back(change.phase(), DayNumber(EnterDayOf(change)));
+  }
+  for (const auto& [phase, day] : FirstEntriesEachYear(std::move(entries))) {
+    RETURN_IF_ERROR(PhaseEntryRollup().Record(
+        RollupItem{PhaseEntryRollup().DimensionsOf(ProjectRows(), derived,
+                                                   {{"entered_phase", phase},
+                                                    {"enter_day", day},
+                                                    {"enter_month", MonthStartOf(day)}}),
+                   {}},
+        sign, changes));
+  }
+  if (!reports) return absl::OkStatus();
+  ASSIGN_OR_RETURN(SqlStatement stmt,
+                   db->Prepare("SELECT month_day, reported FROM progress_reports "
+                               "WHERE project_seq = ?"));
+  stmt.BindInt64(1, seq);
+  while (true) {
+    ASSIGN_OR_RETURN(const bool row, stmt.Step());
+    if (!row) break;
+    RollupItem report{ReportRollup().DimensionsOf(ProjectRows(), derived,
+                                                  {{"month_day", stmt.ColumnInt64(0)}}),
+                      {}};
+    const absl::string_view reported = stmt.ColumnBlobView(1);
+    for (int q = 0; q < QuantityCount(); ++q) {
+      report.values.push_back(PackedValueAt(reported, q));
+    }
+    RETURN_IF_ERROR(ReportRollup().Record(report, sign, changes));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ProjectStore::FillRollups(SqlDb* db) {
+  RollupChanges changes;
+  // The projects and their phase entries, then the reports: no statement
+  // runs while another is half-read.
+  RETURN_IF_ERROR(ProjectRows().ForEachResource(
+      db, v1::Project::default_instance(),
+      [&changes](int64_t seq, const google::protobuf::Message& project) {
+        return GatherRollupItems(nullptr, seq, static_cast<const v1::Project&>(project), +1,
+                                 /*reports=*/false, &changes);
+      }));
+  const int dimensions = static_cast<int>(ProjectRollup().layout().dimensions.size());
+  RETURN_IF_ERROR(ReportRollup().RecordEachRow(
+      db,
+      absl::StrCat("SELECT ", ReportRollup().DimensionsSql(dimensions),
+                   ", month_day, reported FROM progress_reports JOIN projects ON projects.seq = "
+                   "progress_reports.project_seq WHERE deleted = 0"),
+      dimensions,
+      [](const SqlStatement& row, int first, RollupItem* item) {
+        item->dimensions.push_back(row.ColumnInt64(first));
+        const absl::string_view reported = row.ColumnBlobView(first + 1);
+        for (int q = 0; q < QuantityCount(); ++q) {
+          item->values.push_back(PackedValueAt(reported, q));
+        }
+      },
+      &changes));
+  return changes.Write(db);
 }
 
 absl::StatusOr<ProjectStore::NewProject> ProjectStore::CheckCreate(
@@ -299,8 +332,8 @@ absl::StatusOr<v1::Project> ProjectStore::Insert(const Identity& caller, NewProj
   const std::vector<SqlArg> derived = DerivedValues(project);
   RETURN_IF_ERROR(
       ProjectRows().Insert(writer_, seq, created.id, request.request_id(), derived, project));
-  RETURN_IF_ERROR(RecordInRollup(nullptr, derived, rollup));
   RETURN_IF_ERROR(RecordPhaseEntries(seq, 0, project));
+  RETURN_IF_ERROR(GatherRollupItems(writer_, seq, project, +1, /*reports=*/false, rollup));
   RETURN_IF_ERROR(RecordChange(caller, "CreateProject", created.id, v1::Project(), project));
   return project;
 }

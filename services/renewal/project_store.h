@@ -104,10 +104,20 @@ class ProjectStore {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
   // Loads project `id` for a change by `caller`: it must be deleted exactly
   // when `deleted` (else NOT_FOUND or FAILED_PRECONDITION), and the caller
-  // must have the right to change it.
+  // must have the right to change it. Its rollup items are gathered as
+  // leaving, for Rewrite to put back as they are after the change.
   absl::StatusOr<StoredProject> LoadForChange(const Identity& caller, absl::string_view id,
                                               bool deleted)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Gathers into `changes` that the items of `project` (row `seq`) join
+  // (sign +1) or leave (-1) the rollups (project_sql.h): the project, its
+  // first entry of each year into each phase and, with `reports`, each
+  // progress report it has, all under its dimensions; nothing when it is
+  // deleted.
+  static absl::Status GatherRollupItems(SqlDb* db, int64_t seq, const v1::Project& project,
+                                        int sign, bool reports, RollupChanges* changes);
+  // Fills the rollups from the stored projects (schema version 7).
+  static absl::Status FillRollups(SqlDb* db);
   // Writes `project` back with version + 1 (deleted when it has a
   // delete_time), recording `method`'s change from `before` in the history.
   absl::Status Rewrite(const Identity& caller, absl::string_view method,

@@ -11,6 +11,7 @@
 #include "common/base/status_macros.h"
 #include "common/base/validation.h"
 #include "common/storage/rollup.h"
+#include "common/storage/rollup_period.h"
 #include "common/storage/sql_query.h"
 #include "services/renewal/project_sql.h"
 
@@ -75,18 +76,6 @@ absl::Status SummarizeProjects(SqlReaderPool& readers, int64_t today,
                                const HealthThresholds& health,
                                const v1::SummarizeProjectsRequest& request,
                                v1::SummarizeProjectsResponse* response) {
-  // Within the rollup's dimensions a summary reads a row per combination of
-  // them; otherwise a row per project. The rollup holds live projects only
-  // and has no "deleted" column, hence no such condition.
-  const std::optional<uint32_t> rollup_set = RollupSetFor(request);
-  const bool from_rollup = rollup_set.has_value();
-  ASSIGN_OR_RETURN(const SqlWhere where,
-                   FilterSql(request.filter(), /*show_deleted=*/from_rollup, today, health));
-  ASSIGN_OR_RETURN(
-      const std::vector<Dimension> dimensions,
-      (ResolveGroupings<v1::ProjectGrouping, Dimension>(
-          request.group_by(), [](v1::ProjectGrouping g) { return v1::ProjectGrouping_Name(g); },
-          [&](v1::ProjectGrouping g) { return DimensionOf(g, today, health); })));
   ASSIGN_OR_RETURN(const std::optional<DayWindow> window,
                    ParseDayWindow("window_start", request.window_start(), "window_end",
                                   request.window_end()));
@@ -95,6 +84,19 @@ absl::Status SummarizeProjects(SqlReaderPool& readers, int64_t today,
     return absl::InvalidArgumentError(
         "window_by_month: needs a window (window_start and window_end)");
   }
+  // Within the rollups' dimensions, with no window or one that starts a
+  // year, a summary reads a row per combination of them; otherwise a row
+  // per project. The rollups hold live projects only and have no "deleted"
+  // column, hence no such condition.
+  const std::optional<uint32_t> rollup_set = RollupSetFor(request, window);
+  const bool from_rollup = rollup_set.has_value();
+  ASSIGN_OR_RETURN(const SqlWhere where,
+                   FilterSql(request.filter(), /*show_deleted=*/from_rollup, today, health));
+  ASSIGN_OR_RETURN(
+      const std::vector<Dimension> dimensions,
+      (ResolveGroupings<v1::ProjectGrouping, Dimension>(
+          request.group_by(), [](v1::ProjectGrouping g) { return v1::ProjectGrouping_Name(g); },
+          [&](v1::ProjectGrouping g) { return DimensionOf(g, today, health); })));
   const bool by_month = request.window_by_month();
   const int64_t window_first = windowed ? DayNumber(window->first) : 0;
   const int64_t window_last = windowed ? DayNumber(window->last) : 0;
@@ -134,6 +136,61 @@ absl::Status SummarizeProjects(SqlReaderPool& readers, int64_t today,
                                 group.sums.data() + quantity_count));
     }
     if (!windowed) return absl::OkStatus();
+    auto add_reported = [&](GroupTotals& group, int64_t month_day, absl::string_view reported) {
+      for (WindowTotals* totals :
+           {&group.window, by_month ? &group.months[YearMonthOf(month_day)] : nullptr}) {
+        if (totals == nullptr) continue;
+        if (totals->sums.empty()) totals->sums.resize(quantity_count);
+        RETURN_IF_ERROR(
+            AddPacked(reported, 0, quantity_count, "window_achieved", totals->sums.data()));
+      }
+      return absl::OkStatus();
+    };
+    auto add_entered = [&](GroupTotals& group, int phase, int64_t day, int64_t projects) {
+      group.window.phase_entries[phase] += projects;
+      if (by_month) group.months[YearMonthOf(day)].phase_entries[phase] += projects;
+    };
+    if (from_rollup) {
+      // Reports are monthly: their rollup's months are the window's.
+      ASSIGN_OR_RETURN(
+          SqlStatement reports,
+          db->Prepare(absl::StrCat("SELECT ", keys_sql,
+                                   "reported, month_day FROM project_report_rollups WHERE "
+                                   "grouping_set = ", *rollup_set | kReportMonthBit,
+                                   " AND month_day BETWEEN ? AND ? AND ", where.sql)));
+      reports.BindInt64(1, window_first);
+      reports.BindInt64(2, window_last);
+      Bind(&reports, 3, where.args);
+      while (true) {
+        ASSIGN_OR_RETURN(const bool row, reports.Step());
+        if (!row) break;
+        read_key(reports);
+        RETURN_IF_ERROR(add_reported(groups[key], reports.ColumnInt64(keys + 1),
+                                     reports.ColumnBlobView(keys)));
+      }
+      // Phase entries: whole months a row per month, edge days a row per day.
+      for (const PeriodPart& part : PeriodParts(window_first, window_last)) {
+        const char* period = part.by_month ? "enter_month" : "enter_day";
+        ASSIGN_OR_RETURN(
+            SqlStatement entries,
+            db->Prepare(absl::StrCat(
+                "SELECT ", keys_sql, "entered_phase, entry_count, ", period,
+                " FROM project_entry_rollups WHERE grouping_set = ",
+                *rollup_set | kEnteredPhaseBit | (part.by_month ? kEnterMonthBit : kEnterDayBit),
+                " AND ", period, " BETWEEN ? AND ? AND ", where.sql)));
+        entries.BindInt64(1, part.first);
+        entries.BindInt64(2, part.last);
+        Bind(&entries, 3, where.args);
+        while (true) {
+          ASSIGN_OR_RETURN(const bool row, entries.Step());
+          if (!row) break;
+          read_key(entries);
+          add_entered(groups[key], static_cast<int>(entries.ColumnInt64(keys)),
+                      entries.ColumnInt64(keys + 2), entries.ColumnInt64(keys + 1));
+        }
+      }
+      return absl::OkStatus();
+    }
     ASSIGN_OR_RETURN(SqlStatement reports,
                      db->Prepare(absl::StrCat("SELECT ", keys_sql,
                                               "reported, month_day FROM progress_reports JOIN projects ON "
@@ -147,27 +204,18 @@ absl::Status SummarizeProjects(SqlReaderPool& readers, int64_t today,
       ASSIGN_OR_RETURN(const bool row, reports.Step());
       if (!row) break;
       read_key(reports);
-      GroupTotals& group = groups[key];
-      for (WindowTotals* totals :
-           {&group.window, by_month ? &group.months[YearMonthOf(reports.ColumnInt64(keys + 1))]
-                                    : nullptr}) {
-        if (totals == nullptr) continue;
-        if (totals->sums.empty()) totals->sums.resize(quantity_count);
-        RETURN_IF_ERROR(AddPacked(reports.ColumnBlobView(keys), 0, quantity_count,
-                                  "window_achieved", totals->sums.data()));
-      }
+      RETURN_IF_ERROR(add_reported(groups[key], reports.ColumnInt64(keys + 1),
+                                   reports.ColumnBlobView(keys)));
     }
     // A project counts once per phase entered, however often it entered it:
     // by month, in the month it first entered it in the window.
     ASSIGN_OR_RETURN(
         SqlStatement entries,
         db->Prepare(absl::StrCat(
-            by_month ? "SELECT " : "SELECT DISTINCT ", keys_sql, "entered_phase, projects.seq",
-            by_month ? ", MIN(enter_day)" : "",
+            "SELECT ", keys_sql, "entered_phase, projects.seq, MIN(enter_day)",
             " FROM project_phase_entries JOIN projects ON projects.seq = "
             "project_phase_entries.project_seq WHERE enter_day BETWEEN ? AND ? AND ",
-            where.sql,
-            by_month ? absl::StrCat(" GROUP BY ", keys_sql, "entered_phase, projects.seq") : "")));
+            where.sql, " GROUP BY ", keys_sql, "entered_phase, projects.seq")));
     entries.BindInt64(1, window_first);
     entries.BindInt64(2, window_last);
     Bind(&entries, 3, where.args);
@@ -175,10 +223,8 @@ absl::Status SummarizeProjects(SqlReaderPool& readers, int64_t today,
       ASSIGN_OR_RETURN(const bool row, entries.Step());
       if (!row) break;
       read_key(entries);
-      GroupTotals& group = groups[key];
-      const int phase = static_cast<int>(entries.ColumnInt64(keys));
-      ++group.window.phase_entries[phase];
-      if (by_month) ++group.months[YearMonthOf(entries.ColumnInt64(keys + 2))].phase_entries[phase];
+      add_entered(groups[key], static_cast<int>(entries.ColumnInt64(keys)),
+                  entries.ColumnInt64(keys + 2), 1);
     }
     return absl::OkStatus();
   }));

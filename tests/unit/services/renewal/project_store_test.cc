@@ -863,10 +863,13 @@ TEST_F(RenewalStoreTest, HealthSqlAgreesWithAssessHealthOnEveryEdge) {
   EXPECT_EQ(checked, cases.size());
 }
 
-// Summaries within the rollup's dimensions read the rollup, kept in step by
-// every write; the same question asked so that it must read the projects
-// (updated_since at the epoch selects them all) gives the same answer
-// after creates, updates, phase changes, reports, deletes and undeletes.
+// Summaries within the rollups' dimensions, with no window or one that
+// starts a year, read the rollups, kept in step by every write; the same
+// question asked so that it must read the projects (updated_since at the
+// epoch selects them all) gives the same answer after creates, updates,
+// phase changes (a suspension and resumption among them), reports, deletes
+// and undeletes, and after a database from before the rollups (schema
+// version 2) or before the window rollups (version 6) fills them on opening.
 TEST_F(RenewalStoreTest, TheSummaryRollupAgreesWithTheProjectsAfterEveryKindOfWrite) {
   SetToday(2024, 3, 1);
   const std::vector<std::string> sub_districts = {"后湖街道", "塔子湖街道", "丹水池街道"};
@@ -884,6 +887,16 @@ TEST_F(RenewalStoreTest, TheSummaryRollupAgreesWithTheProjectsAfterEveryKindOfWr
   for (int i = 0; i < 24; i += 3) ASSERT_TRUE(SetPhase(absl::StrCat("p", i), v1::APPROVED).ok());
   for (int i = 0; i < 24; i += 4) {
     ASSERT_TRUE(Report(absl::StrCat("p", i), "2024-02", 30, 3, 500).ok());
+  }
+  SetToday(2024, 4, 10);
+  for (int i = 0; i < 24; i += 6) {
+    ASSERT_THAT(SetPhase(absl::StrCat("p", i), v1::UNDER_CONSTRUCTION), IsOk());
+    ASSERT_THAT(Report(absl::StrCat("p", i), "2024-04", 50, 2, 700), IsOk());
+  }
+  SetToday(2024, 5, 20);
+  for (int i = 0; i < 24; i += 12) {  // suspended and resumed: entered twice
+    ASSERT_THAT(SetPhase(absl::StrCat("p", i), v1::SUSPENDED), IsOk());
+    ASSERT_THAT(SetPhase(absl::StrCat("p", i), v1::UNDER_CONSTRUCTION), IsOk());
   }
   for (int i = 1; i < 24; i += 5) {
     Project patch;
@@ -916,9 +929,35 @@ TEST_F(RenewalStoreTest, TheSummaryRollupAgreesWithTheProjectsAfterEveryKindOfWr
   questions[3].add_group_by(v1::BY_LEAD_DEPARTMENT);
   questions[4].mutable_filter()->set_sub_district("新的街道");
   questions[4].mutable_filter()->add_phases(v1::PLANNING);
-  for (const v1::SummarizeProjectsRequest& question : questions) {
-    EXPECT_EQ(summarize(question, false), summarize(question, true)) << question.DebugString();
-  }
+  // Windows as the targets ask them: from the start of the year through a
+  // day (partial months read by day), by month, by sub-district and kind;
+  // the whole year filtered by pipe kind; one that does not start a year.
+  auto window = [](v1::SummarizeProjectsRequest* question, absl::CivilDay first,
+                   absl::CivilDay last) {
+    *question->mutable_window_start() = FromCivilDay(first);
+    *question->mutable_window_end() = FromCivilDay(last);
+  };
+  questions.resize(8);
+  window(&questions[5], absl::CivilDay(2024, 1, 1), absl::CivilDay(2024, 5, 20));
+  questions[5].set_window_by_month(true);
+  questions[5].add_group_by(v1::BY_SUB_DISTRICT);
+  questions[5].add_group_by(v1::BY_KIND);
+  window(&questions[6], absl::CivilDay(2024, 1, 1), absl::CivilDay(2024, 12, 31));
+  questions[6].mutable_filter()->add_pipe_kinds(v1::POWER);
+  window(&questions[7], absl::CivilDay(2024, 4, 1), absl::CivilDay(2024, 5, 31));
+  questions[7].set_window_by_month(true);
+  auto all_agree = [&] {
+    for (const v1::SummarizeProjectsRequest& question : questions) {
+      EXPECT_EQ(summarize(question, false), summarize(question, true)) << question.DebugString();
+    }
+  };
+  all_agree();
+  // Projects p0 and p12, suspended and resumed, count once each.
+  v1::SummarizeProjectsRequest year;
+  window(&year, absl::CivilDay(2024, 1, 1), absl::CivilDay(2024, 12, 31));
+  EXPECT_TRUE(absl::StrContains(summarize(year, false),
+                                "window_phase_entries {\n    phase: UNDER_CONSTRUCTION\n    count: 4\n"))
+      << summarize(year, false);
   // A project laying power ducts, found by its pipe kind.
   Project power;
   power.set_name("projects/p1");
@@ -928,17 +967,25 @@ TEST_F(RenewalStoreTest, TheSummaryRollupAgreesWithTheProjectsAfterEveryKindOfWr
   ducts.mutable_filter()->add_pipe_kinds(v1::POWER);
   EXPECT_TRUE(absl::StrContains(summarize(ducts, false), "project_count: 1\n"))
       << summarize(ducts, false);
-  // It survives a reopen, and a database made before the rollup gets one
-  // filled from its projects (schema version 3), and the kinds (version 6).
-  ASSERT_THAT(db_->Exec("DROP TABLE project_rollups"), IsOk());
+  all_agree();
+  // It survives a reopen; a database made before the window rollups gets
+  // them filled from its projects (schema version 7), and one made before
+  // any rollup the kinds too (version 6).
+  for (const char* table : {"project_rollups", "project_report_rollups", "project_entry_rollups"}) {
+    ASSERT_THAT(db_->Exec(absl::StrCat("DROP TABLE ", table)), IsOk());
+  }
+  ASSERT_THAT(db_->SetSchemaVersion(6), IsOk());
+  Open();
+  all_agree();
+  for (const char* table : {"project_rollups", "project_report_rollups", "project_entry_rollups"}) {
+    ASSERT_THAT(db_->Exec(absl::StrCat("DROP TABLE ", table)), IsOk());
+  }
   for (const char* column : {"pipe_kind", "road_kind"}) {  // v6's
     ASSERT_THAT(db_->Exec(absl::StrCat("ALTER TABLE projects DROP COLUMN ", column)), IsOk());
   }
   ASSERT_THAT(db_->SetSchemaVersion(2), IsOk());
   Open();
-  for (const v1::SummarizeProjectsRequest& question : questions) {
-    EXPECT_EQ(summarize(question, false), summarize(question, true)) << question.DebugString();
-  }
+  all_agree();
   EXPECT_NE(summarize(questions[1], false), summarize(v1::SummarizeProjectsRequest(), false));
   EXPECT_TRUE(absl::StrContains(summarize(ducts, false), "project_count: 1\n"))
       << summarize(ducts, false);
