@@ -119,19 +119,20 @@ absl::StatusOr<SqlWhere> FilterSql(const v1::FacilityFilter& filter, bool show_d
 namespace {
 
 // The grouping sets over kind (bit 0), status, sub-district, owner
-// department and year in service (bit 4); each holds the kind. The event
-// rollups keep the first kEventSets only: with a day or a month beside
-// them, the sets of several dimensions have about a row per event.
+// department, year in service and public ownership (bit 5); each holds the
+// kind. The event rollups keep the first kEventSets only: with a day or a
+// month beside them, the other sets have about a row per event.
 constexpr uint32_t kBaseSets[] = {
-    0b00001,    // kind
-    0b00011,    // status
-    0b00101,    // sub-district
-    0b01001,    // owner department
-    0b10001,    // year in service
-    0b00111,    // status, sub-district
-    0b10011,    // status, year in service
-    0b11111};   // everything
-constexpr int kEventSets = 5;
+    0b000001,    // kind
+    0b000011,    // status
+    0b000101,    // sub-district
+    0b001001,    // owner department
+    0b010001,    // year in service
+    0b100101,    // sub-district, public ownership (the district's targets)
+    0b000111,    // status, sub-district
+    0b010011,    // status, year in service
+    0b111111};   // everything
+constexpr int kEventSets = 6;
 
 // The columns that ListFacilities filters on by equality.
 constexpr const char* kFilterColumns[] = {"kind", "status", "sub_district", "owner_department",
@@ -147,7 +148,8 @@ RollupLayout FacilityLayout(std::string table, const char* day, const char* mont
                                      {"status", "INTEGER NOT NULL"},
                                      {"sub_district", "TEXT NOT NULL"},
                                      {"owner_department", "TEXT NOT NULL"},
-                                     {"service_year", "INTEGER NOT NULL"}},
+                                     {"service_year", "INTEGER NOT NULL"},
+                                     {"publicly_owned", "INTEGER NOT NULL"}},
                       .sets = {},
                       .count_column = std::move(count_column),
                       .sums_column = "sums",
@@ -182,6 +184,12 @@ const Rollup& CapacityChangeRollup() {
   static const auto* rollup = new Rollup(
       FacilityLayout("capacity_change_rollups", "reading_day", "reading_month", "reading_count",
                      {"capacity_reading.capacity (added)", "capacity_reading.capacity (removed)"}));
+  return *rollup;
+}
+
+const Rollup& BuiltRollup() {
+  static const auto* rollup = new Rollup(
+      FacilityLayout("facility_built_rollups", "built_day", "built_month", "built_count", {}));
   return *rollup;
 }
 
@@ -222,14 +230,30 @@ std::string CoveringIndexSchemaSql() {
       CapacityChangeRollup().PeriodIndexSql("reading_month"));
 }
 
+std::string WindowRollupSchemaSql() {
+  // Made anew, so that a file whose version was set back fills them once.
+  return absl::StrCat(
+      "DROP TABLE IF EXISTS facility_rollups;"
+      "DROP TABLE IF EXISTS facility_opening_rollups;"
+      "DROP TABLE IF EXISTS capacity_change_rollups;"
+      "DROP TABLE IF EXISTS facility_built_rollups;",
+      FacilityRollup().SchemaSql(), OpeningRollup().SchemaSql(),
+      CapacityChangeRollup().SchemaSql(), BuiltRollup().SchemaSql(),
+      OpeningRollup().PeriodIndexSql("service_day"),
+      OpeningRollup().PeriodIndexSql("service_month"),
+      CapacityChangeRollup().PeriodIndexSql("reading_day"),
+      CapacityChangeRollup().PeriodIndexSql("reading_month"),
+      BuiltRollup().PeriodIndexSql("built_day"), BuiltRollup().PeriodIndexSql("built_month"));
+}
+
 std::optional<uint32_t> RollupSetFor(const v1::SummarizeFacilitiesRequest& request) {
   const v1::FacilityFilter& filter = request.filter();
-  if (!filter.renewal_project().empty() || !filter.display_name_contains().empty() ||
-      filter.has_publicly_owned()) {
+  if (!filter.renewal_project().empty() || !filter.display_name_contains().empty()) {
     return std::nullopt;
   }
   const Rollup& rollup = FacilityRollup();
   uint32_t needed = rollup.Bit("kind");
+  if (filter.has_publicly_owned()) needed |= rollup.Bit("publicly_owned");
   if (filter.statuses_size() > 0) needed |= rollup.Bit("status");
   if (!filter.sub_district().empty()) needed |= rollup.Bit("sub_district");
   if (!filter.owner_department().empty()) needed |= rollup.Bit("owner_department");

@@ -79,7 +79,11 @@ absl::StatusOr<SqlWhere> FilterSql(const v1::FacilityFilter& filter, bool show_d
 // - openings: the same, with the day in service and its month, for counts
 //   in a period;
 // - capacity changes: the same, with the reading's day and month, summing
-//   the rises and the falls (as positive numbers) for a period.
+//   the rises and the falls (as positive numbers) for a period;
+// - built (新改扩建): each facility's first day of a year on which it
+//   opened, rose in capacity or came back rebuilt, by day and month (see
+//   common/storage/rollup_period.h), for counts in a period that starts a
+//   year.
 // An event is counted by day and by month (the first day's number, e.g.
 // service_month), in sets apart: a period reads its whole months a row per
 // month and only its partial months a row per day.
@@ -88,6 +92,7 @@ absl::StatusOr<SqlWhere> FilterSql(const v1::FacilityFilter& filter, bool show_d
 const Rollup& FacilityRollup();
 const Rollup& OpeningRollup();
 const Rollup& CapacityChangeRollup();
+const Rollup& BuiltRollup();
 // Schema version 3: the rollups' tables, indexes that find their rows of a
 // period by day, and filter indexes in creation order
 // (ResourceRows::OrderedFilterIndexesSql).
@@ -96,6 +101,9 @@ std::string RollupSchemaSql();
 // version 3's: the filter indexes (ResourceRows::FilterIndexesSql) and the
 // event rollups' period indexes (Rollup::PeriodIndexSql).
 std::string CoveringIndexSchemaSql();
+// Schema version 7: the four rollups made anew (by public ownership too,
+// and the built one) with their period indexes.
+std::string WindowRollupSchemaSql();
 
 // The grouping set of the facility rollup that answers `request` (the
 // openings' and changes' sets are it with kDayBit or kMonthBit);
@@ -105,8 +113,8 @@ std::optional<uint32_t> RollupSetFor(const v1::SummarizeFacilitiesRequest& reque
 
 // The bits of an event rollup's day and month dimensions (see
 // common/storage/rollup_period.h).
-inline constexpr uint32_t kDayBit = 1u << 5;
-inline constexpr uint32_t kMonthBit = 1u << 6;
+inline constexpr uint32_t kDayBit = 1u << 6;
+inline constexpr uint32_t kMonthBit = 1u << 7;
 
 // The fields ListFacilitiesRequest.order_by may name.
 absl::Span<const OrderField> FacilityOrderFields();

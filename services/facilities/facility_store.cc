@@ -6,6 +6,7 @@
 
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/base/civil_date.h"
@@ -20,6 +21,7 @@
 #include "common/storage/batch_create.h"
 #include "common/storage/child_rows.h"
 #include "common/storage/resource_page.h"
+#include "common/storage/rollup_period.h"
 #include "common/storage/schema_migrations.h"
 #include "common/storage/sql_query.h"
 #include "google/protobuf/util/time_util.h"
@@ -37,12 +39,14 @@ constexpr char kCollection[] = "facilities";
 // Layouts of the tables. Version 1 was the generic table of the first
 // release, which version 2 replaces; version 3 added the summary rollups
 // and version 4 indexes that hold what their reads need; version 5 the
-// publicly_owned column; version 6 the days facilities were rebuilt.
+// publicly_owned column; version 6 the days facilities were rebuilt;
+// version 7 the rollups by public ownership and the built rollup.
 constexpr int kFirstSchemaVersion = 2;
 constexpr int kRollupSchemaVersion = 3;
 constexpr int kCoveringIndexSchemaVersion = 4;
 constexpr int kPubliclyOwnedSchemaVersion = 5;
-constexpr int kSchemaVersion = 6;
+constexpr int kRebuildsSchemaVersion = 6;
+constexpr int kSchemaVersion = 7;
 constexpr double kDefaultRadiusMeters = 1000;
 constexpr double kMaxRadiusMeters = 20000;
 
@@ -114,12 +118,14 @@ absl::StatusOr<std::unique_ptr<FacilityStore>> FacilityStore::Open(SqlDb* db,
   std::unique_ptr<FacilityStore> store(new FacilityStore(db, std::move(options)));
   RETURN_IF_ERROR(MigrateSchema(
       db, {{SchemaStep{kFirstSchemaVersion, absl::StrCat(SchemaSql(), store->changes_.SchemaSql())},
-            SchemaStep{kRollupSchemaVersion, RollupSchemaSql(), FillRollups},
+            // Version 7 makes and fills the rollups anew.
+            SchemaStep{kRollupSchemaVersion, RollupSchemaSql()},
             SchemaStep{kCoveringIndexSchemaVersion, CoveringIndexSchemaSql()},
             SchemaStep{kPubliclyOwnedSchemaVersion,
                        FacilityRows().AddedColumnsSql(kPubliclyOwnedSchemaVersion),
                        FillPubliclyOwned},
-            SchemaStep{kSchemaVersion, RebuildsSchemaSql(), IndexEveryRebuild}}}));
+            SchemaStep{kRebuildsSchemaVersion, RebuildsSchemaSql(), IndexEveryRebuild},
+            SchemaStep{kSchemaVersion, WindowRollupSchemaSql(), FillRollups}}}));
   RETURN_IF_ERROR(store->readers_->Open(*db, std::max(1, store->options_.reader_connections)));
   return store;
 }
@@ -336,20 +342,44 @@ absl::Status FacilityStore::GatherRollupItems(SqlDb* db, int64_t seq,
                    {}},
         sign, changes));
   }
-  if (!readings) return absl::OkStatus();
-  ASSIGN_OR_RETURN(SqlStatement stmt, db->Prepare(kReadingsOfFacilitySql));
-  stmt.BindInt64(1, seq);
-  while (true) {
-    ASSIGN_OR_RETURN(const bool row, stmt.Step());
-    if (!row) break;
-    const int64_t day = stmt.ColumnInt64(1);
-    const int64_t change = stmt.ColumnInt64(3);
-    RETURN_IF_ERROR(CapacityChangeRollup().Record(
-        RollupItem{CapacityChangeRollup().DimensionsOf(
-                       FacilityRows(), derived,
-                       {{"reading_day", day}, {"reading_month", MonthStartOf(day)}}),
-                   {std::max<int64_t>(change, 0), std::max<int64_t>(-change, 0)}},
-        sign, changes));
+  // Built on: the day in service, the days rebuilt and (with the readings)
+  // the days capacity rose.
+  std::vector<int64_t> built;
+  if (!std::holds_alternative<SqlNull>(service_day)) {
+    built.push_back(std::get<int64_t>(service_day));
+  }
+  for (const int64_t day : RebuiltDays(facility)) built.push_back(day);
+  if (readings) {
+    ASSIGN_OR_RETURN(SqlStatement stmt, db->Prepare(kReadingsOfFacilitySql));
+    stmt.BindInt64(1, seq);
+    while (true) {
+      ASSIGN_OR_RETURN(const bool row, stmt.Step());
+      if (!row) break;
+      const int64_t day = stmt.ColumnInt64(1);
+      const int64_t change = stmt.ColumnInt64(3);
+      if (change > 0) built.push_back(day);
+      RETURN_IF_ERROR(CapacityChangeRollup().Record(
+          RollupItem{CapacityChangeRollup().DimensionsOf(
+                         FacilityRows(), derived,
+                         {{"reading_day", day}, {"reading_month", MonthStartOf(day)}}),
+                     {std::max<int64_t>(change, 0), std::max<int64_t>(-change, 0)}},
+          sign, changes));
+    }
+  }
+  return GatherBuiltItems(FacilityRollup().DimensionsOf(FacilityRows(), derived),
+                          std::move(built), sign, changes);
+}
+
+absl::Status FacilityStore::GatherBuiltItems(const std::vector<SqlArg>& dimensions,
+                                             std::vector<int64_t> days, int sign,
+                                             RollupChanges* changes) {
+  std::vector<std::pair<int64_t, int64_t>> entries;
+  for (const int64_t day : days) entries.emplace_back(0, day);
+  for (const auto& entry : FirstEntriesEachYear(std::move(entries))) {
+    RollupItem item{dimensions, {}};
+    item.dimensions.push_back(entry.second);
+    item.dimensions.push_back(MonthStartOf(entry.second));
+    RETURN_IF_ERROR(BuiltRollup().Record(item, sign, changes));
   }
   return absl::OkStatus();
 }
@@ -391,6 +421,40 @@ absl::Status FacilityStore::FillRollups(SqlDb* db) {
         item->values = {std::max<int64_t>(change, 0), std::max<int64_t>(-change, 0)};
       },
       &changes));
+  // Built: every facility's days in service, rebuilt and risen, a facility's
+  // together, gathered as a write gathers them.
+  const std::string live = absl::StrCat(selected, ", facilities.seq AS facility_seq, ");
+  ASSIGN_OR_RETURN(
+      SqlStatement days,
+      db->Prepare(absl::StrCat(
+          "SELECT ", live, "service_day AS built_day FROM facilities WHERE deleted = 0 AND "
+          "service_day IS NOT NULL UNION ALL SELECT ", live, "rebuilt_day FROM facility_rebuilds "
+          "JOIN facilities ON facilities.seq = facility_rebuilds.facility_seq WHERE deleted = 0 "
+          "UNION ALL SELECT ", live, "reading_day FROM capacity_readings JOIN facilities ON "
+          "facilities.seq = capacity_readings.facility_seq WHERE deleted = 0 AND change > 0 "
+          "ORDER BY facility_seq")));
+  std::vector<SqlArg> facility_dimensions(dimensions);
+  std::vector<int64_t> built;
+  int64_t facility = -1;
+  auto flush = [&]() -> absl::Status {
+    if (facility < 0) return absl::OkStatus();
+    return GatherBuiltItems(facility_dimensions, std::move(built), +1, &changes);
+  };
+  while (true) {
+    ASSIGN_OR_RETURN(const bool row, days.Step());
+    if (!row) break;
+    if (days.ColumnInt64(dimensions) != facility) {
+      RETURN_IF_ERROR(flush());
+      facility = days.ColumnInt64(dimensions);
+      built.clear();
+      for (int d = 0; d < dimensions; ++d) {
+        facility_dimensions[d] = ColumnArg(
+            days, d, absl::StartsWith(FacilityRollup().layout().dimensions[d].type, "TEXT"));
+      }
+    }
+    built.push_back(days.ColumnInt64(dimensions + 1));
+  }
+  RETURN_IF_ERROR(flush());
   return changes.Write(db);
 }
 

@@ -106,11 +106,18 @@ class FacilityStore {
 
   // Gathers into `changes` that the items of `facility` (row `seq`) join
   // (sign +1) or leave (-1) the rollups (facility_sql.h): the facility, its
-  // opening and, with `readings`, each capacity change it has, all under
-  // its dimensions; nothing when it is deleted.
+  // opening, its first day built in each year (BuiltRollup) and, with
+  // `readings`, each capacity change it has, all under its dimensions;
+  // nothing when it is deleted. Without `readings` its rises are not known:
+  // for a create, which has none.
   static absl::Status GatherRollupItems(SqlDb* db, int64_t seq, const v1::Facility& facility,
                                         int sign, bool readings, RollupChanges* changes);
-  // Fills the rollups from the stored facilities (schema version 3).
+  // The built items of a facility whose facility rollup dimensions are
+  // `dimensions`: its first of `days` in each year.
+  static absl::Status GatherBuiltItems(const std::vector<SqlArg>& dimensions,
+                                       std::vector<int64_t> days, int sign,
+                                       RollupChanges* changes);
+  // Fills the rollups from the stored facilities (schema version 7).
   static absl::Status FillRollups(SqlDb* db);
   // Checks a create before its transaction: input, rights, the id.
   absl::StatusOr<NewFacility> CheckCreate(const Identity& caller,

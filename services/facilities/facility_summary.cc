@@ -193,7 +193,34 @@ absl::Status SummarizeFacilities(SqlReaderPool& readers, absl::CivilDay today,
     if (!request.count_built()) return absl::OkStatus();
     // Built: opened in the period, expanded by a rise dated in it, or back
     // in service in it after being rebuilt; a facility counts once, on its
-    // first such day (by month: in that day's month).
+    // first such day (by month: in that day's month). A period that starts
+    // a year reads each facility's first such day of the year from the
+    // rollup.
+    if (from_rollup && StartsAYear(first_day, last_day)) {
+      for (const PeriodPart& part : parts) {
+        const char* column = part.by_month ? "built_month" : "built_day";
+        ASSIGN_OR_RETURN(
+            SqlStatement built,
+            db->Prepare(absl::StrCat("SELECT ", key_columns, "built_count, ", column,
+                                     " FROM facility_built_rollups WHERE grouping_set = ",
+                                     *set | (part.by_month ? kMonthBit : kDayBit), " AND ",
+                                     column, " BETWEEN ? AND ? AND ", where.sql)));
+        built.BindInt64(1, part.first);
+        built.BindInt64(2, part.last);
+        Bind(&built, 3, where.args);
+        while (true) {
+          ASSIGN_OR_RETURN(const bool row, built.Step());
+          if (!row) break;
+          read_key(built);
+          Group& group = groups[key];
+          group.built += built.ColumnInt64(keys);
+          if (Figures* month = month_of(group, built.ColumnInt64(keys + 1))) {
+            month->built += built.ColumnInt64(keys);
+          }
+        }
+      }
+      return absl::OkStatus();
+    }
     ASSIGN_OR_RETURN(const SqlWhere live, FilterSql(request.filter(), /*show_deleted=*/false));
     ASSIGN_OR_RETURN(
         SqlStatement built,

@@ -609,6 +609,15 @@ TEST_F(FacilityStoreTest, TheSummaryRollupsAgreeWithTheFacilitiesAfterEveryKindO
   opened.set_status(v1::IN_SERVICE);
   *opened.mutable_status_date() = Day(2024, 11, 18);
   ASSERT_THAT(Update(opened, {"status", "status_date"}).status(), IsOk());
+  // f0, in service since March, rebuilt in November: built again.
+  v1::Facility rebuilt;
+  rebuilt.set_name("facilities/f0");
+  rebuilt.set_status(v1::UNDER_CONSTRUCTION);
+  *rebuilt.mutable_status_date() = Day(2024, 11, 5);
+  ASSERT_THAT(Update(rebuilt, {"status", "status_date"}).status(), IsOk());
+  rebuilt.set_status(v1::IN_SERVICE);
+  *rebuilt.mutable_status_date() = Day(2024, 11, 19);
+  ASSERT_THAT(Update(rebuilt, {"status", "status_date"}).status(), IsOk());
   v1::Facility moved;
   moved.set_name("facilities/f6");
   moved.set_sub_district("新的街道");
@@ -653,23 +662,51 @@ TEST_F(FacilityStoreTest, TheSummaryRollupsAgreeWithTheFacilitiesAfterEveryKindO
   questions[8].set_period_by_month(true);
   questions[9] = questions[3];
   questions[9].set_period_by_month(true);
-  for (const v1::SummarizeFacilitiesRequest& question : questions) {
-    EXPECT_EQ(summarize(question, false), summarize(question, true)) << question.DebugString();
-  }
+  // Built (opened, risen or rebuilt), as the targets ask: from the start of
+  // the year, by month, by sub-district and kind, public ones of two kinds;
+  // the current year by kind; and a period that does not start a year.
+  questions.resize(13);
+  questions[10].set_count_built(true);
+  *questions[10].mutable_period_start() = Day(2024, 1, 1);
+  *questions[10].mutable_period_end() = Day(2024, 11, 20);
+  questions[10].set_period_by_month(true);
+  questions[10].add_group_by(v1::BY_SUB_DISTRICT);
+  questions[10].add_group_by(v1::BY_KIND);
+  questions[10].mutable_filter()->set_publicly_owned(true);
+  questions[10].mutable_filter()->add_kinds(v1::KINDERGARTEN);
+  questions[10].mutable_filter()->add_kinds(v1::PARK);
+  questions[11].set_count_built(true);
+  questions[11].add_group_by(v1::BY_KIND);
+  questions[12] = questions[6];
+  questions[12].set_count_built(true);
+  auto all_agree = [&] {
+    for (const v1::SummarizeFacilitiesRequest& question : questions) {
+      EXPECT_EQ(summarize(question, false), summarize(question, true)) << question.DebugString();
+    }
+  };
+  all_agree();
   EXPECT_GT(jiangan::testing::QueryInt64(db_.get(), "SELECT COUNT(*) FROM capacity_change_rollups"),
             0);
+  EXPECT_GT(jiangan::testing::QueryInt64(db_.get(), "SELECT COUNT(*) FROM facility_built_rollups"),
+            0);
 
-  // A database from before the rollups gets them filled from its facilities.
-  for (const char* table :
-       {"facility_rollups", "facility_opening_rollups", "capacity_change_rollups"}) {
+  // A database from before the built rollup, and one from before any, gets
+  // them filled from its facilities.
+  const char* rollups[] = {"facility_rollups", "facility_opening_rollups",
+                           "capacity_change_rollups", "facility_built_rollups"};
+  for (const char* table : rollups) {
+    ASSERT_THAT(db_->Exec(absl::StrCat("DROP TABLE ", table)), IsOk());
+  }
+  ASSERT_THAT(db_->SetSchemaVersion(6), IsOk());
+  Open();
+  all_agree();
+  for (const char* table : rollups) {
     ASSERT_THAT(db_->Exec(absl::StrCat("DROP TABLE ", table)), IsOk());
   }
   ASSERT_THAT(db_->Exec("ALTER TABLE facilities DROP COLUMN publicly_owned"), IsOk());  // v5's
   ASSERT_THAT(db_->SetSchemaVersion(2), IsOk());
   Open();
-  for (const v1::SummarizeFacilitiesRequest& question : questions) {
-    EXPECT_EQ(summarize(question, false), summarize(question, true)) << question.DebugString();
-  }
+  all_agree();
   EXPECT_NE(summarize(questions[0], false), summarize(questions[4], false));
 }
 
