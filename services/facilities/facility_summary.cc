@@ -117,28 +117,37 @@ absl::Status SummarizeFacilities(SqlReaderPool& readers, absl::CivilDay today,
     }
     // A period's whole months a row per month, its other days a row per day.
     const std::vector<PeriodPart> parts = PeriodParts(first_day, last_day);
-    for (const PeriodPart& part : from_rollup ? parts : std::vector<PeriodPart>()) {
-      ASSIGN_OR_RETURN(
-          SqlStatement openings,
-          db->Prepare(absl::StrCat(
-              "SELECT ", key_columns, "opening_count, ",
-              part.by_month ? "service_month" : "service_day",
-              " FROM facility_opening_rollups WHERE grouping_set = ", *set | (part.by_month ? kMonthBit : kDayBit), " AND ",
-              part.by_month ? "service_month" : "service_day", " BETWEEN ? AND ? AND ",
-              where.sql)));
-      openings.BindInt64(1, part.first);
-      openings.BindInt64(2, part.last);
-      Bind(&openings, 3, where.args);
-      while (true) {
-        ASSIGN_OR_RETURN(const bool row, openings.Step());
-        if (!row) break;
-        read_key(openings);
-        Group& group = groups[key];
-        group.opened += openings.ColumnInt64(keys);
-        if (Figures* month = month_of(group, openings.ColumnInt64(keys + 1))) {
-          month->opened += openings.ColumnInt64(keys);
+    // Adds the counts of an event rollup (`table`, its `count` column, its
+    // day and month columns) in the period to each group's `figure`.
+    auto add_counts = [&](const char* table, const char* count, const char* day,
+                          const char* month_column, int64_t Figures::*figure) -> absl::Status {
+      for (const PeriodPart& part : parts) {
+        const char* when = part.by_month ? month_column : day;
+        ASSIGN_OR_RETURN(
+            SqlStatement counts,
+            db->Prepare(absl::StrCat("SELECT ", key_columns, count, ", ", when, " FROM ", table,
+                                     " WHERE grouping_set = ",
+                                     *set | (part.by_month ? kMonthBit : kDayBit), " AND ",
+                                     when, " BETWEEN ? AND ? AND ", where.sql)));
+        counts.BindInt64(1, part.first);
+        counts.BindInt64(2, part.last);
+        Bind(&counts, 3, where.args);
+        while (true) {
+          ASSIGN_OR_RETURN(const bool row, counts.Step());
+          if (!row) break;
+          read_key(counts);
+          Group& group = groups[key];
+          group.*figure += counts.ColumnInt64(keys);
+          if (Figures* month = month_of(group, counts.ColumnInt64(keys + 1))) {
+            month->*figure += counts.ColumnInt64(keys);
+          }
         }
       }
+      return absl::OkStatus();
+    };
+    if (from_rollup) {
+      RETURN_IF_ERROR(add_counts("facility_opening_rollups", "opening_count", "service_day",
+                                 "service_month", &Figures::opened));
     }
     // Each reading's rise or fall, or the rollup's sums of both.
     const std::vector<PeriodPart> whole = {{false, first_day, last_day}};
@@ -197,29 +206,8 @@ absl::Status SummarizeFacilities(SqlReaderPool& readers, absl::CivilDay today,
     // a year reads each facility's first such day of the year from the
     // rollup.
     if (from_rollup && StartsAYear(first_day, last_day)) {
-      for (const PeriodPart& part : parts) {
-        const char* column = part.by_month ? "built_month" : "built_day";
-        ASSIGN_OR_RETURN(
-            SqlStatement built,
-            db->Prepare(absl::StrCat("SELECT ", key_columns, "built_count, ", column,
-                                     " FROM facility_built_rollups WHERE grouping_set = ",
-                                     *set | (part.by_month ? kMonthBit : kDayBit), " AND ",
-                                     column, " BETWEEN ? AND ? AND ", where.sql)));
-        built.BindInt64(1, part.first);
-        built.BindInt64(2, part.last);
-        Bind(&built, 3, where.args);
-        while (true) {
-          ASSIGN_OR_RETURN(const bool row, built.Step());
-          if (!row) break;
-          read_key(built);
-          Group& group = groups[key];
-          group.built += built.ColumnInt64(keys);
-          if (Figures* month = month_of(group, built.ColumnInt64(keys + 1))) {
-            month->built += built.ColumnInt64(keys);
-          }
-        }
-      }
-      return absl::OkStatus();
+      return add_counts("facility_built_rollups", "built_count", "built_day", "built_month",
+                        &Figures::built);
     }
     ASSIGN_OR_RETURN(const SqlWhere live, FilterSql(request.filter(), /*show_deleted=*/false));
     ASSIGN_OR_RETURN(

@@ -100,62 +100,20 @@ absl::Status SummarizeLeads(SqlReaderPool& readers, const v1::SummarizeLeadsRequ
   auto month_of = [&](const std::vector<SqlArg>& group, int64_t year_month) -> MonthFigures& {
     return months[group][year_month];
   };
-  // A window's funds and stage entries from the rollups: its whole months a
-  // row per month, the days of its partial months a row per day.
-  auto read_window_rollups = [&](SqlDb* db) -> absl::Status {
-    std::vector<SqlArg> key(keys);
-    for (const PeriodPart& part : PeriodParts(window_first, window_last)) {
-      const int64_t first = part.by_month ? YearMonthOf(part.first) : part.first;
-      const int64_t last = part.by_month ? YearMonthOf(part.last) : part.last;
-      const char* period = part.by_month ? "arrival_month" : "arrival_day";
-      ASSIGN_OR_RETURN(
-          SqlStatement arrived,
-          db->Prepare(absl::StrCat(
-              "SELECT ", keys_sql, "sums, ", period, " FROM lead_funds_rollups WHERE grouping_set = ",
-              part.by_month ? sets->window_funds_by_month : sets->window_funds_by_day, " AND ",
-              period, " BETWEEN ? AND ? AND ", where.sql)));
-      arrived.BindInt64(1, first);
-      arrived.BindInt64(2, last);
-      Bind(&arrived, 3, where.args);
-      while (true) {
-        ASSIGN_OR_RETURN(const bool row, arrived.Step());
-        if (!row) break;
-        for (int k = 0; k < keys; ++k) key[k] = ColumnArg(arrived, k, dimensions[k].text);
-        int64_t amount = 0;
-        RETURN_IF_ERROR(FundsRollup().AddSums(arrived.ColumnBlobView(keys), &amount));
-        v1::LeadGroup& group = groups[key];
-        int64_t sum = group.window_arrived_yuan();
-        RETURN_IF_ERROR(AddChecked(amount, &sum, "window_arrived_yuan"));
-        group.set_window_arrived_yuan(sum);
-        if (!by_month) continue;
-        const int64_t at = arrived.ColumnInt64(keys + 1);
-        RETURN_IF_ERROR(AddChecked(
-            amount, &month_of(key, part.by_month ? at : YearMonthOf(at)).arrived_yuan,
-            "window_arrived_yuan"));
-      }
-      const char* entered = part.by_month ? "enter_month" : "enter_day";
-      ASSIGN_OR_RETURN(
-          SqlStatement entries,
-          db->Prepare(absl::StrCat(
-              "SELECT ", keys_sql, "entered_stage, entry_count, ", entered,
-              " FROM lead_entry_rollups WHERE grouping_set = ",
-              part.by_month ? sets->entries_by_month : sets->entries_by_day, " AND ", entered,
-              " BETWEEN ? AND ? AND ", where.sql)));
-      entries.BindInt64(1, part.first);
-      entries.BindInt64(2, part.last);
-      Bind(&entries, 3, where.args);
-      while (true) {
-        ASSIGN_OR_RETURN(const bool row, entries.Step());
-        if (!row) break;
-        for (int k = 0; k < keys; ++k) key[k] = ColumnArg(entries, k, dimensions[k].text);
-        const int stage = static_cast<int>(entries.ColumnInt64(keys));
-        const int64_t count = entries.ColumnInt64(keys + 1);
-        stage_entries[key][stage] += count;
-        if (!by_month) continue;
-        month_of(key, YearMonthOf(entries.ColumnInt64(keys + 2))).stage_entries[stage] += count;
-      }
-    }
-    return absl::OkStatus();
+  // Adds to `key`'s group `amount` arrived in `year_month`, and a stage
+  // entered by `count` leads on day `day`.
+  auto add_arrived = [&](const std::vector<SqlArg>& key, int64_t amount,
+                         int64_t year_month) -> absl::Status {
+    v1::LeadGroup& group = groups[key];
+    int64_t sum = group.window_arrived_yuan();
+    RETURN_IF_ERROR(AddChecked(amount, &sum, "window_arrived_yuan"));
+    group.set_window_arrived_yuan(sum);
+    if (!by_month) return absl::OkStatus();
+    return AddChecked(amount, &month_of(key, year_month).arrived_yuan, "window_arrived_yuan");
+  };
+  auto add_entered = [&](const std::vector<SqlArg>& key, int stage, int64_t count, int64_t day) {
+    stage_entries[key][stage] += count;
+    if (by_month) month_of(key, YearMonthOf(day)).stage_entries[stage] += count;
   };
   RETURN_IF_ERROR(readers.With([&](SqlDb* db) -> absl::Status {
     ASSIGN_OR_RETURN(SqlStatement stmt, db->Prepare(groups_sql));
@@ -200,45 +158,77 @@ absl::Status SummarizeLeads(SqlReaderPool& readers, const v1::SummarizeLeadsRequ
         stays[stage][stay_stmt.ColumnInt64(1)] += stay_stmt.ColumnInt64(2);
       }
     }
-    if (windowed && from_rollup) {
-      RETURN_IF_ERROR(read_window_rollups(db));
-    } else if (windowed) {
-      const std::string select = absl::StrCat("SELECT ", keys_sql);
-      ASSIGN_OR_RETURN(
-          SqlStatement arrived,
-          db->Prepare(absl::StrCat(select,
-                                   "amount_yuan, arrival_day FROM funds_entries JOIN leads ON leads.seq = "
-                                   "funds_entries.lead_seq WHERE arrival_day BETWEEN ? AND ? AND ",
-                                   where.sql)));
-      arrived.BindInt64(1, window_first);
-      arrived.BindInt64(2, window_last);
-      Bind(&arrived, 3, where.args);
-      while (true) {
-        ASSIGN_OR_RETURN(const bool row, arrived.Step());
-        if (!row) break;
-        for (int k = 0; k < keys; ++k) key[k] = ColumnArg(arrived, k, dimensions[k].text);
-        v1::LeadGroup& group = groups[key];
-        int64_t sum = group.window_arrived_yuan();
-        RETURN_IF_ERROR(AddChecked(arrived.ColumnInt64(keys), &sum, "window_arrived_yuan"));
-        group.set_window_arrived_yuan(sum);
-        if (!by_month) continue;
-        RETURN_IF_ERROR(AddChecked(arrived.ColumnInt64(keys),
-                                   &month_of(key, YearMonthOf(arrived.ColumnInt64(keys + 1))).arrived_yuan,
-                                   "window_arrived_yuan"));
+    if (windowed) {
+      // Funds: from the rollup its whole months a row per month and the days
+      // of its partial months a row per day; from the ledger a row per entry.
+      const std::vector<PeriodPart> parts =
+          from_rollup ? PeriodParts(window_first, window_last)
+                      : std::vector<PeriodPart>{{false, window_first, window_last}};
+      for (const PeriodPart& part : parts) {
+        const char* period = part.by_month ? "arrival_month" : "arrival_day";
+        ASSIGN_OR_RETURN(
+            SqlStatement arrived,
+            db->Prepare(absl::StrCat(
+                "SELECT ", keys_sql,
+                from_rollup
+                    ? absl::StrCat("sums, ", period, " FROM lead_funds_rollups WHERE grouping_set = ",
+                                   part.by_month ? sets->window_funds_by_month
+                                                 : sets->window_funds_by_day,
+                                   " AND ")
+                    : "amount_yuan, arrival_day FROM funds_entries JOIN leads ON leads.seq = "
+                      "funds_entries.lead_seq WHERE ",
+                period, " BETWEEN ? AND ? AND ", where.sql)));
+        arrived.BindInt64(1, part.by_month ? YearMonthOf(part.first) : part.first);
+        arrived.BindInt64(2, part.by_month ? YearMonthOf(part.last) : part.last);
+        Bind(&arrived, 3, where.args);
+        while (true) {
+          ASSIGN_OR_RETURN(const bool row, arrived.Step());
+          if (!row) break;
+          for (int k = 0; k < keys; ++k) key[k] = ColumnArg(arrived, k, dimensions[k].text);
+          int64_t amount = 0;
+          if (from_rollup) {
+            RETURN_IF_ERROR(FundsRollup().AddSums(arrived.ColumnBlobView(keys), &amount));
+          } else {
+            amount = arrived.ColumnInt64(keys);
+          }
+          const int64_t at = arrived.ColumnInt64(keys + 1);
+          RETURN_IF_ERROR(add_arrived(key, amount, part.by_month ? at : YearMonthOf(at)));
+        }
       }
+    }
+    if (windowed && from_rollup) {
+      // Each lead's first entry of the year into each stage, as the funds.
+      for (const PeriodPart& part : PeriodParts(window_first, window_last)) {
+        const char* entered = part.by_month ? "enter_month" : "enter_day";
+        ASSIGN_OR_RETURN(
+            SqlStatement entries,
+            db->Prepare(absl::StrCat(
+                "SELECT ", keys_sql, "entered_stage, entry_count, ", entered,
+                " FROM lead_entry_rollups WHERE grouping_set = ",
+                part.by_month ? sets->entries_by_month : sets->entries_by_day, " AND ", entered,
+                " BETWEEN ? AND ? AND ", where.sql)));
+        entries.BindInt64(1, part.first);
+        entries.BindInt64(2, part.last);
+        Bind(&entries, 3, where.args);
+        while (true) {
+          ASSIGN_OR_RETURN(const bool row, entries.Step());
+          if (!row) break;
+          for (int k = 0; k < keys; ++k) key[k] = ColumnArg(entries, k, dimensions[k].text);
+          add_entered(key, static_cast<int>(entries.ColumnInt64(keys)), entries.ColumnInt64(keys + 1),
+                      entries.ColumnInt64(keys + 2));
+        }
+      }
+    } else if (windowed) {
+      // A lead counts once per stage entered, however often it entered it
+      // (a lead reopened from LOST is not a second enterprise): by month, in
+      // the month it first entered it in the window.
       ASSIGN_OR_RETURN(
           SqlStatement entries,
-          // A lead counts once per stage entered, however often it entered
-          // it (a lead reopened from LOST is not a second enterprise): by
-          // month, in the month it first entered it in the window.
           db->Prepare(absl::StrCat(
-              by_month ? "SELECT " : "SELECT DISTINCT ", keys_sql, "entered_stage, leads.seq",
-              by_month ? ", MIN(enter_day)" : "",
-              " FROM lead_stage_entries JOIN leads ON leads.seq = lead_stage_entries.lead_seq "
+              "SELECT ", keys_sql, "entered_stage, leads.seq, MIN(enter_day) FROM "
+              "lead_stage_entries JOIN leads ON leads.seq = lead_stage_entries.lead_seq "
               "WHERE enter_day BETWEEN ? AND ? AND ",
-              where.sql,
-              by_month ? absl::StrCat(" GROUP BY ", keys_sql, "entered_stage, leads.seq")
-                       : "")));
+              where.sql, " GROUP BY ", keys_sql, "entered_stage, leads.seq")));
       entries.BindInt64(1, window_first);
       entries.BindInt64(2, window_last);
       Bind(&entries, 3, where.args);
@@ -246,10 +236,8 @@ absl::Status SummarizeLeads(SqlReaderPool& readers, const v1::SummarizeLeadsRequ
         ASSIGN_OR_RETURN(const bool row, entries.Step());
         if (!row) break;
         for (int k = 0; k < keys; ++k) key[k] = ColumnArg(entries, k, dimensions[k].text);
-        const int stage = static_cast<int>(entries.ColumnInt64(keys));
-        ++stage_entries[key][stage];
-        if (!by_month) continue;
-        ++month_of(key, YearMonthOf(entries.ColumnInt64(keys + 2))).stage_entries[stage];
+        add_entered(key, static_cast<int>(entries.ColumnInt64(keys)), 1,
+                    entries.ColumnInt64(keys + 2));
       }
     }
     if (request.funds_year() == 0) return absl::OkStatus();

@@ -150,24 +150,27 @@ absl::Status SummarizeProjects(SqlReaderPool& readers, int64_t today,
       group.window.phase_entries[phase] += projects;
       if (by_month) group.months[YearMonthOf(day)].phase_entries[phase] += projects;
     };
+    // Reports are monthly: the rollup's months are the window's.
+    ASSIGN_OR_RETURN(
+        SqlStatement reports,
+        db->Prepare(absl::StrCat(
+            "SELECT ", keys_sql, "reported, month_day FROM ",
+            from_rollup ? absl::StrCat("project_report_rollups WHERE grouping_set = ",
+                                       *rollup_set | kReportMonthBit, " AND ")
+                        : "progress_reports JOIN projects ON projects.seq = "
+                          "progress_reports.project_seq WHERE ",
+            "month_day BETWEEN ? AND ? AND ", where.sql)));
+    reports.BindInt64(1, window_first);
+    reports.BindInt64(2, window_last);
+    Bind(&reports, 3, where.args);
+    while (true) {
+      ASSIGN_OR_RETURN(const bool row, reports.Step());
+      if (!row) break;
+      read_key(reports);
+      RETURN_IF_ERROR(add_reported(groups[key], reports.ColumnInt64(keys + 1),
+                                   reports.ColumnBlobView(keys)));
+    }
     if (from_rollup) {
-      // Reports are monthly: their rollup's months are the window's.
-      ASSIGN_OR_RETURN(
-          SqlStatement reports,
-          db->Prepare(absl::StrCat("SELECT ", keys_sql,
-                                   "reported, month_day FROM project_report_rollups WHERE "
-                                   "grouping_set = ", *rollup_set | kReportMonthBit,
-                                   " AND month_day BETWEEN ? AND ? AND ", where.sql)));
-      reports.BindInt64(1, window_first);
-      reports.BindInt64(2, window_last);
-      Bind(&reports, 3, where.args);
-      while (true) {
-        ASSIGN_OR_RETURN(const bool row, reports.Step());
-        if (!row) break;
-        read_key(reports);
-        RETURN_IF_ERROR(add_reported(groups[key], reports.ColumnInt64(keys + 1),
-                                     reports.ColumnBlobView(keys)));
-      }
       // Phase entries: whole months a row per month, edge days a row per day.
       for (const PeriodPart& part : PeriodParts(window_first, window_last)) {
         const char* period = part.by_month ? "enter_month" : "enter_day";
@@ -190,22 +193,6 @@ absl::Status SummarizeProjects(SqlReaderPool& readers, int64_t today,
         }
       }
       return absl::OkStatus();
-    }
-    ASSIGN_OR_RETURN(SqlStatement reports,
-                     db->Prepare(absl::StrCat("SELECT ", keys_sql,
-                                              "reported, month_day FROM progress_reports JOIN projects ON "
-                                              "projects.seq = progress_reports.project_seq WHERE "
-                                              "month_day BETWEEN ? AND ? AND ",
-                                              where.sql)));
-    reports.BindInt64(1, window_first);
-    reports.BindInt64(2, window_last);
-    Bind(&reports, 3, where.args);
-    while (true) {
-      ASSIGN_OR_RETURN(const bool row, reports.Step());
-      if (!row) break;
-      read_key(reports);
-      RETURN_IF_ERROR(add_reported(groups[key], reports.ColumnInt64(keys + 1),
-                                   reports.ColumnBlobView(keys)));
     }
     // A project counts once per phase entered, however often it entered it:
     // by month, in the month it first entered it in the window.
