@@ -43,6 +43,8 @@ ABSL_FLAG(std::string, facilities_address, "localhost:50053", "Facilities servic
 ABSL_FLAG(std::string, targets_address, "localhost:50054",
           "Targets service (the district's targets, jiangan.portfolio.v1, and their reported "
           "values, jiangan.target_values.v1).");
+ABSL_FLAG(std::string, supervision_address, "localhost:50055",
+          "Supervision service (督办 tickets).");
 ABSL_FLAG(int, backend_channels, 2, "HTTP/2 connections to each service.");
 ABSL_FLAG(std::string, redis_address, "localhost:6380",
           "Redis host:port for the read cache; empty turns caching off.");
@@ -116,6 +118,7 @@ int main(int argc, char** argv) {
   const auto* facilities = apis.facilities;
   const auto* target_values = apis.target_values;
   const auto* portfolio = apis.portfolio;
+  const auto* supervision = apis.supervision;
 
   jiangan::gateway::Backends backends;
   const int channels = absl::GetFlag(FLAGS_backend_channels);
@@ -131,6 +134,9 @@ int main(int argc, char** argv) {
     backends.Add(targets->full_name(), absl::GetFlag(FLAGS_targets_address), channels,
                  max_message_bytes);
   }
+
+  backends.Add(supervision->full_name(), absl::GetFlag(FLAGS_supervision_address), channels,
+               max_message_bytes);
 
   jiangan::ServerOptions options;
   options.component = "gateway";
@@ -184,6 +190,7 @@ int main(int argc, char** argv) {
   jiangan::gateway::ForwardingService facilities_api(facilities, &forwarder);
   jiangan::gateway::ForwardingService target_values_api(target_values, &forwarder);
   jiangan::gateway::ForwardingService portfolio_api(portfolio, &forwarder);
+  jiangan::gateway::ForwardingService supervision_api(supervision, &forwarder);
 
   absl::StatusOr<jiangan::gateway::HttpRoutes> routes =
       jiangan::gateway::HttpRoutes::FromServices(apis.All());
@@ -192,7 +199,8 @@ int main(int argc, char** argv) {
   // runtime makes its HTTP handler once they serve.
   std::unique_ptr<jiangan::gateway::HttpJsonApi> json_api;
   absl::Status started = runtime.Start(
-      {&renewal_api, &investment_api, &facilities_api, &target_values_api, &portfolio_api},
+      {&renewal_api, &investment_api, &facilities_api, &target_values_api, &portfolio_api,
+       &supervision_api},
       [&runtime, &json_api, &routes]() -> jiangan::HttpHandler {
         json_api = std::make_unique<jiangan::gateway::HttpJsonApi>(runtime.InProcessChannel(),
                                                                    *std::move(routes));

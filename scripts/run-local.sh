@@ -15,12 +15,14 @@ RENEWAL_PORT=${RENEWAL_PORT:-50051}
 INVESTMENT_PORT=${INVESTMENT_PORT:-50052}
 FACILITIES_PORT=${FACILITIES_PORT:-50053}
 TARGETS_PORT=${TARGETS_PORT:-50054}
+SUPERVISION_PORT=${SUPERVISION_PORT:-50055}
 REDIS_PORT=${REDIS_PORT:-6380}
 # Admin ports of the services (/healthz, /metrics).
 RENEWAL_HTTP_PORT=${RENEWAL_HTTP_PORT:-8081}
 INVESTMENT_HTTP_PORT=${INVESTMENT_HTTP_PORT:-8082}
 FACILITIES_HTTP_PORT=${FACILITIES_HTTP_PORT:-8083}
 TARGETS_HTTP_PORT=${TARGETS_HTTP_PORT:-8084}
+SUPERVISION_HTTP_PORT=${SUPERVISION_HTTP_PORT:-8085}
 
 LOCAL=.local
 mkdir -p "$LOCAL/data" "$LOCAL/logs" "$LOCAL/redis"
@@ -42,7 +44,8 @@ port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 for port in $GATEWAY_GRPC_PORT $GATEWAY_HTTP_PORT $RENEWAL_PORT $INVESTMENT_PORT \
             $FACILITIES_PORT $REDIS_PORT $RENEWAL_HTTP_PORT $INVESTMENT_HTTP_PORT \
-            $FACILITIES_HTTP_PORT $TARGETS_PORT $TARGETS_HTTP_PORT; do
+            $FACILITIES_HTTP_PORT $TARGETS_PORT $TARGETS_HTTP_PORT \
+            $SUPERVISION_PORT $SUPERVISION_HTTP_PORT; do
   if port_open "$port"; then
     echo "Port $port is already in use; stop what uses it or choose another port." >&2
     exit 1
@@ -81,7 +84,7 @@ start() {
 
 start redis "$REDIS_PORT" redis-server --port "$REDIS_PORT" --bind 127.0.0.1 \
   --save "" --appendonly no --dir "$LOCAL/redis"
-for service in renewal investment facilities targets; do
+for service in renewal investment facilities targets supervision; do
   upper=${service^^}
   grpc_var=${upper}_PORT http_var=${upper}_HTTP_PORT
   extra=()
@@ -91,6 +94,11 @@ for service in renewal investment facilities targets; do
   [ "$service" = targets ] && extra=(--targets_path=seed/2024/targets.json
     --renewal_address="127.0.0.1:$RENEWAL_PORT" --investment_address="127.0.0.1:$INVESTMENT_PORT"
     --facilities_address="127.0.0.1:$FACILITIES_PORT")
+  # Supervision counts deadlines on the official calendar and asks all four
+  # about the records its tickets name.
+  [ "$service" = supervision ] && extra=(--calendar_path=seed/calendar/official.json
+    --renewal_address="127.0.0.1:$RENEWAL_PORT" --investment_address="127.0.0.1:$INVESTMENT_PORT"
+    --facilities_address="127.0.0.1:$FACILITIES_PORT" --targets_address="127.0.0.1:$TARGETS_PORT")
   start "$service" "${!grpc_var}" "build/services/$service/${service}_server" \
     --host=127.0.0.1 --grpc_port="${!grpc_var}" --http_port="${!http_var}" \
     --db_path="$LOCAL/data/$service.db" --identity_key_file="$LOCAL/identity.key" "${extra[@]}"
@@ -101,6 +109,7 @@ start gateway "$GATEWAY_GRPC_PORT" build/gateway/gateway_server \
   --investment_address="127.0.0.1:$INVESTMENT_PORT" \
   --facilities_address="127.0.0.1:$FACILITIES_PORT" \
   --targets_address="127.0.0.1:$TARGETS_PORT" \
+  --supervision_address="127.0.0.1:$SUPERVISION_PORT" \
   --redis_address="127.0.0.1:$REDIS_PORT" \
   --principals_path="$LOCAL/principals.json" --identity_key_file="$LOCAL/identity.key"
 
@@ -124,6 +133,7 @@ Jiang'an Portfolio is running (logs in $LOCAL/logs, data in $LOCAL/data).
   investment     127.0.0.1:$INVESTMENT_PORT   metrics http://127.0.0.1:$INVESTMENT_HTTP_PORT/metrics
   facilities     127.0.0.1:$FACILITIES_PORT   metrics http://127.0.0.1:$FACILITIES_HTTP_PORT/metrics
   targets        127.0.0.1:$TARGETS_PORT   metrics http://127.0.0.1:$TARGETS_HTTP_PORT/metrics
+  supervision    127.0.0.1:$SUPERVISION_PORT   metrics http://127.0.0.1:$SUPERVISION_HTTP_PORT/metrics
   redis          127.0.0.1:$REDIS_PORT
 
 Callers (tokens in $LOCAL/tokens.env): admin, an editor of 区住房和城市更新局, a viewer.
@@ -135,6 +145,9 @@ Try:
   curl -H "Authorization: Bearer $VIEWER_TOKEN" 'http://127.0.0.1:$GATEWAY_HTTP_PORT/v1/targets?filter.healths=RED&page_size=100'
   curl -X POST -H "Authorization: Bearer $ADMIN_TOKEN" http://127.0.0.1:$GATEWAY_HTTP_PORT/v1/targets/gdp-growth:recordTargetValue \
     -d '{"value":"6.1","asOf":{"year":2024,"month":6,"day":30},"evidence":"区统计局二季度快报"}'
+  curl -X POST -H "Authorization: Bearer $ADMIN_TOKEN" http://127.0.0.1:$GATEWAY_HTTP_PORT/v1/tickets \
+    -d '{"title":"关于加快黑泥湖村征收签约的督办单","subject":{"resource":"projects/heinihu-village"},"demand":"5个工作日内完成剩余签约并反馈","timeLimitWorkingDays":5}'
+  curl -H "Authorization: Bearer $VIEWER_TOKEN" 'http://127.0.0.1:$GATEWAY_HTTP_PORT/v1/tickets?filter.lamps=RED'
   build/tools/jiangan_cli --target=127.0.0.1:$GATEWAY_GRPC_PORT --authorization="Bearer $VIEWER_TOKEN" \\
     call jiangan.renewal.v1.RenewalService/SummarizeProjects '{"groupBy":["BY_KIND"]}'
 

@@ -7,6 +7,7 @@
 #include "jiangan/investment/v1/investment.pb.h"
 #include "jiangan/portfolio/v1/portfolio.pb.h"
 #include "jiangan/renewal/v1/renewal.pb.h"
+#include "jiangan/supervision/v1/supervision.pb.h"
 #include "jiangan/target_values/v1/target_values.pb.h"
 
 namespace jiangan {
@@ -18,6 +19,7 @@ const ApiCatalog& Apis() {
       facilities::v1::Facility::descriptor()->file()->service(0),
       target_values::v1::TargetValue::descriptor()->file()->service(0),
       portfolio::v1::Target::descriptor()->file()->service(0),
+      supervision::v1::Ticket::descriptor()->file()->service(0),
   };
   return catalog;
 }

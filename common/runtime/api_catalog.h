@@ -17,9 +17,10 @@ struct ApiCatalog {
   const google::protobuf::ServiceDescriptor* facilities;
   const google::protobuf::ServiceDescriptor* target_values;
   const google::protobuf::ServiceDescriptor* portfolio;
+  const google::protobuf::ServiceDescriptor* supervision;
 
   std::vector<const google::protobuf::ServiceDescriptor*> All() const {
-    return {renewal, investment, facilities, target_values, portfolio};
+    return {renewal, investment, facilities, target_values, portfolio, supervision};
   }
 };
 

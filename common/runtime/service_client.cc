@@ -82,4 +82,23 @@ void ServiceCaller::GiveUpOn(absl::string_view service) const {
   given_up_.insert(std::string(service));
 }
 
+absl::Status ReferenceCheckStatus(const absl::Status& read, absl::string_view field,
+                                  absl::string_view resource, absl::string_view service) {
+  switch (read.code()) {
+    case absl::StatusCode::kOk:
+      return absl::OkStatus();
+    case absl::StatusCode::kNotFound:
+      return absl::FailedPreconditionError(
+          absl::StrCat(field, ": ", resource, " does not exist in the ", service, " service"));
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+      return absl::UnavailableError(absl::StrCat(field, ": could not check ", resource, ": the ",
+                                                 service, " service did not answer (",
+                                                 read.message(), "); retry"));
+    default:
+      return absl::Status(read.code(), absl::StrCat(field, ": checking ", resource, " with the ",
+                                                    service, " service: ", read.message()));
+  }
+}
+
 }  // namespace jiangan

@@ -48,6 +48,14 @@ void AssertCaller(const IdentitySigner& signer, const Identity& caller,
 // "renewal: ...".
 absl::Status FromGrpc(const grpc::Status& status, absl::string_view service);
 
+// What checking that `resource` (named by request field `field`) exists in
+// `service` comes to, given the status of reading it there: OK; NOT_FOUND
+// becomes FAILED_PRECONDITION (the request names a record that is not
+// there); UNAVAILABLE and DEADLINE_EXCEEDED become UNAVAILABLE asking for a
+// retry; any other code is kept. Each message names `field`.
+absl::Status ReferenceCheckStatus(const absl::Status& read, absl::string_view field,
+                                  absl::string_view resource, absl::string_view service);
+
 // The calls one incoming call makes to other services on its caller's
 // behalf. Lives no longer than the incoming call.
 class ServiceCaller {

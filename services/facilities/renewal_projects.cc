@@ -35,22 +35,7 @@ absl::Status RenewalProjects::CheckExists(const grpc::CallbackServerContext& con
       "renewal", absl::StrCat("checking ", project), [&](grpc::ClientContext* call) {
         return stub_->GetProject(call, request, &found);
       });
-  switch (status.code()) {
-    case absl::StatusCode::kOk:
-      return absl::OkStatus();
-    case absl::StatusCode::kNotFound:
-      return absl::FailedPreconditionError(
-          absl::StrCat(field, ": ", project, " does not exist in the renewal service"));
-    case absl::StatusCode::kUnavailable:
-    case absl::StatusCode::kDeadlineExceeded:
-      return absl::UnavailableError(absl::StrCat(field, ": could not check ", project,
-                                                 ": the renewal service did not answer (",
-                                                 status.message(), "); retry"));
-    default:
-      return absl::Status(status.code(), absl::StrCat(field, ": checking ", project,
-                                                      " with the renewal service: ",
-                                                      status.message()));
-  }
+  return ReferenceCheckStatus(status, field, project, "renewal");
 }
 
 }  // namespace jiangan::facilities

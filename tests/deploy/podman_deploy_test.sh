@@ -57,7 +57,7 @@ mkdir -p "$WORK/secrets/jiangan-identity" "$WORK/secrets/jiangan-principals"
 cp "$WORK/credentials/identity.key" "$WORK/secrets/jiangan-identity/"
 cp "$WORK/credentials/principals.json" "$WORK/secrets/jiangan-principals/"
 chmod -R a+rX "$WORK/secrets"
-for claim in renewal investment facilities target-values; do
+for claim in renewal investment facilities target-values supervision; do
   mkdir -p "$WORK/data/$claim-data"
   chown 10001:10001 "$WORK/data/$claim-data"
 done
@@ -85,14 +85,14 @@ cleanup() {
 trap cleanup EXIT
 # Pods of these names left by a run that was stopped before its cleanup (a
 # timeout, a killed CI) would make the play fail: they are this test's own.
-for pod in redis renewal investment facilities targets gateway; do
+for pod in redis renewal investment facilities targets supervision gateway; do
   podman pod rm -f "$pod" >/dev/null 2>&1 || true
 done
 podman network create "$NETWORK" >/dev/null
 podman kube play --network "$NETWORK" "$WORK/adapted.yaml" >/dev/null
 logs() {
   local pod
-  for pod in redis renewal investment facilities targets gateway; do
+  for pod in redis renewal investment facilities targets supervision gateway; do
     echo "--- $pod"
     podman logs --tail 20 "$pod-$pod" 2>&1 || true
   done
@@ -134,6 +134,9 @@ call jiangan.investment.v1.InvestmentService/ListLeads '{}' >/dev/null
 call jiangan.facilities.v1.FacilitiesService/ListFacilities '{}' >/dev/null
 out=$(call jiangan.portfolio.v1.PortfolioService/ListTargets '{}')
 expect ListTargets '"name": "targets/' "$out"
+out=$(call jiangan.supervision.v1.SupervisionService/CreateTicket \
+  '{"ticketId":"deploy-check","requestId":"deploy-check","ticket":{"title":"部署检查督办单","subject":{"resource":"projects/deploy-check"},"demand":"检查","assigneeDepartment":"区住房和城市更新局","timeLimitWorkingDays":5}}')
+expect CreateTicket '"state": "ISSUED"' "$out"
 # The servers run as 10001 on a read-only root filesystem.
 podman exec gateway-gateway sh -c 'id -u; touch /probe' >"$WORK/probe.txt" 2>&1 || true
 grep -qx 10001 "$WORK/probe.txt" && grep -q "Read-only file system" "$WORK/probe.txt" \

@@ -5,6 +5,7 @@
 //                                      HasSubstr("lead.company.uscc")));
 //   ASSERT_THAT(Create(lead), IsOk());
 //   EXPECT_THAT(CommandOutput(command), IsOkAndHolds(HasSubstr("2 200")));
+//   ASSERT_OK_AND_ASSIGN(v1::Ticket ticket, store.Get(request));
 #ifndef JIANGAN_TESTS_SUPPORT_STATUS_MATCHERS_H_
 #define JIANGAN_TESTS_SUPPORT_STATUS_MATCHERS_H_
 
@@ -58,5 +59,16 @@ MATCHER_P(IsOkAndHolds, value_matcher, "is OK and holds a matching value") {
 }
 
 }  // namespace jiangan::testing
+
+// Declares `lhs` from the value of the StatusOr `expr`, or fails the test
+// (returning from it) with the status.
+#define ASSERT_OK_AND_ASSIGN(lhs, expr) \
+  JIANGAN_ASSERT_OK_AND_ASSIGN_(JIANGAN_STATUS_OR_NAME_(__LINE__), lhs, expr)
+#define JIANGAN_STATUS_OR_NAME_(line) JIANGAN_STATUS_OR_CONCAT_(status_or_, line)
+#define JIANGAN_STATUS_OR_CONCAT_(a, b) a##b
+#define JIANGAN_ASSERT_OK_AND_ASSIGN_(status_or, lhs, expr) \
+  auto status_or = (expr);                                  \
+  ASSERT_TRUE(status_or.ok()) << status_or.status();        \
+  lhs = *std::move(status_or)
 
 #endif  // JIANGAN_TESTS_SUPPORT_STATUS_MATCHERS_H_

@@ -16,6 +16,8 @@ namespace {
 
 // The district's catalog, read by the targets service.
 constexpr char kTargetsPath[] = JIANGAN_SOURCE_DIR "/seed/2024/targets.json";
+// The official working calendar, read by the supervision service.
+constexpr char kCalendarPath[] = JIANGAN_SOURCE_DIR "/seed/calendar/official.json";
 
 // The ports in a server's `serving` log line (one JSON object per line),
 // once it has written one.
@@ -108,12 +110,14 @@ absl::Status SystemUnderTest::Start(const SystemOptions& options) {
     return absl::StrCat("127.0.0.1:", services_.at(name).grpc_port);
   };
   // Renewal first: facilities checks its links to renewal projects there;
-  // targets last, asking the other three.
+  // then targets, asking the other three; supervision last, asking all four
+  // about the records its tickets name.
   const std::pair<std::string, std::string> binaries[] = {
       {"renewal", JIANGAN_RENEWAL_SERVER},
       {"investment", JIANGAN_INVESTMENT_SERVER},
       {"facilities", JIANGAN_FACILITIES_SERVER},
-      {"targets", JIANGAN_TARGETS_SERVER}};
+      {"targets", JIANGAN_TARGETS_SERVER},
+      {"supervision", JIANGAN_SUPERVISION_SERVER}};
   for (const auto& [name, binary] : binaries) {
     absl::StatusOr<TestDatabase> database = TestDatabase::Create(name);
     if (!database.ok()) return database.status();
@@ -128,6 +132,12 @@ absl::Status SystemUnderTest::Start(const SystemOptions& options) {
       flags.push_back(absl::StrCat("--targets_path=", kTargetsPath));
       for (const char* measured : {"renewal", "investment", "facilities"}) {
         flags.push_back(absl::StrCat("--", measured, "_address=", address(measured)));
+      }
+    }
+    if (name == "supervision") {
+      flags.push_back(absl::StrCat("--calendar_path=", kCalendarPath));
+      for (const char* holder : {"renewal", "investment", "facilities", "targets"}) {
+        flags.push_back(absl::StrCat("--", holder, "_address=", address(holder)));
       }
     }
     return flags;
@@ -150,6 +160,7 @@ absl::Status SystemUnderTest::Start(const SystemOptions& options) {
       absl::StrCat("--investment_address=", address("investment")),
       absl::StrCat("--facilities_address=", address("facilities")),
       absl::StrCat("--targets_address=", address("targets")),
+      absl::StrCat("--supervision_address=", address("supervision")),
       absl::StrCat("--redis_address=127.0.0.1:", redis_.port()),
       absl::StrCat("--principals_path=", credentials_.principals_path()),
       absl::StrCat("--identity_key_file=", credentials_.key_path())};

@@ -1,4 +1,4 @@
-// The whole system on free loopback ports: a real redis-server, the four
+// The whole system on free loopback ports: a real redis-server, the five
 // service binaries and the gateway binary, each with its data in a fresh
 // temporary directory.
 #ifndef JIANGAN_TESTS_SUPPORT_SYSTEM_UNDER_TEST_H_
@@ -57,7 +57,7 @@ class SystemUnderTest {
   const TestCredentials& credentials() const { return credentials_; }
   Endpoint& gateway() { return gateway_; }
   const Endpoint& gateway() const { return gateway_; }
-  // "renewal", "investment", "facilities" or "targets".
+  // "renewal", "investment", "facilities", "targets" or "supervision".
   Endpoint& service(const std::string& name) { return services_.at(name); }
   // Replica `index` of renewal; replica 0 is service("renewal").
   Endpoint& renewal_replica(int index);

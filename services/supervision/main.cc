@@ -1,0 +1,71 @@
+// The supervision service (督办): tickets that make a department act on
+// what is red, with deadlines on the official working calendar.
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "common/base/hmac.h"
+#include "common/identity/identity.h"
+#include "common/runtime/service_client.h"
+#include "common/runtime/service_main.h"
+#include "services/supervision/supervision_service.h"
+
+ABSL_FLAG(std::vector<std::string>, calendar_path, {"seed/calendar/official.json"},
+          "The official working calendar: files, comma-separated, each a "
+          "ListWorkCalendarsResponse in JSON holding the years the State Council published.");
+ABSL_FLAG(std::string, targets_address, "localhost:50054",
+          "The targets service, holding the targets tickets may be about (a gRPC target).");
+ABSL_FLAG(std::string, renewal_address, "localhost:50051", "The renewal service (projects).");
+ABSL_FLAG(std::string, investment_address, "localhost:50052", "The investment service (leads).");
+ABSL_FLAG(std::string, facilities_address, "localhost:50053",
+          "The facilities service (facilities).");
+ABSL_FLAG(int, accept_working_days, 1, "Working days an issued ticket has to be accepted.");
+ABSL_FLAG(int, yellow_working_days, 2,
+          "A deadline at most this many working days away lights the YELLOW lamp.");
+ABSL_FLAG(int, escalate_after_working_days, 3,
+          "Working days overdue after which a ticket is escalated to its escalate_to.");
+ABSL_FLAG(absl::Duration, escalation_interval, absl::Minutes(10),
+          "How often overdue tickets are checked for escalation.");
+ABSL_FLAG(int, reader_connections, 2, "Database connections serving reads.");
+
+int main(int argc, char** argv) {
+  return jiangan::RunService(
+      argc, argv, {"supervision", 50055, 8085, "data/supervision.db"},
+      [](const jiangan::ServiceEnvironment& environment) -> absl::StatusOr<jiangan::Services> {
+        namespace supervision = jiangan::supervision;
+        auto calendar = supervision::LoadWorkCalendar(absl::GetFlag(FLAGS_calendar_path));
+        if (!calendar.ok()) return calendar.status();
+        supervision::TicketStoreOptions options;
+        options.deadlines.accept_working_days = absl::GetFlag(FLAGS_accept_working_days);
+        options.deadlines.yellow_working_days = absl::GetFlag(FLAGS_yellow_working_days);
+        options.deadlines.escalate_after_working_days =
+            absl::GetFlag(FLAGS_escalate_after_working_days);
+        if (options.deadlines.accept_working_days < 0 ||
+            options.deadlines.yellow_working_days < 0 ||
+            options.deadlines.escalate_after_working_days < 1) {
+          return absl::InvalidArgumentError(
+              "--accept_working_days and --yellow_working_days: must not be negative; "
+              "--escalate_after_working_days: must be at least 1");
+        }
+        options.page_token_key = jiangan::HmacSha256Hex(environment.identity_key, "page-tokens");
+        options.reader_connections = absl::GetFlag(FLAGS_reader_connections);
+        auto store =
+            supervision::TicketStore::Open(environment.db, *std::move(calendar), options);
+        if (!store.ok()) return store.status();
+        auto channel = [](const std::string& address) {
+          return address.empty() ? nullptr : jiangan::OpenServiceChannel(address);
+        };
+        auto subjects = std::make_unique<supervision::SubjectRecords>(
+            supervision::SubjectChannels{channel(absl::GetFlag(FLAGS_targets_address)),
+                                         channel(absl::GetFlag(FLAGS_renewal_address)),
+                                         channel(absl::GetFlag(FLAGS_investment_address)),
+                                         channel(absl::GetFlag(FLAGS_facilities_address))},
+            environment.identity_key);
+        supervision::SupervisionServiceOptions service_options;
+        service_options.escalation_interval = absl::GetFlag(FLAGS_escalation_interval);
+        return jiangan::Serve(std::make_unique<supervision::SupervisionService>(
+            *std::move(store), std::move(subjects),
+            jiangan::IdentityVerifier(environment.identity_key), environment.executor,
+            service_options));
+      });
+}

@@ -1,0 +1,137 @@
+#include "services/supervision/supervision_service.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/base/logging.h"
+
+namespace jiangan::supervision {
+
+SupervisionService::SupervisionService(std::unique_ptr<TicketStore> store,
+                                       std::unique_ptr<SubjectRecords> subjects,
+                                       IdentityVerifier verifier, Executor* executor,
+                                       const SupervisionServiceOptions& options)
+    : store_(std::move(store)),
+      subjects_(std::move(subjects)),
+      verifier_(std::move(verifier)),
+      calls_(&verifier_, executor),
+      escalations_("escalate_overdue_tickets", absl::Seconds(1), options.escalation_interval,
+                   [this]() -> absl::Status {
+                     absl::StatusOr<int> escalated = store_->EscalateOverdue();
+                     if (escalated.ok() && *escalated > 0) {
+                       Log(LogLevel::kInfo, "tickets_escalated",
+                           {{"count", absl::StrCat(*escalated)}});
+                     }
+                     return escalated.status();
+                   }) {}
+
+grpc::ServerUnaryReactor* SupervisionService::GetTicket(grpc::CallbackServerContext* context,
+                                                        const v1::GetTicketRequest* request,
+                                                        v1::Ticket* response) {
+  return calls_.Serve(context, ReadAccess("GetTicket"), [this, request, response](const Identity&) {
+    return FillResponse(store_->Get(*request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::ListTickets(grpc::CallbackServerContext* context,
+                                                          const v1::ListTicketsRequest* request,
+                                                          v1::ListTicketsResponse* response) {
+  return calls_.Serve(context, ReadAccess("ListTickets"), [this, request, response](const Identity&) {
+    return store_->List(*request, response);
+  });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::CreateTicket(grpc::CallbackServerContext* context,
+                                                           const v1::CreateTicketRequest* request,
+                                                           v1::Ticket* response) {
+  return calls_.Serve(
+      context, WriteAccess("CreateTicket"), [this, context, request, response](const Identity& caller) {
+        return FillResponse(store_->Create(caller, *request,
+                                           [&](v1::Subject* subject) {
+                                             return subjects_->Resolve(*context, caller, subject);
+                                           }),
+                            response);
+      });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::UpdateTicket(grpc::CallbackServerContext* context,
+                                                           const v1::UpdateTicketRequest* request,
+                                                           v1::Ticket* response) {
+  return calls_.Serve(context, WriteAccess("UpdateTicket"), [this, request, response](const Identity& caller) {
+    return FillResponse(store_->Update(caller, *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::AcceptTicket(grpc::CallbackServerContext* context,
+                                                           const v1::AcceptTicketRequest* request,
+                                                           v1::Ticket* response) {
+  return calls_.Serve(context, WriteAccess("AcceptTicket"), [this, request, response](const Identity& caller) {
+    return FillResponse(store_->Accept(caller, *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::RespondTicket(
+    grpc::CallbackServerContext* context, const v1::RespondTicketRequest* request,
+    v1::TicketResponse* response) {
+  return calls_.Serve(context, WriteAccess("RespondTicket"), [this, request, response](const Identity& caller) {
+    return FillResponse(store_->Respond(caller, *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::ReturnTicket(grpc::CallbackServerContext* context,
+                                                           const v1::ReturnTicketRequest* request,
+                                                           v1::Ticket* response) {
+  return calls_.Serve(context, WriteAccess("ReturnTicket"), [this, request, response](const Identity& caller) {
+    return FillResponse(store_->Return(caller, *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::CloseTicket(grpc::CallbackServerContext* context,
+                                                          const v1::CloseTicketRequest* request,
+                                                          v1::Ticket* response) {
+  return calls_.Serve(context, WriteAccess("CloseTicket"), [this, request, response](const Identity& caller) {
+    return FillResponse(store_->Close(caller, *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::CancelTicket(grpc::CallbackServerContext* context,
+                                                           const v1::CancelTicketRequest* request,
+                                                           v1::Ticket* response) {
+  return calls_.Serve(context, WriteAccess("CancelTicket"), [this, request, response](const Identity& caller) {
+    return FillResponse(store_->Cancel(caller, *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::ListTicketResponses(
+    grpc::CallbackServerContext* context, const v1::ListTicketResponsesRequest* request,
+    v1::ListTicketResponsesResponse* response) {
+  return calls_.Serve(context, ReadAccess("ListTicketResponses"), [this, request, response](const Identity&) {
+    return store_->ListResponses(*request, response);
+  });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::ListTicketHistory(
+    grpc::CallbackServerContext* context, const v1::ListTicketHistoryRequest* request,
+    v1::ListTicketHistoryResponse* response) {
+  return calls_.Serve(context, ReadAccess("ListTicketHistory"), [this, request, response](const Identity&) {
+    return store_->ListHistory(*request, response);
+  });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::GetWorkCalendar(
+    grpc::CallbackServerContext* context, const v1::GetWorkCalendarRequest* request,
+    v1::WorkCalendar* response) {
+  return calls_.Serve(context, ReadAccess("GetWorkCalendar"), [this, request, response](const Identity&) {
+    return FillResponse(store_->GetWorkCalendar(*request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::ListWorkCalendars(
+    grpc::CallbackServerContext* context, const v1::ListWorkCalendarsRequest* request,
+    v1::ListWorkCalendarsResponse* response) {
+  return calls_.Serve(context, ReadAccess("ListWorkCalendars"), [this, request, response](const Identity&) {
+    return store_->ListWorkCalendars(*request, response);
+  });
+}
+
+}  // namespace jiangan::supervision

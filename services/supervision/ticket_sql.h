@@ -1,0 +1,48 @@
+// How tickets are laid out in SQL and queried there: the columns derived
+// from a Ticket (what List filters and orders on, what the scorecard
+// counts), the responses and history tables, and the SQL a TicketFilter
+// becomes. The store runs the statements; this file only says them.
+#ifndef JIANGAN_SERVICES_SUPERVISION_TICKET_SQL_H_
+#define JIANGAN_SERVICES_SUPERVISION_TICKET_SQL_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+#include "common/storage/resource_rows.h"
+#include "common/storage/sql_query.h"
+#include "jiangan/supervision/v1/supervision.pb.h"
+#include "services/supervision/ticket_deadlines.h"
+
+namespace jiangan::supervision {
+
+// The tickets and their payloads; the derived columns take DerivedValues().
+const ResourceRows& TicketRows();
+
+// The values of the derived columns, in binding order.
+std::vector<SqlArg> DerivedValues(const v1::Ticket& ticket);
+
+// The tables of the service (schema version 1), given the history table's
+// own SQL.
+std::string SchemaSql(absl::string_view history_sql);
+
+// The responses' table: `ticket_id`, request_id, payload.
+inline constexpr char kResponsesTable[] = "ticket_responses";
+
+// The clause selecting what `filter` selects on the day `lamp_days` bounds;
+// INVALID_ARGUMENT naming the filter's field when a value breaks its rules.
+absl::StatusOr<SqlWhere> FilterSql(const v1::TicketFilter& filter, const LampDays& lamp_days);
+
+// The waiting tickets overdue on day `today` (a day number) that have not
+// been escalated: the candidates of an escalation sweep, as "seq, id".
+inline constexpr char kOverdueUnescalatedSql[] =
+    "SELECT seq, id FROM tickets WHERE waiting = 1 AND escalated = 0 AND deadline_day < ? "
+    "ORDER BY seq";
+
+// The fields ListTicketsRequest.order_by may name.
+absl::Span<const OrderField> TicketOrderFields();
+
+}  // namespace jiangan::supervision
+
+#endif  // JIANGAN_SERVICES_SUPERVISION_TICKET_SQL_H_

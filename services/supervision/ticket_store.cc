@@ -1,0 +1,378 @@
+#include "services/supervision/ticket_store.h"
+
+#include <algorithm>
+#include <iterator>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "common/base/civil_date.h"
+#include "common/base/field_masks.h"
+#include "common/base/resource_name.h"
+#include "common/base/resource_versions.h"
+#include "common/base/status_macros.h"
+#include "common/base/validation.h"
+#include "common/storage/child_rows.h"
+#include "common/storage/resource_page.h"
+#include "common/storage/schema_migrations.h"
+#include "google/protobuf/util/time_util.h"
+#include "services/supervision/ticket_sql.h"
+
+namespace jiangan::supervision {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+constexpr char kCollection[] = "tickets";
+constexpr int kSchemaVersion = 1;
+// Who records what the service does by itself (escalations).
+constexpr char kSystemPrincipal[] = "system";
+
+absl::StatusOr<std::string> ParseTicketName(absl::string_view name, absl::string_view field) {
+  return ParseResourceName(name, kCollection, field);
+}
+
+}  // namespace
+
+TicketStore::TicketStore(SqlDb* writer, WorkCalendar calendar, TicketStoreOptions options)
+    : writer_(writer),
+      calendar_(std::move(calendar)),
+      options_(std::move(options)),
+      page_tokens_(options_.page_token_key),
+      // The lamp is read, not stored; the state history and the response
+      // count follow the steps the history records already.
+      changes_("ticket_changes", "ticket_id", v1::Ticket::descriptor(),
+               {"update_time", "etag", "updater", "lamp", "working_days_left", "state_history",
+                "response_count"}),
+      readers_(std::make_unique<SqlReaderPool>()) {}
+
+TicketStore::~TicketStore() = default;
+
+absl::StatusOr<std::unique_ptr<TicketStore>> TicketStore::Open(SqlDb* db, WorkCalendar calendar,
+                                                               TicketStoreOptions options) {
+  std::unique_ptr<TicketStore> store(new TicketStore(db, std::move(calendar), std::move(options)));
+  RETURN_IF_ERROR(
+      MigrateSchema(db, {{SchemaStep{kSchemaVersion, SchemaSql(store->changes_.SchemaSql())}}}));
+  RETURN_IF_ERROR(store->readers_->Open(*db, std::max(1, store->options_.reader_connections)));
+  return store;
+}
+
+void TicketStore::Present(absl::CivilDay today, v1::Ticket* ticket) const {
+  const LampReading reading = ReadLamp(*ticket, today, calendar_, options_.deadlines);
+  ticket->set_lamp(reading.lamp);
+  ticket->set_working_days_left(reading.working_days_left);
+}
+
+v1::Ticket TicketStore::Presented(absl::Time now, v1::Ticket ticket) const {
+  Present(ChinaDayOf(now), &ticket);
+  return ticket;
+}
+
+// ---- Reads ----------------------------------------------------------------
+
+absl::StatusOr<v1::Ticket> TicketStore::Get(const v1::GetTicketRequest& request) const {
+  ASSIGN_OR_RETURN(const std::string id, ParseTicketName(request.name(), "name"));
+  v1::Ticket ticket;
+  RETURN_IF_ERROR(readers_->With([&](SqlDb* db) {
+    return TicketRows().FindExisting(db, kCollection, id, /*deleted=*/false, &ticket).status();
+  }));
+  return Presented(options_.now(), std::move(ticket));
+}
+
+absl::Status TicketStore::List(const v1::ListTicketsRequest& request,
+                               v1::ListTicketsResponse* response) const {
+  const absl::CivilDay today = ChinaDayOf(options_.now());
+  ASSIGN_OR_RETURN(SqlWhere where,
+                   FilterSql(request.filter(), LampDaysOn(today, calendar_, options_.deadlines)));
+  return readers_->With([&](SqlDb* db) {
+    return ListResourcePage(
+        db, page_tokens_, request, request.page_size(), request.page_token(), request.order_by(),
+        {ResourceRows::kColumns, TicketRows().source(), TicketOrderFields()}, std::move(where),
+        [&](const SqlStatement& row) -> absl::Status {
+          v1::Ticket* ticket = response->add_tickets();
+          RETURN_IF_ERROR(ResourceRows::Decode(row, ticket));
+          Present(today, ticket);
+          return absl::OkStatus();
+        },
+        response->mutable_next_page_token());
+  });
+}
+
+absl::Status TicketStore::ListResponses(const v1::ListTicketResponsesRequest& request,
+                                        v1::ListTicketResponsesResponse* response) const {
+  ASSIGN_OR_RETURN(const std::string id, ParseTicketName(request.parent(), "parent"));
+  return readers_->With([&](SqlDb* db) {
+    return ListChildPayloads(db, page_tokens_, request, request.page_size(), request.page_token(),
+                             {kCollection, "tickets", id, false, kResponsesTable, "ticket_id"},
+                             response->mutable_responses(), response->mutable_next_page_token());
+  });
+}
+
+absl::Status TicketStore::ListHistory(const v1::ListTicketHistoryRequest& request,
+                                      v1::ListTicketHistoryResponse* response) const {
+  ASSIGN_OR_RETURN(const std::string id, ParseTicketName(request.parent(), "parent"));
+  return readers_->With([&](SqlDb* db) {
+    return changes_.ListPage(db, page_tokens_, request, request.page_size(), request.page_token(),
+                             kCollection, id, response->mutable_changes(),
+                             response->mutable_next_page_token());
+  });
+}
+
+absl::StatusOr<v1::WorkCalendar> TicketStore::GetWorkCalendar(
+    const v1::GetWorkCalendarRequest& request) const {
+  int year = 0;
+  absl::string_view digits = request.name();
+  if (!absl::ConsumePrefix(&digits, "workCalendars/") || !absl::SimpleAtoi(digits, &year)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "name: must be workCalendars/{year}, e.g. workCalendars/2025, got \"", request.name(),
+        "\""));
+  }
+  const v1::WorkCalendar* found = calendar_.Year(year);
+  if (found == nullptr) {
+    return absl::NotFoundError(absl::StrCat(
+        request.name(), ": this service holds no official calendar of ", year,
+        "; only weekends are days off in it until its calendar file is loaded"));
+  }
+  return *found;
+}
+
+absl::Status TicketStore::ListWorkCalendars(const v1::ListWorkCalendarsRequest& request,
+                                            v1::ListWorkCalendarsResponse* response) const {
+  ASSIGN_OR_RETURN(const int page_size, ResolvePageSize(request.page_size()));
+  const uint64_t fingerprint = QueryFingerprint(request);
+  // The cursor is the last year given.
+  ASSIGN_OR_RETURN(const int64_t after, page_tokens_.DecodeNumber(request.page_token(), fingerprint));
+  for (auto it = calendar_.years().upper_bound(static_cast<int>(after));
+       it != calendar_.years().end(); ++it) {
+    if (response->work_calendars_size() == page_size) {
+      response->set_next_page_token(page_tokens_.EncodeNumber(std::prev(it)->first, fingerprint));
+      break;
+    }
+    *response->add_work_calendars() = it->second;
+  }
+  return absl::OkStatus();
+}
+
+// ---- Writes ---------------------------------------------------------------
+
+absl::StatusOr<v1::Ticket> TicketStore::Create(const Identity& caller,
+                                               const v1::CreateTicketRequest& request,
+                                               const SubjectResolver& resolve) {
+  ASSIGN_OR_RETURN(const std::string id,
+                   ResolveNewId(request.ticket_id(), "ticket_id", request.request_id()));
+  if (!request.request_id().empty()) {
+    v1::Ticket earlier;
+    ASSIGN_OR_RETURN(const std::optional<StoredRow> found,
+                     readers_->With([&](SqlDb* db) {
+                       return TicketRows().Find(db, "request_id", request.request_id(), &earlier);
+                     }));
+    if (found.has_value()) return Presented(options_.now(), std::move(earlier));
+  }
+  v1::Ticket ticket = request.ticket();
+  ClearOutputOnlyFields(&ticket);
+  // The form is checked before the subject's service is asked.
+  if (!ticket.subject().resource().empty()) {
+    RETURN_IF_ERROR(SubjectCollection(ticket.subject().resource()).status());
+  }
+  RETURN_IF_ERROR(resolve(ticket.mutable_subject()));
+  const absl::Time now = options_.now();
+  RETURN_IF_ERROR(PrepareNewTicket(caller, now, calendar_, options_.deadlines, &ticket));
+  const std::string name = absl::StrCat(kCollection, "/", id);
+  {
+    absl::MutexLock lock(&write_mu_);
+    RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
+      if (!request.request_id().empty()) {
+        v1::Ticket earlier;
+        ASSIGN_OR_RETURN(const std::optional<StoredRow> found,
+                         TicketRows().Find(writer_, "request_id", request.request_id(), &earlier));
+        if (found.has_value()) {
+          ticket = std::move(earlier);
+          return absl::OkStatus();
+        }
+      }
+      RETURN_IF_ERROR(TicketRows().CheckIdFree(writer_, id, name));
+      ASSIGN_OR_RETURN(const int64_t seq, TicketRows().NextSeq(writer_));
+      StampCreated(name, now, caller.principal, seq, &ticket);
+      RETURN_IF_ERROR(TicketRows().Insert(writer_, seq, id, request.request_id(),
+                                          DerivedValues(ticket), ticket));
+      return changes_.Record(writer_, id, TimeUtil::TimestampToMicroseconds(ticket.create_time()),
+                             caller.principal, "CreateTicket", v1::Ticket(), ticket);
+    }));
+  }
+  return Presented(now, std::move(ticket));
+}
+
+absl::StatusOr<TicketStore::StoredTicket> TicketStore::LoadForStep(const Identity& caller,
+                                                                   absl::string_view id,
+                                                                   TicketStep step,
+                                                                   absl::string_view etag) {
+  StoredTicket stored;
+  ASSIGN_OR_RETURN(stored.row, TicketRows().FindExisting(writer_, kCollection, id,
+                                                         /*deleted=*/false, &stored.ticket));
+  RETURN_IF_ERROR(CheckMayTake(caller, stored.ticket, step));
+  RETURN_IF_ERROR(CheckStepAllowed(stored.ticket, step));
+  RETURN_IF_ERROR(CheckEtag(step == TicketStep::kUpdate ? "ticket.etag" : "etag", etag,
+                            stored.ticket.etag()));
+  return stored;
+}
+
+absl::Status TicketStore::Rewrite(absl::string_view principal, absl::string_view method,
+                                  const StoredTicket& before, absl::Time now,
+                                  v1::Ticket* ticket) {
+  const int64_t version = before.row.version + 1;
+  ticket->clear_lamp();
+  ticket->clear_working_days_left();
+  ticket->set_updater(std::string(principal));
+  *ticket->mutable_update_time() = TimestampOf(now);
+  ticket->set_etag(VersionEtag(before.row.seq, version));
+  RETURN_IF_ERROR(
+      TicketRows().Update(writer_, before.row.seq, version, DerivedValues(*ticket), *ticket));
+  return changes_.Record(writer_, before.row.id, TimeUtil::TimestampToMicroseconds(
+                                                     ticket->update_time()),
+                         principal, method, before.ticket, *ticket);
+}
+
+absl::StatusOr<v1::Ticket> TicketStore::ChangeTicket(const Identity& caller,
+                                                     absl::string_view method,
+                                                     absl::string_view name, TicketStep step,
+                                                     absl::string_view etag,
+                                                     const Change& change) {
+  ASSIGN_OR_RETURN(const std::string id,
+                   ParseTicketName(name, step == TicketStep::kUpdate ? "ticket.name" : "name"));
+  const absl::Time now = options_.now();
+  v1::Ticket next;
+  {
+    absl::MutexLock lock(&write_mu_);
+    RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
+      ASSIGN_OR_RETURN(const StoredTicket stored, LoadForStep(caller, id, step, etag));
+      next = stored.ticket;
+      RETURN_IF_ERROR(change(stored, now, &next));
+      return Rewrite(caller.principal, method, stored, now, &next);
+    }));
+  }
+  return Presented(now, std::move(next));
+}
+
+absl::StatusOr<v1::Ticket> TicketStore::Update(const Identity& caller,
+                                               const v1::UpdateTicketRequest& request) {
+  RETURN_IF_ERROR(CheckUpdateMask(request.update_mask()));
+  return ChangeTicket(
+      caller, "UpdateTicket", request.ticket().name(), TicketStep::kUpdate,
+      request.ticket().etag(),
+      [&](const StoredTicket&, absl::Time now, v1::Ticket* next) -> absl::Status {
+        MergeMasked(request.ticket(), request.update_mask(), next);
+        if (next->priority() == v1::PRIORITY_UNSPECIFIED) next->set_priority(v1::NORMAL);
+        RETURN_IF_ERROR(ValidateTicket(*next));
+        if (MaskNames(request.update_mask(), "deadline")) {
+          RETURN_IF_ERROR(CheckNewDeadline(*next, ChinaDayOf(now)));
+          // A new deadline is a new chance: an escalation of the old one
+          // no longer stands.
+          next->clear_escalate_time();
+        }
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<v1::Ticket> TicketStore::TakeStep(const Identity& caller, absl::string_view method,
+                                                 absl::string_view name, TicketStep step,
+                                                 absl::string_view etag, absl::string_view note) {
+  return ChangeTicket(caller, method, name, step, etag,
+                      [&](const StoredTicket&, absl::Time now, v1::Ticket* next) {
+                        ApplyStep(step, caller.principal, now, note, next);
+                        return absl::OkStatus();
+                      });
+}
+
+absl::StatusOr<v1::Ticket> TicketStore::Accept(const Identity& caller,
+                                               const v1::AcceptTicketRequest& request) {
+  return TakeStep(caller, "AcceptTicket", request.name(), TicketStep::kAccept, request.etag(), "");
+}
+
+absl::StatusOr<v1::Ticket> TicketStore::Return(const Identity& caller,
+                                               const v1::ReturnTicketRequest& request) {
+  RETURN_IF_ERROR(CheckStepNote("reason", request.reason(), /*required=*/true));
+  return TakeStep(caller, "ReturnTicket", request.name(), TicketStep::kReturn, request.etag(),
+                  request.reason());
+}
+
+absl::StatusOr<v1::Ticket> TicketStore::Close(const Identity& caller,
+                                              const v1::CloseTicketRequest& request) {
+  RETURN_IF_ERROR(CheckStepNote("note", request.note(), /*required=*/false));
+  return TakeStep(caller, "CloseTicket", request.name(), TicketStep::kClose, request.etag(),
+                  request.note());
+}
+
+absl::StatusOr<v1::Ticket> TicketStore::Cancel(const Identity& caller,
+                                               const v1::CancelTicketRequest& request) {
+  RETURN_IF_ERROR(CheckStepNote("reason", request.reason(), /*required=*/true));
+  return TakeStep(caller, "CancelTicket", request.name(), TicketStep::kCancel, request.etag(),
+                  request.reason());
+}
+
+absl::StatusOr<v1::TicketResponse> TicketStore::Respond(const Identity& caller,
+                                                        const v1::RespondTicketRequest& request) {
+  ASSIGN_OR_RETURN(const std::string id, ParseTicketName(request.name(), "name"));
+  RETURN_IF_ERROR(CheckRequestId(request.request_id()));
+  RETURN_IF_ERROR(ValidateResponse(request.response()));
+  const absl::Time now = options_.now();
+  v1::TicketResponse response;
+  absl::MutexLock lock(&write_mu_);
+  RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(const bool earlier,
+                     FindChildByRequestId(writer_, kResponsesTable, "ticket_id", id,
+                                          request.request_id(), &response));
+    if (earlier) return absl::OkStatus();
+    ASSIGN_OR_RETURN(const StoredTicket stored,
+                     LoadForStep(caller, id, TicketStep::kRespond, request.etag()));
+    response = request.response();
+    response.set_name(absl::StrCat(stored.ticket.name(), "/responses/", GenerateResourceId()));
+    response.set_responder(caller.principal);
+    *response.mutable_create_time() = TimestampOf(now);
+    response.set_on_time(ChinaDayOf(now) <= *ToCivilDay(stored.ticket.deadline()));
+    RETURN_IF_ERROR(
+        InsertChildRow(writer_, kResponsesTable, "ticket_id", id, request.request_id(), response));
+    v1::Ticket next = stored.ticket;
+    ApplyStep(TicketStep::kRespond, caller.principal, now, "", &next);
+    return Rewrite(caller.principal, "RespondTicket", stored, now, &next);
+  }));
+  return response;
+}
+
+absl::StatusOr<int> TicketStore::EscalateOverdue() {
+  const absl::Time now = options_.now();
+  const absl::CivilDay today = ChinaDayOf(now);
+  std::vector<std::string> candidates;
+  RETURN_IF_ERROR(readers_->With([&](SqlDb* db) -> absl::Status {
+    ASSIGN_OR_RETURN(SqlStatement overdue, db->Prepare(kOverdueUnescalatedSql));
+    overdue.BindInt64(1, DayNumber(today));
+    while (true) {
+      ASSIGN_OR_RETURN(const bool row, overdue.Step());
+      if (!row) break;
+      candidates.push_back(overdue.ColumnText(1));
+    }
+    return absl::OkStatus();
+  }));
+  int escalated = 0;
+  for (const std::string& id : candidates) {
+    absl::MutexLock lock(&write_mu_);
+    RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
+      StoredTicket stored;
+      ASSIGN_OR_RETURN(stored.row, TicketRows().FindExisting(writer_, kCollection, id,
+                                                             /*deleted=*/false, &stored.ticket));
+      // Read again in the transaction: another replica may have been first.
+      if (!EscalationDue(stored.ticket, today, calendar_, options_.deadlines)) {
+        return absl::OkStatus();
+      }
+      v1::Ticket next = stored.ticket;
+      *next.mutable_escalate_time() = TimestampOf(now);
+      ++escalated;
+      return Rewrite(kSystemPrincipal, "EscalateTicket", stored, now, &next);
+    }));
+  }
+  return escalated;
+}
+
+}  // namespace jiangan::supervision
