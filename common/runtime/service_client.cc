@@ -49,12 +49,16 @@ ServiceCaller::ServiceCaller(const IdentitySigner* signer,
     : signer_(signer),
       incoming_(incoming),
       caller_(std::move(caller)),
-      deadline_(std::min(absl::FromChrono(incoming->deadline()), absl::Now() + default_timeout)) {}
+      deadline_(incoming == nullptr
+                    ? absl::Now() + default_timeout
+                    : std::min(absl::FromChrono(incoming->deadline()),
+                               absl::Now() + default_timeout)) {}
 
 std::unique_ptr<grpc::ClientContext> ServiceCaller::NewContext() const {
   // Deadline and cancellation follow the incoming call.
   std::unique_ptr<grpc::ClientContext> context =
-      grpc::ClientContext::FromCallbackServerContext(*incoming_);
+      incoming_ == nullptr ? std::make_unique<grpc::ClientContext>()
+                           : grpc::ClientContext::FromCallbackServerContext(*incoming_);
   context->set_deadline(absl::ToChronoTime(deadline_));
   AssertCaller(*signer_, caller_, context.get());
   return context;

@@ -57,12 +57,14 @@ absl::Status ReferenceCheckStatus(const absl::Status& read, absl::string_view fi
                                   absl::string_view resource, absl::string_view service);
 
 // The calls one incoming call makes to other services on its caller's
-// behalf. Lives no longer than the incoming call.
+// behalf, or that a server's own scheduled work makes as the server.
+// Lives no longer than the incoming call.
 class ServiceCaller {
  public:
   // `signer` and `incoming` must outlive this object. Calls end by
   // `incoming`'s deadline, or within `default_timeout` of now when it has
-  // none, and are cancelled with it.
+  // none, and are cancelled with it. A null `incoming` is work of the
+  // server's own (a schedule): calls end within `default_timeout`.
   ServiceCaller(const IdentitySigner* signer, const grpc::CallbackServerContext* incoming,
                 Identity caller, absl::Duration default_timeout);
 

@@ -37,6 +37,9 @@ struct Access {
 // department rights the store checks per resource.
 inline Access ReadAccess(absl::string_view method) { return {Role::kViewer, method}; }
 inline Access WriteAccess(absl::string_view method) { return {Role::kEditor, method}; }
+// What only an ADMIN may do, whatever the department (e.g. keeping the
+// rules that open tickets by themselves).
+inline Access AdminAccess(absl::string_view method) { return {Role::kAdmin, method}; }
 
 // Stores a StatusOr's value in `response` and returns its status: the usual
 // last step of a verified call's work.

@@ -1,9 +1,12 @@
 // The supervision service (督办): tickets that make a department act on
 // what is red, with deadlines on the official working calendar.
+#include <unistd.h>
+
 #include <string>
 #include <vector>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
 #include "common/base/hmac.h"
 #include "common/identity/identity.h"
 #include "common/runtime/service_client.h"
@@ -26,6 +29,8 @@ ABSL_FLAG(int, escalate_after_working_days, 3,
           "Working days overdue after which a ticket is escalated to its escalate_to.");
 ABSL_FLAG(absl::Duration, escalation_interval, absl::Minutes(10),
           "How often overdue tickets are checked for escalation.");
+ABSL_FLAG(absl::Duration, rules_interval, absl::Hours(1),
+          "How often the rules are evaluated; of all replicas one runs each evaluation.");
 ABSL_FLAG(int, reader_connections, 2, "Database connections serving reads.");
 
 int main(int argc, char** argv) {
@@ -49,13 +54,22 @@ int main(int argc, char** argv) {
         }
         options.page_token_key = jiangan::HmacSha256Hex(environment.identity_key, "page-tokens");
         options.reader_connections = absl::GetFlag(FLAGS_reader_connections);
-        auto store =
-            supervision::TicketStore::Open(environment.db, *std::move(calendar), options);
-        if (!store.ok()) return store.status();
+        supervision::SupervisionParts parts;
+        // Tickets and rules write through one writer.
+        parts.writer = std::make_unique<jiangan::SqlWriter>(environment.db);
+        auto tickets =
+            supervision::TicketStore::Open(parts.writer.get(), *std::move(calendar), options);
+        if (!tickets.ok()) return tickets.status();
+        parts.tickets = *std::move(tickets);
+        supervision::RuleStoreOptions rule_options;
+        rule_options.page_token_key = options.page_token_key;
+        auto rules = supervision::RuleStore::Open(parts.writer.get(), rule_options);
+        if (!rules.ok()) return rules.status();
+        parts.rules = *std::move(rules);
         auto channel = [](const std::string& address) {
           return address.empty() ? nullptr : jiangan::OpenServiceChannel(address);
         };
-        auto subjects = std::make_unique<supervision::SubjectRecords>(
+        parts.subjects = std::make_unique<supervision::SubjectRecords>(
             supervision::SubjectChannels{channel(absl::GetFlag(FLAGS_targets_address)),
                                          channel(absl::GetFlag(FLAGS_renewal_address)),
                                          channel(absl::GetFlag(FLAGS_investment_address)),
@@ -63,9 +77,17 @@ int main(int argc, char** argv) {
             environment.identity_key);
         supervision::SupervisionServiceOptions service_options;
         service_options.escalation_interval = absl::GetFlag(FLAGS_escalation_interval);
+        service_options.rules_interval = absl::GetFlag(FLAGS_rules_interval);
+        if (service_options.rules_interval < absl::Seconds(1) ||
+            service_options.escalation_interval < absl::Seconds(1)) {
+          return absl::InvalidArgumentError(
+              "--rules_interval and --escalation_interval: must be at least 1s");
+        }
+        char host[256] = {};
+        gethostname(host, sizeof(host) - 1);
+        service_options.runner = absl::StrCat(host, ":", getpid());
         return jiangan::Serve(std::make_unique<supervision::SupervisionService>(
-            *std::move(store), std::move(subjects),
-            jiangan::IdentityVerifier(environment.identity_key), environment.executor,
-            service_options));
+            std::move(parts), jiangan::IdentityVerifier(environment.identity_key),
+            environment.executor, service_options));
       });
 }

@@ -1,7 +1,8 @@
-// The records a ticket may be about, looked up in the services that hold
-// them (targets, renewal, investment, facilities), as the calling user and
-// within the caller's deadline: that the record exists, its display name
-// and the department answerable for it.
+// The records a ticket may be about, in the services that hold them
+// (targets, renewal, investment, facilities), asked as the calling user (or
+// as the service for its own scheduled work) and within the caller's
+// deadline: that a record exists, its display name and the department
+// answerable for it; and which records are in a rule's condition now.
 #ifndef JIANGAN_SERVICES_SUPERVISION_SUBJECT_RECORDS_H_
 #define JIANGAN_SERVICES_SUPERVISION_SUBJECT_RECORDS_H_
 
@@ -9,6 +10,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "common/identity/identity.h"
@@ -42,6 +44,14 @@ class SubjectRecords {
   // A matter is its own display name.
   absl::Status Resolve(const grpc::CallbackServerContext& context, const Identity& caller,
                        v1::Subject* subject) const;
+
+  // The records in `condition` now, each as a subject with its display name
+  // and department, asked as `caller` within `incoming`'s deadline (null:
+  // scheduled work, within a minute). UNAVAILABLE when the service holding
+  // them cannot answer in full (it names the service).
+  absl::StatusOr<std::vector<v1::Subject>> FindInCondition(
+      v1::RuleCondition condition, const grpc::CallbackServerContext* incoming,
+      const Identity& caller) const;
 
  private:
   const std::unique_ptr<portfolio::v1::PortfolioService::Stub> targets_;

@@ -7,12 +7,13 @@
 
 namespace jiangan::supervision {
 
-SupervisionService::SupervisionService(std::unique_ptr<TicketStore> store,
-                                       std::unique_ptr<SubjectRecords> subjects,
-                                       IdentityVerifier verifier, Executor* executor,
+SupervisionService::SupervisionService(SupervisionParts parts, IdentityVerifier verifier,
+                                       Executor* executor,
                                        const SupervisionServiceOptions& options)
-    : store_(std::move(store)),
-      subjects_(std::move(subjects)),
+    : parts_(std::move(parts)),
+      store_(parts_.tickets.get()),
+      rules_(parts_.rules.get()),
+      evaluator_(rules_, store_, parts_.subjects.get(), options.runner),
       verifier_(std::move(verifier)),
       calls_(&verifier_, executor),
       escalations_("escalate_overdue_tickets", absl::Seconds(1), options.escalation_interval,
@@ -23,6 +24,10 @@ SupervisionService::SupervisionService(std::unique_ptr<TicketStore> store,
                            {{"count", absl::StrCat(*escalated)}});
                      }
                      return escalated.status();
+                   }),
+      evaluations_("evaluate_rules", absl::Seconds(5), options.rules_interval,
+                   [this, interval = options.rules_interval]() {
+                     return evaluator_.EvaluateScheduled(interval).status();
                    }) {}
 
 grpc::ServerUnaryReactor* SupervisionService::GetTicket(grpc::CallbackServerContext* context,
@@ -46,11 +51,12 @@ grpc::ServerUnaryReactor* SupervisionService::CreateTicket(grpc::CallbackServerC
                                                            v1::Ticket* response) {
   return calls_.Serve(
       context, WriteAccess("CreateTicket"), [this, context, request, response](const Identity& caller) {
-        return FillResponse(store_->Create(caller, *request,
-                                           [&](v1::Subject* subject) {
-                                             return subjects_->Resolve(*context, caller, subject);
-                                           }),
-                            response);
+        return FillResponse(
+            store_->Create(caller, *request,
+                           [&](v1::Subject* subject) {
+                             return parts_.subjects->Resolve(*context, caller, subject);
+                           }),
+            response);
       });
 }
 
@@ -131,6 +137,54 @@ grpc::ServerUnaryReactor* SupervisionService::ListWorkCalendars(
     v1::ListWorkCalendarsResponse* response) {
   return calls_.Serve(context, ReadAccess("ListWorkCalendars"), [this, request, response](const Identity&) {
     return store_->ListWorkCalendars(*request, response);
+  });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::GetRule(grpc::CallbackServerContext* context,
+                                                      const v1::GetRuleRequest* request,
+                                                      v1::Rule* response) {
+  return calls_.Serve(context, ReadAccess("GetRule"), [this, request, response](const Identity&) {
+    return FillResponse(rules_->Get(*request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::ListRules(grpc::CallbackServerContext* context,
+                                                        const v1::ListRulesRequest* request,
+                                                        v1::ListRulesResponse* response) {
+  return calls_.Serve(context, ReadAccess("ListRules"), [this, request, response](const Identity&) {
+    return rules_->List(*request, response);
+  });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::CreateRule(grpc::CallbackServerContext* context,
+                                                         const v1::CreateRuleRequest* request,
+                                                         v1::Rule* response) {
+  return calls_.Serve(context, AdminAccess("CreateRule"), [this, request, response](const Identity& caller) {
+    return FillResponse(rules_->Create(caller, *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::UpdateRule(grpc::CallbackServerContext* context,
+                                                         const v1::UpdateRuleRequest* request,
+                                                         v1::Rule* response) {
+  return calls_.Serve(context, AdminAccess("UpdateRule"), [this, request, response](const Identity& caller) {
+    return FillResponse(rules_->Update(caller, *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::ListRuleHistory(
+    grpc::CallbackServerContext* context, const v1::ListRuleHistoryRequest* request,
+    v1::ListRuleHistoryResponse* response) {
+  return calls_.Serve(context, ReadAccess("ListRuleHistory"), [this, request, response](const Identity&) {
+    return rules_->ListHistory(*request, response);
+  });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::EvaluateRules(
+    grpc::CallbackServerContext* context, const v1::EvaluateRulesRequest*,
+    v1::EvaluateRulesResponse* response) {
+  return calls_.Serve(context, AdminAccess("EvaluateRules"), [this, context, response](const Identity& caller) {
+    return FillResponse(evaluator_.EvaluateAll(context, caller), response);
   });
 }
 

@@ -5,12 +5,16 @@
 #define JIANGAN_SERVICES_SUPERVISION_SUPERVISION_SERVICE_H_
 
 #include <memory>
+#include <string>
 
 #include "common/identity/identity.h"
 #include "common/runtime/executor.h"
 #include "common/runtime/periodic_task.h"
 #include "common/runtime/verified_call.h"
 #include "jiangan/supervision/v1/supervision.grpc.pb.h"
+#include "common/storage/sql_writer.h"
+#include "services/supervision/rule_evaluation.h"
+#include "services/supervision/rule_store.h"
 #include "services/supervision/subject_records.h"
 #include "services/supervision/ticket_store.h"
 
@@ -19,13 +23,25 @@ namespace jiangan::supervision {
 struct SupervisionServiceOptions {
   // How often overdue tickets are checked for escalation.
   absl::Duration escalation_interval = absl::Minutes(10);
+  // How often the rules are evaluated; of all replicas one runs each.
+  absl::Duration rules_interval = absl::Hours(1);
+  // Names this replica in the claims of scheduled evaluations.
+  std::string runner;
+};
+
+// What the service is made of; it owns all of it.
+struct SupervisionParts {
+  // The one writer the stores share; outlives them.
+  std::unique_ptr<SqlWriter> writer;
+  std::unique_ptr<TicketStore> tickets;
+  std::unique_ptr<RuleStore> rules;
+  std::unique_ptr<SubjectRecords> subjects;
 };
 
 class SupervisionService final : public v1::SupervisionService::CallbackService {
  public:
   // `executor` must outlive the service.
-  SupervisionService(std::unique_ptr<TicketStore> store, std::unique_ptr<SubjectRecords> subjects,
-                     IdentityVerifier verifier, Executor* executor,
+  SupervisionService(SupervisionParts parts, IdentityVerifier verifier, Executor* executor,
                      const SupervisionServiceOptions& options);
 
   grpc::ServerUnaryReactor* GetTicket(grpc::CallbackServerContext* context,
@@ -67,14 +83,35 @@ class SupervisionService final : public v1::SupervisionService::CallbackService 
   grpc::ServerUnaryReactor* ListWorkCalendars(grpc::CallbackServerContext* context,
                                               const v1::ListWorkCalendarsRequest* request,
                                               v1::ListWorkCalendarsResponse* response) override;
+  grpc::ServerUnaryReactor* GetRule(grpc::CallbackServerContext* context,
+                                    const v1::GetRuleRequest* request,
+                                    v1::Rule* response) override;
+  grpc::ServerUnaryReactor* ListRules(grpc::CallbackServerContext* context,
+                                      const v1::ListRulesRequest* request,
+                                      v1::ListRulesResponse* response) override;
+  grpc::ServerUnaryReactor* CreateRule(grpc::CallbackServerContext* context,
+                                       const v1::CreateRuleRequest* request,
+                                       v1::Rule* response) override;
+  grpc::ServerUnaryReactor* UpdateRule(grpc::CallbackServerContext* context,
+                                       const v1::UpdateRuleRequest* request,
+                                       v1::Rule* response) override;
+  grpc::ServerUnaryReactor* ListRuleHistory(grpc::CallbackServerContext* context,
+                                            const v1::ListRuleHistoryRequest* request,
+                                            v1::ListRuleHistoryResponse* response) override;
+  grpc::ServerUnaryReactor* EvaluateRules(grpc::CallbackServerContext* context,
+                                          const v1::EvaluateRulesRequest* request,
+                                          v1::EvaluateRulesResponse* response) override;
 
  private:
-  const std::unique_ptr<TicketStore> store_;
-  const std::unique_ptr<SubjectRecords> subjects_;
+  const SupervisionParts parts_;
+  TicketStore* const store_;
+  RuleStore* const rules_;
+  RuleEvaluator evaluator_;
   const IdentityVerifier verifier_;
   const VerifiedCalls calls_;
-  // Last: stopped first, while the store it uses still stands.
+  // Last: stopped first, while the stores they use still stand.
   PeriodicTask escalations_;
+  PeriodicTask evaluations_;
 };
 
 }  // namespace jiangan::supervision

@@ -91,7 +91,24 @@ std::vector<SqlArg> DerivedValues(const v1::Ticket& ticket) {
           DayOf(ticket.close_time())};
 }
 
-std::string SchemaSql(absl::string_view history_sql) {
+const ChangeLog& TicketChanges() {
+  // The lamp is read, not stored; the state history and the response count
+  // follow the steps the history records already.
+  static const auto* changes = new ChangeLog(
+      "ticket_changes", "ticket_id", v1::Ticket::descriptor(),
+      {"update_time", "etag", "updater", "lamp", "working_days_left", "state_history",
+       "response_count"});
+  return *changes;
+}
+
+const std::string& OpenRuleTicketSql() {
+  static const auto* sql = new std::string(absl::StrCat(
+      "SELECT id FROM tickets WHERE rule = ? AND subject = ? AND state NOT IN (",
+      static_cast<int>(v1::CLOSED), ", ", static_cast<int>(v1::CANCELLED), ") LIMIT 1"));
+  return *sql;
+}
+
+std::string TicketSchemaSql() {
   return absl::StrCat(
       TicketRows().SchemaSql(), TicketRows().FilterIndexesSql({"assignee_department", "state"}),
       "CREATE INDEX IF NOT EXISTS tickets_issuer_department ON tickets(issuer_department);"
@@ -106,7 +123,7 @@ std::string SchemaSql(absl::string_view history_sql) {
       " (seq INTEGER PRIMARY KEY AUTOINCREMENT, ticket_id TEXT NOT NULL, request_id TEXT, "
       "payload BLOB NOT NULL, UNIQUE (ticket_id, request_id));"
       "CREATE INDEX IF NOT EXISTS ticket_responses_ticket ON ",
-      kResponsesTable, "(ticket_id, seq);", history_sql);
+      kResponsesTable, "(ticket_id, seq);", TicketChanges().SchemaSql());
 }
 
 absl::StatusOr<SqlWhere> FilterSql(const v1::TicketFilter& filter, const LampDays& lamp_days) {

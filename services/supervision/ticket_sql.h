@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "common/storage/change_log.h"
 #include "common/storage/resource_rows.h"
 #include "common/storage/sql_query.h"
 #include "jiangan/supervision/v1/supervision.pb.h"
@@ -23,9 +24,16 @@ const ResourceRows& TicketRows();
 // The values of the derived columns, in binding order.
 std::vector<SqlArg> DerivedValues(const v1::Ticket& ticket);
 
-// The tables of the service (schema version 1), given the history table's
-// own SQL.
-std::string SchemaSql(absl::string_view history_sql);
+// The tickets' history of changes.
+const ChangeLog& TicketChanges();
+
+// The tickets' tables (schema version 1): tickets, payloads, responses,
+// history.
+std::string TicketSchemaSql();
+
+// Whether a ticket of rule `rule` (bind rule, subject) about `subject` is
+// open (neither CLOSED nor CANCELLED): a rule opens one at a time.
+const std::string& OpenRuleTicketSql();
 
 // The responses' table: `ticket_id`, request_id, payload.
 inline constexpr char kResponsesTable[] = "ticket_responses";

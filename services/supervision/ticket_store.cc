@@ -17,8 +17,9 @@
 #include "common/base/validation.h"
 #include "common/storage/child_rows.h"
 #include "common/storage/resource_page.h"
-#include "common/storage/schema_migrations.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/supervision/rule_rules.h"
+#include "services/supervision/supervision_schema.h"
 #include "services/supervision/ticket_sql.h"
 
 namespace jiangan::supervision {
@@ -27,7 +28,6 @@ namespace {
 using google::protobuf::util::TimeUtil;
 
 constexpr char kCollection[] = "tickets";
-constexpr int kSchemaVersion = 1;
 // Who records what the service does by itself (escalations).
 constexpr char kSystemPrincipal[] = "system";
 
@@ -37,25 +37,23 @@ absl::StatusOr<std::string> ParseTicketName(absl::string_view name, absl::string
 
 }  // namespace
 
-TicketStore::TicketStore(SqlDb* writer, WorkCalendar calendar, TicketStoreOptions options)
+TicketStore::TicketStore(SqlWriter* writer, WorkCalendar calendar, TicketStoreOptions options)
     : writer_(writer),
+      db_(writer->db()),
       calendar_(std::move(calendar)),
       options_(std::move(options)),
       page_tokens_(options_.page_token_key),
-      // The lamp is read, not stored; the state history and the response
-      // count follow the steps the history records already.
-      changes_("ticket_changes", "ticket_id", v1::Ticket::descriptor(),
-               {"update_time", "etag", "updater", "lamp", "working_days_left", "state_history",
-                "response_count"}),
       readers_(std::make_unique<SqlReaderPool>()) {}
 
 TicketStore::~TicketStore() = default;
 
-absl::StatusOr<std::unique_ptr<TicketStore>> TicketStore::Open(SqlDb* db, WorkCalendar calendar,
+absl::StatusOr<std::unique_ptr<TicketStore>> TicketStore::Open(SqlWriter* writer,
+                                                               WorkCalendar calendar,
                                                                TicketStoreOptions options) {
-  std::unique_ptr<TicketStore> store(new TicketStore(db, std::move(calendar), std::move(options)));
-  RETURN_IF_ERROR(
-      MigrateSchema(db, {{SchemaStep{kSchemaVersion, SchemaSql(store->changes_.SchemaSql())}}}));
+  SqlDb* db = writer->db();
+  std::unique_ptr<TicketStore> store(
+      new TicketStore(writer, std::move(calendar), std::move(options)));
+  RETURN_IF_ERROR(MigrateSupervisionSchema(db));
   RETURN_IF_ERROR(store->readers_->Open(*db, std::max(1, store->options_.reader_connections)));
   return store;
 }
@@ -115,7 +113,7 @@ absl::Status TicketStore::ListHistory(const v1::ListTicketHistoryRequest& reques
                                       v1::ListTicketHistoryResponse* response) const {
   ASSIGN_OR_RETURN(const std::string id, ParseTicketName(request.parent(), "parent"));
   return readers_->With([&](SqlDb* db) {
-    return changes_.ListPage(db, page_tokens_, request, request.page_size(), request.page_token(),
+    return TicketChanges().ListPage(db, page_tokens_, request, request.page_size(), request.page_token(),
                              kCollection, id, response->mutable_changes(),
                              response->mutable_next_page_token());
   });
@@ -182,26 +180,51 @@ absl::StatusOr<v1::Ticket> TicketStore::Create(const Identity& caller,
   RETURN_IF_ERROR(PrepareNewTicket(caller, now, calendar_, options_.deadlines, &ticket));
   const std::string name = absl::StrCat(kCollection, "/", id);
   {
-    absl::MutexLock lock(&write_mu_);
-    RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
+    RETURN_IF_ERROR(writer_->Transact([&]() -> absl::Status {
       if (!request.request_id().empty()) {
         v1::Ticket earlier;
         ASSIGN_OR_RETURN(const std::optional<StoredRow> found,
-                         TicketRows().Find(writer_, "request_id", request.request_id(), &earlier));
+                         TicketRows().Find(db_, "request_id", request.request_id(), &earlier));
         if (found.has_value()) {
           ticket = std::move(earlier);
           return absl::OkStatus();
         }
       }
-      RETURN_IF_ERROR(TicketRows().CheckIdFree(writer_, id, name));
-      ASSIGN_OR_RETURN(const int64_t seq, TicketRows().NextSeq(writer_));
+      RETURN_IF_ERROR(TicketRows().CheckIdFree(db_, id, name));
+      ASSIGN_OR_RETURN(const int64_t seq, TicketRows().NextSeq(db_));
       StampCreated(name, now, caller.principal, seq, &ticket);
-      RETURN_IF_ERROR(TicketRows().Insert(writer_, seq, id, request.request_id(),
+      RETURN_IF_ERROR(TicketRows().Insert(db_, seq, id, request.request_id(),
                                           DerivedValues(ticket), ticket));
-      return changes_.Record(writer_, id, TimeUtil::TimestampToMicroseconds(ticket.create_time()),
+      return TicketChanges().Record(db_, id, TimeUtil::TimestampToMicroseconds(ticket.create_time()),
                              caller.principal, "CreateTicket", v1::Ticket(), ticket);
     }));
   }
+  return Presented(now, std::move(ticket));
+}
+
+absl::StatusOr<std::optional<v1::Ticket>> TicketStore::OpenForRule(const v1::Rule& rule,
+                                                                   const v1::Subject& subject) {
+  const absl::Time now = options_.now();
+  v1::Ticket ticket = TicketForRule(rule, subject);
+  // Issued in the rule's issuer's name, which the rule's ADMIN chose.
+  const Identity system{kSystemPrincipal, rule.issuer_department(), Role::kAdmin};
+  RETURN_IF_ERROR(PrepareNewTicket(system, now, calendar_, options_.deadlines, &ticket));
+  bool opened = false;
+  RETURN_IF_ERROR(writer_->Transact([&]() -> absl::Status {
+    ASSIGN_OR_RETURN(SqlStatement open, db_->Prepare(OpenRuleTicketSql()));
+    open.BindText(1, rule.name());
+    open.BindText(2, subject.resource());
+    ASSIGN_OR_RETURN(const bool already, open.Step());
+    if (already) return absl::OkStatus();
+    const std::string id = GenerateResourceId();
+    ASSIGN_OR_RETURN(const int64_t seq, TicketRows().NextSeq(db_));
+    StampCreated(absl::StrCat(kCollection, "/", id), now, kSystemPrincipal, seq, &ticket);
+    RETURN_IF_ERROR(TicketRows().Insert(db_, seq, id, "", DerivedValues(ticket), ticket));
+    opened = true;
+    return TicketChanges().Record(db_, id, TimeUtil::TimestampToMicroseconds(ticket.create_time()),
+                                  kSystemPrincipal, "EvaluateRules", v1::Ticket(), ticket);
+  }));
+  if (!opened) return std::nullopt;
   return Presented(now, std::move(ticket));
 }
 
@@ -210,7 +233,7 @@ absl::StatusOr<TicketStore::StoredTicket> TicketStore::LoadForStep(const Identit
                                                                    TicketStep step,
                                                                    absl::string_view etag) {
   StoredTicket stored;
-  ASSIGN_OR_RETURN(stored.row, TicketRows().FindExisting(writer_, kCollection, id,
+  ASSIGN_OR_RETURN(stored.row, TicketRows().FindExisting(db_, kCollection, id,
                                                          /*deleted=*/false, &stored.ticket));
   RETURN_IF_ERROR(CheckMayTake(caller, stored.ticket, step));
   RETURN_IF_ERROR(CheckStepAllowed(stored.ticket, step));
@@ -229,8 +252,8 @@ absl::Status TicketStore::Rewrite(absl::string_view principal, absl::string_view
   *ticket->mutable_update_time() = TimestampOf(now);
   ticket->set_etag(VersionEtag(before.row.seq, version));
   RETURN_IF_ERROR(
-      TicketRows().Update(writer_, before.row.seq, version, DerivedValues(*ticket), *ticket));
-  return changes_.Record(writer_, before.row.id, TimeUtil::TimestampToMicroseconds(
+      TicketRows().Update(db_, before.row.seq, version, DerivedValues(*ticket), *ticket));
+  return TicketChanges().Record(db_, before.row.id, TimeUtil::TimestampToMicroseconds(
                                                      ticket->update_time()),
                          principal, method, before.ticket, *ticket);
 }
@@ -245,8 +268,7 @@ absl::StatusOr<v1::Ticket> TicketStore::ChangeTicket(const Identity& caller,
   const absl::Time now = options_.now();
   v1::Ticket next;
   {
-    absl::MutexLock lock(&write_mu_);
-    RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
+    RETURN_IF_ERROR(writer_->Transact([&]() -> absl::Status {
       ASSIGN_OR_RETURN(const StoredTicket stored, LoadForStep(caller, id, step, etag));
       next = stored.ticket;
       RETURN_IF_ERROR(change(stored, now, &next));
@@ -319,10 +341,9 @@ absl::StatusOr<v1::TicketResponse> TicketStore::Respond(const Identity& caller,
   RETURN_IF_ERROR(ValidateResponse(request.response()));
   const absl::Time now = options_.now();
   v1::TicketResponse response;
-  absl::MutexLock lock(&write_mu_);
-  RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
+  RETURN_IF_ERROR(writer_->Transact([&]() -> absl::Status {
     ASSIGN_OR_RETURN(const bool earlier,
-                     FindChildByRequestId(writer_, kResponsesTable, "ticket_id", id,
+                     FindChildByRequestId(db_, kResponsesTable, "ticket_id", id,
                                           request.request_id(), &response));
     if (earlier) return absl::OkStatus();
     ASSIGN_OR_RETURN(const StoredTicket stored,
@@ -333,7 +354,7 @@ absl::StatusOr<v1::TicketResponse> TicketStore::Respond(const Identity& caller,
     *response.mutable_create_time() = TimestampOf(now);
     response.set_on_time(ChinaDayOf(now) <= *ToCivilDay(stored.ticket.deadline()));
     RETURN_IF_ERROR(
-        InsertChildRow(writer_, kResponsesTable, "ticket_id", id, request.request_id(), response));
+        InsertChildRow(db_, kResponsesTable, "ticket_id", id, request.request_id(), response));
     v1::Ticket next = stored.ticket;
     ApplyStep(TicketStep::kRespond, caller.principal, now, "", &next);
     return Rewrite(caller.principal, "RespondTicket", stored, now, &next);
@@ -357,10 +378,9 @@ absl::StatusOr<int> TicketStore::EscalateOverdue() {
   }));
   int escalated = 0;
   for (const std::string& id : candidates) {
-    absl::MutexLock lock(&write_mu_);
-    RETURN_IF_ERROR(writer_->InTransaction([&]() -> absl::Status {
+    RETURN_IF_ERROR(writer_->Transact([&]() -> absl::Status {
       StoredTicket stored;
-      ASSIGN_OR_RETURN(stored.row, TicketRows().FindExisting(writer_, kCollection, id,
+      ASSIGN_OR_RETURN(stored.row, TicketRows().FindExisting(db_, kCollection, id,
                                                              /*deleted=*/false, &stored.ticket));
       // Read again in the transaction: another replica may have been first.
       if (!EscalationDue(stored.ticket, today, calendar_, options_.deadlines)) {

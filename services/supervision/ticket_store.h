@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -21,10 +22,10 @@
 #include "absl/time/time.h"
 #include "common/base/pagination.h"
 #include "common/identity/identity.h"
-#include "common/storage/change_log.h"
 #include "common/storage/resource_rows.h"
 #include "common/storage/sql_db.h"
 #include "common/storage/sql_reader_pool.h"
+#include "common/storage/sql_writer.h"
 #include "jiangan/supervision/v1/supervision.pb.h"
 #include "services/supervision/ticket_deadlines.h"
 #include "services/supervision/ticket_rules.h"
@@ -48,9 +49,11 @@ using SubjectResolver = std::function<absl::Status(v1::Subject* subject)>;
 
 class TicketStore {
  public:
-  // Creates the tables in `db` if missing and opens the readers on the same
-  // database. `db` must outlive the store.
-  static absl::StatusOr<std::unique_ptr<TicketStore>> Open(SqlDb* db, WorkCalendar calendar,
+  // Creates the tables in the writer's database if missing and opens the
+  // readers on it. `writer` (shared with the service's other stores) must
+  // outlive the store.
+  static absl::StatusOr<std::unique_ptr<TicketStore>> Open(SqlWriter* writer,
+                                                           WorkCalendar calendar,
                                                            TicketStoreOptions options);
   ~TicketStore();
 
@@ -79,6 +82,12 @@ class TicketStore {
   absl::Status ListHistory(const v1::ListTicketHistoryRequest& request,
                            v1::ListTicketHistoryResponse* response) const;
 
+  // Opens the ticket `rule` opens about `subject` (a record in its
+  // condition, display name and department filled), recorded by "system";
+  // nullopt when a ticket of the rule about it is open already.
+  absl::StatusOr<std::optional<v1::Ticket>> OpenForRule(const v1::Rule& rule,
+                                                        const v1::Subject& subject);
+
   // The working calendar's years, as the store counts deadlines on them.
   absl::StatusOr<v1::WorkCalendar> GetWorkCalendar(const v1::GetWorkCalendarRequest& request) const;
   absl::Status ListWorkCalendars(const v1::ListWorkCalendarsRequest& request,
@@ -98,7 +107,7 @@ class TicketStore {
   using Change =
       std::function<absl::Status(const StoredTicket& stored, absl::Time now, v1::Ticket* next)>;
 
-  TicketStore(SqlDb* writer, WorkCalendar calendar, TicketStoreOptions options);
+  TicketStore(SqlWriter* writer, WorkCalendar calendar, TicketStoreOptions options);
 
   // Fills the lamp and working days left as of `today`.
   void Present(absl::CivilDay today, v1::Ticket* ticket) const;
@@ -107,34 +116,30 @@ class TicketStore {
   // Loads ticket `id` for `step` by `caller`: the step must be allowed in
   // its state and to the caller, and `etag` (when set) current.
   absl::StatusOr<StoredTicket> LoadForStep(const Identity& caller, absl::string_view id,
-                                           TicketStep step, absl::string_view etag)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+                                           TicketStep step, absl::string_view etag);
   // Writes `ticket` back with version + 1, stamped by `principal` at `now`,
   // recording `method`'s change from `before` in the history.
   absl::Status Rewrite(absl::string_view principal, absl::string_view method,
-                       const StoredTicket& before, absl::Time now, v1::Ticket* ticket)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+                       const StoredTicket& before, absl::Time now, v1::Ticket* ticket);
   // The shared path of the steps: in one transaction, loads the ticket named
   // `name` for `step`, lets `change` make its next version, writes it and
   // records the change as `method`.
   absl::StatusOr<v1::Ticket> ChangeTicket(const Identity& caller, absl::string_view method,
                                           absl::string_view name, TicketStep step,
-                                          absl::string_view etag, const Change& change)
-      ABSL_LOCKS_EXCLUDED(write_mu_);
+                                          absl::string_view etag, const Change& change);
   // ChangeTicket for a step that only moves the state (accept, return,
   // close, cancel), with the note given with it.
   absl::StatusOr<v1::Ticket> TakeStep(const Identity& caller, absl::string_view method,
                                       absl::string_view name, TicketStep step,
-                                      absl::string_view etag, absl::string_view note)
-      ABSL_LOCKS_EXCLUDED(write_mu_);
+                                      absl::string_view etag, absl::string_view note);
 
-  SqlDb* const writer_;
+  SqlWriter* const writer_;
+  // The writer's connection, for the statements of its transactions.
+  SqlDb* const db_;
   const WorkCalendar calendar_;
   const TicketStoreOptions options_;
   const SignedPageTokens page_tokens_;
-  const ChangeLog changes_;
   std::unique_ptr<SqlReaderPool> readers_;
-  absl::Mutex write_mu_;
 };
 
 }  // namespace jiangan::supervision

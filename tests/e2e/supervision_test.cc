@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -14,6 +15,7 @@
 #include "tests/support/http_client.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/system_under_test.h"
+#include "tests/support/test_database.h"
 
 namespace jiangan {
 namespace {
@@ -227,6 +229,157 @@ TEST_F(SupervisionSystemTest, TheHttpFaceIssuesAndStepsTicketsAndShowsTheCalenda
   ASSERT_TRUE(calendar.ok());
   EXPECT_EQ(calendar->status, 200) << calendar->body;
   EXPECT_THAT(calendar->body, HasSubstr("\"workingDayCount\":248"));
+}
+
+}  // namespace
+}  // namespace jiangan
+
+namespace jiangan {
+namespace {
+
+// Two supervision replicas on one database, each evaluating the rules every
+// second: every slot is evaluated by one of them, and a record in a rule's
+// condition gets one ticket however often the rules run.
+class SupervisionRulesSystemTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    testing::SystemOptions options;
+    options.supervision_replicas = 2;
+    options.supervision_flags = {"--rules_interval=1s"};
+    absl::Status started = system_.Start(options);
+    ASSERT_TRUE(started.ok()) << started;
+    tickets_ = supervision::v1::SupervisionService::NewStub(system_.GatewayChannel());
+    projects_ = renewal::v1::RenewalService::NewStub(system_.GatewayChannel());
+  }
+
+  // A housing project, suspended: RED.
+  void MakeRedProject(const std::string& id) {
+    renewal::v1::CreateProjectRequest create;
+    create.set_project_id(id);
+    create.mutable_project()->set_display_name("三阳路片区危旧房改造");
+    create.mutable_project()->set_kind(renewal::v1::DILAPIDATED_HOUSING_RENOVATION);
+    create.mutable_project()->set_lead_department(kHousingDepartment);
+    create.mutable_project()->set_phase(renewal::v1::APPROVED);
+    renewal::v1::Project project;
+    grpc::Status status =
+        projects_->CreateProject(system_.CallAs("housing-editor").get(), create, &project);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    renewal::v1::UpdateProjectRequest suspend;
+    suspend.mutable_project()->set_name(project.name());
+    suspend.mutable_project()->set_phase(renewal::v1::SUSPENDED);
+    suspend.mutable_update_mask()->add_paths("phase");
+    status = projects_->UpdateProject(system_.CallAs("housing-editor").get(), suspend, &project);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_EQ(project.health(), renewal::v1::RED);
+  }
+
+  grpc::Status CreateRule(const std::string& caller, v1::Rule* rule) {
+    v1::CreateRuleRequest request;
+    request.set_rule_id("red-projects");
+    request.set_request_id("rule-red-projects");
+    v1::Rule* made = request.mutable_rule();
+    made->set_display_name("项目红灯自动督办");
+    made->set_condition(v1::PROJECT_RED);
+    made->set_time_limit_working_days(5);
+    made->set_demand("项目处于红灯，请5个工作日内报送整改措施。");
+    made->set_issuer_department("区委督查室");
+    made->set_escalate_to("分管副区长");
+    made->set_enabled(true);
+    return tickets_->CreateRule(system_.CallAs(caller).get(), request, rule);
+  }
+
+  // The tickets the rule opened.
+  std::vector<v1::Ticket> RuleTickets() {
+    v1::ListTicketsRequest request;
+    request.mutable_filter()->set_rule("rules/red-projects");
+    v1::ListTicketsResponse response;
+    const grpc::Status status =
+        tickets_->ListTickets(system_.CallAs("viewer").get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return {response.tickets().begin(), response.tickets().end()};
+  }
+
+  testing::SystemUnderTest system_;
+  std::unique_ptr<v1::SupervisionService::Stub> tickets_;
+  std::unique_ptr<renewal::v1::RenewalService::Stub> projects_;
+};
+
+int Count(const std::string& text, const std::string& what) {
+  int count = 0;
+  for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+TEST_F(SupervisionRulesSystemTest, ARedProjectGetsOneTicketFromTheScheduleAndOnDemand) {
+  v1::Rule rule;
+  grpc::Status status = CreateRule("housing-editor", &rule);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  status = CreateRule("admin", &rule);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(rule.priority(), v1::NORMAL);
+  ASSERT_NO_FATAL_FAILURE(MakeRedProject("sanyang-road"));
+
+  // The schedule opens the ticket, to the project's department.
+  std::vector<v1::Ticket> opened;
+  for (int i = 0; i < 100 && opened.empty(); ++i) {
+    absl::SleepFor(absl::Milliseconds(100));
+    opened = RuleTickets();
+  }
+  ASSERT_EQ(opened.size(), 1u);
+  EXPECT_EQ(opened[0].subject().resource(), "projects/sanyang-road");
+  EXPECT_EQ(opened[0].assignee_department(), kHousingDepartment);
+  EXPECT_EQ(opened[0].issuer_department(), "区委督查室");
+  EXPECT_EQ(opened[0].creator(), "system");
+  EXPECT_EQ(opened[0].state(), v1::ISSUED);
+
+  // On demand, again: nothing opens twice.
+  v1::EvaluateRulesResponse evaluated;
+  status = tickets_->EvaluateRules(system_.CallAs("housing-editor").get(),
+                                   v1::EvaluateRulesRequest(), &evaluated);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  status = tickets_->EvaluateRules(system_.CallAs("admin").get(), v1::EvaluateRulesRequest(),
+                                   &evaluated);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(evaluated.outcomes_size(), 1);
+  EXPECT_EQ(evaluated.outcomes(0).in_condition(), 1);
+  EXPECT_EQ(evaluated.outcomes(0).already_open(), 1);
+  EXPECT_EQ(evaluated.outcomes(0).opened_tickets_size(), 0);
+
+  // Three more seconds of schedules on both replicas.
+  absl::SleepFor(absl::Seconds(3));
+  EXPECT_EQ(RuleTickets().size(), 1u);
+  auto db = system_.database("supervision").Connect();
+  ASSERT_TRUE(db.ok()) << db.status();
+  const int64_t slots = testing::QueryInt64(db->get(), "SELECT COUNT(*) FROM rule_evaluations");
+  const int runs = Count(system_.replica("supervision", 0).process->ReadLog(), "rules_evaluated") +
+                   Count(system_.replica("supervision", 1).process->ReadLog(), "rules_evaluated");
+  EXPECT_GE(slots, 3);
+  EXPECT_EQ(runs, slots) << "each slot evaluated once, by one replica";
+  v1::GetRuleRequest get;
+  get.set_name("rules/red-projects");
+  ASSERT_TRUE(tickets_->GetRule(system_.CallAs("viewer").get(), get, &rule).ok());
+  EXPECT_EQ(rule.opened_ticket_count(), 1);
+  EXPECT_TRUE(rule.has_last_evaluate_time());
+
+  // Disabled, the rule stops.
+  v1::UpdateRuleRequest disable;
+  disable.mutable_rule()->set_name("rules/red-projects");
+  disable.mutable_rule()->set_enabled(false);
+  disable.mutable_update_mask()->add_paths("enabled");
+  ASSERT_TRUE(tickets_->UpdateRule(system_.CallAs("admin").get(), disable, &rule).ok());
+  status = tickets_->EvaluateRules(system_.CallAs("admin").get(), v1::EvaluateRulesRequest(),
+                                   &evaluated);
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(evaluated.outcomes_size(), 0);
+  v1::ListRuleHistoryRequest history_request;
+  history_request.set_parent("rules/red-projects");
+  v1::ListRuleHistoryResponse history;
+  ASSERT_TRUE(
+      tickets_->ListRuleHistory(system_.CallAs("viewer").get(), history_request, &history).ok());
+  ASSERT_EQ(history.changes_size(), 2);
+  EXPECT_EQ(history.changes(1).method(), "UpdateRule");
 }
 
 }  // namespace

@@ -94,12 +94,16 @@ absl::Status SystemUnderTest::Restart(Endpoint* endpoint) {
   return absl::OkStatus();
 }
 
-Endpoint& SystemUnderTest::renewal_replica(int index) {
-  return index == 0 ? services_.at("renewal") : services_.at(absl::StrCat("renewal-", index));
+Endpoint& SystemUnderTest::renewal_replica(int index) { return replica("renewal", index); }
+
+Endpoint& SystemUnderTest::replica(const std::string& name, int index) {
+  return index == 0 ? services_.at(name) : services_.at(absl::StrCat(name, "-", index));
 }
 
 absl::Status SystemUnderTest::Start(const std::vector<std::string>& extra_gateway_flags) {
-  return Start(SystemOptions{extra_gateway_flags});
+  SystemOptions options;
+  options.gateway_flags = extra_gateway_flags;
+  return Start(options);
 }
 
 absl::Status SystemUnderTest::Start(const SystemOptions& options) {
@@ -139,6 +143,8 @@ absl::Status SystemUnderTest::Start(const SystemOptions& options) {
       for (const char* holder : {"renewal", "investment", "facilities", "targets"}) {
         flags.push_back(absl::StrCat("--", holder, "_address=", address(holder)));
       }
+      flags.insert(flags.end(), options.supervision_flags.begin(),
+                   options.supervision_flags.end());
     }
     return flags;
   };
@@ -146,21 +152,31 @@ absl::Status SystemUnderTest::Start(const SystemOptions& options) {
     absl::Status started = StartServer(binary, name, service_flags(name), &services_[name]);
     if (!started.ok()) return started;
   }
-  // More renewal replicas, on the first one's database.
-  std::string renewal_addresses = address("renewal");
-  for (int i = 1; i < options.renewal_replicas; ++i) {
-    const std::string name = absl::StrCat("renewal-", i);
-    absl::Status started =
-        StartServer(JIANGAN_RENEWAL_SERVER, name, service_flags("renewal"), &services_[name]);
-    if (!started.ok()) return started;
-    absl::StrAppend(&renewal_addresses, ",", address(name));
-  }
+  // More replicas, on the first one's database; the gateway balances over
+  // them all.
+  auto more_replicas = [&](const std::string& service, const char* binary,
+                           int replicas) -> absl::StatusOr<std::string> {
+    std::string addresses = address(service);
+    for (int i = 1; i < replicas; ++i) {
+      const std::string name = absl::StrCat(service, "-", i);
+      absl::Status started = StartServer(binary, name, service_flags(service), &services_[name]);
+      if (!started.ok()) return started;
+      absl::StrAppend(&addresses, ",", address(name));
+    }
+    return addresses;
+  };
+  absl::StatusOr<std::string> renewal_addresses =
+      more_replicas("renewal", JIANGAN_RENEWAL_SERVER, options.renewal_replicas);
+  if (!renewal_addresses.ok()) return renewal_addresses.status();
+  absl::StatusOr<std::string> supervision_addresses =
+      more_replicas("supervision", JIANGAN_SUPERVISION_SERVER, options.supervision_replicas);
+  if (!supervision_addresses.ok()) return supervision_addresses.status();
   std::vector<std::string> gateway_flags = {
-      absl::StrCat("--renewal_address=ipv4:", renewal_addresses),
+      absl::StrCat("--renewal_address=ipv4:", *renewal_addresses),
       absl::StrCat("--investment_address=", address("investment")),
       absl::StrCat("--facilities_address=", address("facilities")),
       absl::StrCat("--targets_address=", address("targets")),
-      absl::StrCat("--supervision_address=", address("supervision")),
+      absl::StrCat("--supervision_address=ipv4:", *supervision_addresses),
       absl::StrCat("--redis_address=127.0.0.1:", redis_.port()),
       absl::StrCat("--principals_path=", credentials_.principals_path()),
       absl::StrCat("--identity_key_file=", credentials_.key_path())};

@@ -37,6 +37,10 @@ struct SystemOptions {
   // Copies of the renewal service on its one database; the gateway balances
   // over them all.
   int renewal_replicas = 1;
+  // More supervision flags, e.g. "--rules_interval=1s", and copies of the
+  // supervision service on its one database.
+  std::vector<std::string> supervision_flags;
+  int supervision_replicas = 1;
 };
 
 // The x-jiangan-cache header ("hit" or "miss") a finished call through the
@@ -61,6 +65,9 @@ class SystemUnderTest {
   Endpoint& service(const std::string& name) { return services_.at(name); }
   // Replica `index` of renewal; replica 0 is service("renewal").
   Endpoint& renewal_replica(int index);
+  // Replica `index` of `name` ("renewal" or "supervision"); replica 0 is
+  // service(name).
+  Endpoint& replica(const std::string& name, int index);
   std::shared_ptr<grpc::Channel> GatewayChannel() const;
   // A context for a call through the gateway as `caller` (one of
   // TestCredentials' callers; "" sends no token), with a 10-second deadline.

@@ -34,7 +34,8 @@ class TicketStoreTest : public ::testing::Test {
     TicketStoreOptions options;
     options.page_token_key = "a key of the test that is long enough";
     options.now = [this] { return now_; };
-    auto store = TicketStore::Open(db_.get(), *LoadWorkCalendar({kCalendarPath}), options);
+    writer_ = std::make_unique<SqlWriter>(db_.get());
+    auto store = TicketStore::Open(writer_.get(), *LoadWorkCalendar({kCalendarPath}), options);
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
   }
@@ -99,6 +100,7 @@ class TicketStoreTest : public ::testing::Test {
   }
 
   std::unique_ptr<SqlDb> db_;
+  std::unique_ptr<SqlWriter> writer_;
   std::unique_ptr<TicketStore> store_;
   absl::Time now_ = At(absl::CivilDay(2025, 1, 24));
   int resolved_ = 0;
