@@ -24,14 +24,17 @@ const EVP_MD* Sha256() {
 
 }  // namespace
 
-std::string HmacSha256Hex(absl::string_view key, absl::string_view message) {
+std::string HmacSha256(absl::string_view key, absl::string_view message) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   HMAC(Sha256(), key.data(), static_cast<int>(key.size()),
        reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest,
        &length);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), length));
+  return std::string(reinterpret_cast<const char*>(digest), length);
+}
+
+std::string HmacSha256Hex(absl::string_view key, absl::string_view message) {
+  return absl::BytesToHexString(HmacSha256(key, message));
 }
 
 std::string Sha256Hex(absl::string_view data) {

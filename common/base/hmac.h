@@ -1,5 +1,6 @@
 // Keyed message authentication (HMAC-SHA256), for values the system hands
-// out or passes on and must later trust: identity assertions and page tokens.
+// out or passes on and must later trust (identity assertions, page tokens),
+// and that receivers of its webhooks check.
 #ifndef JIANGAN_COMMON_BASE_HMAC_H_
 #define JIANGAN_COMMON_BASE_HMAC_H_
 
@@ -9,6 +10,9 @@
 #include "absl/strings/string_view.h"
 
 namespace jiangan {
+
+// HMAC-SHA256 of `message` under `key`: its 32 bytes.
+std::string HmacSha256(absl::string_view key, absl::string_view message);
 
 // HMAC-SHA256 of `message` under `key`, as 64 lowercase hex digits.
 std::string HmacSha256Hex(absl::string_view key, absl::string_view message);

@@ -7,7 +7,7 @@
 JIANGAN_PACKAGES=(g++ cmake ninja-build pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libhiredis-dev libsqlite3-dev libpq-dev libssl-dev libgtest-dev libgmock-dev redis-server
-  libxlsxwriter-dev libh2o-evloop-dev
+  libxlsxwriter-dev libh2o-evloop-dev libcurl4-openssl-dev
   golang-github-grpc-ecosystem-grpc-gateway-dev golang-grpc-gateway)
 # What the tests need besides: PostgreSQL 15's server (every store and
 # system test runs on it too, in a cluster made in a temporary folder), Python (reads back the Excel report, drives

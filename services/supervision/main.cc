@@ -6,7 +6,9 @@
 #include <vector>
 
 #include "absl/flags/flag.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "common/base/file_util.h"
 #include "common/base/hmac.h"
 #include "common/identity/identity.h"
 #include "common/runtime/service_client.h"
@@ -31,6 +33,20 @@ ABSL_FLAG(absl::Duration, escalation_interval, absl::Minutes(10),
           "How often overdue tickets are checked for escalation.");
 ABSL_FLAG(absl::Duration, rules_interval, absl::Hours(1),
           "How often the rules are evaluated; of all replicas one runs each evaluation.");
+ABSL_FLAG(absl::Duration, delivery_interval, absl::Seconds(2),
+          "How often the notification outbox is checked for what is due.");
+ABSL_FLAG(absl::Duration, delivery_lease, absl::Seconds(30),
+          "How long a replica holds the notifications it claimed for delivery.");
+ABSL_FLAG(absl::Duration, delivery_timeout, absl::Seconds(10),
+          "How long one delivery (a webhook POST, an e-mail) may take.");
+ABSL_FLAG(int, delivery_attempts, 8, "Attempts before a notification is a dead letter.");
+ABSL_FLAG(int, digest_hour, 8,
+          "The hour (China time, 0 to 23) the daily digests go out from; -1 sends none.");
+ABSL_FLAG(std::string, smtp_url, "",
+          "The SMTP server e-mail subscriptions go through, e.g. smtp://mail.example:587.");
+ABSL_FLAG(std::string, smtp_from, "dubang@jiangan.gov.cn", "The sender of notification e-mail.");
+ABSL_FLAG(std::string, smtp_username, "", "SMTP user, when the server asks for one.");
+ABSL_FLAG(std::string, smtp_password_file, "", "A file holding the SMTP user's password.");
 ABSL_FLAG(int, reader_connections, 2, "Database connections serving reads.");
 
 int main(int argc, char** argv) {
@@ -55,8 +71,27 @@ int main(int argc, char** argv) {
         options.page_token_key = jiangan::HmacSha256Hex(environment.identity_key, "page-tokens");
         options.reader_connections = absl::GetFlag(FLAGS_reader_connections);
         supervision::SupervisionParts parts;
-        // Tickets and rules write through one writer.
+        // Tickets, rules and the outbox write through one writer.
         parts.writer = std::make_unique<jiangan::SqlWriter>(environment.db);
+        supervision::NotificationStoreOptions notification_options;
+        notification_options.page_token_key = options.page_token_key;
+        notification_options.max_attempts = absl::GetFlag(FLAGS_delivery_attempts);
+        notification_options.lease = absl::GetFlag(FLAGS_delivery_lease);
+        auto notifications =
+            supervision::NotificationStore::Open(parts.writer.get(), notification_options);
+        if (!notifications.ok()) return notifications.status();
+        parts.notifications = *std::move(notifications);
+        options.events = parts.notifications.get();
+        supervision::SmtpSettings smtp{absl::GetFlag(FLAGS_smtp_url),
+                                       absl::GetFlag(FLAGS_smtp_from),
+                                       absl::GetFlag(FLAGS_smtp_username), ""};
+        if (const std::string file = absl::GetFlag(FLAGS_smtp_password_file); !file.empty()) {
+          auto password = jiangan::ReadFileToString(file);
+          if (!password.ok()) return password.status();
+          smtp.password = std::string(absl::StripAsciiWhitespace(*password));
+        }
+        parts.sender = std::make_unique<supervision::NotificationSender>(
+            std::move(smtp), absl::GetFlag(FLAGS_delivery_timeout));
         auto tickets =
             supervision::TicketStore::Open(parts.writer.get(), *std::move(calendar), options);
         if (!tickets.ok()) return tickets.status();
@@ -78,6 +113,13 @@ int main(int argc, char** argv) {
         supervision::SupervisionServiceOptions service_options;
         service_options.escalation_interval = absl::GetFlag(FLAGS_escalation_interval);
         service_options.rules_interval = absl::GetFlag(FLAGS_rules_interval);
+        service_options.delivery_interval = absl::GetFlag(FLAGS_delivery_interval);
+        service_options.digest_hour = absl::GetFlag(FLAGS_digest_hour);
+        if (service_options.digest_hour < -1 || service_options.digest_hour > 23 ||
+            notification_options.max_attempts < 1) {
+          return absl::InvalidArgumentError(
+              "--digest_hour: must be -1 (none) to 23; --delivery_attempts: at least 1");
+        }
         if (service_options.rules_interval < absl::Seconds(1) ||
             service_options.escalation_interval < absl::Seconds(1)) {
           return absl::InvalidArgumentError(

@@ -8,12 +8,17 @@
 #include "common/base/civil_date.h"
 #include "common/base/logging.h"
 #include "common/base/status_macros.h"
+#include "services/supervision/scheduled_runs.h"
 
 namespace jiangan::supervision {
 
-RuleEvaluator::RuleEvaluator(RuleStore* rules, TicketStore* tickets,
+RuleEvaluator::RuleEvaluator(SqlWriter* writer, RuleStore* rules, TicketStore* tickets,
                              const SubjectRecords* subjects, std::string runner)
-    : rules_(rules), tickets_(tickets), subjects_(subjects), runner_(std::move(runner)) {}
+    : writer_(writer),
+      rules_(rules),
+      tickets_(tickets),
+      subjects_(subjects),
+      runner_(std::move(runner)) {}
 
 absl::Status RuleEvaluator::Evaluate(const v1::Rule& rule,
                                      const grpc::CallbackServerContext* incoming,
@@ -75,7 +80,8 @@ absl::StatusOr<v1::EvaluateRulesResponse> RuleEvaluator::EvaluateAll(
 
 absl::StatusOr<bool> RuleEvaluator::EvaluateScheduled(absl::Duration interval) {
   const int64_t slot = absl::ToUnixMicros(absl::Now()) / absl::ToInt64Microseconds(interval);
-  ASSIGN_OR_RETURN(const bool claimed, rules_->ClaimEvaluation(slot, runner_));
+  ASSIGN_OR_RETURN(const bool claimed,
+                   ClaimScheduledRun(writer_, "evaluate_rules", slot, runner_, absl::Now()));
   if (!claimed) return false;
   // The service's own reads: a viewer of everything, no department.
   const Identity service{"system", "", Role::kViewer};

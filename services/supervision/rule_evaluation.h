@@ -24,8 +24,8 @@ class RuleEvaluator {
  public:
   // Everything must outlive the evaluator. `runner` names this replica in
   // the claims of scheduled evaluations.
-  RuleEvaluator(RuleStore* rules, TicketStore* tickets, const SubjectRecords* subjects,
-                std::string runner);
+  RuleEvaluator(SqlWriter* writer, RuleStore* rules, TicketStore* tickets,
+                const SubjectRecords* subjects, std::string runner);
 
   // Evaluates every enabled rule now, asking the services as `caller`
   // within `incoming`'s deadline (null for scheduled work). A rule whose
@@ -44,6 +44,7 @@ class RuleEvaluator {
   absl::Status Evaluate(const v1::Rule& rule, const grpc::CallbackServerContext* incoming,
                         const Identity& caller, v1::RuleOutcome* outcome);
 
+  SqlWriter* const writer_;
   RuleStore* const rules_;
   TicketStore* const tickets_;
   const SubjectRecords* const subjects_;

@@ -37,8 +37,10 @@ std::string RuleSchemaSql() {
       RuleRows().SchemaSql(), RuleChanges().SchemaSql(),
       "CREATE TABLE IF NOT EXISTS rule_sightings (rule_id TEXT NOT NULL, subject TEXT NOT NULL, "
       "first_seen_day INTEGER NOT NULL, PRIMARY KEY (rule_id, subject));"
-      "CREATE TABLE IF NOT EXISTS rule_evaluations (slot INTEGER PRIMARY KEY, "
-      "runner TEXT NOT NULL, start_us INTEGER NOT NULL);");
+      // The scheduled work claimed, one row per job and slot (see
+      // scheduled_runs.h).
+      "CREATE TABLE IF NOT EXISTS scheduled_runs (job TEXT NOT NULL, slot INTEGER NOT NULL, "
+      "runner TEXT NOT NULL, start_us INTEGER NOT NULL, PRIMARY KEY (job, slot));");
 }
 
 }  // namespace jiangan::supervision

@@ -1,6 +1,5 @@
-// How rules are laid out in SQL: the rules and their history, the records
-// each rule has seen in its condition (and since when), and the claimed
-// slots of scheduled evaluations. The stores run the statements; this file
+// How rules are laid out in SQL: the rules and their history, and the
+// records each rule has seen in its condition (and since when). The stores run the statements; this file
 // only says them.
 #ifndef JIANGAN_SERVICES_SUPERVISION_RULE_SQL_H_
 #define JIANGAN_SERVICES_SUPERVISION_RULE_SQL_H_
@@ -35,13 +34,6 @@ inline constexpr char kInsertSightingSql[] =
     "INSERT INTO rule_sightings (rule_id, subject, first_seen_day) VALUES (?, ?, ?)";
 inline constexpr char kForgetSightingSql[] =
     "DELETE FROM rule_sightings WHERE rule_id = ? AND subject = ?";
-
-// Whether the scheduled evaluation of slot `slot` is claimed, and its claim
-// (bind slot, runner, start_us): one row per slot, so of the replicas
-// asking, one inserts it.
-inline constexpr char kEvaluationClaimedSql[] = "SELECT 1 FROM rule_evaluations WHERE slot = ?";
-inline constexpr char kClaimEvaluationSql[] =
-    "INSERT INTO rule_evaluations (slot, runner, start_us) VALUES (?, ?, ?)";
 
 }  // namespace jiangan::supervision
 

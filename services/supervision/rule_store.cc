@@ -213,24 +213,4 @@ absl::Status RuleStore::MarkEvaluated(const std::string& rule, int opened) {
   });
 }
 
-absl::StatusOr<bool> RuleStore::ClaimEvaluation(int64_t slot, const std::string& runner) {
-  bool claimed = false;
-  RETURN_IF_ERROR(writer_->Transact([&]() -> absl::Status {
-    // Write transactions are serialized across replicas (the engine's write
-    // lock), so the look and the insert are one step.
-    ASSIGN_OR_RETURN(SqlStatement taken, db_->Prepare(kEvaluationClaimedSql));
-    taken.BindInt64(1, slot);
-    ASSIGN_OR_RETURN(const bool already, taken.Step());
-    if (already) return absl::OkStatus();
-    ASSIGN_OR_RETURN(SqlStatement claim, db_->Prepare(kClaimEvaluationSql));
-    claim.BindInt64(1, slot);
-    claim.BindText(2, runner);
-    claim.BindInt64(3, absl::ToUnixMicros(options_.now()));
-    RETURN_IF_ERROR(claim.Run());
-    claimed = true;
-    return absl::OkStatus();
-  }));
-  return claimed;
-}
-
 }  // namespace jiangan::supervision

@@ -1,7 +1,7 @@
 // Where the supervision service keeps the rules that open tickets by
-// themselves, their history, what each has seen in its condition and since
-// when, and which scheduled evaluations have been claimed. Writes go
-// through the service's one writer, shared with the tickets.
+// themselves, their history, and what each has seen in its condition and
+// since when. Writes go through the service's one writer, shared with the
+// tickets.
 #ifndef JIANGAN_SERVICES_SUPERVISION_RULE_STORE_H_
 #define JIANGAN_SERVICES_SUPERVISION_RULE_STORE_H_
 
@@ -56,10 +56,6 @@ class RuleStore {
 
   // Stamps rule `rule` evaluated now, having opened `opened` tickets.
   absl::Status MarkEvaluated(const std::string& rule, int opened);
-
-  // Claims the scheduled evaluation of `slot` for `runner`: true for the
-  // one caller of all replicas that claims it first.
-  absl::StatusOr<bool> ClaimEvaluation(int64_t slot, const std::string& runner);
 
  private:
   RuleStore(SqlWriter* writer, RuleStoreOptions options);

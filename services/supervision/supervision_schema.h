@@ -8,7 +8,8 @@
 
 namespace jiangan::supervision {
 
-// Brings `db` to the current version: 1 the tickets, 2 the rules.
+// Brings `db` to the current version: 1 the tickets, 2 the rules, 3 the
+// subscriptions and the notification outbox.
 absl::Status MigrateSupervisionSchema(SqlDb* db);
 
 }  // namespace jiangan::supervision

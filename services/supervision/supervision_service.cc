@@ -3,7 +3,9 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "common/base/civil_date.h"
 #include "common/base/logging.h"
+#include "services/supervision/scheduled_runs.h"
 
 namespace jiangan::supervision {
 
@@ -13,7 +15,10 @@ SupervisionService::SupervisionService(SupervisionParts parts, IdentityVerifier 
     : parts_(std::move(parts)),
       store_(parts_.tickets.get()),
       rules_(parts_.rules.get()),
-      evaluator_(rules_, store_, parts_.subjects.get(), options.runner),
+      notifications_(parts_.notifications.get()),
+      evaluator_(parts_.writer.get(), rules_, store_, parts_.subjects.get(), options.runner),
+      delivery_(notifications_, parts_.sender.get(), /*batch=*/50),
+      runner_(options.runner),
       verifier_(std::move(verifier)),
       calls_(&verifier_, executor),
       escalations_("escalate_overdue_tickets", absl::Seconds(1), options.escalation_interval,
@@ -23,12 +28,30 @@ SupervisionService::SupervisionService(SupervisionParts parts, IdentityVerifier 
                        Log(LogLevel::kInfo, "tickets_escalated",
                            {{"count", absl::StrCat(*escalated)}});
                      }
-                     return escalated.status();
+                     if (!escalated.ok()) return escalated.status();
+                     return store_->NoticeLamps().status();
                    }),
       evaluations_("evaluate_rules", absl::Seconds(5), options.rules_interval,
                    [this, interval = options.rules_interval]() {
                      return evaluator_.EvaluateScheduled(interval).status();
-                   }) {}
+                   }),
+      deliveries_("deliver_notifications", options.delivery_interval,
+                  options.delivery_interval,
+                  [this]() { return delivery_.DeliverDue().status(); }),
+      digests_("write_daily_digests", absl::Seconds(2), absl::Minutes(1),
+               [this, hour = options.digest_hour]() { return WriteDigests(hour); }) {}
+
+absl::Status SupervisionService::WriteDigests(int digest_hour) {
+  const absl::Time now = absl::Now();
+  const absl::CivilSecond china = absl::ToCivilSecond(now, ChinaTimeZone());
+  if (digest_hour < 0 || china.hour() < digest_hour) return absl::OkStatus();
+  const absl::CivilDay today(china);
+  absl::StatusOr<bool> claimed =
+      ClaimScheduledRun(parts_.writer.get(), "daily_digest", DayNumber(today), runner_, now);
+  if (!claimed.ok() || !*claimed) return claimed.status();
+  return notifications_->RecordDigests(
+      today, [this](const std::string& department) { return store_->DigestOf(department); });
+}
 
 grpc::ServerUnaryReactor* SupervisionService::GetTicket(grpc::CallbackServerContext* context,
                                                         const v1::GetTicketRequest* request,
@@ -185,6 +208,54 @@ grpc::ServerUnaryReactor* SupervisionService::EvaluateRules(
     v1::EvaluateRulesResponse* response) {
   return calls_.Serve(context, AdminAccess("EvaluateRules"), [this, context, response](const Identity& caller) {
     return FillResponse(evaluator_.EvaluateAll(context, caller), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::GetSubscription(
+    grpc::CallbackServerContext* context, const v1::GetSubscriptionRequest* request,
+    v1::Subscription* response) {
+  return calls_.Serve(context, ReadAccess("GetSubscription"), [this, request, response](const Identity&) {
+    return FillResponse(notifications_->GetSubscription(*request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::ListSubscriptions(
+    grpc::CallbackServerContext* context, const v1::ListSubscriptionsRequest* request,
+    v1::ListSubscriptionsResponse* response) {
+  return calls_.Serve(context, ReadAccess("ListSubscriptions"), [this, request, response](const Identity&) {
+    return notifications_->ListSubscriptions(*request, response);
+  });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::CreateSubscription(
+    grpc::CallbackServerContext* context, const v1::CreateSubscriptionRequest* request,
+    v1::Subscription* response) {
+  return calls_.Serve(context, WriteAccess("CreateSubscription"), [this, request, response](const Identity& caller) {
+    return FillResponse(notifications_->CreateSubscription(caller, *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::UpdateSubscription(
+    grpc::CallbackServerContext* context, const v1::UpdateSubscriptionRequest* request,
+    v1::Subscription* response) {
+  return calls_.Serve(context, WriteAccess("UpdateSubscription"), [this, request, response](const Identity& caller) {
+    return FillResponse(notifications_->UpdateSubscription(caller, *request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::ListNotifications(
+    grpc::CallbackServerContext* context, const v1::ListNotificationsRequest* request,
+    v1::ListNotificationsResponse* response) {
+  return calls_.Serve(context, AdminAccess("ListNotifications"), [this, request, response](const Identity&) {
+    return notifications_->ListNotifications(*request, response);
+  });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::ReplayNotification(
+    grpc::CallbackServerContext* context, const v1::ReplayNotificationRequest* request,
+    v1::Notification* response) {
+  return calls_.Serve(context, AdminAccess("ReplayNotification"), [this, request, response](const Identity&) {
+    return FillResponse(notifications_->Replay(*request), response);
   });
 }
 

@@ -13,6 +13,9 @@
 #include "common/runtime/verified_call.h"
 #include "jiangan/supervision/v1/supervision.grpc.pb.h"
 #include "common/storage/sql_writer.h"
+#include "services/supervision/notification_delivery.h"
+#include "services/supervision/notification_sender.h"
+#include "services/supervision/notification_store.h"
 #include "services/supervision/rule_evaluation.h"
 #include "services/supervision/rule_store.h"
 #include "services/supervision/subject_records.h"
@@ -27,6 +30,11 @@ struct SupervisionServiceOptions {
   absl::Duration rules_interval = absl::Hours(1);
   // Names this replica in the claims of scheduled evaluations.
   std::string runner;
+  // How often the outbox is checked for notifications due.
+  absl::Duration delivery_interval = absl::Seconds(2);
+  // The hour (China time, 0 to 23) from which the day's digests go out;
+  // -1 sends none.
+  int digest_hour = 8;
 };
 
 // What the service is made of; it owns all of it.
@@ -35,6 +43,9 @@ struct SupervisionParts {
   std::unique_ptr<SqlWriter> writer;
   std::unique_ptr<TicketStore> tickets;
   std::unique_ptr<RuleStore> rules;
+  // The subscriptions and the outbox; the tickets tell it their events.
+  std::unique_ptr<NotificationStore> notifications;
+  std::unique_ptr<NotificationSender> sender;
   std::unique_ptr<SubjectRecords> subjects;
 };
 
@@ -101,17 +112,44 @@ class SupervisionService final : public v1::SupervisionService::CallbackService 
   grpc::ServerUnaryReactor* EvaluateRules(grpc::CallbackServerContext* context,
                                           const v1::EvaluateRulesRequest* request,
                                           v1::EvaluateRulesResponse* response) override;
+  grpc::ServerUnaryReactor* GetSubscription(grpc::CallbackServerContext* context,
+                                            const v1::GetSubscriptionRequest* request,
+                                            v1::Subscription* response) override;
+  grpc::ServerUnaryReactor* ListSubscriptions(grpc::CallbackServerContext* context,
+                                              const v1::ListSubscriptionsRequest* request,
+                                              v1::ListSubscriptionsResponse* response) override;
+  grpc::ServerUnaryReactor* CreateSubscription(grpc::CallbackServerContext* context,
+                                               const v1::CreateSubscriptionRequest* request,
+                                               v1::Subscription* response) override;
+  grpc::ServerUnaryReactor* UpdateSubscription(grpc::CallbackServerContext* context,
+                                               const v1::UpdateSubscriptionRequest* request,
+                                               v1::Subscription* response) override;
+  grpc::ServerUnaryReactor* ListNotifications(grpc::CallbackServerContext* context,
+                                              const v1::ListNotificationsRequest* request,
+                                              v1::ListNotificationsResponse* response) override;
+  grpc::ServerUnaryReactor* ReplayNotification(grpc::CallbackServerContext* context,
+                                               const v1::ReplayNotificationRequest* request,
+                                               v1::Notification* response) override;
 
  private:
+  // Writes the day's digests once per day across replicas, from the digest
+  // hour on.
+  absl::Status WriteDigests(int digest_hour);
+
   const SupervisionParts parts_;
   TicketStore* const store_;
   RuleStore* const rules_;
+  NotificationStore* const notifications_;
   RuleEvaluator evaluator_;
+  NotificationDelivery delivery_;
+  const std::string runner_;
   const IdentityVerifier verifier_;
   const VerifiedCalls calls_;
   // Last: stopped first, while the stores they use still stand.
   PeriodicTask escalations_;
   PeriodicTask evaluations_;
+  PeriodicTask deliveries_;
+  PeriodicTask digests_;
 };
 
 }  // namespace jiangan::supervision

@@ -245,12 +245,12 @@ absl::Status PrepareNewTicket(const Identity& caller, absl::Time now,
   return absl::OkStatus();
 }
 
-absl::Status CheckUpdateMask(const google::protobuf::FieldMask& mask) {
+absl::Status CheckTicketUpdateMask(const google::protobuf::FieldMask& mask) {
   static const auto* updatable = new absl::flat_hash_set<std::string>{
       "title", "demand", "issuing_leader", "co_departments", "priority",
       "deadline", "escalate_to", "evidence"};
   RETURN_IF_ERROR(
-      jiangan::CheckUpdateMask(mask, v1::Ticket::descriptor(), TicketOutputOnly()));
+      CheckUpdateMask(mask, v1::Ticket::descriptor(), TicketOutputOnly()));
   for (const std::string& path : mask.paths()) {
     if (!updatable->contains(path)) {
       return absl::InvalidArgumentError(absl::StrCat(

@@ -50,7 +50,7 @@ absl::Status PrepareNewTicket(const Identity& caller, absl::Time now,
 
 // INVALID_ARGUMENT unless `mask` names at least one field, all of them
 // fields UpdateTicket may change.
-absl::Status CheckUpdateMask(const google::protobuf::FieldMask& mask);
+absl::Status CheckTicketUpdateMask(const google::protobuf::FieldMask& mask);
 
 // A changed deadline may not be before `today`.
 absl::Status CheckNewDeadline(const v1::Ticket& ticket, absl::CivilDay today);

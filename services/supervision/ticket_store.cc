@@ -8,6 +8,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "common/base/civil_date.h"
 #include "common/base/field_masks.h"
@@ -18,6 +19,8 @@
 #include "common/storage/child_rows.h"
 #include "common/storage/resource_page.h"
 #include "google/protobuf/util/time_util.h"
+#include "services/supervision/notification_rules.h"
+#include "services/supervision/notification_sql.h"
 #include "services/supervision/rule_rules.h"
 #include "services/supervision/supervision_schema.h"
 #include "services/supervision/ticket_sql.h"
@@ -195,8 +198,7 @@ absl::StatusOr<v1::Ticket> TicketStore::Create(const Identity& caller,
       StampCreated(name, now, caller.principal, seq, &ticket);
       RETURN_IF_ERROR(TicketRows().Insert(db_, seq, id, request.request_id(),
                                           DerivedValues(ticket), ticket));
-      return TicketChanges().Record(db_, id, TimeUtil::TimestampToMicroseconds(ticket.create_time()),
-                             caller.principal, "CreateTicket", v1::Ticket(), ticket);
+      return RecordIssue(id, caller.principal, "CreateTicket", ticket);
     }));
   }
   return Presented(now, std::move(ticket));
@@ -221,8 +223,7 @@ absl::StatusOr<std::optional<v1::Ticket>> TicketStore::OpenForRule(const v1::Rul
     StampCreated(absl::StrCat(kCollection, "/", id), now, kSystemPrincipal, seq, &ticket);
     RETURN_IF_ERROR(TicketRows().Insert(db_, seq, id, "", DerivedValues(ticket), ticket));
     opened = true;
-    return TicketChanges().Record(db_, id, TimeUtil::TimestampToMicroseconds(ticket.create_time()),
-                                  kSystemPrincipal, "EvaluateRules", v1::Ticket(), ticket);
+    return RecordIssue(id, kSystemPrincipal, "EvaluateRules", ticket);
   }));
   if (!opened) return std::nullopt;
   return Presented(now, std::move(ticket));
@@ -242,9 +243,24 @@ absl::StatusOr<TicketStore::StoredTicket> TicketStore::LoadForStep(const Identit
   return stored;
 }
 
+absl::Status TicketStore::Tell(v1::NotificationEvent event, const v1::Ticket& ticket) {
+  if (options_.events == nullptr || event == v1::NOTIFICATION_EVENT_UNSPECIFIED) {
+    return absl::OkStatus();
+  }
+  return options_.events->Record(db_, event, ticket);
+}
+
+absl::Status TicketStore::RecordIssue(absl::string_view id, absl::string_view principal,
+                                      absl::string_view method, const v1::Ticket& ticket) {
+  RETURN_IF_ERROR(TicketChanges().Record(db_, id,
+                                         TimeUtil::TimestampToMicroseconds(ticket.create_time()),
+                                         principal, method, v1::Ticket(), ticket));
+  return Tell(v1::TICKET_ISSUED, ticket);
+}
+
 absl::Status TicketStore::Rewrite(absl::string_view principal, absl::string_view method,
-                                  const StoredTicket& before, absl::Time now,
-                                  v1::Ticket* ticket) {
+                                  v1::NotificationEvent event, const StoredTicket& before,
+                                  absl::Time now, v1::Ticket* ticket) {
   const int64_t version = before.row.version + 1;
   ticket->clear_lamp();
   ticket->clear_working_days_left();
@@ -253,9 +269,10 @@ absl::Status TicketStore::Rewrite(absl::string_view principal, absl::string_view
   ticket->set_etag(VersionEtag(before.row.seq, version));
   RETURN_IF_ERROR(
       TicketRows().Update(db_, before.row.seq, version, DerivedValues(*ticket), *ticket));
-  return TicketChanges().Record(db_, before.row.id, TimeUtil::TimestampToMicroseconds(
-                                                     ticket->update_time()),
-                         principal, method, before.ticket, *ticket);
+  RETURN_IF_ERROR(TicketChanges().Record(db_, before.row.id,
+                                         TimeUtil::TimestampToMicroseconds(ticket->update_time()),
+                                         principal, method, before.ticket, *ticket));
+  return Tell(event, *ticket);
 }
 
 absl::StatusOr<v1::Ticket> TicketStore::ChangeTicket(const Identity& caller,
@@ -272,7 +289,7 @@ absl::StatusOr<v1::Ticket> TicketStore::ChangeTicket(const Identity& caller,
       ASSIGN_OR_RETURN(const StoredTicket stored, LoadForStep(caller, id, step, etag));
       next = stored.ticket;
       RETURN_IF_ERROR(change(stored, now, &next));
-      return Rewrite(caller.principal, method, stored, now, &next);
+      return Rewrite(caller.principal, method, EventOf(step), stored, now, &next);
     }));
   }
   return Presented(now, std::move(next));
@@ -280,7 +297,7 @@ absl::StatusOr<v1::Ticket> TicketStore::ChangeTicket(const Identity& caller,
 
 absl::StatusOr<v1::Ticket> TicketStore::Update(const Identity& caller,
                                                const v1::UpdateTicketRequest& request) {
-  RETURN_IF_ERROR(CheckUpdateMask(request.update_mask()));
+  RETURN_IF_ERROR(CheckTicketUpdateMask(request.update_mask()));
   return ChangeTicket(
       caller, "UpdateTicket", request.ticket().name(), TicketStep::kUpdate,
       request.ticket().etag(),
@@ -357,7 +374,7 @@ absl::StatusOr<v1::TicketResponse> TicketStore::Respond(const Identity& caller,
         InsertChildRow(db_, kResponsesTable, "ticket_id", id, request.request_id(), response));
     v1::Ticket next = stored.ticket;
     ApplyStep(TicketStep::kRespond, caller.principal, now, "", &next);
-    return Rewrite(caller.principal, "RespondTicket", stored, now, &next);
+    return Rewrite(caller.principal, "RespondTicket", v1::TICKET_RESPONDED, stored, now, &next);
   }));
   return response;
 }
@@ -389,10 +406,90 @@ absl::StatusOr<int> TicketStore::EscalateOverdue() {
       v1::Ticket next = stored.ticket;
       *next.mutable_escalate_time() = TimestampOf(now);
       ++escalated;
-      return Rewrite(kSystemPrincipal, "EscalateTicket", stored, now, &next);
+      return Rewrite(kSystemPrincipal, "EscalateTicket", v1::TICKET_ESCALATED, stored, now, &next);
     }));
   }
   return escalated;
+}
+
+absl::StatusOr<int> TicketStore::NoticeLamps() {
+  const absl::CivilDay today = ChinaDayOf(options_.now());
+  int told = 0;
+  for (const v1::Lamp lamp : {v1::YELLOW, v1::RED}) {
+    v1::TicketFilter filter;
+    filter.add_lamps(lamp);
+    ASSIGN_OR_RETURN(SqlWhere where,
+                     FilterSql(filter, LampDaysOn(today, calendar_, options_.deadlines)));
+    std::vector<std::string> lit;
+    RETURN_IF_ERROR(readers_->With([&](SqlDb* db) -> absl::Status {
+      ASSIGN_OR_RETURN(SqlStatement select,
+                       db->Prepare(absl::StrCat("SELECT id FROM tickets WHERE ", where.sql)));
+      Bind(&select, 1, where.args);
+      while (true) {
+        ASSIGN_OR_RETURN(const bool row, select.Step());
+        if (!row) break;
+        lit.push_back(select.ColumnText(0));
+      }
+      return absl::OkStatus();
+    }));
+    for (const std::string& id : lit) {
+      RETURN_IF_ERROR(writer_->Transact([&]() -> absl::Status {
+        v1::Ticket ticket;
+        RETURN_IF_ERROR(TicketRows().FindExisting(db_, kCollection, id, false, &ticket).status());
+        // Read again: the ticket may have moved since.
+        if (ReadLamp(ticket, today, calendar_, options_.deadlines).lamp != lamp) {
+          return absl::OkStatus();
+        }
+        const int64_t deadline = DayNumber(*ToCivilDay(ticket.deadline()));
+        ASSIGN_OR_RETURN(SqlStatement noticed, db_->Prepare(kLampNoticedSql));
+        noticed.BindText(1, id);
+        noticed.BindInt64(2, lamp);
+        noticed.BindInt64(3, deadline);
+        ASSIGN_OR_RETURN(const bool already, noticed.Step());
+        if (already) return absl::OkStatus();
+        ASSIGN_OR_RETURN(SqlStatement notice, db_->Prepare(kInsertLampNoticeSql));
+        notice.BindText(1, id);
+        notice.BindInt64(2, lamp);
+        notice.BindInt64(3, deadline);
+        RETURN_IF_ERROR(notice.Run());
+        ++told;
+        return Tell(lamp == v1::RED ? v1::TICKET_RED : v1::TICKET_YELLOW,
+                    Presented(options_.now(), ticket));
+      }));
+    }
+  }
+  return told;
+}
+
+absl::StatusOr<std::string> TicketStore::DigestOf(const std::string& department) const {
+  v1::ListTicketsRequest request;
+  request.mutable_filter()->set_assignee_department(department);
+  request.mutable_filter()->add_states(v1::ISSUED);
+  request.mutable_filter()->add_states(v1::ACCEPTED);
+  request.mutable_filter()->add_states(v1::RETURNED);
+  request.mutable_filter()->add_states(v1::RESPONDED);
+  request.set_page_size(1000);
+  request.set_order_by("deadline");
+  int by_lamp[4] = {0, 0, 0, 0};
+  std::vector<std::string> overdue;
+  while (true) {
+    v1::ListTicketsResponse page;
+    RETURN_IF_ERROR(List(request, &page));
+    for (const v1::Ticket& ticket : page.tickets()) {
+      ++by_lamp[ticket.lamp()];
+      if (ticket.lamp() == v1::RED && overdue.size() < 20) {
+        overdue.push_back(absl::StrCat("- ", ticket.title(), "（超期", -ticket.working_days_left(),
+                                       "个工作日，", ticket.name(), "）"));
+      }
+    }
+    if (page.next_page_token().empty()) break;
+    request.set_page_token(page.next_page_token());
+  }
+  std::string text = absl::StrCat("承办中的督办单：红灯 ", by_lamp[v1::RED], " 件，黄灯 ",
+                                  by_lamp[v1::YELLOW], " 件，绿灯 ", by_lamp[v1::GREEN],
+                                  " 件；已反馈待审核 ", by_lamp[v1::LAMP_UNSPECIFIED], " 件。");
+  if (!overdue.empty()) absl::StrAppend(&text, "\n超期督办单：\n", absl::StrJoin(overdue, "\n"));
+  return text;
 }
 
 }  // namespace jiangan::supervision

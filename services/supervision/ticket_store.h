@@ -28,6 +28,7 @@
 #include "common/storage/sql_writer.h"
 #include "jiangan/supervision/v1/supervision.pb.h"
 #include "services/supervision/ticket_deadlines.h"
+#include "services/supervision/ticket_events.h"
 #include "services/supervision/ticket_rules.h"
 #include "services/supervision/work_calendar.h"
 
@@ -41,6 +42,9 @@ struct TicketStoreOptions {
   int reader_connections = 2;
   // The clock; tests set it to read lamps on a chosen day.
   std::function<absl::Time()> now = [] { return absl::Now(); };
+  // Told of every issue, step, lamp and escalation inside its transaction
+  // (the notification outbox); null tells nobody. Must outlive the store.
+  const TicketEvents* events = nullptr;
 };
 
 // Fills a subject's display name and department from the service holding
@@ -93,6 +97,15 @@ class TicketStore {
   absl::Status ListWorkCalendars(const v1::ListWorkCalendarsRequest& request,
                                  v1::ListWorkCalendarsResponse* response) const;
 
+  // Tells once of each waiting ticket whose lamp is YELLOW or RED today
+  // (once per lamp and deadline: a new deadline may be told of again);
+  // returns how many were told.
+  absl::StatusOr<int> NoticeLamps();
+
+  // A department's digest of the day: its open tickets as assignee by lamp,
+  // those waiting for the issuer's check, and the overdue ones by name.
+  absl::StatusOr<std::string> DigestOf(const std::string& department) const;
+
   // Escalates every ticket due (EscalationDue) today, each in its own
   // transaction, recorded in its history by "system"; returns how many. Safe
   // to run on every replica at once: a ticket is escalated once.
@@ -118,9 +131,17 @@ class TicketStore {
   absl::StatusOr<StoredTicket> LoadForStep(const Identity& caller, absl::string_view id,
                                            TicketStep step, absl::string_view etag);
   // Writes `ticket` back with version + 1, stamped by `principal` at `now`,
-  // recording `method`'s change from `before` in the history.
+  // recording `method`'s change from `before` in the history and telling
+  // of `event`.
   absl::Status Rewrite(absl::string_view principal, absl::string_view method,
-                       const StoredTicket& before, absl::Time now, v1::Ticket* ticket);
+                       v1::NotificationEvent event, const StoredTicket& before, absl::Time now,
+                       v1::Ticket* ticket);
+  // Records the issue of `ticket` (row `id`) by `principal` through
+  // `method` in the history, and tells of it.
+  absl::Status RecordIssue(absl::string_view id, absl::string_view principal,
+                           absl::string_view method, const v1::Ticket& ticket);
+  // Tells the events of `event` about `ticket` (none for UNSPECIFIED).
+  absl::Status Tell(v1::NotificationEvent event, const v1::Ticket& ticket);
   // The shared path of the steps: in one transaction, loads the ticket named
   // `name` for `step`, lets `change` make its next version, writes it and
   // records the change as `method`.

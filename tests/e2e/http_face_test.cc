@@ -86,7 +86,10 @@ TEST_F(HttpFaceTest, ServesTheOpenApiDocumentAndEveryPathItListsAnswers) {
             R"("assigneeDepartment":"区住房和城市更新局","deadline":{"year":2099,"month":1,"day":5}})"},
            {"rules", "rule_id",
             R"({"displayName":"接口文档测试规则","condition":"PROJECT_RED","timeLimitWorkingDays":5,)"
-            R"("demand":"测试","issuerDepartment":"区委督查室"})"}}) {
+            R"("demand":"测试","issuerDepartment":"区委督查室"})"},
+           {"subscriptions", "subscription_id",
+            R"({"displayName":"接口文档测试订阅","department":"区住房和城市更新局",)"
+            R"("email":{"to":["test@jiangan.gov.cn"]}})"}}) {
     auto created = Http("POST", absl::StrCat("/v1/", collection, "?", id_param, "=openapi-1"), body);
     ASSERT_TRUE(created.ok());
     ASSERT_EQ(created->status, 200) << collection << ": " << created->body;
@@ -119,7 +122,7 @@ TEST_F(HttpFaceTest, ServesTheOpenApiDocumentAndEveryPathItListsAnswers) {
       EXPECT_EQ(answer->status, 400) << method << " " << target << ": " << answer->body;
     }
   }
-  EXPECT_GE(operations.size(), 63u);  // every method, ReportCoverage twice
+  EXPECT_GE(operations.size(), 69u);  // every method, ReportCoverage twice
 }
 
 // Opens a TCP connection to 127.0.0.1:`port` and leaves it idle.

@@ -352,7 +352,7 @@ TEST_F(SupervisionRulesSystemTest, ARedProjectGetsOneTicketFromTheScheduleAndOnD
   EXPECT_EQ(RuleTickets().size(), 1u);
   auto db = system_.database("supervision").Connect();
   ASSERT_TRUE(db.ok()) << db.status();
-  const int64_t slots = testing::QueryInt64(db->get(), "SELECT COUNT(*) FROM rule_evaluations");
+  const int64_t slots = testing::QueryInt64(db->get(), "SELECT COUNT(*) FROM scheduled_runs WHERE job = 'evaluate_rules'");
   const int runs = Count(system_.replica("supervision", 0).process->ReadLog(), "rules_evaluated") +
                    Count(system_.replica("supervision", 1).process->ReadLog(), "rules_evaluated");
   EXPECT_GE(slots, 3);

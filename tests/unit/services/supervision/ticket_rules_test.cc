@@ -209,17 +209,17 @@ TEST_F(TicketRulesTest, StepsRecordTheirTimesAndNotes) {
 
 TEST_F(TicketRulesTest, ChecksUpdateMasksAndResponses) {
   google::protobuf::FieldMask mask;
-  EXPECT_THAT(CheckUpdateMask(mask), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(CheckTicketUpdateMask(mask), StatusIs(absl::StatusCode::kInvalidArgument));
   mask.add_paths("deadline");
   mask.add_paths("priority");
-  EXPECT_THAT(CheckUpdateMask(mask), IsOk());
+  EXPECT_THAT(CheckTicketUpdateMask(mask), IsOk());
   mask.add_paths("assignee_department");
-  EXPECT_THAT(CheckUpdateMask(mask),
+  EXPECT_THAT(CheckTicketUpdateMask(mask),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("\"assignee_department\" cannot be changed by UpdateTicket")));
   mask.Clear();
   mask.add_paths("state");
-  EXPECT_THAT(CheckUpdateMask(mask), StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_THAT(CheckTicketUpdateMask(mask), StatusIs(absl::StatusCode::kInvalidArgument));
   v1::TicketResponse response;
   EXPECT_THAT(ValidateResponse(response),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("response.progress")));

@@ -11,8 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/status_matchers.h"
-#include "tests/unit/services/supervision/ticket_test_support.h"
-#include "tests/support/test_database.h"
+#include "tests/unit/services/supervision/test_stores.h"
 
 namespace jiangan::supervision {
 namespace {
@@ -22,7 +21,6 @@ using ::jiangan::testing::StatusIs;
 using ::testing::HasSubstr;
 
 using testing::At;
-using testing::kCalendarPath;
 using testing::kHousing;
 using testing::kHousingEditor;
 using testing::kOfficeEditor;
@@ -30,14 +28,9 @@ using testing::kOfficeEditor;
 class TicketStoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    db_ = *(*jiangan::testing::TestDatabase::Create("supervision")).Connect();
-    TicketStoreOptions options;
-    options.page_token_key = "a key of the test that is long enough";
-    options.now = [this] { return now_; };
-    writer_ = std::make_unique<SqlWriter>(db_.get());
-    auto store = TicketStore::Open(writer_.get(), *LoadWorkCalendar({kCalendarPath}), options);
-    ASSERT_TRUE(store.ok()) << store.status();
-    store_ = *std::move(store);
+    stores_.now = At(absl::CivilDay(2025, 1, 24));
+    ASSERT_THAT(stores_.Open(), IsOk());
+    store_ = stores_.tickets.get();
   }
 
   // Issues a ticket about a housing project due `working_days` later.
@@ -99,10 +92,8 @@ class TicketStoreTest : public ::testing::Test {
     return names;
   }
 
-  std::unique_ptr<SqlDb> db_;
-  std::unique_ptr<SqlWriter> writer_;
-  std::unique_ptr<TicketStore> store_;
-  absl::Time now_ = At(absl::CivilDay(2025, 1, 24));
+  testing::TestStores stores_;
+  TicketStore* store_ = nullptr;
   int resolved_ = 0;
 };
 
@@ -119,7 +110,7 @@ TEST_F(TicketStoreTest, ALifeFromIssueToCloseIsKeptWithItsHistory) {
   EXPECT_THAT(Accept("heinihu", kOfficeEditor), StatusIs(absl::StatusCode::kPermissionDenied));
   EXPECT_THAT(Accept("heinihu", kHousingEditor, "W/\"stale\""),
               StatusIs(absl::StatusCode::kAborted));
-  now_ = At(absl::CivilDay(2025, 1, 26));
+  stores_.now = At(absl::CivilDay(2025, 1, 26));
   ASSERT_OK_AND_ASSIGN(v1::Ticket accepted, Accept("heinihu", kHousingEditor, issued.etag()));
   EXPECT_EQ(accepted.state(), v1::ACCEPTED);
   EXPECT_NE(accepted.etag(), issued.etag());
@@ -127,7 +118,7 @@ TEST_F(TicketStoreTest, ALifeFromIssueToCloseIsKeptWithItsHistory) {
                                           HasSubstr("is ACCEPTED: it cannot accept")));
 
   // A response, retried with its request_id, counts once.
-  now_ = At(absl::CivilDay(2025, 2, 5));
+  stores_.now = At(absl::CivilDay(2025, 2, 5));
   ASSERT_OK_AND_ASSIGN(v1::TicketResponse first, Respond("heinihu", "r-1"));
   ASSERT_OK_AND_ASSIGN(v1::TicketResponse again, Respond("heinihu", "r-1"));
   EXPECT_EQ(first.name(), again.name());
@@ -147,7 +138,7 @@ TEST_F(TicketStoreTest, ALifeFromIssueToCloseIsKeptWithItsHistory) {
   EXPECT_THAT(store_->Return(kHousingEditor, back), StatusIs(absl::StatusCode::kPermissionDenied));
   ASSERT_OK_AND_ASSIGN(v1::Ticket returned, store_->Return(kOfficeEditor, back));
   EXPECT_EQ(returned.state(), v1::RETURNED);
-  now_ = At(absl::CivilDay(2025, 2, 10));
+  stores_.now = At(absl::CivilDay(2025, 2, 10));
   EXPECT_EQ(Get("heinihu")->lamp(), v1::RED);
   ASSERT_OK_AND_ASSIGN(v1::TicketResponse late, Respond("heinihu"));
   EXPECT_FALSE(late.on_time());
@@ -197,7 +188,7 @@ TEST_F(TicketStoreTest, ListSelectsEachLampAsTheTicketsReadIt) {
   // some accepted, some responded.
   int n = 0;
   for (absl::CivilDay day(2025, 1, 2); day < absl::CivilDay(2025, 4, 1); day += 3) {
-    now_ = At(day);
+    stores_.now = At(day);
     const std::string id = absl::StrCat("t", n);
     ASSERT_OK_AND_ASSIGN(v1::Ticket ticket, Issue(id, 1 + n % 12));
     if (n % 5 == 2) {
@@ -211,7 +202,7 @@ TEST_F(TicketStoreTest, ListSelectsEachLampAsTheTicketsReadIt) {
   // Every lamp is lit on some day, so the comparison is not of empty sets.
   std::map<v1::Lamp, int> lit;
   for (absl::CivilDay today(2025, 1, 20); today < absl::CivilDay(2025, 4, 20); today += 4) {
-    now_ = At(today);
+    stores_.now = At(today);
     std::map<v1::Lamp, std::set<std::string>> read;
     for (int i = 0; i < n; ++i) {
       ASSERT_OK_AND_ASSIGN(v1::Ticket ticket, Get(absl::StrCat("t", i)));
@@ -231,9 +222,9 @@ TEST_F(TicketStoreTest, ListSelectsEachLampAsTheTicketsReadIt) {
 TEST_F(TicketStoreTest, EscalatesAnOverdueTicketOnceAndANewDeadlineLiftsIt) {
   ASSERT_THAT(Issue("late", 1).status(), IsOk());  // due Sunday 26 January (worked)
   ASSERT_THAT(Accept("late").status(), IsOk());
-  now_ = At(absl::CivilDay(2025, 2, 5));  // 1 working day overdue
+  stores_.now = At(absl::CivilDay(2025, 2, 5));  // 1 working day overdue
   EXPECT_THAT(store_->EscalateOverdue(), ::jiangan::testing::IsOkAndHolds(0));
-  now_ = At(absl::CivilDay(2025, 2, 7));  // 3 working days overdue
+  stores_.now = At(absl::CivilDay(2025, 2, 7));  // 3 working days overdue
   EXPECT_THAT(store_->EscalateOverdue(), ::jiangan::testing::IsOkAndHolds(1));
   EXPECT_THAT(store_->EscalateOverdue(), ::jiangan::testing::IsOkAndHolds(0));
   ASSERT_OK_AND_ASSIGN(v1::Ticket escalated, Get("late"));
