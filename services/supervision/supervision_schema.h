@@ -9,7 +9,7 @@
 namespace jiangan::supervision {
 
 // Brings `db` to the current version: 1 the tickets, 2 the rules, 3 the
-// subscriptions and the notification outbox.
+// subscriptions and the notification outbox, 4 the scorecard's rollup.
 absl::Status MigrateSupervisionSchema(SqlDb* db);
 
 }  // namespace jiangan::supervision

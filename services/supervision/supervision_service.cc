@@ -6,6 +6,7 @@
 #include "common/base/civil_date.h"
 #include "common/base/logging.h"
 #include "services/supervision/scheduled_runs.h"
+#include "services/supervision/scorecard_report.h"
 
 namespace jiangan::supervision {
 
@@ -256,6 +257,24 @@ grpc::ServerUnaryReactor* SupervisionService::ReplayNotification(
     v1::Notification* response) {
   return calls_.Serve(context, AdminAccess("ReplayNotification"), [this, request, response](const Identity&) {
     return FillResponse(notifications_->Replay(*request), response);
+  });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::SummarizeDepartments(
+    grpc::CallbackServerContext* context, const v1::SummarizeDepartmentsRequest* request,
+    v1::SummarizeDepartmentsResponse* response) {
+  return calls_.Serve(context, ReadAccess("SummarizeDepartments"), [this, request, response](const Identity&) {
+    return store_->SummarizeDepartments(*request, response);
+  });
+}
+
+grpc::ServerUnaryReactor* SupervisionService::ExportScorecard(
+    grpc::CallbackServerContext* context, const v1::SummarizeDepartmentsRequest* request,
+    type::v1::File* response) {
+  return calls_.Serve(context, ReadAccess("ExportScorecard"), [this, request, response](const Identity&) -> absl::Status {
+    v1::SummarizeDepartmentsResponse scorecard;
+    RETURN_IF_ERROR(store_->SummarizeDepartments(*request, &scorecard));
+    return FillResponse(ScorecardWorkbook(scorecard), response);
   });
 }
 

@@ -130,6 +130,12 @@ class SupervisionService final : public v1::SupervisionService::CallbackService 
   grpc::ServerUnaryReactor* ReplayNotification(grpc::CallbackServerContext* context,
                                                const v1::ReplayNotificationRequest* request,
                                                v1::Notification* response) override;
+  grpc::ServerUnaryReactor* SummarizeDepartments(
+      grpc::CallbackServerContext* context, const v1::SummarizeDepartmentsRequest* request,
+      v1::SummarizeDepartmentsResponse* response) override;
+  grpc::ServerUnaryReactor* ExportScorecard(grpc::CallbackServerContext* context,
+                                            const v1::SummarizeDepartmentsRequest* request,
+                                            type::v1::File* response) override;
 
  private:
   // Writes the day's digests once per day across replicas, from the digest

@@ -162,6 +162,38 @@ absl::StatusOr<SqlWhere> FilterSql(const v1::TicketFilter& filter, const LampDay
   return where;
 }
 
+const Rollup& ScoreRollup() {
+  static const auto* rollup = new Rollup(RollupLayout{
+      "ticket_scores",
+      {{"assignee_department", "TEXT NOT NULL"}, {"issue_day", "INTEGER NOT NULL"}},
+      {kScoreSet},
+      "received",
+      "sums",
+      {"accepted_on_time", "responded_on_time", "closed", "close_days"}});
+  return *rollup;
+}
+
+std::optional<RollupItem> ScoreItem(const v1::Ticket& ticket) {
+  if (ticket.state() == v1::CANCELLED) return std::nullopt;
+  const int64_t issue_day = DayOf(ticket.create_time());
+  const int64_t accept_day = DayOf(ticket.accept_time());
+  const int64_t response_day = DayOf(ticket.first_response_time());
+  const bool closed = ticket.state() == v1::CLOSED;
+  return RollupItem{
+      {ticket.assignee_department(), issue_day},
+      {int64_t{accept_day > 0 && accept_day <= DayOf(ticket.accept_by())},
+       int64_t{response_day > 0 && response_day <= DayOf(ticket.deadline())}, int64_t{closed},
+       closed ? DayOf(ticket.close_time()) - issue_day : 0}};
+}
+
+std::string ScoreSchemaSql() {
+  return absl::StrCat(
+      ScoreRollup().SchemaSql(), ScoreRollup().PeriodIndexSql("issue_day"),
+      // A scorecard's overdue tickets are counted from this index alone.
+      "CREATE INDEX IF NOT EXISTS tickets_overdue ON tickets(waiting, deadline_day, issue_day, "
+      "assignee_department);");
+}
+
 absl::Span<const OrderField> TicketOrderFields() {
   static constexpr OrderField kFields[] = {
       {"create_time", "seq"},

@@ -5,6 +5,7 @@
 #ifndef JIANGAN_SERVICES_SUPERVISION_TICKET_SQL_H_
 #define JIANGAN_SERVICES_SUPERVISION_TICKET_SQL_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "absl/types/span.h"
 #include "common/storage/change_log.h"
 #include "common/storage/resource_rows.h"
+#include "common/storage/rollup.h"
 #include "common/storage/sql_query.h"
 #include "jiangan/supervision/v1/supervision.pb.h"
 #include "services/supervision/ticket_deadlines.h"
@@ -47,6 +49,18 @@ absl::StatusOr<SqlWhere> FilterSql(const v1::TicketFilter& filter, const LampDay
 inline constexpr char kOverdueUnescalatedSql[] =
     "SELECT seq, id FROM tickets WHERE waiting = 1 AND escalated = 0 AND deadline_day < ? "
     "ORDER BY seq";
+
+// The scorecard's rollup (common/storage/rollup.h): tickets by assignee
+// department and day of issue, counting those received and summing those
+// accepted on time, responded to on time, closed, and their days to close.
+// A CANCELLED ticket is no item.
+const Rollup& ScoreRollup();
+// The one grouping set of the score rollup: department and day.
+inline constexpr uint32_t kScoreSet = 0b11;
+// The item of `ticket` in the score rollup; nullopt when it counts in none.
+std::optional<RollupItem> ScoreItem(const v1::Ticket& ticket);
+// Schema version 4: the score rollup and its index by day.
+std::string ScoreSchemaSql();
 
 // The fields ListTicketsRequest.order_by may name.
 absl::Span<const OrderField> TicketOrderFields();

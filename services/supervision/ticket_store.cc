@@ -24,6 +24,7 @@
 #include "services/supervision/rule_rules.h"
 #include "services/supervision/supervision_schema.h"
 #include "services/supervision/ticket_sql.h"
+#include "services/supervision/ticket_summary.h"
 
 namespace jiangan::supervision {
 namespace {
@@ -250,8 +251,20 @@ absl::Status TicketStore::Tell(v1::NotificationEvent event, const v1::Ticket& ti
   return options_.events->Record(db_, event, ticket);
 }
 
+absl::Status TicketStore::Rescore(const v1::Ticket* before, const v1::Ticket& after) {
+  RollupChanges changes;
+  for (const auto& [ticket, sign] : {std::make_pair(before, -1), std::make_pair(&after, +1)}) {
+    if (ticket == nullptr) continue;
+    if (const std::optional<RollupItem> item = ScoreItem(*ticket); item.has_value()) {
+      RETURN_IF_ERROR(ScoreRollup().Record(*item, sign, &changes));
+    }
+  }
+  return changes.Write(db_);
+}
+
 absl::Status TicketStore::RecordIssue(absl::string_view id, absl::string_view principal,
                                       absl::string_view method, const v1::Ticket& ticket) {
+  RETURN_IF_ERROR(Rescore(nullptr, ticket));
   RETURN_IF_ERROR(TicketChanges().Record(db_, id,
                                          TimeUtil::TimestampToMicroseconds(ticket.create_time()),
                                          principal, method, v1::Ticket(), ticket));
@@ -269,6 +282,7 @@ absl::Status TicketStore::Rewrite(absl::string_view principal, absl::string_view
   ticket->set_etag(VersionEtag(before.row.seq, version));
   RETURN_IF_ERROR(
       TicketRows().Update(db_, before.row.seq, version, DerivedValues(*ticket), *ticket));
+  RETURN_IF_ERROR(Rescore(&before.ticket, *ticket));
   RETURN_IF_ERROR(TicketChanges().Record(db_, before.row.id,
                                          TimeUtil::TimestampToMicroseconds(ticket->update_time()),
                                          principal, method, before.ticket, *ticket));
@@ -459,6 +473,12 @@ absl::StatusOr<int> TicketStore::NoticeLamps() {
     }
   }
   return told;
+}
+
+absl::Status TicketStore::SummarizeDepartments(const v1::SummarizeDepartmentsRequest& request,
+                                               v1::SummarizeDepartmentsResponse* response) const {
+  return supervision::SummarizeDepartments(*readers_, request, ChinaDayOf(options_.now()),
+                                           response);
 }
 
 absl::StatusOr<std::string> TicketStore::DigestOf(const std::string& department) const {

@@ -102,6 +102,10 @@ class TicketStore {
   // returns how many were told.
   absl::StatusOr<int> NoticeLamps();
 
+  // The assignee departments' scorecard over a period (ticket_summary.h).
+  absl::Status SummarizeDepartments(const v1::SummarizeDepartmentsRequest& request,
+                                    v1::SummarizeDepartmentsResponse* response) const;
+
   // A department's digest of the day: its open tickets as assignee by lamp,
   // those waiting for the issuer's check, and the overdue ones by name.
   absl::StatusOr<std::string> DigestOf(const std::string& department) const;
@@ -140,6 +144,9 @@ class TicketStore {
   // `method` in the history, and tells of it.
   absl::Status RecordIssue(absl::string_view id, absl::string_view principal,
                            absl::string_view method, const v1::Ticket& ticket);
+  // Moves the ticket's item in the score rollup from `before` (null on
+  // issue) to `after`.
+  absl::Status Rescore(const v1::Ticket* before, const v1::Ticket& after);
   // Tells the events of `event` about `ticket` (none for UNSPECIFIED).
   absl::Status Tell(v1::NotificationEvent event, const v1::Ticket& ticket);
   // The shared path of the steps: in one transaction, loads the ticket named

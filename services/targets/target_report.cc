@@ -1,6 +1,5 @@
 #include "services/targets/target_report.h"
 
-#include <unistd.h>
 #include <xlsxwriter.h>
 
 #include <cstdlib>
@@ -10,7 +9,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_replace.h"
 #include "common/base/civil_date.h"
-#include "common/base/file_util.h"
+#include "common/report/workbook.h"
 #include "common/base/validation.h"
 
 namespace jiangan::targets {
@@ -94,62 +93,43 @@ std::string TargetsCsv(const google::protobuf::RepeatedPtrField<v1::Target>& tar
 }
 
 absl::StatusOr<std::string> TargetsXlsx(const google::protobuf::RepeatedPtrField<v1::Target>& targets) {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string path = absl::StrCat(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp",
-                                  "/jiangan-report-XXXXXX");
-  const int fd = mkstemp(path.data());
-  if (fd < 0) return absl::InternalError("export: cannot make a temporary file");
-  close(fd);
-
-  lxw_workbook* workbook = workbook_new(path.c_str());
-  if (workbook == nullptr) {
-    unlink(path.c_str());
-    return absl::InternalError("export: cannot start the workbook");
-  }
-  lxw_worksheet* sheet = workbook_add_worksheet(workbook, "目标完成情况");
-  lxw_format* header = workbook_add_format(workbook);
-  format_set_bold(header);
-  format_set_bg_color(header, 0xDDEBF7);
-  format_set_border(header, LXW_BORDER_THIN);
-  lxw_format* wrapped = workbook_add_format(workbook);
-  format_set_text_wrap(wrapped);
-  format_set_align(wrapped, LXW_ALIGN_VERTICAL_TOP);
-  lxw_format* health_formats[4];
-  for (int health = 0; health < 4; ++health) {
-    health_formats[health] = workbook_add_format(workbook);
-    format_set_bg_color(health_formats[health],
-                        HealthFill(static_cast<v1::TargetHealth>(health)));
-    format_set_align(health_formats[health], LXW_ALIGN_CENTER);
-  }
-  const double widths[] = {6, 36, 10, 14, 14, 10, 12, 10, 40, 12, 10, 16, 60};
-  for (size_t column = 0; column < std::size(kReportHeaders); ++column) {
-    worksheet_set_column(sheet, column, column, widths[column], nullptr);
-    worksheet_write_string(sheet, 0, column, kReportHeaders[column], header);
-  }
-  worksheet_freeze_panes(sheet, 1, 0);
-  for (int i = 0; i < targets.size(); ++i) {
-    const lxw_row_t row = static_cast<lxw_row_t>(i + 1);
-    const std::vector<std::string> cells = Row(i, targets[i]);
-    for (size_t column = 0; column < cells.size(); ++column) {
-      const std::string& cell = cells[column];
-      const lxw_col_t col = static_cast<lxw_col_t>(column);
-      if (column == 7) {
-        const int health = std::clamp(static_cast<int>(targets[i].health()), 0, 3);
-        worksheet_write_string(sheet, row, col, cell.c_str(), health_formats[health]);
-      } else if (IsFigureColumn(column) && IsDecimal(cell, /*signed_ok=*/true)) {
-        worksheet_write_number(sheet, row, col, std::strtod(cell.c_str(), nullptr), nullptr);
-      } else if (!cell.empty()) {
-        worksheet_write_string(sheet, row, col, cell.c_str(), column >= 8 ? wrapped : nullptr);
+  return MakeWorkbook([&](lxw_workbook* workbook) {
+    lxw_worksheet* sheet = workbook_add_worksheet(workbook, "目标完成情况");
+    lxw_format* header = HeaderFormat(workbook);
+    lxw_format* wrapped = workbook_add_format(workbook);
+    format_set_text_wrap(wrapped);
+    format_set_align(wrapped, LXW_ALIGN_VERTICAL_TOP);
+    lxw_format* health_formats[4];
+    for (int health = 0; health < 4; ++health) {
+      health_formats[health] = workbook_add_format(workbook);
+      format_set_bg_color(health_formats[health],
+                          HealthFill(static_cast<v1::TargetHealth>(health)));
+      format_set_align(health_formats[health], LXW_ALIGN_CENTER);
+    }
+    const double widths[] = {6, 36, 10, 14, 14, 10, 12, 10, 40, 12, 10, 16, 60};
+    for (size_t column = 0; column < std::size(kReportHeaders); ++column) {
+      worksheet_set_column(sheet, column, column, widths[column], nullptr);
+      worksheet_write_string(sheet, 0, column, kReportHeaders[column], header);
+    }
+    worksheet_freeze_panes(sheet, 1, 0);
+    for (int i = 0; i < targets.size(); ++i) {
+      const lxw_row_t row = static_cast<lxw_row_t>(i + 1);
+      const std::vector<std::string> cells = Row(i, targets[i]);
+      for (size_t column = 0; column < cells.size(); ++column) {
+        const std::string& cell = cells[column];
+        const lxw_col_t col = static_cast<lxw_col_t>(column);
+        if (column == 7) {
+          const int health = std::clamp(static_cast<int>(targets[i].health()), 0, 3);
+          worksheet_write_string(sheet, row, col, cell.c_str(), health_formats[health]);
+        } else if (IsFigureColumn(column) && IsDecimal(cell, /*signed_ok=*/true)) {
+          worksheet_write_number(sheet, row, col, std::strtod(cell.c_str(), nullptr), nullptr);
+        } else if (!cell.empty()) {
+          worksheet_write_string(sheet, row, col, cell.c_str(), column >= 8 ? wrapped : nullptr);
+        }
       }
     }
-  }
-  const lxw_error closed = workbook_close(workbook);
-  absl::StatusOr<std::string> bytes = ReadFileToString(path);
-  unlink(path.c_str());
-  if (closed != LXW_NO_ERROR) {
-    return absl::InternalError(absl::StrCat("export: ", lxw_strerror(closed)));
-  }
-  return bytes;
+    return absl::OkStatus();
+  });
 }
 
 }  // namespace jiangan::targets

@@ -4,6 +4,8 @@
 // project lives from issue to close; refusals name what is wrong.
 #include <grpcpp/grpcpp.h>
 
+#include <fstream>
+
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -12,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "jiangan/renewal/v1/renewal.grpc.pb.h"
 #include "jiangan/supervision/v1/supervision.grpc.pb.h"
+#include "tests/support/child_process.h"
 #include "tests/support/http_client.h"
 #include "tests/support/status_matchers.h"
 #include "tests/support/system_under_test.h"
@@ -224,6 +227,30 @@ TEST_F(SupervisionSystemTest, TheHttpFaceIssuesAndStepsTicketsAndShowsTheCalenda
   ASSERT_TRUE(bad.ok());
   EXPECT_EQ(bad->status, 400) << bad->body;
   EXPECT_THAT(bad->body, HasSubstr("reason"));
+
+  // The scorecard, and the 通报 a leader downloads.
+  auto scorecard = Http("GET", "/v1/tickets:summarizeDepartments", "viewer");
+  ASSERT_TRUE(scorecard.ok());
+  EXPECT_EQ(scorecard->status, 200) << scorecard->body;
+  EXPECT_THAT(scorecard->body, HasSubstr("\"department\":\"区住房和城市更新局\""));
+  EXPECT_THAT(scorecard->body, HasSubstr("\"received\":\"1\""));
+  auto workbook = Http("GET", "/v1/tickets:exportScorecard", "viewer");
+  ASSERT_TRUE(workbook.ok());
+  ASSERT_EQ(workbook->status, 200) << workbook->body;
+  EXPECT_EQ(workbook->content_type,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+  const std::string dir = testing::MakeTempDir();
+  {
+    std::ofstream out(dir + "/scorecard.xlsx", std::ios::binary);
+    out << workbook->body;
+  }
+  auto cells = testing::CommandOutput(absl::StrCat("python3 ", JIANGAN_SOURCE_DIR,
+                                                   "/tests/e2e/read_workbook.py ", dir,
+                                                   "/scorecard.xlsx"));
+  ASSERT_TRUE(cells.ok()) << cells.status();
+  EXPECT_THAT(*cells, ::testing::StartsWith("督办考核\n江岸区督办考核通报"));
+  EXPECT_THAT(*cells, HasSubstr("排名[DDEBF7]\t承办单位[DDEBF7]"));
+  EXPECT_THAT(*cells, HasSubstr("1\t区住房和城市更新局\t1\t1\t100"));
 
   auto calendar = Http("GET", "/v1/workCalendars/2025", "viewer");
   ASSERT_TRUE(calendar.ok());

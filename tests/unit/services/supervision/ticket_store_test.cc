@@ -254,6 +254,51 @@ TEST_F(TicketStoreTest, EscalatesAnOverdueTicketOnceAndANewDeadlineLiftsIt) {
   EXPECT_EQ(extended.lamp(), v1::GREEN);
 }
 
+TEST_F(TicketStoreTest, TheScorecardCountsEachDepartmentsTicketsOfThePeriod) {
+  // Housing: t1 accepted and answered in time and closed after 7 days; t2
+  // accepted late, answered late; t3 left overdue; t4 cancelled (not
+  // counted). Issued 24 January 2025 (deadline 7 February, accept by 26th).
+  for (const char* id : {"t1", "t2", "t3", "t4"}) ASSERT_THAT(Issue(id).status(), IsOk());
+  stores_.now = At(absl::CivilDay(2025, 1, 26));
+  ASSERT_THAT(Accept("t1").status(), IsOk());
+  ASSERT_THAT(Respond("t1").status(), IsOk());
+  stores_.now = At(absl::CivilDay(2025, 1, 31));
+  v1::CloseTicketRequest close;
+  close.set_name("tickets/t1");
+  ASSERT_THAT(store_->Close(kOfficeEditor, close).status(), IsOk());
+  ASSERT_THAT(Accept("t2").status(), IsOk());
+  v1::CancelTicketRequest cancel;
+  cancel.set_name("tickets/t4");
+  cancel.set_reason("重复");
+  ASSERT_THAT(store_->Cancel(kOfficeEditor, cancel).status(), IsOk());
+  stores_.now = At(absl::CivilDay(2025, 2, 10));
+  ASSERT_THAT(Respond("t2").status(), IsOk());
+  v1::SummarizeDepartmentsRequest request;
+  *request.mutable_period_start() = FromCivilDay(absl::CivilDay(2025, 1, 1));
+  *request.mutable_period_end() = FromCivilDay(absl::CivilDay(2025, 1, 31));
+  v1::SummarizeDepartmentsResponse scorecard;
+  ASSERT_THAT(store_->SummarizeDepartments(request, &scorecard), IsOk());
+  ASSERT_EQ(scorecard.scores_size(), 1);
+  const v1::DepartmentScore& housing = scorecard.scores(0);
+  EXPECT_EQ(housing.department(), kHousing);
+  EXPECT_EQ(housing.rank(), 1);
+  EXPECT_EQ(housing.received(), 3);
+  EXPECT_EQ(housing.accepted_on_time(), 1);
+  EXPECT_EQ(housing.responded_on_time(), 1);
+  EXPECT_EQ(housing.closed(), 1);
+  EXPECT_EQ(housing.overdue_now(), 1);
+  EXPECT_DOUBLE_EQ(housing.accepted_on_time_percent(), 33.3);
+  EXPECT_DOUBLE_EQ(housing.average_days_to_close(), 7);
+  // A period before the issue counts nothing.
+  *request.mutable_period_end() = FromCivilDay(absl::CivilDay(2025, 1, 23));
+  v1::SummarizeDepartmentsResponse empty;
+  ASSERT_THAT(store_->SummarizeDepartments(request, &empty), IsOk());
+  EXPECT_EQ(empty.scores_size(), 0);
+  request.mutable_period_end()->set_month(13);
+  EXPECT_THAT(store_->SummarizeDepartments(request, &empty),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("period_end")));
+}
+
 TEST_F(TicketStoreTest, ServesTheCalendarItCountsOn) {
   v1::GetWorkCalendarRequest get;
   get.set_name("workCalendars/2026");
