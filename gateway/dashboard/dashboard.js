@@ -1,5 +1,6 @@
-// The leaders' dashboard: the district's targets from the gateway's JSON API,
-// read with the token the user signs in with. Everything is drawn here from
+// The leaders' dashboard: the district's targets and the supervision
+// tickets (督办) from the gateway's JSON API, read and acted on with the
+// token the user signs in with (the API decides what the token may do). Everything is drawn here from
 // the API's answers; nothing is loaded from anywhere else.
 'use strict';
 
@@ -44,6 +45,16 @@ async function api(path, options = {}) {
 
 async function apiJson(path) {
   return (await api(path)).json();
+}
+
+// POSTs `body` as JSON; the answer's JSON.
+async function apiPost(path, body) {
+  const response = await api(path, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  return response.json();
 }
 
 function element(tag, properties = {}, children = []) {
@@ -302,8 +313,21 @@ const RECORD_FIELDS = [
   ['arrivedInvestmentYuan', '到资(元)'], ['capacity', '规模'], ['updateTime', '更新时间'],
 ];
 
+// The record the issue form is about: the open target, or the record
+// drilled down to.
+let issueSubject = '';
+
+function setIssueSubject(name, displayName) {
+  issueSubject = name;
+  $('issue-subject').textContent = `（${displayName}）`;
+  $('issue-result').textContent = '';
+  // One click issues: a demand is there to start from.
+  if (!$('issue-demand').value) $('issue-demand').value = '请说明滞后原因，报送整改措施及完成时限。';
+}
+
 async function showRecord(record) {
   const resource = await apiJson(`/v1/${record}`);
+  setIssueSubject(record, resource.displayName || record);
   $('record-title').textContent = resource.displayName || record;
   const fields = [];
   for (const [key, label] of RECORD_FIELDS) {
@@ -318,6 +342,7 @@ async function showRecord(record) {
 async function showDetail(name) {
   const target = await apiJson(`/v1/${name}`);
   $('detail-title').textContent = target.displayName;
+  setIssueSubject(name, target.displayName);
   $('detail-reason').textContent = reasonOf(target);
   $('detail-quote').textContent = `报告原文：${target.sourceQuote}`;
   const adjusted = target.adjustmentValue
@@ -381,20 +406,137 @@ async function drawMap() {
   $('map-note').textContent = `已标注 ${placed} 处；${unplaced} 处记录尚无坐标（报告未载明位置）。`;
 }
 
-async function download(format) {
-  const parameters = targetQuery();
-  parameters.delete('page_size');
-  parameters.set('format', format);
-  const response = await api(`/v1/targets:export?${parameters}`);
+const TICKET_STATES = {
+  ISSUED: '待签收', ACCEPTED: '办理中', RESPONDED: '已反馈待审核', RETURNED: '已退回',
+  CLOSED: '已销号', CANCELLED: '已撤销',
+};
+const LAMP_LABELS = { RED: '红灯', YELLOW: '黄灯', GREEN: '绿灯' };
+// The steps each state offers: [label, custom method, what the note is].
+const TICKET_STEPS = {
+  ISSUED: [['签收', 'accept', '']],
+  ACCEPTED: [['反馈', 'respond', 'progress']],
+  RETURNED: [['反馈', 'respond', 'progress']],
+  RESPONDED: [['退回', 'return', 'reason'], ['销号', 'close', 'note']],
+};
+
+async function takeStep(ticket, method, noteField) {
+  $('ticket-error').textContent = '';
+  const note = $('ticket-note').value.trim();
+  const body = {};
+  if (method === 'respond') {
+    body.response = { progress: note };
+    body.requestId = `dashboard-${ticket.name}-${ticket.etag}`;
+  } else if (noteField) {
+    body[noteField] = note;
+  }
+  if (ticket.etag) body.etag = ticket.etag;
+  try {
+    await apiPost(`/v1/${ticket.name}:${method}`, body);
+    $('ticket-note').value = '';
+  } catch (error) {
+    if (error instanceof Unauthenticated) throw error;
+    $('ticket-error').textContent = `未能办理：${error.message}`;
+  }
+  await loadSupervision();
+}
+
+async function loadTickets() {
+  // A repeated field takes comma-separated values (gateway/http_transcoding).
+  const parameters = new URLSearchParams({
+    page_size: '200', order_by: 'deadline', 'filter.states': 'ISSUED,ACCEPTED,RETURNED,RESPONDED',
+  });
+  if ($('ticket-lamp').value) parameters.append('filter.lamps', $('ticket-lamp').value);
+  if ($('ticket-department').value) {
+    parameters.set('filter.assignee_department', $('ticket-department').value);
+  }
+  const page = await apiJson(`/v1/tickets?${parameters}`);
+  const rows = (page.tickets || []).map((ticket) => {
+    const lamp = ticket.lamp || '';
+    const steps = (TICKET_STEPS[ticket.state] || []).map(([label, method, noteField]) => {
+      const button = element('button', { type: 'button', textContent: label });
+      button.dataset.step = method;
+      button.addEventListener('click', guarded(() => takeStep(ticket, method, noteField)));
+      return button;
+    });
+    const row = element('tr', {}, [
+      element('td', {}, [element('span', { className: `lamp ${lamp}`, title: LAMP_LABELS[lamp] || '—' })]),
+      element('td', { textContent: ticket.title }),
+      element('td', { textContent: ticket.assigneeDepartment }),
+      element('td', { textContent: TICKET_STATES[ticket.state] || ticket.state }),
+      element('td', {
+        textContent: `${formatDate(ticket.deadline)}${ticket.workingDaysLeft < 0 ? `（超期${-ticket.workingDaysLeft}个工作日）` : ''}`,
+      }),
+      element('td', {}, steps),
+    ]);
+    row.dataset.name = ticket.name;
+    row.dataset.lamp = lamp;
+    return row;
+  });
+  $('tickets').tBodies[0].replaceChildren(...rows);
+}
+
+async function loadScorecard() {
+  const scorecard = await apiJson('/v1/tickets:summarizeDepartments');
+  const scores = scorecard.scores || [];
+  $('scorecard').tBodies[0].replaceChildren(...scores.map((score) => {
+    const row = element('tr', {}, [
+      score.rank, score.department, score.received || '0',
+      `${score.acceptedOnTimePercent || 0}%`, `${score.respondedOnTimePercent || 0}%`,
+      score.closed || '0', score.overdueNow || '0', score.averageDaysToClose || 0,
+    ].map((cell) => element('td', { textContent: String(cell) })));
+    row.dataset.department = score.department;
+    return row;
+  }));
+  const select = $('ticket-department');
+  const chosen = select.value;
+  select.replaceChildren(element('option', { value: '', textContent: '全部' }),
+    ...scores.map((score) => element('option', { value: score.department, textContent: score.department })));
+  select.value = chosen;
+}
+
+async function loadSupervision() {
+  await loadScorecard();
+  await loadTickets();
+}
+
+async function issueTicket(event) {
+  event.preventDefault();
+  $('issue-result').textContent = '';
+  const days = Number($('issue-days').value);
+  try {
+    const ticket = await apiPost('/v1/tickets', {
+      title: `关于“${$('issue-subject').textContent.replace(/^（|）$/g, '')}”的督办单`,
+      subject: { resource: issueSubject },
+      demand: $('issue-demand').value.trim(),
+      timeLimitWorkingDays: days,
+    });
+    $('issue-result').textContent = `已下发，承办单位：${ticket.assigneeDepartment}，办理时限：${formatDate(ticket.deadline)}`;
+    $('issue-demand').value = '';
+  } catch (error) {
+    if (error instanceof Unauthenticated) throw error;
+    $('issue-result').textContent = `未能下发：${error.message}`;
+  }
+  await loadSupervision();
+}
+
+async function downloadFile(path, fallbackName) {
+  const response = await api(path);
   const disposition = response.headers.get('Content-Disposition') || '';
   const encoded = /filename\*=UTF-8''([^;]+)/.exec(disposition);
   const link = element('a', {
     href: URL.createObjectURL(await response.blob()),
-    download: encoded ? decodeURIComponent(encoded[1]) : `targets.${format.toLowerCase()}`,
+    download: encoded ? decodeURIComponent(encoded[1]) : fallbackName,
   });
   document.body.append(link);
   link.click();
   link.remove();
+}
+
+async function download(format) {
+  const parameters = targetQuery();
+  parameters.delete('page_size');
+  parameters.set('format', format);
+  await downloadFile(`/v1/targets:export?${parameters}`, `targets.${format.toLowerCase()}`);
 }
 
 function showSignIn(message) {
@@ -423,6 +565,7 @@ const start = guarded(async () => {
   $('app').hidden = false;
   $('sign-out').hidden = false;
   await drawMap();
+  await loadSupervision();
 });
 
 document.addEventListener('DOMContentLoaded', () => {
@@ -439,6 +582,11 @@ document.addEventListener('DOMContentLoaded', () => {
   $('detail-close').addEventListener('click', () => { $('detail').hidden = true; });
   $('export-xlsx').addEventListener('click', guarded(() => download('XLSX')));
   $('export-csv').addEventListener('click', guarded(() => download('CSV')));
+  $('ticket-lamp').addEventListener('change', guarded(loadTickets));
+  $('ticket-department').addEventListener('change', guarded(loadTickets));
+  $('issue-form').addEventListener('submit', guarded(issueTicket));
+  $('export-scorecard').addEventListener('click',
+    guarded(() => downloadFile('/v1/tickets:exportScorecard', 'scorecard.xlsx')));
   if (sessionStorage.getItem(TOKEN_KEY)) start();
   else showSignIn('');
 });

@@ -59,7 +59,8 @@ const Rollup& ScoreRollup();
 inline constexpr uint32_t kScoreSet = 0b11;
 // The item of `ticket` in the score rollup; nullopt when it counts in none.
 std::optional<RollupItem> ScoreItem(const v1::Ticket& ticket);
-// Schema version 4: the score rollup and its index by day.
+// Schema version 4: the score rollup and its index by day, and the indexes
+// that read a page of tickets by lamp or a department's by deadline.
 std::string ScoreSchemaSql();
 
 // The fields ListTicketsRequest.order_by may name.

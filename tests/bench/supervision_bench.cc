@@ -27,6 +27,7 @@ ABSL_FLAG(std::vector<std::string>, sizes, std::vector<std::string>({"10000", "1
 ABSL_FLAG(std::string, dir, "/tmp", "Where the SQLite files go.");
 ABSL_FLAG(std::string, calendar_path, "seed/calendar/official.json", "The working calendar.");
 ABSL_FLAG(int, repeats, 30, "Timed calls per figure; the median is printed.");
+ABSL_FLAG(bool, keep, false, "Keep the SQLite files, e.g. to look at query plans.");
 
 namespace jiangan::supervision {
 namespace {
@@ -127,8 +128,10 @@ absl::StatusOr<Figures> Measure(int tickets) {
   figures.list_red_ms = MedianMs(repeats, [&] { list(red); });
   v1::ListTicketsRequest department;
   department.mutable_filter()->set_assignee_department(Department(0));  // its backlog and recent
-  department.mutable_filter()->add_states(v1::ISSUED);
-  department.mutable_filter()->add_states(v1::ACCEPTED);
+  // Its tickets waiting on it, as the department's own view lists them.
+  department.mutable_filter()->add_lamps(v1::RED);
+  department.mutable_filter()->add_lamps(v1::YELLOW);
+  department.mutable_filter()->add_lamps(v1::GREEN);
   department.set_order_by("deadline");
   figures.list_department_ms = MedianMs(repeats, [&] { list(department); });
   figures.list_all_ms = MedianMs(repeats, [&] { list(v1::ListTicketsRequest()); });
@@ -142,7 +145,7 @@ absl::StatusOr<Figures> Measure(int tickets) {
     }
   });
   store->reset();
-  std::remove(path.c_str());
+  if (!absl::GetFlag(FLAGS_keep)) std::remove(path.c_str());
   return figures;
 }
 
@@ -162,7 +165,7 @@ int main(int argc, char** argv) {
     runs.emplace_back(tickets, *figures);
   }
   std::printf("\n%-10s %14s %18s %12s %14s   (median ms, SQLite, in process)\n", "tickets",
-              "list RED page", "list dept by due", "list page", "year scorecard");
+              "list RED page", "dept waiting by due", "list page", "year scorecard");
   for (const auto& [tickets, f] : runs) {
     std::printf("%-10d %14.3f %18.3f %12.3f %14.3f\n", tickets, f.list_red_ms,
                 f.list_department_ms, f.list_all_ms, f.scorecard_ms);

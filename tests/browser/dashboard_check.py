@@ -175,6 +175,93 @@ def run(driver, base_url, token, screenshots, unreachable):
     check(foreign == [], f"nothing loaded from elsewhere: {foreign}")
 
 
+def sign_in(driver, token, what):
+    driver.type("#token", token)
+    driver.click("#sign-in-form button")
+    driver.wait("return !document.getElementById('app').hidden && "
+                "document.querySelectorAll('#targets tbody tr').length === 62", what)
+
+
+def ticket_rows(driver):
+    return driver.js("""return [...document.querySelectorAll('#tickets tbody tr')].map(r => ({
+        name: r.dataset.name, lamp: r.dataset.lamp, text: r.textContent,
+        steps: [...r.querySelectorAll('button')].map(b => b.dataset.step)}))""")
+
+
+def step(driver, ticket, method, note=""):
+    """Types `note` and clicks the `method` button of `ticket`'s row."""
+    driver.js("document.getElementById('ticket-note').value = arguments[0]", note)
+    driver.js("""[...document.querySelectorAll('#tickets tbody tr')]
+        .find(r => r.dataset.name === arguments[0])
+        .querySelector(`button[data-step='${arguments[1]}']`).click()""", ticket, method)
+
+
+def run_supervision(driver, base_url, editor_token, admin_token, screenshots):
+    """A department works a ticket, a leader checks and closes it, reads the
+    scorecard and issues a ticket from a target."""
+    driver.go(base_url + "/")
+    driver.wait("return document.readyState === 'complete'", "the page")
+    sign_in(driver, editor_token, "the housing bureau signed in")
+    driver.wait("return document.querySelectorAll('#tickets tbody tr').length > 0 || "
+                "document.getElementById('list-error').textContent", "the tickets")
+    check(driver.js("return document.getElementById('list-error').textContent") == "",
+          "the tickets load without an error: " +
+          driver.js("return document.getElementById('list-error').textContent"))
+    driver.wait("return document.querySelectorAll('#tickets tbody tr').length === 2", "its two tickets")
+    rows = {row["name"]: row for row in ticket_rows(driver)}
+    check(rows["tickets/flooding"]["lamp"] == "YELLOW",
+          f"a ticket due tomorrow shows its yellow lamp: {rows['tickets/flooding']}")
+    check(rows["tickets/signing"]["lamp"] == "GREEN" and rows["tickets/signing"]["steps"] == ["accept"],
+          f"an issued ticket offers 签收: {rows['tickets/signing']}")
+    driver.js("const s = document.getElementById('ticket-lamp'); s.value = 'YELLOW';"
+              "s.dispatchEvent(new Event('change'))")
+    driver.wait("return document.querySelectorAll('#tickets tbody tr').length === 1", "the YELLOW filter")
+    driver.js("const s = document.getElementById('ticket-lamp'); s.value = '';"
+              "s.dispatchEvent(new Event('change'))")
+    driver.wait("return document.querySelectorAll('#tickets tbody tr').length === 2", "all again")
+    step(driver, "tickets/signing", "accept")
+    driver.wait("""return [...document.querySelectorAll('#tickets tbody tr')]
+        .find(r => r.dataset.name === 'tickets/signing').textContent.includes('办理中')""", "accepted")
+    step(driver, "tickets/signing", "respond", "已完成剩余86户签约，附签约台账。")
+    driver.wait("""return [...document.querySelectorAll('#tickets tbody tr')]
+        .find(r => r.dataset.name === 'tickets/signing').textContent.includes('已反馈待审核')""",
+                "responded")
+    check(driver.js("return document.getElementById('ticket-error').textContent") == "",
+          "the department accepted and responded")
+    driver.js("document.getElementById('supervision').scrollIntoView()")
+    driver.screenshot(os.path.join(screenshots, "5-department-tickets.png"))
+    # The department may not close its own ticket: the page says why.
+    step(driver, "tickets/signing", "close", "自己销号")
+    error = driver.wait("return document.getElementById('ticket-error').textContent", "the refusal")
+    check("未能办理" in error and "issuing" in error, f"closing is the issuer's: {error}")
+
+    driver.click("#sign-out")
+    sign_in(driver, admin_token, "the leader signed in")
+    driver.wait("""return [...document.querySelectorAll('#tickets tbody tr')]
+        .some(r => r.dataset.name === 'tickets/signing')""", "the leader's tickets")
+    step(driver, "tickets/signing", "close", "已核实签约台账，予以销号。")
+    driver.wait("""return ![...document.querySelectorAll('#tickets tbody tr')]
+        .some(r => r.dataset.name === 'tickets/signing')""", "the closed ticket gone from the open list")
+    score = driver.wait("""const row = [...document.querySelectorAll('#scorecard tbody tr')]
+        .find(r => r.dataset.department === '区住房和城市更新局');
+        return row && row.textContent""", "the scorecard")
+    # Two received, one accepted and answered on time, that one closed.
+    check(score.startswith("1区住房和城市更新局250%50%1"),
+          f"the scorecard counts the department's tickets: {score}")
+    # One click from a target issues a ticket to its department.
+    driver.js("""[...document.querySelectorAll('#targets tbody tr')]
+        .find(r => r.dataset.name === 'targets/key-renewal-units').click()""")
+    driver.wait("return !document.getElementById('detail').hidden", "the target's detail")
+    driver.js("document.getElementById('issue-demand').value = '请报送7个重点城市单元更新进度。'")
+    driver.click("#issue-form button")
+    result = driver.wait("return document.getElementById('issue-result').textContent", "the issue")
+    check("已下发" in result and "区城市更新公司" in result, f"issued to the target's department: {result}")
+    driver.wait("""return [...document.querySelectorAll('#tickets tbody tr')]
+        .some(r => r.textContent.includes('区城市更新公司'))""", "the new ticket listed")
+    driver.js("document.getElementById('supervision').scrollIntoView()")
+    driver.screenshot(os.path.join(screenshots, "6-leader-supervision.png"))
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--base-url", required=True)
@@ -182,6 +269,8 @@ def main():
     parser.add_argument("--screenshots", required=True)
     parser.add_argument("--unreachable", default="",
                         help="a service the test stopped, as the page names it: check the notice")
+    parser.add_argument("--supervision", nargs=2, metavar=("EDITOR_TOKEN", "ADMIN_TOKEN"),
+                        help="check the supervision flow instead: a department's editor, then a leader")
     args = parser.parse_args()
     os.makedirs(args.screenshots, exist_ok=True)
     port = free_port()
@@ -196,7 +285,10 @@ def main():
             except Exception:
                 time.sleep(0.1)
         driver.start()
-        run(driver, args.base_url, args.token, args.screenshots, args.unreachable)
+        if args.supervision:
+            run_supervision(driver, args.base_url, *args.supervision, args.screenshots)
+        else:
+            run(driver, args.base_url, args.token, args.screenshots, args.unreachable)
         print("dashboard: every check passed")
         return 0
     except AssertionError as failure:
