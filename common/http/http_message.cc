@@ -1,6 +1,7 @@
 #include "common/http/http_message.h"
 
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
 namespace jiangan {
@@ -54,7 +55,10 @@ absl::Status ParseRequestTarget(absl::string_view target, HttpRequest* request) 
     absl::StatusOr<std::string> key = PercentDecode(kv.first, true);
     absl::StatusOr<std::string> value = PercentDecode(kv.second, true);
     if (!key.ok() || !value.ok()) return absl::InvalidArgumentError("malformed query");
-    request->query[*key] = *value;
+    // A parameter given again adds its value, comma-separated, as a
+    // repeated field takes them (?states=A&states=B is states=A,B).
+    auto [it, inserted] = request->query.try_emplace(*key, *value);
+    if (!inserted) absl::StrAppend(&it->second, ",", *value);
   }
   return absl::OkStatus();
 }

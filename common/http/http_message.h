@@ -18,7 +18,9 @@ namespace jiangan {
 struct HttpRequest {
   std::string method;  // "GET", "POST", ...
   std::string path;    // percent-decoded, without the query
-  absl::btree_map<std::string, std::string> query;    // decoded
+  // Decoded; a parameter given more than once holds its values joined by
+  // commas, in order.
+  absl::btree_map<std::string, std::string> query;
   absl::btree_map<std::string, std::string> headers;  // names in lowercase
   std::string body;
   std::string peer;  // the client's address, e.g. "127.0.0.1"
@@ -51,8 +53,8 @@ HttpHandler Immediately(F answer) {
 absl::StatusOr<std::string> PercentDecode(absl::string_view text, bool plus_is_space);
 
 // Splits a request target ("/a%20b?c=d&e") into `request->path` and
-// `request->query`, decoding both; INVALID_ARGUMENT for a bad escape or a
-// target that is not a path.
+// `request->query`, decoding both (a repeated parameter's values joined by
+// commas); INVALID_ARGUMENT for a bad escape or a target that is not a path.
 absl::Status ParseRequestTarget(absl::string_view target, HttpRequest* request);
 
 // "Not Found" for 404, and so on ("Status" for codes it does not know).

@@ -223,6 +223,13 @@ TEST_F(SupervisionSystemTest, TheHttpFaceIssuesAndStepsTicketsAndShowsTheCalenda
   EXPECT_EQ(accepted->status, 200) << accepted->body;
   read = Http("GET", "/v1/tickets/waterlogging", "viewer");
   EXPECT_THAT(read->body, HasSubstr("\"state\":\"ACCEPTED\""));
+  // A repeated field in the query, given twice or comma-separated.
+  for (const char* query : {"filter.states=ISSUED&filter.states=ACCEPTED",
+                            "filter.states=ISSUED,ACCEPTED"}) {
+    auto listed = Http("GET", absl::StrCat("/v1/tickets?", query), "viewer");
+    ASSERT_TRUE(listed.ok());
+    EXPECT_THAT(listed->body, HasSubstr("tickets/waterlogging")) << query;
+  }
   auto bad = Http("POST", "/v1/tickets/waterlogging:return", "transport-editor", "{}");
   ASSERT_TRUE(bad.ok());
   EXPECT_EQ(bad->status, 400) << bad->body;

@@ -23,6 +23,15 @@ TEST(RequestTargetTest, DecodesPathAndQuery) {
   EXPECT_EQ(request.query.at("flag"), "");
 }
 
+TEST(RequestTargetTest, ARepeatedParameterKeepsEveryValue) {
+  HttpRequest request;
+  ASSERT_TRUE(ParseRequestTarget("/v1/tickets?filter.states=ISSUED&x=1&filter.states=ACCEPTED",
+                                 &request)
+                  .ok());
+  EXPECT_EQ(request.query.at("filter.states"), "ISSUED,ACCEPTED");
+  EXPECT_EQ(request.query.at("x"), "1");
+}
+
 TEST(RequestTargetTest, RefusesBadTargets) {
   HttpRequest request;
   EXPECT_FALSE(ParseRequestTarget("", &request).ok());
