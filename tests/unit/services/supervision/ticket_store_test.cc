@@ -21,6 +21,7 @@ using ::jiangan::testing::StatusIs;
 using ::testing::HasSubstr;
 
 using testing::At;
+using testing::kCalendarPath;
 using testing::kHousing;
 using testing::kHousingEditor;
 using testing::kOfficeEditor;
@@ -289,6 +290,22 @@ TEST_F(TicketStoreTest, TheScorecardCountsEachDepartmentsTicketsOfThePeriod) {
   EXPECT_EQ(housing.overdue_now(), 1);
   EXPECT_DOUBLE_EQ(housing.accepted_on_time_percent(), 33.3);
   EXPECT_DOUBLE_EQ(housing.average_days_to_close(), 7);
+  // A file from before the scorecard (schema 3) fills it when opened.
+  ASSERT_THAT(stores_.db->Exec("DROP TABLE ticket_scores"), IsOk());
+  ASSERT_THAT(stores_.db->Exec("DROP INDEX tickets_overdue"), IsOk());
+  ASSERT_THAT(stores_.db->Exec("DROP INDEX tickets_lamps"), IsOk());
+  ASSERT_THAT(stores_.db->Exec("DROP INDEX tickets_department_due"), IsOk());
+  ASSERT_THAT(stores_.db->SetSchemaVersion(3), IsOk());
+  TicketStoreOptions reopened;
+  reopened.page_token_key = "another key of the test, long enough";
+  reopened.now = [this] { return stores_.now; };
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<TicketStore> upgraded,
+                       TicketStore::Open(stores_.writer.get(), *LoadWorkCalendar({kCalendarPath}),
+                                         reopened));
+  v1::SummarizeDepartmentsResponse refilled;
+  ASSERT_THAT(upgraded->SummarizeDepartments(request, &refilled), IsOk());
+  EXPECT_EQ(refilled.DebugString(), scorecard.DebugString());
+
   // A period before the issue counts nothing.
   *request.mutable_period_end() = FromCivilDay(absl::CivilDay(2025, 1, 23));
   v1::SummarizeDepartmentsResponse empty;
