@@ -146,7 +146,7 @@ Try:
   curl -X POST -H "Authorization: Bearer $ADMIN_TOKEN" http://127.0.0.1:$GATEWAY_HTTP_PORT/v1/targets/gdp-growth:recordTargetValue \
     -d '{"value":"6.1","asOf":{"year":2024,"month":6,"day":30},"evidence":"区统计局二季度快报"}'
   curl -X POST -H "Authorization: Bearer $ADMIN_TOKEN" http://127.0.0.1:$GATEWAY_HTTP_PORT/v1/tickets \
-    -d '{"title":"关于加快黑泥湖村征收签约的督办单","subject":{"resource":"projects/heinihu-village"},"demand":"5个工作日内完成剩余签约并反馈","timeLimitWorkingDays":5}'
+    -d '{"title":"关于加快黑泥湖村征收签约的督办单","subject":{"resource":"projects/heinihu-village"},"demand":"5个工作日内完成剩余签约并反馈","assigneeDepartment":"区住房和城市更新局","timeLimitWorkingDays":5}'
   curl -H "Authorization: Bearer $VIEWER_TOKEN" 'http://127.0.0.1:$GATEWAY_HTTP_PORT/v1/tickets?filter.lamps=RED'
   build/tools/jiangan_cli --target=127.0.0.1:$GATEWAY_GRPC_PORT --authorization="Bearer $VIEWER_TOKEN" \\
     call jiangan.renewal.v1.RenewalService/SummarizeProjects '{"groupBy":["BY_KIND"]}'
