@@ -288,6 +288,7 @@ absl::StatusOr<std::vector<ClaimedNotification>> NotificationStore::ClaimDue(int
     for (const auto& [seq, id] : due) {
       ClaimedNotification item;
       item.seq = seq;
+      item.id = id;
       RETURN_IF_ERROR(NotificationRows()
                           .FindExisting(db_, kNotifications, id, false, &item.notification)
                           .status());
@@ -313,10 +314,8 @@ absl::Status NotificationStore::Settle(const ClaimedNotification& claimed,
   return writer_->Transact([&]() -> absl::Status {
     v1::Notification notification;
     ASSIGN_OR_RETURN(const StoredRow row,
-                     NotificationRows().FindExisting(db_, kNotifications,
-                                                     claimed.notification.name().substr(
-                                                         sizeof(kNotifications)),
-                                                     false, &notification));
+                     NotificationRows().FindExisting(db_, kNotifications, claimed.id, false,
+                                                     &notification));
     // Settled already (a lease that ran out, another replica's delivery).
     if (notification.state() != v1::PENDING) return absl::OkStatus();
     notification.set_attempts(notification.attempts() + 1);

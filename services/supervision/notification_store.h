@@ -41,6 +41,8 @@ struct NotificationStoreOptions {
 // A notification claimed for delivery, with where it goes.
 struct ClaimedNotification {
   int64_t seq = 0;
+  // The row's id, the last segment of the notification's name.
+  std::string id;
   v1::Notification notification;
   // The subscription as stored (its secret included); absent when it was
   // disabled since.
